@@ -1,0 +1,30 @@
+package dev.parley.chat.protocol;
+
+/** Names and defaults of protocol version 1. */
+public final class Protocol {
+  private Protocol() {}
+
+  /** The protocol version this library speaks, sent in Connect and Welcome. */
+  public static final int VERSION = 1;
+
+  /** WebSocket subprotocol for binary frames carrying Protobuf Envelopes (the default). */
+  public static final String SUBPROTOCOL_PROTOBUF = "parley.v1.proto";
+
+  /** WebSocket subprotocol for text frames carrying proto3 JSON Envelopes (for browsers). */
+  public static final String SUBPROTOCOL_JSON = "parley.v1.json";
+
+  /** Default path of the WebSocket endpoint. */
+  public static final String DEFAULT_PATH = "/chat";
+
+  /** Default largest WebSocket message, after reassembling fragments: 64 KiB. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+
+  /** Default largest message text, in UTF-8 bytes: 16 KiB. */
+  public static final int DEFAULT_MAX_TEXT_BYTES = 16 * 1024;
+
+  /** Default largest message payload: 32 KiB. */
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 32 * 1024;
+
+  /** Default and largest history page. */
+  public static final int DEFAULT_MAX_HISTORY_PAGE = 200;
+}

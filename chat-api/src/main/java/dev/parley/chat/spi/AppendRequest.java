@@ -1,0 +1,39 @@
+package dev.parley.chat.spi;
+
+import dev.parley.chat.api.ClientMessageId;
+import dev.parley.chat.api.MessageId;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A message to append; the store adds the seq.
+ *
+ * @param room the room
+ * @param id the id to give the message if it is new
+ * @param sender the authenticated sender
+ * @param clientMessageId the sender's id for it, the idempotency key together with the sender
+ * @param timestamp when the server accepted it
+ * @param text the text
+ * @param payload application bytes (not copied: callers must not change them)
+ */
+public record AppendRequest(
+    RoomId room,
+    MessageId id,
+    UserId sender,
+    ClientMessageId clientMessageId,
+    Instant timestamp,
+    String text,
+    byte[] payload) {
+  /** Checks that no field is null. */
+  public AppendRequest {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(sender, "sender");
+    Objects.requireNonNull(clientMessageId, "clientMessageId");
+    Objects.requireNonNull(timestamp, "timestamp");
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(payload, "payload");
+  }
+}

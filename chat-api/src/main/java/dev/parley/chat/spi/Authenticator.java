@@ -1,0 +1,19 @@
+package dev.parley.chat.spi;
+
+import dev.parley.chat.api.UserId;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Decides who a connecting client is. Called once per connection, with the client's Connect
+ * request, on the server's worker executor (never on a transport I/O thread), so a blocking lookup
+ * is allowed but delays only that client. Implementations must be thread-safe.
+ */
+@FunctionalInterface
+public interface Authenticator {
+  /**
+   * Returns the user the credentials belong to, or a stage completed exceptionally with {@link
+   * AuthenticationException} to refuse the connection (the client gets error {@code
+   * AUTHENTICATION_FAILED} and close code 4001). Any other exception refuses it too.
+   */
+  CompletionStage<UserId> authenticate(ConnectRequest request);
+}

@@ -1,0 +1,51 @@
+package dev.parley.chat.spi;
+
+import dev.parley.chat.api.RoomId;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where messages live. The store is the authority on each room's order: it assigns sequence numbers
+ * and enforces idempotency, so any number of server nodes sharing one store agree.
+ *
+ * <p>Contract (checked by {@code MessageStoreConformanceSuite} in {@code chat-testkit}):
+ *
+ * <ul>
+ *   <li>{@link #append} gives a room's messages seqs 1, 2, 3... with no gap and no repeat, even
+ *       under concurrent appends; the returned future completes only once the message is as durable
+ *       as the store promises.
+ *   <li>An append with a (sender, client message id) already stored returns the stored message with
+ *       {@code duplicate = true} and stores nothing.
+ *   <li>Reads see every append whose future has completed.
+ * </ul>
+ *
+ * <p>Implementations are thread-safe. Methods must not block the caller for I/O: return a future
+ * and complete it from the store's own threads. Futures may complete on any thread; callers do not
+ * run long work in their continuations.
+ */
+public interface MessageStore extends AutoCloseable {
+  /** Stores a message, assigning its seq, or finds the one it duplicates. */
+  CompletableFuture<AppendResult> append(AppendRequest request);
+
+  /**
+   * Reads up to {@code limit} messages of a room. {@code FORWARD} reads seqs {@code >= fromSeq}
+   * upward; {@code BACKWARD} reads seqs {@code <= fromSeq} downward ({@code fromSeq = 0} means from
+   * the newest). The slice's messages are always in ascending seq order.
+   */
+  CompletableFuture<HistorySlice> read(
+      RoomId room, long fromSeq, ReadDirection direction, int limit);
+
+  /** The room's current head and oldest kept seq, without reading messages. */
+  CompletableFuture<RoomPosition> position(RoomId room);
+
+  /** Releases the store's resources. */
+  @Override
+  void close();
+
+  /** Which way {@link #read} scans. */
+  enum ReadDirection {
+    /** Toward older messages. */
+    BACKWARD,
+    /** Toward newer messages. */
+    FORWARD
+  }
+}

@@ -1,0 +1,28 @@
+package dev.parley.chat.spi;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * A running WebSocket listener. Lifecycle: created, {@link #start()} once, {@link #close()} once
+ * (further calls do nothing). Thread-safe.
+ */
+public interface ServerTransport extends AutoCloseable {
+  /**
+   * Binds and starts accepting connections; returns once the socket is bound.
+   *
+   * @throws IOException if the address cannot be bound
+   */
+  void start() throws IOException;
+
+  /** The bound address (with the real port when the config asked for port 0). */
+  InetSocketAddress localAddress();
+
+  /**
+   * Stops accepting, closes every open connection with {@link
+   * dev.parley.chat.protocol.CloseCodes#GOING_AWAY}, and releases the transport's threads. Returns
+   * when they have stopped.
+   */
+  @Override
+  void close();
+}

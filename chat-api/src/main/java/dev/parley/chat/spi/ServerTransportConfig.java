@@ -1,0 +1,69 @@
+package dev.parley.chat.spi;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a server transport must do. Every limit here is a defence the transport itself enforces,
+ * before the server sees a frame.
+ *
+ * @param bindAddress where to listen; port 0 picks a free port
+ * @param path the WebSocket endpoint's path (other paths are refused with HTTP 404)
+ * @param subprotocols the subprotocols offered, in preference order; a client that asks for none
+ *     gets the first
+ * @param maxMessageBytes largest message after reassembling fragments; a larger one closes the
+ *     connection with {@link dev.parley.chat.protocol.CloseCodes#MESSAGE_TOO_BIG}
+ * @param maxFragmentsPerMessage most frames one fragmented message may take; more closes the
+ *     connection with {@link dev.parley.chat.protocol.CloseCodes#PROTOCOL_ERROR}
+ * @param maxHandshakeBytes largest HTTP upgrade request (request line and headers); larger is
+ *     refused and the socket closed
+ * @param handshakeTimeout a socket that has not completed its upgrade by then is closed
+ * @param pingInterval how often to send WebSocket pings; a connection with no traffic for two
+ *     intervals is closed as dead
+ * @param maxConnections open sockets allowed at once; more are refused
+ */
+public record ServerTransportConfig(
+    InetSocketAddress bindAddress,
+    String path,
+    List<String> subprotocols,
+    int maxMessageBytes,
+    int maxFragmentsPerMessage,
+    int maxHandshakeBytes,
+    Duration handshakeTimeout,
+    Duration pingInterval,
+    int maxConnections) {
+
+  /** Validates every field. */
+  public ServerTransportConfig {
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(path, "path");
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
+    }
+    subprotocols = List.copyOf(subprotocols);
+    if (subprotocols.isEmpty()) {
+      throw new IllegalArgumentException("at least one subprotocol is required");
+    }
+    requirePositive("maxMessageBytes", maxMessageBytes);
+    requirePositive("maxFragmentsPerMessage", maxFragmentsPerMessage);
+    requirePositive("maxHandshakeBytes", maxHandshakeBytes);
+    requirePositive("maxConnections", maxConnections);
+    requirePositive("handshakeTimeout", handshakeTimeout);
+    requirePositive("pingInterval", pingInterval);
+  }
+
+  private static void requirePositive(String name, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
+  }
+
+  private static void requirePositive(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
+  }
+}

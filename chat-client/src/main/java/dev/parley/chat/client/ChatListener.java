@@ -1,0 +1,41 @@
+package dev.parley.chat.client;
+
+/**
+ * Receives one session's events. Every method has a no-op default; override what you need.
+ *
+ * <p>Threading: calls for one session are made one at a time, in order, on the client's callback
+ * executor ({@link ChatClientBuilder#callbackExecutor}); never on a network thread. A slow
+ * listener delays only its own session's events. Exceptions thrown by a listener are logged and
+ * otherwise ignored.
+ *
+ * <p>Ordering promise: for each room, {@link #onMessage} sees seqs in increasing order, each at
+ * most once, with no gap unless {@link #onHistoryGap} reported it first.
+ */
+public interface ChatListener {
+  /** The session moved from one state to another. */
+  default void onStateChanged(ChatSession session, StateChangeEvent event) {}
+
+  /** A message arrived in a joined room (including this user's own, once stored). */
+  default void onMessage(ChatSession session, MessageEvent event) {}
+
+  /** Another member started or stopped typing. */
+  default void onTyping(ChatSession session, TypingEvent event) {}
+
+  /** Another member reported reading up to a seq. */
+  default void onReadReceipt(ChatSession session, ReadReceiptEvent event) {}
+
+  /** A member came online in, or left, a joined room. */
+  default void onPresence(ChatSession session, PresenceEvent event) {}
+
+  /**
+   * Messages this session missed can no longer be read (the server no longer keeps them). Delivery
+   * continues after the gap.
+   */
+  default void onHistoryGap(ChatSession session, HistoryGapEvent event) {}
+
+  /** The server reported an error not tied to one of this session's futures. */
+  default void onError(ChatSession session, ErrorEvent event) {}
+
+  /** The session is closed for good. Terminal: no further calls follow. */
+  default void onClosed(ChatSession session, ClosedEvent event) {}
+}

@@ -1,0 +1,68 @@
+package dev.parley.chat.client;
+
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One user's connection to the chat, kept alive across network failures. Thread-safe.
+ *
+ * <p>Lifecycle, reported to {@link ChatListener#onStateChanged}:
+ *
+ * <pre>
+ *   CONNECTING ──► CONNECTED ──► RECONNECTING ──► CONNECTED ... ──► CLOSED
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@link State#CONNECTING}: the first connection is being made.
+ *   <li>{@link State#CONNECTED}: the server welcomed the session; sends go out at once.
+ *   <li>{@link State#RECONNECTING}: the connection dropped; the session retries with exponential
+ *       backoff and jitter. Sends made meanwhile wait in the outbox and go out, in order and with
+ *       their original client message ids, once the session has resumed. Every joined room is
+ *       rejoined and its missed messages delivered in order before new ones.
+ *   <li>{@link State#CLOSED}: terminal, after {@link #close()}, a refusal by the server
+ *       (authentication failed, protocol violation) or {@link ChatClient#close()}. Pending
+ *       futures fail with {@link dev.parley.chat.api.ChatException}.
+ * </ul>
+ */
+public interface ChatSession extends AutoCloseable {
+  /** The session's connection states. */
+  enum State {
+    /** The first connection is being made. */
+    CONNECTING,
+    /** Connected and welcomed by the server. */
+    CONNECTED,
+    /** Connection lost; retrying. */
+    RECONNECTING,
+    /** Closed for good. */
+    CLOSED
+  }
+
+  /** The user the server authenticated this session as. */
+  UserId user();
+
+  /** The current state. */
+  State state();
+
+  /**
+   * Joins a room (the server creates it on first join if its policy allows). Completes with the
+   * room's handle once the server confirmed; joining a room already joined returns its handle.
+   * Messages sent to the room after the join are delivered to the listener; older ones are read
+   * with {@link RoomHandle#history(long, int)}.
+   */
+  CompletableFuture<RoomHandle> join(RoomId room);
+
+  /** Joins the direct-conversation room with {@code other}; see {@link RoomId#direct}. */
+  CompletableFuture<RoomHandle> joinDirect(UserId other);
+
+  /** The handle of a room this session has joined, if it has. */
+  Optional<RoomHandle> room(RoomId room);
+
+  /**
+   * Closes the session with close code 1000: no reconnect follows. Unacknowledged sends fail.
+   * Idempotent.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,10 @@
+package dev.parley.chat.client;
+
+/**
+ * The session closed for good.
+ *
+ * @param code the WebSocket close code that ended it (1000 when closed by the application); see
+ *     {@link dev.parley.chat.protocol.CloseCodes}
+ * @param reason why, for people
+ */
+public record ClosedEvent(int code, String reason) {}

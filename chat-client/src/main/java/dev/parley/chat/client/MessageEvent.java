@@ -1,0 +1,10 @@
+package dev.parley.chat.client;
+
+import dev.parley.chat.api.ChatMessage;
+
+/**
+ * A message was delivered.
+ *
+ * @param message the message, with its room and seq
+ */
+public record MessageEvent(ChatMessage message) {}

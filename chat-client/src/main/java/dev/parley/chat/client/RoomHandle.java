@@ -1,0 +1,58 @@
+package dev.parley.chat.client;
+
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A room this session has joined. Thread-safe. Valid until {@link #leave()} or the session
+ * closes; after that its operations fail with {@link dev.parley.chat.api.ChatException} ({@code
+ * NOT_A_MEMBER}).
+ */
+public interface RoomHandle {
+  /** The room's id. */
+  RoomId id();
+
+  /**
+   * Sends a text message. Completes once the server has stored it and assigned its seq. If the
+   * connection drops first, the message stays in the outbox and is resent with the same client
+   * message id after reconnecting, so it is stored exactly once. Fails at once with {@code
+   * TOO_LARGE} or {@code LIMIT_EXCEEDED} (outbox full) without sending.
+   */
+  CompletableFuture<SendReceipt> send(String text);
+
+  /** Sends a message with text, an optional payload and an optional client message id. */
+  CompletableFuture<SendReceipt> send(OutgoingMessage message);
+
+  /**
+   * Reads older messages: up to {@code limit} messages with seq at most {@code beforeSeq} ({@code
+   * 0}: from the newest), returned in ascending seq order.
+   */
+  CompletableFuture<List<ChatMessage>> history(long beforeSeq, int limit);
+
+  /**
+   * Tells the room's other members whether this user is typing. Fire-and-forget.
+   *
+   * @return false if the session is not connected (nothing was sent)
+   */
+  boolean typing(boolean active);
+
+  /**
+   * Tells the room's other members this user has read up to {@code seq}. Fire-and-forget.
+   *
+   * @return false if the session is not connected (nothing was sent)
+   */
+  boolean markRead(long seq);
+
+  /** Users currently online in the room, as last reported by the server. */
+  Set<UserId> onlineMembers();
+
+  /** The highest seq delivered to the listener for this room (0 before any). */
+  long lastSeq();
+
+  /** Leaves the room; no further events for it. */
+  CompletableFuture<Void> leave();
+}

@@ -1,0 +1,51 @@
+package dev.parley.chat.server;
+
+import dev.parley.chat.server.internal.RealChatServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * A chat server running inside the application's own process. Thread-safe.
+ *
+ * <p>Lifecycle: {@link #builder()} ... {@code build()} gives a server that is not listening yet;
+ * {@link #start()} binds the WebSocket endpoint and the HTTP side and returns once both accept
+ * connections; {@link #close()} stops it: {@code /readyz} turns false, every client gets a {@code
+ * GoAway} frame and close code 1001 (they reconnect elsewhere and resume), then threads stop. A
+ * closed server cannot be started again.
+ */
+public interface ChatServer extends AutoCloseable {
+  /** A builder with every setting at its documented default. */
+  static ChatServerBuilder builder() {
+    return new ChatServerBuilder(RealChatServer::new);
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @return this server, for chaining
+   * @throws IOException if a port cannot be bound
+   * @throws IllegalStateException if already started or closed
+   */
+  ChatServer start() throws IOException;
+
+  /** The bound WebSocket address (with the real port when the builder asked for port 0). */
+  InetSocketAddress address();
+
+  /** The WebSocket endpoint clients connect to, such as {@code ws://127.0.0.1:8080/chat}. */
+  URI webSocketUri();
+
+  /** The HTTP side's base URI ({@code /healthz}, {@code /readyz}), unless it is disabled. */
+  Optional<URI> httpUri();
+
+  /** Whether the server takes new traffic: started and not stopping. What {@code /readyz} says. */
+  boolean isReady();
+
+  /** Sessions currently open. */
+  int sessionCount();
+
+  /** Stops the server gracefully; see the type's lifecycle. Idempotent. */
+  @Override
+  void close();
+}

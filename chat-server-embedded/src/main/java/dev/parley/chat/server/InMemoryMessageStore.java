@@ -1,0 +1,182 @@
+package dev.parley.chat.server;
+
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.ClientMessageId;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import dev.parley.chat.spi.AppendRequest;
+import dev.parley.chat.spi.AppendResult;
+import dev.parley.chat.spi.HistorySlice;
+import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.RoomPosition;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link MessageStore} in the process's heap: fast, and gone when the process ends. Keeps the
+ * newest {@code maxPerRoom} messages of each room; older ones are dropped from the oldest end and
+ * reported through {@link RoomPosition#firstSeq()}. Idempotency covers the messages still kept.
+ *
+ * <p>Thread-safe: each room has its own lock, so rooms never wait for each other. Every method
+ * completes its future before returning, on the caller's thread, without I/O.
+ */
+public final class InMemoryMessageStore implements MessageStore {
+  private final int maxPerRoom;
+  private final Map<RoomId, RoomLog> rooms = new ConcurrentHashMap<>();
+
+  /**
+   * A store that keeps up to {@code maxPerRoom} messages per room.
+   *
+   * @throws IllegalArgumentException if {@code maxPerRoom} is not positive
+   */
+  public InMemoryMessageStore(int maxPerRoom) {
+    if (maxPerRoom <= 0) {
+      throw new IllegalArgumentException("maxPerRoom must be positive, was " + maxPerRoom);
+    }
+    this.maxPerRoom = maxPerRoom;
+  }
+
+  /** A store with the default limit, {@value ChatServerBuilder#DEFAULT_IN_MEMORY_HISTORY}. */
+  public InMemoryMessageStore() {
+    this(ChatServerBuilder.DEFAULT_IN_MEMORY_HISTORY);
+  }
+
+  @Override
+  public CompletableFuture<AppendResult> append(AppendRequest request) {
+    RoomLog log = rooms.computeIfAbsent(request.room(), r -> new RoomLog());
+    synchronized (log) {
+      ChatMessage existing =
+          log.byClientId.get(new SenderKey(request.sender(), request.clientMessageId()));
+      if (existing != null) {
+        return CompletableFuture.completedFuture(new AppendResult(existing, true));
+      }
+      ChatMessage message =
+          new ChatMessage(
+              request.room(),
+              log.headSeq + 1,
+              request.id(),
+              request.sender(),
+              request.clientMessageId(),
+              request.timestamp(),
+              request.text(),
+              request.payload());
+      log.headSeq = message.seq();
+      log.add(message);
+      return CompletableFuture.completedFuture(new AppendResult(message, false));
+    }
+  }
+
+  @Override
+  public CompletableFuture<HistorySlice> read(
+      RoomId room, long fromSeq, ReadDirection direction, int limit) {
+    if (limit <= 0) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("limit must be positive, was " + limit));
+    }
+    if (fromSeq < 0) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("fromSeq must not be negative, was " + fromSeq));
+    }
+    RoomLog log = rooms.get(room);
+    if (log == null) {
+      return CompletableFuture.completedFuture(
+          new HistorySlice(List.of(), false, new RoomPosition(0, 0, 0)));
+    }
+    synchronized (log) {
+      RoomPosition position = log.position();
+      if (log.isEmpty()) {
+        return CompletableFuture.completedFuture(new HistorySlice(List.of(), false, position));
+      }
+      long first = position.firstSeq();
+      long head = position.headSeq();
+      List<ChatMessage> out = new ArrayList<>();
+      boolean hasMore;
+      if (direction == ReadDirection.FORWARD) {
+        long start = Math.max(fromSeq, first);
+        long end = Math.min(head, start + limit - 1);
+        for (long seq = start; seq <= end; seq++) {
+          out.add(log.at(seq, first));
+        }
+        hasMore = end < head;
+      } else {
+        long start = fromSeq == 0 ? head : Math.min(fromSeq, head);
+        long end = Math.max(first, start - limit + 1);
+        for (long seq = end; seq <= start; seq++) {
+          out.add(log.at(seq, first));
+        }
+        hasMore = end > first && start >= first;
+      }
+      return CompletableFuture.completedFuture(
+          new HistorySlice(Collections.unmodifiableList(out), hasMore, position));
+    }
+  }
+
+  @Override
+  public CompletableFuture<RoomPosition> position(RoomId room) {
+    RoomLog log = rooms.get(room);
+    if (log == null) {
+      return CompletableFuture.completedFuture(new RoomPosition(0, 0, 0));
+    }
+    synchronized (log) {
+      return CompletableFuture.completedFuture(log.position());
+    }
+  }
+
+  /** Drops everything. */
+  @Override
+  public void close() {
+    rooms.clear();
+  }
+
+  private record SenderKey(UserId sender, ClientMessageId clientMessageId) {}
+
+  /** One room's kept messages in a ring, oldest first; guarded by its own monitor. */
+  private final class RoomLog {
+    private ChatMessage[] ring = new ChatMessage[16];
+    private int start;
+    private int size;
+    final Map<SenderKey, ChatMessage> byClientId = new HashMap<>();
+    long headSeq;
+
+    boolean isEmpty() {
+      return size == 0;
+    }
+
+    void add(ChatMessage message) {
+      if (size == maxPerRoom) {
+        ChatMessage dropped = ring[start];
+        ring[start] = null;
+        start = (start + 1) % ring.length;
+        size--;
+        byClientId.remove(new SenderKey(dropped.sender(), dropped.clientMessageId()));
+      }
+      if (size == ring.length) {
+        ChatMessage[] bigger = new ChatMessage[Math.min(maxPerRoom, ring.length * 2)];
+        for (int i = 0; i < size; i++) {
+          bigger[i] = ring[(start + i) % ring.length];
+        }
+        ring = bigger;
+        start = 0;
+      }
+      ring[(start + size) % ring.length] = message;
+      size++;
+      byClientId.put(new SenderKey(message.sender(), message.clientMessageId()), message);
+    }
+
+    RoomPosition position() {
+      if (size == 0) {
+        return new RoomPosition(headSeq, 0, 0);
+      }
+      return new RoomPosition(headSeq, ring[start].seq(), 0);
+    }
+
+    ChatMessage at(long seq, long firstSeq) {
+      return ring[(int) ((start + (seq - firstSeq)) % ring.length)];
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.parley.chat.server.internal;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The server's plain-HTTP side on the JDK's {@code com.sun.net.httpserver}: {@code /healthz}
+ * (alive), {@code /readyz} (taking traffic) and the application's own handlers. Runs on its own
+ * small executor so a slow page never delays chat traffic. Thread-safe.
+ */
+final class HttpSide {
+  private static final int THREADS = 2;
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  HttpSide(InetSocketAddress bind, BooleanSupplier ready, Map<String, HttpHandler> handlers)
+      throws IOException {
+    this.server = HttpServer.create(bind, 64);
+    this.executor = Executors.newFixedThreadPool(THREADS, threads("parley-http-"));
+    server.setExecutor(executor);
+    server.createContext("/healthz", exchange -> respond(exchange, 200, "ok\n"));
+    server.createContext(
+        "/readyz",
+        exchange -> {
+          boolean isReady = ready.getAsBoolean();
+          respond(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n");
+        });
+    handlers.forEach(server::createContext);
+  }
+
+  void start() {
+    server.start();
+  }
+
+  InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  void stop() {
+    server.stop(0);
+    executor.shutdown();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    try (exchange) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      if ("HEAD".equals(exchange.getRequestMethod())) {
+        exchange.sendResponseHeaders(status, -1);
+        return;
+      }
+      exchange.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  static ThreadFactory threads(String prefix) {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

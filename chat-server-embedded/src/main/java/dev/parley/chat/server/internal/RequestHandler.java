@@ -1,0 +1,548 @@
+package dev.parley.chat.server.internal;
+
+import dev.parley.chat.api.ChatException;
+import dev.parley.chat.api.ClientMessageId;
+import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import dev.parley.chat.protocol.CloseCodes;
+import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.protocol.internal.Connect;
+import dev.parley.chat.protocol.internal.Direction;
+import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.HistoryPage;
+import dev.parley.chat.protocol.internal.HistoryRequest;
+import dev.parley.chat.protocol.internal.Joined;
+import dev.parley.chat.protocol.internal.Left;
+import dev.parley.chat.protocol.internal.Pong;
+import dev.parley.chat.protocol.internal.RoomPosition;
+import dev.parley.chat.protocol.internal.Send;
+import dev.parley.chat.protocol.internal.SendAck;
+import dev.parley.chat.protocol.internal.ServerLimits;
+import dev.parley.chat.protocol.internal.Welcome;
+import dev.parley.chat.spi.AppendRequest;
+import dev.parley.chat.spi.AuthenticationException;
+import dev.parley.chat.spi.ConnectRequest;
+import dev.parley.chat.spi.MessageStore.ReadDirection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out one client request. Called on the transport thread for the connection, one frame at a
+ * time; work that may block (authenticator, room policy) moves to the worker executor and answers
+ * from there.
+ */
+final class RequestHandler {
+  private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
+  private static final int MAX_CLIENT_INFO_CHARS = 64;
+
+  private final ServerContext context;
+
+  RequestHandler(ServerContext context) {
+    this.context = context;
+  }
+
+  void handle(ServerSession session, Envelope envelope) {
+    long requestId = envelope.getRequestId();
+    switch (envelope.getBodyCase()) {
+      case CONNECT -> connect(session, requestId, envelope.getConnect());
+      case PING -> {
+        if (requireOpen(session, requestId)) {
+          session.reply(
+              frame(
+                  Envelope.newBuilder()
+                      .setRequestId(requestId)
+                      .setPong(Pong.newBuilder().setNonce(envelope.getPing().getNonce()))));
+        }
+      }
+      case JOIN -> {
+        if (requireOpen(session, requestId)) {
+          join(session, requestId, envelope.getJoin().getRoom());
+        }
+      }
+      case LEAVE -> {
+        if (requireOpen(session, requestId)) {
+          leave(session, requestId, envelope.getLeave().getRoom());
+        }
+      }
+      case SEND -> {
+        if (requireOpen(session, requestId)) {
+          send(session, requestId, envelope.getSend());
+        }
+      }
+      case HISTORY_REQUEST -> {
+        if (requireOpen(session, requestId)) {
+          history(session, requestId, envelope.getHistoryRequest());
+        }
+      }
+      case TYPING -> {
+        if (requireOpen(session, requestId)) {
+          Room room = member(session, requestId, envelope.getTyping().getRoom());
+          if (room != null) {
+            room.typing(session, envelope.getTyping().getActive());
+          }
+        }
+      }
+      case READ_RECEIPT -> {
+        if (requireOpen(session, requestId)) {
+          readReceipt(session, requestId, envelope.getReadReceipt());
+        }
+      }
+      default ->
+          error(
+              session,
+              requestId,
+              ErrorCode.UNSUPPORTED_MESSAGE,
+              envelope.getBodyCase() + " is sent by servers, not clients",
+              null);
+    }
+  }
+
+  private boolean requireOpen(ServerSession session, long requestId) {
+    switch (session.state()) {
+      case OPEN:
+        return true;
+      case AWAITING_CONNECT:
+        error(session, requestId, ErrorCode.NOT_CONNECTED, "the first frame must be Connect", null);
+        session.close(CloseCodes.PROTOCOL_VIOLATION, "the first frame must be Connect");
+        return false;
+      default:
+        error(session, requestId, ErrorCode.NOT_CONNECTED, "wait for Welcome", null);
+        return false;
+    }
+  }
+
+  // --- Connect and resume ---
+
+  private void connect(ServerSession session, long requestId, Connect connect) {
+    if (session.state() != ServerSession.State.AWAITING_CONNECT) {
+      error(session, requestId, ErrorCode.ALREADY_CONNECTED, "Connect was already sent", null);
+      return;
+    }
+    if (connect.getProtocolVersion() != Protocol.VERSION) {
+      error(
+          session,
+          requestId,
+          ErrorCode.UNSUPPORTED_VERSION,
+          "this server speaks protocol version "
+              + Protocol.VERSION
+              + ", not "
+              + connect.getProtocolVersion(),
+          null);
+      session.close(CloseCodes.PROTOCOL_VIOLATION, "unsupported protocol version");
+      return;
+    }
+    session.beginAuthentication();
+    ConnectRequest request =
+        new ConnectRequest(
+            connect.getToken(),
+            truncate(connect.getClientName()),
+            truncate(connect.getClientVersion()),
+            session.connection().remoteAddress());
+    context
+        .workers()
+        .execute(
+            () ->
+                authenticate(request)
+                    .whenComplete(
+                        (user, failure) -> {
+                          if (failure != null || user == null) {
+                            refuse(session, requestId, failure);
+                          } else {
+                            session.authenticated(user);
+                            resume(session, requestId, connect.getResumeList());
+                          }
+                        }));
+  }
+
+  private CompletionStage<UserId> authenticate(ConnectRequest request) {
+    try {
+      CompletionStage<UserId> stage = context.authenticator().authenticate(request);
+      return stage == null
+          ? CompletableFuture.failedFuture(new IllegalStateException("authenticator returned null"))
+          : stage;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void refuse(ServerSession session, long requestId, Throwable failure) {
+    Throwable cause = unwrap(failure);
+    String reason =
+        cause instanceof AuthenticationException
+            ? cause.getMessage()
+            : "credentials were not accepted";
+    if (!(cause instanceof AuthenticationException)) {
+      log.warn("{}: authenticator failed", session, cause);
+    }
+    error(session, requestId, ErrorCode.AUTHENTICATION_FAILED, reason, null);
+    session.close(CloseCodes.AUTHENTICATION_FAILED, "authentication failed");
+  }
+
+  private void resume(ServerSession session, long requestId, List<RoomPosition> positions) {
+    List<CompletableFuture<Object>> results = new ArrayList<>();
+    int max = context.settings().maxRoomsPerSession();
+    for (RoomPosition position : positions) {
+      if (results.size() >= max) {
+        results.add(
+            CompletableFuture.completedFuture(
+                Envelopes.error(
+                    ErrorCode.LIMIT_EXCEEDED,
+                    "more than " + max + " rooms to resume",
+                    parseRoomOrNull(position.getRoom()))));
+        continue;
+      }
+      results.add(rejoin(session, position.getRoom()));
+    }
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (ignored, failure) -> {
+              Welcome.Builder welcome =
+                  Welcome.newBuilder()
+                      .setUser(session.user().value())
+                      .setSessionId(session.id())
+                      .setServerId(context.serverId())
+                      .setProtocolVersion(Protocol.VERSION)
+                      .setLimits(limits())
+                      .setHeartbeatIntervalMs((int) context.settings().pingInterval().toMillis());
+              for (CompletableFuture<Object> result : results) {
+                Object outcome = result.join();
+                if (outcome instanceof Joined joined) {
+                  welcome.addRejoined(joined);
+                } else {
+                  welcome.addRejected((dev.parley.chat.protocol.internal.Error) outcome);
+                }
+              }
+              session.welcome(
+                  frame(Envelope.newBuilder().setRequestId(requestId).setWelcome(welcome)));
+            });
+  }
+
+  /** Rejoins one room during Connect; completes with a Joined or an Error, never exceptionally. */
+  private CompletableFuture<Object> rejoin(ServerSession session, String roomText) {
+    RoomId id = parseRoomOrNull(roomText);
+    if (id == null) {
+      return CompletableFuture.completedFuture(
+          Envelopes.error(ErrorCode.INVALID_ARGUMENT, "invalid room id", null));
+    }
+    return enter(session, id, -1)
+        .<Object>thenApply(joined -> joined)
+        .exceptionally(failure -> toError(failure, id));
+  }
+
+  private ServerLimits limits() {
+    var s = context.settings();
+    return ServerLimits.newBuilder()
+        .setMaxFrameBytes(s.maxMessageBytes())
+        .setMaxTextBytes(s.maxTextBytes())
+        .setMaxPayloadBytes(s.maxPayloadBytes())
+        .setMaxRoomsPerSession(s.maxRoomsPerSession())
+        .setMaxHistoryPage(Protocol.DEFAULT_MAX_HISTORY_PAGE)
+        .build();
+  }
+
+  // --- Rooms ---
+
+  private void join(ServerSession session, long requestId, String roomText) {
+    RoomId id = parseRoom(session, requestId, roomText);
+    if (id == null) {
+      return;
+    }
+    enter(session, id, requestId)
+        .whenComplete(
+            (joined, failure) -> {
+              if (failure != null) {
+                dev.parley.chat.protocol.internal.Error e = toError(failure, id);
+                session.reply(frame(Envelope.newBuilder().setRequestId(requestId).setError(e)));
+              }
+            });
+  }
+
+  /**
+   * Checks the policy and limits, loads the room and adds the session. With {@code requestId >= 0}
+   * the room queues the Joined answer itself (ordered before live messages) and the future's value
+   * is only informative; with {@code -1} (rejoin during Connect) the Joined is returned for the
+   * Welcome frame.
+   */
+  private CompletableFuture<Joined> enter(ServerSession session, RoomId id, long requestId) {
+    if (!session.rooms().containsKey(id)
+        && session.rooms().size() >= context.settings().maxRoomsPerSession()) {
+      return CompletableFuture.failedFuture(
+          new ChatException(
+              ErrorCode.LIMIT_EXCEEDED,
+              "a session may be in at most "
+                  + context.settings().maxRoomsPerSession()
+                  + " rooms; leave one first"));
+    }
+    return CompletableFuture.supplyAsync(
+            () -> context.roomPolicy().mayJoin(session.user(), id), context.workers())
+        .thenCompose(
+            allowed -> {
+              if (!allowed) {
+                throw new ChatException(
+                    ErrorCode.FORBIDDEN, session.user() + " may not join " + id);
+              }
+              return attach(session, id, requestId);
+            });
+  }
+
+  private CompletableFuture<Joined> attach(ServerSession session, RoomId id, long requestId) {
+    return context
+        .rooms()
+        .load(id)
+        .thenCompose(
+            room ->
+                context
+                    .store()
+                    .position(id)
+                    .thenCompose(
+                        position -> {
+                          session.rooms().put(id, room);
+                          Joined joined;
+                          if (requestId >= 0) {
+                            joined =
+                                room.join(session, requestId, position.firstSeq())
+                                    ? Joined.getDefaultInstance()
+                                    : null;
+                          } else {
+                            joined = room.rejoin(session, position.firstSeq());
+                          }
+                          if (joined == null) {
+                            session.rooms().remove(id, room);
+                            return attach(session, id, requestId); // room retired meanwhile
+                          }
+                          if (session.state() == ServerSession.State.CLOSED) {
+                            session.rooms().remove(id);
+                            room.leave(session);
+                          }
+                          return CompletableFuture.completedFuture(joined);
+                        }));
+  }
+
+  private void leave(ServerSession session, long requestId, String roomText) {
+    RoomId id = parseRoom(session, requestId, roomText);
+    if (id == null) {
+      return;
+    }
+    Room room = session.rooms().remove(id);
+    if (room == null) {
+      error(session, requestId, ErrorCode.NOT_A_MEMBER, "not in room " + id, id);
+      return;
+    }
+    room.leave(session);
+    session.reply(
+        frame(
+            Envelope.newBuilder()
+                .setRequestId(requestId)
+                .setLeft(Left.newBuilder().setRoom(id.value()))));
+  }
+
+  // --- Messages ---
+
+  private void send(ServerSession session, long requestId, Send send) {
+    Room room = member(session, requestId, send.getRoom());
+    if (room == null) {
+      return;
+    }
+    RoomId id = room.id();
+    ClientMessageId clientMessageId;
+    try {
+      clientMessageId = ClientMessageId.of(send.getClientMessageId());
+    } catch (IllegalArgumentException e) {
+      error(session, requestId, ErrorCode.INVALID_ARGUMENT, e.getMessage(), id);
+      return;
+    }
+    int textBytes = Utf8.length(send.getText());
+    if (textBytes > context.settings().maxTextBytes()) {
+      error(
+          session,
+          requestId,
+          ErrorCode.TOO_LARGE,
+          "text is " + textBytes + " bytes; the limit is " + context.settings().maxTextBytes(),
+          id);
+      return;
+    }
+    if (send.getPayload().size() > context.settings().maxPayloadBytes()) {
+      error(
+          session,
+          requestId,
+          ErrorCode.TOO_LARGE,
+          "payload is "
+              + send.getPayload().size()
+              + " bytes; the limit is "
+              + context.settings().maxPayloadBytes(),
+          id);
+      return;
+    }
+    AppendRequest append =
+        new AppendRequest(
+            id,
+            context.messageIds().next(),
+            session.user(),
+            clientMessageId,
+            context.clock().instant(),
+            send.getText(),
+            send.getPayload().toByteArray());
+    CompletableFuture<dev.parley.chat.spi.AppendResult> stored;
+    try {
+      stored = context.store().append(append);
+    } catch (RuntimeException e) {
+      stored = CompletableFuture.failedFuture(e);
+    }
+    stored.whenComplete(
+        (result, failure) -> {
+          if (failure != null) {
+            log.warn("{}: append to {} failed", session, id, unwrap(failure));
+            error(session, requestId, ErrorCode.UNAVAILABLE, "message could not be stored", id);
+            return;
+          }
+          var message = result.message();
+          if (!message.room().equals(id)) {
+            error(
+                session,
+                requestId,
+                ErrorCode.INVALID_ARGUMENT,
+                "client message id " + clientMessageId + " was already used in another room",
+                id);
+            return;
+          }
+          if (!result.duplicate()) {
+            context.rooms().publish(message);
+          }
+          session.reply(
+              frame(
+                  Envelope.newBuilder()
+                      .setRequestId(requestId)
+                      .setSendAck(
+                          SendAck.newBuilder()
+                              .setRoom(id.value())
+                              .setClientMessageId(clientMessageId.value())
+                              .setSeq(message.seq())
+                              .setMessageId(message.id().value())
+                              .setTimestampMs(message.timestamp().toEpochMilli())
+                              .setDuplicate(result.duplicate()))));
+        });
+  }
+
+  private void history(ServerSession session, long requestId, HistoryRequest request) {
+    Room room = member(session, requestId, request.getRoom());
+    if (room == null) {
+      return;
+    }
+    int max = Protocol.DEFAULT_MAX_HISTORY_PAGE;
+    int limit = request.getLimit() == 0 ? max : Math.min(request.getLimit(), max);
+    ReadDirection direction =
+        request.getDirection() == Direction.FORWARD
+            ? ReadDirection.FORWARD
+            : ReadDirection.BACKWARD;
+    long fromSeq = request.getFromSeq();
+    if (fromSeq < 0) {
+      error(session, requestId, ErrorCode.INVALID_ARGUMENT, "from_seq is out of range", room.id());
+      return;
+    }
+    context
+        .store()
+        .read(room.id(), fromSeq, direction, limit)
+        .whenComplete(
+            (slice, failure) -> {
+              if (failure != null) {
+                log.warn("{}: history of {} failed", session, room.id(), unwrap(failure));
+                error(session, requestId, ErrorCode.UNAVAILABLE, "history unavailable", room.id());
+                return;
+              }
+              HistoryPage.Builder page =
+                  HistoryPage.newBuilder()
+                      .setRoom(room.id().value())
+                      .setHasMore(slice.hasMore())
+                      .setFirstSeq(slice.position().firstSeq())
+                      .setHeadSeq(slice.position().headSeq());
+              slice.messages().forEach(m -> page.addMessages(Envelopes.message(m)));
+              session.reply(
+                  frame(Envelope.newBuilder().setRequestId(requestId).setHistoryPage(page)));
+            });
+  }
+
+  private void readReceipt(
+      ServerSession session,
+      long requestId,
+      dev.parley.chat.protocol.internal.ReadReceipt receipt) {
+    Room room = member(session, requestId, receipt.getRoom());
+    if (room == null) {
+      return;
+    }
+    if (receipt.getSeq() <= 0 || !room.markRead(session, receipt.getSeq())) {
+      error(
+          session,
+          requestId,
+          ErrorCode.INVALID_ARGUMENT,
+          "seq " + receipt.getSeq() + " is not a message of " + room.id(),
+          room.id());
+    }
+  }
+
+  // --- Helpers ---
+
+  private Room member(ServerSession session, long requestId, String roomText) {
+    RoomId id = parseRoom(session, requestId, roomText);
+    if (id == null) {
+      return null;
+    }
+    Room room = session.rooms().get(id);
+    if (room == null) {
+      error(session, requestId, ErrorCode.NOT_A_MEMBER, "join " + id + " first", id);
+    }
+    return room;
+  }
+
+  private RoomId parseRoom(ServerSession session, long requestId, String text) {
+    try {
+      return RoomId.of(text);
+    } catch (IllegalArgumentException e) {
+      error(session, requestId, ErrorCode.INVALID_ARGUMENT, e.getMessage(), null);
+      return null;
+    }
+  }
+
+  private static RoomId parseRoomOrNull(String text) {
+    try {
+      return RoomId.of(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static dev.parley.chat.protocol.internal.Error toError(Throwable failure, RoomId id) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof ChatException chat) {
+      return Envelopes.error(chat.code(), chat.getMessage(), id);
+    }
+    log.warn("joining {} failed", id, cause);
+    return Envelopes.error(ErrorCode.UNAVAILABLE, "room " + id + " is unavailable", id);
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static void error(
+      ServerSession session, long requestId, ErrorCode code, String message, RoomId room) {
+    session.reply(new OutboundFrame(Envelopes.errorFrame(requestId, code, message, room)));
+  }
+
+  private static OutboundFrame frame(Envelope.Builder envelope) {
+    return new OutboundFrame(envelope.build());
+  }
+
+  private static String truncate(String text) {
+    return text.length() <= MAX_CLIENT_INFO_CHARS ? text : text.substring(0, MAX_CLIENT_INFO_CHARS);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.parley.chat.server.internal;
+
+import dev.parley.chat.server.ChatServerBuilder;
+import dev.parley.chat.server.RoomPolicy;
+import dev.parley.chat.spi.Authenticator;
+import dev.parley.chat.spi.MessageStore;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What every part of one server shares: settings, collaborators and threads. Immutable apart from
+ * the ready flag; thread-safe.
+ */
+final class ServerContext {
+  private final ChatServerBuilder settings;
+  private final String serverId;
+  private final MessageStore store;
+  private final RoomRegistry rooms;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService scheduler;
+  private final MessageIdGenerator messageIds;
+  private volatile boolean ready;
+
+  ServerContext(
+      ChatServerBuilder settings,
+      String serverId,
+      MessageStore store,
+      ExecutorService workers,
+      ScheduledExecutorService scheduler,
+      MessageIdGenerator messageIds) {
+    this.settings = settings;
+    this.serverId = serverId;
+    this.store = store;
+    this.rooms = new RoomRegistry(store);
+    this.workers = workers;
+    this.scheduler = scheduler;
+    this.messageIds = messageIds;
+  }
+
+  ChatServerBuilder settings() {
+    return settings;
+  }
+
+  String serverId() {
+    return serverId;
+  }
+
+  MessageStore store() {
+    return store;
+  }
+
+  RoomRegistry rooms() {
+    return rooms;
+  }
+
+  ExecutorService workers() {
+    return workers;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  MessageIdGenerator messageIds() {
+    return messageIds;
+  }
+
+  Clock clock() {
+    return settings.clock();
+  }
+
+  Authenticator authenticator() {
+    return settings.authenticator();
+  }
+
+  RoomPolicy roomPolicy() {
+    return settings.roomPolicy();
+  }
+
+  boolean isReady() {
+    return ready;
+  }
+
+  void ready(boolean ready) {
+    this.ready = ready;
+  }
+}

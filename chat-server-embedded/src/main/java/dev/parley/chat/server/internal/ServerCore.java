@@ -1,0 +1,180 @@
+package dev.parley.chat.server.internal;
+
+import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.protocol.CloseCodes;
+import dev.parley.chat.protocol.internal.BinaryFrames;
+import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.FrameDecodeException;
+import dev.parley.chat.protocol.internal.GoAway;
+import dev.parley.chat.spi.ServerTransportHandler;
+import dev.parley.chat.spi.TransportConnection;
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns transport events into session work: decodes frames, enforces the connection-level rules
+ * (Connect first, malformed-frame and flood limits) and hands requests to {@link RequestHandler}.
+ * Runs on transport I/O threads and never blocks them: anything that may block (the authenticator,
+ * the room policy) is handed to the worker executor.
+ */
+final class ServerCore implements ServerTransportHandler {
+  private static final Logger log = LoggerFactory.getLogger(ServerCore.class);
+
+  /** Malformed frames in a row after which the connection is closed. */
+  static final int MAX_MALFORMED_IN_ROW = 10;
+
+  private final ServerContext context;
+  private final RequestHandler requests;
+  private final ConcurrentHashMap<String, ServerSession> sessions = new ConcurrentHashMap<>();
+  private final AtomicLong sessionCounter = new AtomicLong();
+
+  ServerCore(ServerContext context) {
+    this.context = context;
+    this.requests = new RequestHandler(context);
+  }
+
+  @Override
+  public void onOpen(TransportConnection connection) {
+    ServerSession session =
+        new ServerSession(
+            context.serverId() + "-" + sessionCounter.incrementAndGet(),
+            connection,
+            context.settings().maxOutboundBytes(),
+            new RequestRateLimiter(
+                context.clock(),
+                context.settings().requestsPerSecond(),
+                context.settings().requestBurst()));
+    connection.attach(session);
+    sessions.put(session.id(), session);
+    if (!context.isReady()) {
+      goAway(session, "server is stopping");
+      return;
+    }
+    session.connectDeadline(
+        context
+            .scheduler()
+            .schedule(
+                () -> {
+                  if (session.state() != ServerSession.State.OPEN
+                      && session.state() != ServerSession.State.CLOSED) {
+                    session.close(CloseCodes.CONNECT_TIMEOUT, "no Connect within the deadline");
+                  }
+                },
+                context.settings().connectTimeout().toMillis(),
+                TimeUnit.MILLISECONDS));
+  }
+
+  @Override
+  public void onBinary(TransportConnection connection, ByteBuffer message) {
+    ServerSession session = (ServerSession) connection.attachment();
+    if (session == null) {
+      return;
+    }
+    Envelope envelope;
+    try {
+      envelope = BinaryFrames.decode(message);
+    } catch (FrameDecodeException e) {
+      malformed(session, e);
+      return;
+    }
+    dispatch(session, envelope);
+  }
+
+  @Override
+  public void onText(TransportConnection connection, String message) {
+    ServerSession session = (ServerSession) connection.attachment();
+    if (session == null) {
+      return;
+    }
+    Envelope envelope;
+    try {
+      envelope = JsonFrames.decode(message);
+    } catch (FrameDecodeException e) {
+      malformed(session, e);
+      return;
+    }
+    dispatch(session, envelope);
+  }
+
+  @Override
+  public void onClose(TransportConnection connection, int code, String reason, boolean remote) {
+    ServerSession session = (ServerSession) connection.attachment();
+    if (session == null) {
+      return;
+    }
+    sessions.remove(session.id());
+    for (Room room : session.closed()) {
+      room.leave(session);
+    }
+    log.debug("{} closed: {} {} (remote={})", session, CloseCodes.name(code), reason, remote);
+  }
+
+  private void malformed(ServerSession session, FrameDecodeException e) {
+    int inRow = session.malformed();
+    session.reply(
+        new OutboundFrame(Envelopes.errorFrame(0, e.code(), e.getMessage(), (RoomId) null)));
+    if (inRow > MAX_MALFORMED_IN_ROW) {
+      session.close(CloseCodes.PROTOCOL_VIOLATION, "too many malformed frames in a row");
+    }
+  }
+
+  private void dispatch(ServerSession session, Envelope envelope) {
+    session.wellFormed();
+    if (session.state() == ServerSession.State.CLOSED) {
+      return;
+    }
+    if (!session.limiter().tryAcquire()) {
+      if (session.limiter().isFlooding()) {
+        session.close(CloseCodes.FLOODING, "request rate limit exceeded repeatedly");
+        return;
+      }
+      session.reply(
+          new OutboundFrame(
+              Envelopes.errorFrame(
+                  envelope.getRequestId(),
+                  ErrorCode.RATE_LIMITED,
+                  "too many requests; slow down",
+                  null)));
+      return;
+    }
+    try {
+      requests.handle(session, envelope);
+    } catch (RuntimeException e) {
+      log.warn("{}: failed to handle {}", session, envelope.getBodyCase(), e);
+      session.reply(
+          new OutboundFrame(
+              Envelopes.errorFrame(
+                  envelope.getRequestId(), ErrorCode.INTERNAL, "server error", null)));
+    }
+  }
+
+  int sessionCount() {
+    return sessions.size();
+  }
+
+  Collection<ServerSession> sessions() {
+    return sessions.values();
+  }
+
+  /** Tells every client to go elsewhere, then closes their connections with 1001. */
+  void goAwayAll(String reason) {
+    for (ServerSession session : sessions.values()) {
+      goAway(session, reason);
+    }
+  }
+
+  private static void goAway(ServerSession session, String reason) {
+    session.reply(
+        new OutboundFrame(
+            Envelope.newBuilder()
+                .setGoAway(GoAway.newBuilder().setReason(reason).setReconnectAfterMs(0))
+                .build()));
+    session.close(CloseCodes.GOING_AWAY, reason);
+  }
+}
