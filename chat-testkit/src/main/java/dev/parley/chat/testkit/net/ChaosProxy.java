@@ -1,0 +1,167 @@
+package dev.parley.chat.testkit.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP proxy on 127.0.0.1 that forwards to a target and can cut every connection through it at
+ * once, the way a flaky network or a load balancer restart would. Uses two threads per proxied
+ * connection (fine for tests). Thread-safe.
+ *
+ * <p>Lifecycle: {@link #start()} binds a free port; {@link #cutAll()} resets the open connections
+ * (new ones are still accepted); {@link #close()} stops accepting and cuts everything.
+ */
+public final class ChaosProxy implements AutoCloseable {
+  private final InetSocketAddress target;
+  private final ServerSocket server;
+  private final ExecutorService threads;
+  private final Set<Pipe> pipes = ConcurrentHashMap.newKeySet();
+  private final AtomicLong cuts = new AtomicLong();
+  private volatile boolean closed;
+
+  /** A proxy to {@code target}; not listening until {@link #start()}. */
+  public ChaosProxy(InetSocketAddress target) throws IOException {
+    this.target = target;
+    this.server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+    AtomicInteger counter = new AtomicInteger();
+    this.threads =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "chaos-proxy-" + counter.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Starts accepting; returns this proxy. */
+  public ChaosProxy start() {
+    threads.execute(this::acceptLoop);
+    return this;
+  }
+
+  /** The port clients connect to instead of the target's. */
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  /** Abruptly closes (TCP reset) every connection currently open through the proxy. */
+  public void cutAll() {
+    cuts.incrementAndGet();
+    for (Pipe pipe : pipes) {
+      pipe.cut();
+    }
+  }
+
+  /** How many times {@link #cutAll()} ran. */
+  public long cutCount() {
+    return cuts.get();
+  }
+
+  /** Connections currently open through the proxy. */
+  public int openConnections() {
+    return pipes.size();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      server.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+    cutAll();
+    threads.shutdownNow();
+    try {
+      threads.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      Socket client;
+      try {
+        client = server.accept();
+      } catch (IOException e) {
+        return;
+      }
+      try {
+        Socket upstream = new Socket();
+        upstream.connect(target, 5_000);
+        client.setTcpNoDelay(true);
+        upstream.setTcpNoDelay(true);
+        Pipe pipe = new Pipe(client, upstream);
+        pipes.add(pipe);
+        threads.execute(() -> pipe.pump(client, upstream));
+        threads.execute(() -> pipe.pump(upstream, client));
+      } catch (IOException e) {
+        closeQuietly(client);
+      }
+    }
+  }
+
+  private final class Pipe {
+    private final Socket a;
+    private final Socket b;
+
+    Pipe(Socket a, Socket b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    void pump(Socket from, Socket to) {
+      byte[] buffer = new byte[16 * 1024];
+      try (InputStream in = from.getInputStream()) {
+        OutputStream out = to.getOutputStream();
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+          out.write(buffer, 0, n);
+          out.flush();
+        }
+      } catch (IOException ignored) {
+        // the other direction or a cut closed the socket
+      } finally {
+        cut();
+      }
+    }
+
+    void cut() {
+      if (pipes.remove(this)) {
+        reset(a);
+        reset(b);
+      }
+    }
+  }
+
+  private static void reset(Socket socket) {
+    try {
+      socket.setSoLinger(true, 0);
+    } catch (SocketException ignored) {
+      // already closed
+    }
+    closeQuietly(socket);
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // nothing to do
+    }
+  }
+}
