@@ -34,6 +34,10 @@ final class Room {
   private final RoomId id;
   private final RoomRegistry registry;
   private final Set<ServerSession> members = new LinkedHashSet<>();
+
+  /** The members as an array, rebuilt on join and leave, so fan-out iterates a snapshot. */
+  private ServerSession[] fanOut = new ServerSession[0];
+
   private final Map<UserId, Integer> sessionsPerUser = new HashMap<>();
   private final Map<UserId, Long> readUpTo = new HashMap<>();
   private final TreeMap<Long, ChatMessage> early = new TreeMap<>();
@@ -65,6 +69,7 @@ final class Room {
     }
     boolean added = members.add(session);
     if (added) {
+      fanOut = members.toArray(ServerSession[]::new);
       int count = sessionsPerUser.merge(session.user(), 1, Integer::sum);
       if (count == 1) {
         broadcastExcept(session, presence(session.user(), true));
@@ -88,6 +93,7 @@ final class Room {
       return null;
     }
     if (members.add(session)) {
+      fanOut = members.toArray(ServerSession[]::new);
       int count = sessionsPerUser.merge(session.user(), 1, Integer::sum);
       if (count == 1) {
         broadcastExcept(session, presence(session.user(), true));
@@ -104,6 +110,7 @@ final class Room {
     if (!members.remove(session)) {
       return;
     }
+    fanOut = members.toArray(ServerSession[]::new);
     int left = sessionsPerUser.merge(session.user(), -1, Integer::sum);
     if (left <= 0) {
       sessionsPerUser.remove(session.user());
@@ -202,7 +209,7 @@ final class Room {
   }
 
   private void broadcastExcept(ServerSession except, OutboundFrame frame) {
-    for (ServerSession member : members) {
+    for (ServerSession member : fanOut) {
       if (member != except) {
         member.deliver(frame);
       }

@@ -49,7 +49,8 @@ final class ServerCore implements ServerTransportHandler {
             new RequestRateLimiter(
                 context.clock(),
                 context.settings().requestsPerSecond(),
-                context.settings().requestBurst()));
+                context.settings().requestBurst()),
+            context.scheduler());
     connection.attach(session);
     sessions.put(session.id(), session);
     if (!context.isReady()) {

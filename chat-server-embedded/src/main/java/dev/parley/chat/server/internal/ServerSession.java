@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,7 @@ final class ServerSession {
   private final boolean json;
   private final long maxOutboundBytes;
   private final RequestRateLimiter limiter;
+  private final Executor closer;
   private final Map<RoomId, Room> rooms = new ConcurrentHashMap<>();
   private volatile State state = State.AWAITING_CONNECT;
   private volatile UserId user;
@@ -52,8 +55,10 @@ final class ServerSession {
       String id,
       TransportConnection connection,
       long maxOutboundBytes,
-      RequestRateLimiter limiter) {
+      RequestRateLimiter limiter,
+      Executor closer) {
     this.id = id;
+    this.closer = closer;
     this.connection = connection;
     this.json = Protocol.SUBPROTOCOL_JSON.equals(connection.subprotocol());
     this.maxOutboundBytes = maxOutboundBytes;
@@ -190,10 +195,18 @@ final class ServerSession {
         "outbound queue passed " + maxOutboundBytes + " bytes; reconnect and resume");
   }
 
-  /** Starts closing the connection; the transport's onClose finishes the job. */
+  /**
+   * Starts closing the connection; the transport's onClose finishes the job. The transport call
+   * runs on another thread, because a caller may hold a room's monitor and a transport may report
+   * the close synchronously, which would re-enter rooms from inside a fan-out.
+   */
   void close(int code, String reason) {
     closing = true;
-    connection.close(code, reason);
+    try {
+      closer.execute(() -> connection.close(code, reason));
+    } catch (RejectedExecutionException stopping) {
+      connection.close(code, reason);
+    }
   }
 
   /** Called once, when the transport reported the close; returns the rooms to leave. */
