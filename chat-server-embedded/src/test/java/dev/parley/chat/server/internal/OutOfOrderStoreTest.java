@@ -1,0 +1,103 @@
+package dev.parley.chat.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.spi.AppendRequest;
+import dev.parley.chat.spi.AppendResult;
+import dev.parley.chat.spi.HistorySlice;
+import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.RoomPosition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A store whose append futures complete late and out of order (as a database's would under load):
+ * members still receive every message once, in seq order.
+ */
+class OutOfOrderStoreTest {
+  @Test
+  void deliveriesFollowSeqOrderEvenWhenAppendsCompleteOutOfOrder() {
+    ScheduledExecutorService delays = Executors.newScheduledThreadPool(4);
+    MessageStore shuffled = new ShuffledStore(new InMemoryMessageStore(), delays, new Random(5));
+    try (Engine engine = new Engine(b -> b.messageStore(shuffled).requestRate(100_000, 100_000))) {
+      FakeConnection witness = engine.connect("witness");
+      engine.join(witness, "ooo");
+      List<FakeConnection> senders = new ArrayList<>();
+      for (int s = 0; s < 3; s++) {
+        FakeConnection sender = engine.connect("sender" + s);
+        engine.join(sender, "ooo");
+        senders.add(sender);
+      }
+      witness.drain();
+      int perSender = 300;
+      for (int i = 0; i < perSender; i++) {
+        for (int s = 0; s < senders.size(); s++) {
+          engine.send(senders.get(s), engine.sendFrame("ooo", "s" + s + "-" + i, "t"));
+        }
+      }
+      long expected = 1;
+      int total = perSender * senders.size();
+      while (expected <= total) {
+        Envelope e = witness.next();
+        if (e.getBodyCase() == Envelope.BodyCase.MESSAGE) {
+          assertThat(e.getMessage().getSeq()).isEqualTo(expected);
+          expected++;
+        }
+      }
+      assertThat(engine.context.store().position(RoomId.of("ooo")).join().headSeq())
+          .isEqualTo(total);
+    } finally {
+      delays.shutdownNow();
+    }
+  }
+
+  /** Completes each append after a random delay of up to 5 ms, on a pool of threads. */
+  private static final class ShuffledStore implements MessageStore {
+    private final MessageStore inner;
+    private final ScheduledExecutorService delays;
+    private final Random random;
+
+    ShuffledStore(MessageStore inner, ScheduledExecutorService delays, Random random) {
+      this.inner = inner;
+      this.delays = delays;
+      this.random = random;
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> append(AppendRequest request) {
+      AppendResult result = inner.append(request).join();
+      CompletableFuture<AppendResult> late = new CompletableFuture<>();
+      int delay;
+      synchronized (random) {
+        delay = random.nextInt(5_000);
+      }
+      delays.schedule(() -> late.complete(result), delay, TimeUnit.MICROSECONDS);
+      return late;
+    }
+
+    @Override
+    public CompletableFuture<HistorySlice> read(
+        RoomId room, long fromSeq, ReadDirection direction, int limit) {
+      return inner.read(room, fromSeq, direction, limit);
+    }
+
+    @Override
+    public CompletableFuture<RoomPosition> position(RoomId room) {
+      return inner.position(room);
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+}
