@@ -9,6 +9,7 @@ import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.protocol.internal.BinaryFrames;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.FrameDecodeException;
+import dev.parley.chat.protocol.internal.Ping;
 
 /**
  * The {@code parley.v1.json} subprotocol: proto3 JSON text frames carrying the same Envelope as the
@@ -20,6 +21,18 @@ final class JsonFrames {
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
   private JsonFrames() {}
+
+  /**
+   * Runs the JSON printer and parser once, so the first browser to connect does not pay for their
+   * initialization (hundreds of milliseconds on a cold JVM).
+   */
+  static void warmUp() {
+    try {
+      decode(encode(Envelope.newBuilder().setPing(Ping.getDefaultInstance()).build()));
+    } catch (FrameDecodeException e) {
+      throw new IllegalStateException("JSON codec cannot read its own output", e);
+    }
+  }
 
   static String encode(Envelope envelope) {
     try {

@@ -99,6 +99,7 @@ public final class RealChatServer implements ChatServer {
       throw new IllegalStateException("server was already " + phase.name().toLowerCase());
     }
     phase = Phase.STARTED;
+    JsonFrames.warmUp();
     try {
       transport.start();
       if (settings.httpEnabled()) {

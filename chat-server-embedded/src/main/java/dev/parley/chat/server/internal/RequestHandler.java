@@ -41,6 +41,9 @@ final class RequestHandler {
   private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
   private static final int MAX_CLIENT_INFO_CHARS = 64;
 
+  /** Largest history page, in encoded bytes: a page always fits a client's default frame limit. */
+  static final int MAX_HISTORY_PAGE_BYTES = 256 * 1024;
+
   private final ServerContext context;
 
   RequestHandler(ServerContext context) {
@@ -461,7 +464,8 @@ final class RequestHandler {
                       .setHasMore(slice.hasMore())
                       .setFirstSeq(slice.position().firstSeq())
                       .setHeadSeq(slice.position().headSeq());
-              slice.messages().forEach(m -> page.addMessages(Envelopes.message(m)));
+              boolean truncated = addWithinBudget(page, slice.messages(), direction);
+              page.setHasMore(slice.hasMore() || truncated);
               session.reply(
                   frame(Envelope.newBuilder().setRequestId(requestId).setHistoryPage(page)));
             });
@@ -483,6 +487,34 @@ final class RequestHandler {
           "seq " + receipt.getSeq() + " is not a message of " + room.id(),
           room.id());
     }
+  }
+
+  /**
+   * Adds messages to a page until it would pass {@link #MAX_HISTORY_PAGE_BYTES}, keeping the ones
+   * nearest the reader's starting point: the oldest when reading forward, the newest when reading
+   * backward. At least one message always goes in. Returns whether any were left out.
+   */
+  private static boolean addWithinBudget(
+      HistoryPage.Builder page,
+      List<dev.parley.chat.api.ChatMessage> messages,
+      ReadDirection direction) {
+    List<dev.parley.chat.protocol.internal.Message> kept = new ArrayList<>();
+    long bytes = 0;
+    int n = messages.size();
+    for (int i = 0; i < n; i++) {
+      var m = messages.get(direction == ReadDirection.FORWARD ? i : n - 1 - i);
+      var encoded = Envelopes.message(m);
+      bytes += encoded.getSerializedSize() + 8;
+      if (!kept.isEmpty() && bytes > MAX_HISTORY_PAGE_BYTES) {
+        break;
+      }
+      kept.add(encoded);
+    }
+    if (direction == ReadDirection.BACKWARD) {
+      java.util.Collections.reverse(kept);
+    }
+    page.addAllMessages(kept);
+    return kept.size() < n;
   }
 
   // --- Helpers ---

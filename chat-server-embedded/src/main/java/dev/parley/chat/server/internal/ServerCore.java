@@ -52,6 +52,7 @@ final class ServerCore implements ServerTransportHandler {
                 context.settings().requestBurst()),
             context.scheduler());
     connection.attach(session);
+    session.onClosing(() -> detach(session));
     sessions.put(session.id(), session);
     if (!context.isReady()) {
       goAway(session, "server is stopping");
@@ -109,11 +110,16 @@ final class ServerCore implements ServerTransportHandler {
     if (session == null) {
       return;
     }
+    detach(session);
+    log.debug("{} closed: {} {} (remote={})", session, CloseCodes.name(code), reason, remote);
+  }
+
+  /** Takes a session out of its rooms and the session table; safe to call more than once. */
+  private void detach(ServerSession session) {
     sessions.remove(session.id());
     for (Room room : session.closed()) {
       room.leave(session);
     }
-    log.debug("{} closed: {} {} (remote={})", session, CloseCodes.name(code), reason, remote);
   }
 
   private void malformed(ServerSession session, FrameDecodeException e) {

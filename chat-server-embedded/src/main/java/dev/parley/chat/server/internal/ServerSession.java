@@ -50,6 +50,7 @@ final class ServerSession {
   private long heldBytes;
   private int malformedInRow;
   private ScheduledFuture<?> connectDeadline;
+  private volatile Runnable onClosing = () -> {};
 
   ServerSession(
       String id,
@@ -104,6 +105,15 @@ final class ServerSession {
 
   void authenticated(UserId user) {
     this.user = user;
+  }
+
+  /**
+   * What to run (on the closer executor) when the server decides to close this session: the session
+   * leaves its rooms at once instead of when the transport finally reports the close, which for a
+   * peer that stopped reading can take a while.
+   */
+  void onClosing(Runnable action) {
+    this.onClosing = action;
   }
 
   void connectDeadline(ScheduledFuture<?> deadline) {
@@ -176,8 +186,10 @@ final class ServerSession {
     if (closing) {
       return;
     }
-    int size = frame.size(json);
-    if (connection.bufferedBytes() + size > maxOutboundBytes) {
+    // Over the limit already: the peer is not keeping up. A single frame larger than the limit
+    // (a big history page) is still sent when the queue is below it, so memory stays bounded by
+    // the limit plus one frame.
+    if (connection.bufferedBytes() > maxOutboundBytes) {
       slowConsumer();
       return;
     }
@@ -202,10 +214,15 @@ final class ServerSession {
    */
   void close(int code, String reason) {
     closing = true;
+    Runnable work =
+        () -> {
+          connection.close(code, reason);
+          onClosing.run();
+        };
     try {
-      closer.execute(() -> connection.close(code, reason));
+      closer.execute(work);
     } catch (RejectedExecutionException stopping) {
-      connection.close(code, reason);
+      work.run();
     }
   }
 

@@ -176,6 +176,28 @@ class ServerEngineTest {
   }
 
   @Test
+  void historyPagesStayWithinTheirByteBudgetKeepingTheNearestMessages() {
+    FakeConnection alice = engine.connect("alice");
+    engine.join(alice, "big");
+    String text = "y".repeat(Protocol.DEFAULT_MAX_TEXT_BYTES);
+    int count = 40; // 40 x 16 KiB = 640 KiB, over the 256 KiB page budget
+    for (int i = 1; i <= count; i++) {
+      engine.send(alice, engine.sendFrame("big", "b" + i, text));
+      alice.next(MESSAGE);
+      alice.next(SEND_ACK);
+    }
+    var newest = history(alice, "big", 0, Direction.BACKWARD, 200);
+    int kept = newest.getMessagesList().size();
+    assertThat(kept).isBetween(1, RequestHandler.MAX_HISTORY_PAGE_BYTES / text.length());
+    assertThat(newest.getMessages(kept - 1).getSeq()).isEqualTo(count);
+    assertThat(newest.getMessages(0).getSeq()).isEqualTo(count - kept + 1);
+    assertThat(newest.getHasMore()).isTrue();
+    var oldest = history(alice, "big", 1, Direction.FORWARD, 200);
+    assertThat(oldest.getMessages(0).getSeq()).isEqualTo(1);
+    assertThat(oldest.getHasMore()).isTrue();
+  }
+
+  @Test
   void presenceTypingAndReceiptsReachTheOtherMembers() throws Exception {
     FakeConnection alice = engine.connect("alice");
     FakeConnection bob = engine.connect("bob");
@@ -377,7 +399,7 @@ class ServerEngineTest {
     engine.join(bob, "s");
     alice.drain();
     slow.drain();
-    slow.buffered = ChatServerBuilderDefaults.MAX_OUTBOUND;
+    slow.buffered = ChatServerBuilderDefaults.MAX_OUTBOUND + 1;
     engine.send(alice, engine.sendFrame("s", "1", "one"));
     assertThat(slow.awaitClose()).isEqualTo(CloseCodes.SLOW_CONSUMER);
     engine.close(slow);

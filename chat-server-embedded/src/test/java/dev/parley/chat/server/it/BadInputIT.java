@@ -42,7 +42,7 @@ class BadInputIT {
             b ->
                 b.requestRate(50, 100)
                     .handshakeTimeout(Duration.ofMillis(800))
-                    .connectTimeout(Duration.ofMillis(800)));
+                    .connectTimeout(Duration.ofSeconds(2)));
     ChatSession a = fixture.connect("alice", new RecordingListener());
     bobEvents = new RecordingListener();
     ChatSession b = fixture.connect("bob", bobEvents);

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * cut sender's outbox resends without creating a second copy of anything.
  */
 class ConnectionCutIT {
-  private static final int MESSAGES = 3_000;
+  private static final int MESSAGES = 5_000;
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1L, 2L, 3L})
@@ -68,7 +68,7 @@ class ConnectionCutIT {
                 () -> {
                   while (sending_.get()) {
                     try {
-                      Thread.sleep(30 + chaos.nextInt(170));
+                      Thread.sleep(5 + chaos.nextInt(60));
                     } catch (InterruptedException e) {
                       return;
                     }
@@ -114,7 +114,7 @@ class ConnectionCutIT {
         assertThat(sending.history(0, 1).get(10, TimeUnit.SECONDS).get(0).seq())
             .as("the store holds exactly one copy of each message")
             .isEqualTo(MESSAGES);
-        assertThat(proxy.cutCount()).isGreaterThanOrEqualTo(3);
+        assertThat(proxy.cutCount()).isGreaterThanOrEqualTo(10);
         System.out.printf(
             "ConnectionCutIT seed %d: %d messages, %d cuts; observer %s, cut reader %s, cut"
                 + " sender %s%n",

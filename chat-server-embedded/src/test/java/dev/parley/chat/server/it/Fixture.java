@@ -57,9 +57,13 @@ final class Fixture implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     for (AutoCloseable c : toClose) {
-      c.close();
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing " + c, e);
+      }
     }
     server.close();
   }

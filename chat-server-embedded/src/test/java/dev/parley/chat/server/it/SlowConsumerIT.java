@@ -10,7 +10,6 @@ import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.protocol.internal.Connect;
 import dev.parley.chat.protocol.internal.Envelope;
-import dev.parley.chat.protocol.internal.Join;
 import dev.parley.chat.testkit.net.RawWebSocket;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +21,11 @@ class SlowConsumerIT {
   @Test
   void slowConsumerIsClosedWhileOthersKeepReceiving() throws Exception {
     try (Fixture fixture =
-        new Fixture(b -> b.maxOutboundBytes(64 * 1024).requestRate(100_000, 100_000))) {
+        new Fixture(
+            b ->
+                b.maxOutboundBytes(256 * 1024)
+                    .requestRate(100_000, 100_000)
+                    .pingInterval(Duration.ofSeconds(1)))) {
       RoomId room = RoomId.of("firehose");
       // A raw client with a tiny receive buffer that joins and then never reads again.
       RawWebSocket stuck = RawWebSocket.open(fixture.server.address(), 4096);
@@ -33,12 +36,9 @@ class SlowConsumerIT {
               .setConnect(Connect.newBuilder().setProtocolVersion(1).setToken("stuck"))
               .build()
               .toByteArray());
-      stuck.sendBinary(
-          Envelope.newBuilder()
-              .setRequestId(2)
-              .setJoin(Join.newBuilder().setRoom(room.value()))
-              .build()
-              .toByteArray());
+      assertThat(RawClients.await(stuck, Envelope.BodyCase.WELCOME)).isNotNull();
+      RawClients.join(stuck, room.value());
+      assertThat(RawClients.await(stuck, Envelope.BodyCase.JOINED)).isNotNull();
       RecordingListener.await(
           () -> fixture.server.sessionCount() == 1, Duration.ofSeconds(5), () -> "stuck session");
 
@@ -50,10 +50,18 @@ class SlowConsumerIT {
       RoomHandle out = writer.join(room).get(10, TimeUnit.SECONDS);
 
       String text = "x".repeat(2_000);
-      int messages = 2_000; // about 4 MB through the room: far past the 64 KiB limit
+      // About 24 MB through the room: far past the 256 KiB limit plus what the kernel's socket
+      // buffers on both sides can absorb (up to 4 MB each way on Linux loopback).
+      int messages = 12_000;
       long start = System.nanoTime();
+      java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(20);
+      List<java.util.concurrent.CompletableFuture<?>> sends = new java.util.ArrayList<>();
       for (int i = 0; i < messages; i++) {
-        out.send(text + i).get(10, TimeUnit.SECONDS);
+        window.acquireUninterruptibly();
+        sends.add(out.send(text + i).whenComplete((r, e) -> window.release()));
+      }
+      for (var f : sends) {
+        f.get(30, TimeUnit.SECONDS);
       }
       List<ChatMessage> got = readerEvents.awaitMessages(room, messages, Duration.ofSeconds(60));
       double seconds = (System.nanoTime() - start) / 1e9;

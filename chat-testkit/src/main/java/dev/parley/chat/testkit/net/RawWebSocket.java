@@ -241,11 +241,20 @@ public final class RawWebSocket implements AutoCloseable {
     return -1;
   }
 
-  /** Whether the server has closed the TCP connection (reads end of stream right away). */
+  /**
+   * Whether the server has closed the TCP connection: reads and discards whatever is still in
+   * flight (the rest of an HTTP error answer, say) and reports true at end of stream, false if the
+   * socket stays open and silent for 200 ms.
+   */
   public boolean isEndOfStream() {
     try {
       socket.setSoTimeout(200);
-      return in.read() < 0;
+      byte[] discard = new byte[4096];
+      while (true) {
+        if (in.read(discard) < 0) {
+          return true;
+        }
+      }
     } catch (SocketTimeoutException e) {
       return false;
     } catch (IOException e) {
