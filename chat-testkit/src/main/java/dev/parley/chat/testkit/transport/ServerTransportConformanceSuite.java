@@ -1,0 +1,602 @@
+package dev.parley.chat.testkit.transport;
+
+import static dev.parley.chat.testkit.transport.ConformanceHarness.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.spi.ServerTransport;
+import dev.parley.chat.spi.ServerTransportConfig;
+import dev.parley.chat.spi.ServerTransportProvider;
+import dev.parley.chat.spi.TransportConnection;
+import dev.parley.chat.testkit.net.RawWebSocket;
+import dev.parley.chat.testkit.transport.RecordingTransportHandler.Closed;
+import dev.parley.chat.testkit.transport.WebSocketTestClient.Attempt;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The contract every {@link ServerTransportProvider} keeps, checked over real loopback sockets:
+ * subclass it in your transport's tests and implement {@link #provider()}. Clients are the JDK's
+ * {@link java.net.http.WebSocket} (a well-behaved peer) and {@link RawWebSocket} (a peer that sends
+ * what no library would). Every test starts its own transport on 127.0.0.1, port 0, with {@link
+ * #baseConfig()} or a variation of it, and closes it afterwards.
+ *
+ * <p>After each test the suite checks, through {@link RecordingTransportHandler}, that handler
+ * calls for a connection never overlapped, came in order (open, messages, one close), never ran on
+ * the test's own thread, and that every opened connection got exactly one {@code onClose} once the
+ * transport was closed.
+ *
+ * <p>Not thread-safe: JUnit runs one test at a time per instance.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+public abstract class ServerTransportConformanceSuite {
+  /** The endpoint path every test uses. */
+  protected static final String PATH = "/conformance";
+
+  /** How long a test waits for something that should happen at once. */
+  protected static final Duration WAIT = Duration.ofSeconds(5);
+
+  /**
+   * The bound on "at once" where it matters that something did not wait for a timer: well under the
+   * base config's handshake timeout and ping interval.
+   */
+  protected static final Duration PROMPTLY = Duration.ofSeconds(1);
+
+  private static final String PROTO = Protocol.SUBPROTOCOL_PROTOBUF;
+  private static final String JSON = Protocol.SUBPROTOCOL_JSON;
+
+  private RecordingTransportHandler handler;
+  private ConformanceHarness harness;
+
+  /** The transport under test. */
+  protected abstract ServerTransportProvider provider();
+
+  /**
+   * The configuration most tests use: small limits so they are cheap to cross. Override to adapt
+   * the timings to a slow transport; tests that need another limit change only that one.
+   */
+  protected ServerTransportConfig baseConfig() {
+    return new ServerTransportConfig(
+        new InetSocketAddress("127.0.0.1", 0),
+        PATH,
+        List.of(PROTO, JSON),
+        4096,
+        8,
+        2048,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(2),
+        64);
+  }
+
+  /**
+   * Whether {@code thread} belongs to the test's clients rather than to the transport, for the
+   * thread-leak checks. Override if your transport's tests start threads of their own.
+   */
+  protected boolean isClientThread(Thread thread) {
+    String name = thread.getName();
+    return name.startsWith("HttpClient-")
+        || name.startsWith("ForkJoinPool")
+        || name.contains("junit");
+  }
+
+  @BeforeEach
+  final void createHarness() {
+    handler = new RecordingTransportHandler();
+    handler.forbidCallbacksOn(Thread.currentThread());
+    harness = new ConformanceHarness(provider(), handler, PATH, PROTO);
+  }
+
+  @AfterEach
+  final void closeHarnessAndCheckTheContract() throws Exception {
+    harness.closeAll();
+    handler.assertNoViolations();
+    handler.assertEveryConnectionClosedOnce();
+  }
+
+  /** Starts the transport with {@code config}; the suite closes it after the test. */
+  protected final ServerTransport start(ServerTransportConfig config) throws IOException {
+    return harness.start(config);
+  }
+
+  /** The handler the transport reports to. */
+  protected final RecordingTransportHandler handler() {
+    return handler;
+  }
+
+  private ConfigBuilder configWith() {
+    return new ConfigBuilder(baseConfig());
+  }
+
+  // --- messages -------------------------------------------------------------------------------
+
+  @Test
+  void echoesBinaryAndTextMessages() throws Exception {
+    start(baseConfig());
+    WebSocketTestClient client = harness.client(PROTO);
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    assertThat(connection.isOpen()).isTrue();
+    assertThat(connection.remoteAddress().getAddress().isLoopbackAddress()).isTrue();
+
+    byte[] payload = bytes(1000, 1);
+    client.sendBinary(payload);
+    assertThat(client.awaitBinary(WAIT)).isEqualTo(payload);
+    client.sendText("héllo ✓ 𝄞");
+    assertThat(client.awaitText(WAIT)).isEqualTo("héllo ✓ 𝄞");
+    client.sendBinary(new byte[0]);
+    assertThat(client.awaitBinary(WAIT)).isEmpty();
+
+    handler.awaitOpened(connection, WAIT);
+    assertThat(handler.awaitBinary(connection, WAIT)).isEqualTo(payload);
+    assertThat(handler.awaitText(connection, WAIT)).isEqualTo("héllo ✓ 𝄞");
+    assertThat(handler.awaitBinary(connection, WAIT)).isEmpty();
+  }
+
+  @Test
+  void messageAtTheSizeLimitIsDeliveredAndOneByteMoreClosesWith1009() throws Exception {
+    ServerTransportConfig config = baseConfig();
+    start(config);
+    WebSocketTestClient client = harness.client(PROTO);
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    byte[] largest = bytes(config.maxMessageBytes(), 2);
+    client.sendBinary(largest);
+    assertThat(client.awaitBinary(WAIT)).isEqualTo(largest);
+
+    client.sendBinary(bytes(config.maxMessageBytes() + 1, 3));
+    assertThat(client.awaitClosure(WAIT).code()).isEqualTo(1009);
+    Closed closed = handler.awaitClose(connection, WAIT);
+    assertThat(closed.code()).isEqualTo(1009);
+    assertThat(closed.remote()).isFalse();
+  }
+
+  @Test
+  void oversizedTextMessageClosesWith1009() throws Exception {
+    ServerTransportConfig config = baseConfig();
+    start(config);
+    WebSocketTestClient client = harness.client(JSON);
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    client.sendText("é".repeat(config.maxMessageBytes() / 2 + 1)); // 2 UTF-8 bytes each
+    assertThat(client.awaitClosure(WAIT).code()).isEqualTo(1009);
+    assertThat(handler.awaitClose(connection, WAIT).code()).isEqualTo(1009);
+  }
+
+  @Test
+  void fragmentedMessageOverTheSizeLimitClosesWith1009() throws Exception {
+    ServerTransportConfig config = baseConfig();
+    start(config);
+    WebSocketTestClient client = harness.client(PROTO);
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    int part = config.maxMessageBytes() / 3 + 1;
+    client.sendBinaryPart(bytes(part, 4), false);
+    client.sendBinaryPart(bytes(part, 5), false);
+    client.sendBinaryPart(bytes(part, 6), false);
+    assertThat(client.awaitClosure(WAIT).code()).isEqualTo(1009);
+    assertThat(handler.awaitClose(connection, WAIT).code()).isEqualTo(1009);
+  }
+
+  @Test
+  void frameHeaderAnnouncingAHugePayloadClosesWith1009AtOnce() throws Exception {
+    start(baseConfig());
+    for (long announced : new long[] {Integer.MAX_VALUE - 1L, 1L << 40}) {
+      RawWebSocket raw = harness.rawUpgraded();
+      TransportConnection connection = handler.awaitOpen(WAIT);
+      raw.sendHeaderOnly(RawWebSocket.BINARY, announced);
+      assertThat(raw.awaitClose((int) WAIT.toMillis()))
+          .as("announced %d", announced)
+          .isEqualTo(1009);
+      assertThat(handler.awaitClose(connection, WAIT).code()).isEqualTo(1009);
+    }
+    WebSocketTestClient client = harness.client(PROTO);
+    client.sendBinary(bytes(10, 7));
+    assertThat(client.awaitBinary(WAIT)).as("transport still serves").isEqualTo(bytes(10, 7));
+  }
+
+  @Test
+  void fragmentedMessageWithinTheLimitsIsReassembled() throws Exception {
+    ServerTransportConfig config = baseConfig();
+    start(config);
+    RawWebSocket raw = harness.rawUpgraded();
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    int frames = config.maxFragmentsPerMessage();
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < frames; i++) {
+      String part = i % 2 == 0 ? "part" + i : "";
+      expected.append(part);
+      int opcode = i == 0 ? RawWebSocket.TEXT : RawWebSocket.CONTINUATION;
+      raw.sendFrame(opcode, i == frames - 1, part.getBytes(StandardCharsets.UTF_8));
+      if (i == 1) {
+        raw.sendFrame(RawWebSocket.PING, true, new byte[] {1}); // control frames may interleave
+      }
+    }
+    handler.awaitOpened(connection, WAIT);
+    assertThat(handler.awaitText(connection, WAIT)).isEqualTo(expected.toString());
+  }
+
+  @Test
+  void messageInTooManyFragmentsClosesWith1002() throws Exception {
+    ServerTransportConfig config = baseConfig();
+    start(config);
+    RawWebSocket raw = harness.rawUpgraded();
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    raw.sendFrame(RawWebSocket.BINARY, false, new byte[] {1});
+    for (int i = 0; i < config.maxFragmentsPerMessage(); i++) {
+      raw.sendFrame(RawWebSocket.CONTINUATION, false, new byte[0]);
+    }
+    assertThat(raw.awaitClose((int) WAIT.toMillis())).isEqualTo(1002);
+    assertThat(handler.awaitClose(connection, WAIT).code()).isEqualTo(1002);
+  }
+
+  // --- handshake ------------------------------------------------------------------------------
+
+  @Test
+  void subprotocolsAreNegotiatedInTheServersOrder() throws Exception {
+    start(baseConfig());
+    WebSocketTestClient json = harness.client(JSON);
+    assertThat(json.subprotocol()).isEqualTo(JSON);
+    assertThat(handler.awaitOpen(WAIT).subprotocol()).isEqualTo(JSON);
+
+    WebSocketTestClient both = harness.client(JSON, PROTO);
+    assertThat(both.subprotocol()).isEqualTo(PROTO);
+    assertThat(handler.awaitOpen(WAIT).subprotocol()).isEqualTo(PROTO);
+
+    WebSocketTestClient none = harness.client();
+    assertThat(none.subprotocol()).as("no header answers a request naming none").isEmpty();
+    assertThat(handler.awaitOpen(WAIT).subprotocol()).isEqualTo(PROTO);
+  }
+
+  @Test
+  void clientAskingOnlyForUnknownSubprotocolsIsRefusedOrGetsTheFirst() throws Exception {
+    start(baseConfig());
+    String unknown = "parley.v9.proto";
+    RawWebSocket raw = harness.rawOpen(0);
+    if (RawPeers.handshakeStatus(raw, PATH, unknown, "") == 101) {
+      assertThat(raw.acceptedSubprotocol()).as("never echo an unknown subprotocol").isNull();
+      assertThat(handler.awaitOpen(WAIT).subprotocol()).isEqualTo(PROTO);
+      Attempt attempt =
+          WebSocketTestClient.attempt(harness.http(), harness.uri(PATH), List.of(unknown));
+      assertThat(attempt.connected()).isTrue();
+      harness.track(attempt.client());
+    } else {
+      assertThat(RawPeers.awaitEndOfStream(raw, WAIT)).isLessThan(PROMPTLY);
+      Attempt attempt =
+          WebSocketTestClient.attempt(harness.http(), harness.uri(PATH), List.of(unknown));
+      assertThat(attempt.connected()).isFalse();
+      assertThat(handler.openCount()).isZero();
+    }
+  }
+
+  @Test
+  void onlyTheConfiguredPathIsServedAndRefusedSocketsAreClosed() throws Exception {
+    start(baseConfig());
+    for (String path : List.of("/elsewhere", PATH + "/more", "/")) {
+      RawWebSocket raw = harness.rawOpen(0);
+      assertThat(RawPeers.handshakeStatus(raw, path, PROTO, "")).as(path).isEqualTo(404);
+      assertThat(RawPeers.awaitEndOfStream(raw, WAIT)).as(path).isLessThan(PROMPTLY);
+    }
+    InetSocketAddress address = harness.address();
+    assertThat(RawPeers.tryUpgrade(address, PATH + "?token=abc", PROTO)).isEqualTo(101);
+    assertThat(handler.awaitOpen(WAIT).subprotocol()).isEqualTo(PROTO);
+  }
+
+  @Test
+  void upgradeRequestOverTheSizeLimitIsRefusedAndClosed() throws Exception {
+    ServerTransportConfig config = baseConfig();
+    start(config);
+    String padding = "X-Padding: " + "a".repeat(config.maxHandshakeBytes()) + "\r\n";
+    RawWebSocket raw = harness.rawOpen(0);
+    assertThat(RawPeers.handshakeStatus(raw, PATH, PROTO, padding)).isNotEqualTo(101);
+    assertThat(RawPeers.awaitEndOfStream(raw, WAIT)).isLessThan(PROMPTLY);
+
+    RawWebSocket endless = harness.rawOpen(0);
+    RawPeers.sendQuietly(
+        endless, "A".repeat(config.maxHandshakeBytes() + 100).getBytes(StandardCharsets.US_ASCII));
+    assertThat(RawPeers.awaitEndOfStream(endless, WAIT))
+        .as("refused on size, not at the handshake deadline")
+        .isLessThan(PROMPTLY);
+    assertThat(handler.openCount()).isZero();
+  }
+
+  @Test
+  void upgradeRequestJustUnderTheSizeLimitIsAccepted() throws Exception {
+    ServerTransportConfig config = baseConfig();
+    start(config);
+    String padding = "X-Padding: " + "a".repeat(config.maxHandshakeBytes() - 400) + "\r\n";
+    RawWebSocket raw = harness.rawOpen(0);
+    assertThat(RawPeers.handshakeStatus(raw, PATH, PROTO, padding)).isEqualTo(101);
+    assertThat(handler.awaitOpen(WAIT).subprotocol()).isEqualTo(PROTO);
+  }
+
+  @Test
+  void socketThatNeverCompletesItsUpgradeIsClosedAtTheDeadline() throws Exception {
+    Duration deadline = Duration.ofMillis(300);
+    start(configWith().handshakeTimeout(deadline).build());
+    long opened = System.nanoTime();
+    RawWebSocket silent = harness.rawOpen(0);
+    RawWebSocket partial = harness.rawOpen(0);
+    partial.sendRaw(
+        ("GET " + PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\n").getBytes(StandardCharsets.US_ASCII));
+
+    Duration limit = deadline.multipliedBy(2).plusSeconds(1);
+    RawPeers.awaitEndOfStream(silent, limit);
+    assertThat(Duration.ofNanos(System.nanoTime() - opened))
+        .as("not closed before the deadline")
+        .isGreaterThanOrEqualTo(deadline);
+    RawPeers.awaitEndOfStream(partial, limit);
+    assertThat(handler.openCount()).isZero();
+  }
+
+  @Test
+  void connectionsBeyondTheLimitAreRefused() throws Exception {
+    start(configWith().maxConnections(3).build());
+    List<RawWebSocket> open = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      open.add(harness.rawUpgraded());
+      handler.awaitOpen(WAIT);
+    }
+    InetSocketAddress address = harness.address();
+    assertThat(RawPeers.tryUpgrade(address, PATH, PROTO)).isNotEqualTo(101);
+
+    TransportConnection first = handler.openedConnections().get(0);
+    open.get(0).close();
+    handler.awaitClose(first, WAIT);
+    Poll.until(
+        "a freed slot accepts a new connection",
+        WAIT,
+        () -> RawPeers.tryUpgrade(address, PATH, PROTO) == 101);
+  }
+
+  // --- liveness -------------------------------------------------------------------------------
+
+  @Test
+  void peerThatStopsAnsweringIsDroppedWithinAboutTwoPingIntervals() throws Exception {
+    Duration interval = Duration.ofMillis(250);
+    start(configWith().pingInterval(interval).build());
+    long connected = System.nanoTime();
+    harness.rawUpgraded(); // upgrades, then never reads or writes again
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    Closed closed = handler.awaitClose(connection, interval.multipliedBy(3).plusMillis(500));
+    Duration after = Duration.ofNanos(System.nanoTime() - connected);
+    assertThat(after)
+        .as("not dropped before two intervals")
+        .isGreaterThanOrEqualTo(interval.multipliedBy(2));
+    assertThat(closed.remote()).isFalse();
+  }
+
+  @Test
+  void peerThatAnswersPingsStaysConnected() throws Exception {
+    Duration interval = Duration.ofMillis(500);
+    start(configWith().pingInterval(interval).build());
+    WebSocketTestClient client = harness.client(PROTO);
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    Poll.until("three pings arrived", WAIT, () -> client.pingsReceived() >= 3);
+    assertThat(handler.isClosed(connection)).isFalse();
+    assertThat(client.isClosed()).isFalse();
+    client.sendBinary(bytes(5, 8));
+    assertThat(client.awaitBinary(WAIT)).isEqualTo(bytes(5, 8));
+  }
+
+  // --- lifecycle and threading ----------------------------------------------------------------
+
+  @Test
+  void eventsArriveInOrderAndThePeersCloseIsReportedOnce() throws Exception {
+    start(baseConfig());
+    WebSocketTestClient client = harness.client(PROTO);
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    for (int i = 0; i < 50; i++) {
+      client.sendBinary(new byte[] {(byte) i});
+    }
+    client.sendClose(1000, "done");
+    handler.awaitOpened(connection, WAIT);
+    for (int i = 0; i < 50; i++) {
+      assertThat(handler.awaitBinary(connection, WAIT)).containsExactly((byte) i);
+    }
+    Closed closed = handler.awaitClose(connection, WAIT);
+    assertThat(closed.code()).isEqualTo(1000);
+    assertThat(closed.remote()).isTrue();
+    assertThat(connection.isOpen()).isFalse();
+    assertThat(connection.sendBinary(ByteBuffer.wrap(new byte[1]))).isFalse();
+    assertThat(connection.sendText("late")).isFalse();
+  }
+
+  @Test
+  void abruptDisconnectIsReportedOnce() throws Exception {
+    start(baseConfig());
+    RawWebSocket raw = harness.rawUpgraded();
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    raw.sendBinary(new byte[] {42});
+    handler.awaitOpened(connection, WAIT);
+    assertThat(handler.awaitBinary(connection, WAIT)).containsExactly(42);
+    raw.close();
+    Closed closed = handler.awaitClose(connection, WAIT);
+    assertThat(closed.code()).isNotEqualTo(1000);
+  }
+
+  @Test
+  void serverCloseReachesThePeerAndIsReportedOnceOnATransportThread() throws Exception {
+    start(baseConfig());
+    WebSocketTestClient client = harness.client(PROTO);
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    connection.close(4000, "bye");
+    connection.close(4001, "ignored: already closing");
+    WebSocketTestClient.Closure closure = client.awaitClosure(WAIT);
+    assertThat(closure.code()).isEqualTo(4000);
+    assertThat(closure.reason()).isEqualTo("bye");
+    Closed closed = handler.awaitClose(connection, WAIT);
+    assertThat(closed.code()).isEqualTo(4000);
+    assertThat(closed.remote()).isFalse();
+    assertThat(closed.thread()).isNotEqualTo(Thread.currentThread().getName());
+  }
+
+  @Test
+  void concurrentClientsEachKeepTheirOrder() throws Exception {
+    start(baseConfig());
+    int clients = 16;
+    int messages = 25;
+    List<Runnable> senders = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      WebSocketTestClient client = harness.client(PROTO);
+      senders.add(
+          () -> {
+            for (int i = 0; i < messages; i++) {
+              client.sendBinary(new byte[] {(byte) i});
+            }
+            client.sendClose(1000, "");
+          });
+    }
+    ConformanceHarness.inParallel(senders, WAIT);
+    for (int c = 0; c < clients; c++) {
+      TransportConnection connection = handler.awaitOpen(WAIT);
+      handler.awaitOpened(connection, WAIT);
+      for (int i = 0; i < messages; i++) {
+        assertThat(handler.awaitBinary(connection, WAIT)).containsExactly((byte) i);
+      }
+      assertThat(handler.awaitClose(connection, WAIT).code()).isEqualTo(1000);
+    }
+  }
+
+  @Test
+  void oneBufferSentToManyConnectionsAtOnceIsLeftUntouched() throws Exception {
+    start(baseConfig());
+    int clients = 16;
+    List<WebSocketTestClient> receivers = new ArrayList<>();
+    List<TransportConnection> connections = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      receivers.add(harness.client(PROTO));
+      connections.add(handler.awaitOpen(WAIT));
+    }
+    byte[] backing = bytes(1010, 9);
+    ByteBuffer shared = ByteBuffer.wrap(backing.clone());
+    shared.position(5).limit(1005);
+    ByteBuffer readOnly = shared.asReadOnlyBuffer();
+    byte[] expected = Arrays.copyOfRange(backing, 5, 1005);
+
+    List<Runnable> senders = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      ByteBuffer buffer = t % 2 == 0 ? shared : readOnly;
+      senders.add(() -> connections.forEach(c -> assertThat(c.sendBinary(buffer)).isTrue()));
+    }
+    ConformanceHarness.inParallel(senders, WAIT);
+    assertThat(shared.position()).isEqualTo(5);
+    assertThat(shared.limit()).isEqualTo(1005);
+    assertThat(readOnly.position()).isEqualTo(5);
+    assertThat(shared.array()).isEqualTo(backing);
+    for (WebSocketTestClient receiver : receivers) {
+      for (int i = 0; i < 4; i++) {
+        assertThat(receiver.awaitBinary(WAIT)).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void bufferedBytesCountsOutputThePeerHasNotRead() throws Exception {
+    start(configWith().pingInterval(Duration.ofSeconds(20)).build());
+    RawWebSocket raw = harness.rawOpen(4096);
+    assertThat(RawPeers.handshakeStatus(raw, PATH, PROTO, "")).isEqualTo(101);
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    assertThat(connection.bufferedBytes()).isBetween(0L, 1024L);
+
+    int messages = 64;
+    ByteBuffer message = ByteBuffer.wrap(bytes(256 * 1024, 10));
+    for (int i = 0; i < messages; i++) {
+      assertThat(connection.sendBinary(message)).isTrue();
+    }
+    long sent = (long) messages * message.remaining();
+    Poll.until("output queues up", WAIT, () -> connection.bufferedBytes() > 1024 * 1024);
+    assertThat(connection.bufferedBytes()).isLessThanOrEqualTo(sent + messages * 14L + 1024);
+
+    for (int i = 0; i < messages; i++) {
+      RawWebSocket.Frame frame = raw.readFrame((int) WAIT.toMillis());
+      assertThat(frame).as("frame %d", i).isNotNull();
+      assertThat(frame.payload()).hasSize(message.remaining());
+    }
+    Poll.until("the queue drains", WAIT, () -> connection.bufferedBytes() == 0);
+  }
+
+  @Test
+  void closeSendsGoingAwayAndReportsEveryConnection() throws Exception {
+    start(baseConfig());
+    List<WebSocketTestClient> clients = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      clients.add(harness.client(PROTO));
+      handler.awaitOpen(WAIT);
+    }
+    RawWebSocket pending = harness.rawOpen(0); // accepted, never upgraded
+    harness.transport().close();
+    for (WebSocketTestClient client : clients) {
+      assertThat(client.awaitClosure(WAIT).code()).isEqualTo(1001);
+    }
+    for (TransportConnection connection : handler.openedConnections()) {
+      assertThat(handler.isClosed(connection)).as(connection.id()).isTrue();
+    }
+    RawPeers.awaitEndOfStream(pending, WAIT);
+    harness.transport().close(); // a second close does nothing
+  }
+
+  @Test
+  void closeReturnsPromptlyWhenAPeerStoppedReading() throws Exception {
+    start(baseConfig());
+    RawWebSocket raw = harness.rawOpen(4096);
+    assertThat(RawPeers.handshakeStatus(raw, PATH, PROTO, "")).isEqualTo(101);
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    ByteBuffer message = ByteBuffer.wrap(bytes(256 * 1024, 11));
+    for (int i = 0; i < 64; i++) {
+      connection.sendBinary(message);
+    }
+    long start = System.nanoTime();
+    harness.transport().close();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WAIT);
+    assertThat(handler.isClosed(connection)).isTrue();
+  }
+
+  @Test
+  void closeLeavesNoThreadBehind() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    for (int cycle = 0; cycle < 3; cycle++) {
+      ServerTransport cycled = provider().create(baseConfig(), handler);
+      cycled.start();
+      URI uri = URI.create("ws://127.0.0.1:" + cycled.localAddress().getPort() + PATH);
+      WebSocketTestClient client =
+          harness.track(WebSocketTestClient.connect(harness.http(), uri, List.of(PROTO)));
+      client.sendBinary(bytes(3, cycle));
+      assertThat(client.awaitBinary(WAIT)).isEqualTo(bytes(3, cycle));
+      cycled.close();
+      assertThat(client.awaitClosure(WAIT).code()).isEqualTo(1001);
+    }
+    assertThat(ConformanceHarness.threadsStartedSince(before, this::isClientThread))
+        .as("threads left running after close()")
+        .isEmpty();
+  }
+
+  @Test
+  void startFailsWithIOExceptionWhenTheAddressIsTakenAndLeavesNoThread() throws Exception {
+    ServerTransport first = start(baseConfig());
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    ServerTransport second =
+        provider().create(configWith().bindAddress(first.localAddress()).build(), handler);
+    assertThatThrownBy(second::start).isInstanceOf(IOException.class);
+    second.close();
+    assertThat(ConformanceHarness.threadsStartedSince(before, this::isClientThread))
+        .as("threads left running after a failed start")
+        .isEmpty();
+  }
+
+  @Test
+  void closeBeforeStartIsHarmless() {
+    ServerTransport unstarted = provider().create(baseConfig(), handler);
+    unstarted.close();
+    unstarted.close();
+  }
+}

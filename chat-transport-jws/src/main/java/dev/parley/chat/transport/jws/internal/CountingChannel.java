@@ -1,0 +1,109 @@
+package dev.parley.chat.transport.jws.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * An accepted socket as Java-WebSocket reads and writes it, counting the bytes written so that
+ * {@link JwsSocket#bufferedBytes()} is a subtraction rather than a walk over the library's output
+ * queue, and the reads so that {@link JwsSocket#eot()} can wait for the data read before the end of
+ * the stream. The time of the last read is the peer's liveness: it is taken on the selector thread,
+ * so a backed-up worker does not make a live peer look silent. Thread-safe (the library reads and
+ * writes on its selector thread; anyone may read the counts).
+ *
+ * <p>{@link #close()} first discards input that already arrived (up to {@value #DISCARD_LIMIT}
+ * bytes): closing a socket with unread input makes the kernel send a reset, which can destroy the
+ * close frame just written before the peer reads it (for example a 1009 sent while the peer is
+ * still sending its oversized message).
+ */
+final class CountingChannel implements ByteChannel {
+  private static final int DISCARD_LIMIT = 64 * 1024;
+
+  private final SocketChannel socket;
+  private final LongSupplier ticker;
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong buffersRead = new AtomicLong();
+  private volatile long lastReadAt;
+
+  CountingChannel(SocketChannel socket, LongSupplier ticker, long acceptedAt) {
+    this.socket = socket;
+    this.ticker = ticker;
+    this.lastReadAt = acceptedAt;
+  }
+
+  /** When a read last returned data (the accept time if none did yet). */
+  long lastReadAt() {
+    return lastReadAt;
+  }
+
+  /** The accepted socket itself. */
+  SocketChannel socket() {
+    return socket;
+  }
+
+  /** Bytes written to the socket so far. */
+  long writtenBytes() {
+    return written.get();
+  }
+
+  /**
+   * How many reads returned data. Java-WebSocket hands each such read to the socket's worker as one
+   * buffer, so this is also the number of buffers the worker will decode.
+   */
+  long buffersRead() {
+    return buffersRead.get();
+  }
+
+  @Override
+  public int read(ByteBuffer destination) throws IOException {
+    int count = socket.read(destination);
+    if (count > 0) {
+      lastReadAt = ticker.getAsLong();
+      buffersRead.incrementAndGet();
+    }
+    return count;
+  }
+
+  @Override
+  public int write(ByteBuffer source) throws IOException {
+    int count = socket.write(source);
+    if (count > 0) {
+      written.addAndGet(count);
+    }
+    return count;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return socket.isOpen();
+  }
+
+  @Override
+  public void close() throws IOException {
+    discardPendingInput();
+    socket.close();
+  }
+
+  private void discardPendingInput() {
+    if (!socket.isOpen() || socket.isBlocking()) {
+      return;
+    }
+    ByteBuffer scratch = ByteBuffer.allocate(8 * 1024);
+    try {
+      for (int discarded = 0; discarded < DISCARD_LIMIT; ) {
+        scratch.clear();
+        int count = socket.read(scratch);
+        if (count <= 0) {
+          return;
+        }
+        discarded += count;
+      }
+    } catch (IOException e) {
+      // the socket is failing anyway; close it
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.parley.chat.transport.jws.internal;
+
+import dev.parley.chat.spi.ServerTransportHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.java_websocket.WebSocketAdapter;
+import org.java_websocket.WebSocketServerFactory;
+import org.java_websocket.drafts.Draft;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Java-WebSocket's hook at accept time, on its selector thread: creates each {@link JwsSocket} and
+ * admits it into the {@link ConnectionRegistry}, or refuses it. Thread-safe.
+ *
+ * <p>Refusal is an {@link IOException} from {@link #wrapChannel}, on which {@code
+ * WebSocketServer.doAccept} closes the socket and carries on. (Its other hook, {@code onConnect}
+ * returning false, cancels the <em>server's</em> selection key, so it is not used.) Nothing here
+ * may throw a {@link RuntimeException}: on the selector thread that stops the whole server.
+ */
+final class JwsSocketFactory implements WebSocketServerFactory {
+  private static final Logger log = LoggerFactory.getLogger(JwsSocketFactory.class);
+
+  private final List<Draft> drafts;
+  private final ConnectionRegistry<JwsSocket> registry;
+  private final ServerTransportHandler handler;
+  private final JwsSocket.CloseListener closeListener;
+  private final LongSupplier ticker;
+  private final int maxConnections;
+  private final AtomicLong ids = new AtomicLong();
+
+  JwsSocketFactory(
+      Draft draft,
+      ConnectionRegistry<JwsSocket> registry,
+      int maxConnections,
+      ServerTransportHandler handler,
+      JwsSocket.CloseListener closeListener,
+      LongSupplier ticker) {
+    this.drafts = List.of(draft);
+    this.registry = registry;
+    this.maxConnections = maxConnections;
+    this.handler = handler;
+    this.closeListener = closeListener;
+    this.ticker = ticker;
+  }
+
+  @Override
+  public JwsSocket createWebSocket(WebSocketAdapter listener, Draft draft) {
+    return createWebSocket(listener, List.of(draft));
+  }
+
+  /** Ignores the server's draft list: every socket speaks {@link LimitedDraft}. */
+  @Override
+  public JwsSocket createWebSocket(WebSocketAdapter listener, List<Draft> ignored) {
+    return new JwsSocket(
+        listener, drafts, "c" + ids.incrementAndGet(), ticker, handler, closeListener);
+  }
+
+  @Override
+  public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
+    JwsSocket socket = (JwsSocket) key.attachment();
+    InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+    ByteChannel wrapped = socket.attach(channel, remote);
+    if (!registry.admit(socket)) {
+      log.debug(
+          "refused {} from {}: {}",
+          socket.id(),
+          remote,
+          registry.isClosing() ? "transport closing" : maxConnections + " sockets already open");
+      throw new IOException("connection refused: limit of " + maxConnections + " reached");
+    }
+    return wrapped;
+  }
+
+  @Override
+  public void close() {
+    // nothing to release
+  }
+}
