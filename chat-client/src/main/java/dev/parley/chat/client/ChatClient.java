@@ -4,10 +4,9 @@ import dev.parley.chat.client.internal.RealChatClient;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The entry point of the client: configuration and shared resources (transport, scheduler) for
- * any number of sessions. Create one per application with {@link #builder()} and share it; it is
- * immutable and thread-safe. {@link #close()} closes every session it opened and stops its
- * threads.
+ * The entry point of the client: configuration and shared resources (transport, scheduler) for any
+ * number of sessions. Create one per application with {@link #builder()} and share it; it is
+ * immutable and thread-safe. {@link #close()} closes every session it opened and stops its threads.
  */
 public interface ChatClient extends AutoCloseable {
   /** A builder with every setting at its documented default. */
@@ -20,9 +19,14 @@ public interface ChatClient extends AutoCloseable {
    * and completes with the session once the server has welcomed it. From then on the session
    * reconnects and resumes by itself until it is closed.
    *
-   * <p>The future fails with {@link dev.parley.chat.api.ChatException} if the server refuses the
-   * credentials, or if no endpoint could be reached within {@link
-   * ChatClientBuilder#connectTimeout(java.time.Duration)}; the session is then closed.
+   * <p>The first connection tries each endpoint once, in order, without backoff; each attempt (TCP,
+   * upgrade and Welcome) may take {@link ChatClientBuilder#connectTimeout(java.time.Duration)}. The
+   * future fails with {@link dev.parley.chat.api.ChatException} if the server refuses the
+   * credentials ({@code AUTHENTICATION_FAILED}), or refuses the session for another reason that a
+   * retry cannot fix, or if no endpoint welcomed the session ({@code UNAVAILABLE}); the session is
+   * then closed and {@code listener} gets {@link ChatListener#onClosed}.
+   *
+   * <p>The future completes on the client's callback executor, as every future of the session does.
    *
    * @param token the credentials the server's authenticator expects
    * @param listener receives this session's events, one at a time, on the client's callback
@@ -30,7 +34,12 @@ public interface ChatClient extends AutoCloseable {
    */
   CompletableFuture<ChatSession> connect(String token, ChatListener listener);
 
-  /** Closes every open session (with close code 1000) and releases the client's threads. */
+  /**
+   * Closes every open session (with close code 1000), waits briefly for their closing handshakes,
+   * and releases every thread the client started: its callback pool and timer (not executors the
+   * application supplied) and the transport's. Returns once they have stopped, unless called from
+   * one of them. Idempotent; {@link #connect} afterwards fails with {@code NOT_CONNECTED}.
+   */
   @Override
   void close();
 }

@@ -74,8 +74,9 @@ public final class ChatClientBuilder {
   }
 
   /**
-   * Selects the client transport by name (for example {@code "jdk"}) instead of the highest
-   * priority one found on the class path.
+   * Selects the client transport by name (for example {@code "jdk"}, the default transport on
+   * {@code java.net.http.WebSocket} that ships with this module) instead of the highest priority
+   * one found on the class path that supports every endpoint.
    */
   public ChatClientBuilder transport(String name) {
     this.transport = requireText("transport", name);
@@ -95,7 +96,11 @@ public final class ChatClientBuilder {
     return this;
   }
 
-  /** How long a join, leave or history request waits for its answer before failing. */
+  /**
+   * How long a join, leave or history request waits for its answer before failing with {@code
+   * UNAVAILABLE}; the time counts from the call, across reconnects. Sends have no timeout: they
+   * stay in the outbox until acknowledged, refused, or the session closes.
+   */
   public ChatClientBuilder requestTimeout(Duration timeout) {
     this.requestTimeout = requirePositive("requestTimeout", timeout);
     return this;
@@ -138,7 +143,10 @@ public final class ChatClientBuilder {
     return this;
   }
 
-  /** Largest inbound WebSocket message accepted. */
+  /**
+   * Largest inbound WebSocket message accepted, after reassembling fragments. A larger one ends the
+   * connection (close code 1009) and the session reconnects.
+   */
   public ChatClientBuilder maxMessageBytes(int max) {
     if (max < 1024) {
       throw new IllegalArgumentException("maxMessageBytes must be at least 1024, was " + max);
@@ -148,9 +156,11 @@ public final class ChatClientBuilder {
   }
 
   /**
-   * Where listener callbacks run. Each session runs its callbacks one at a time, in order, on this
-   * executor. Default: a cached pool of daemon threads named {@code parley-callback-N}, owned and
-   * shut down by the client.
+   * Where listener callbacks run, and where the session's futures complete. Each session runs its
+   * callbacks one at a time, in order, on this executor. Default: a cached pool of daemon threads
+   * named {@code parley-callback-N} (a thread idle for 2 seconds exits), owned and shut down by the
+   * client. A supplied executor is not shut down by the client. A direct executor ({@code
+   * Runnable::run}) would run application code on network and timer threads: for tests only.
    */
   public ChatClientBuilder callbackExecutor(Executor executor) {
     this.callbackExecutor = Objects.requireNonNull(executor, "executor");

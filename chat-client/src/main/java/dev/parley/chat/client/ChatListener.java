@@ -4,9 +4,11 @@ package dev.parley.chat.client;
  * Receives one session's events. Every method has a no-op default; override what you need.
  *
  * <p>Threading: calls for one session are made one at a time, in order, on the client's callback
- * executor ({@link ChatClientBuilder#callbackExecutor}); never on a network thread. A slow
- * listener delays only its own session's events. Exceptions thrown by a listener are logged and
- * otherwise ignored.
+ * executor ({@link ChatClientBuilder#callbackExecutor}); never on a network thread (unless the
+ * application supplied a direct executor). A slow listener delays only its own session's events;
+ * one more than 10,000 events behind makes its session stop reading: it drops the connection and
+ * resumes after reconnecting, losing and repeating nothing. Exceptions thrown by a listener are
+ * logged and otherwise ignored.
  *
  * <p>Ordering promise: for each room, {@link #onMessage} sees seqs in increasing order, each at
  * most once, with no gap unless {@link #onHistoryGap} reported it first.

@@ -6,7 +6,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One user's connection to the chat, kept alive across network failures. Thread-safe.
+ * One user's connection to the chat, kept alive across network failures. Thread-safe: any thread
+ * may call any method. Futures complete on the client's callback executor, never on a network
+ * thread.
  *
  * <p>Lifecycle, reported to {@link ChatListener#onStateChanged}:
  *
@@ -15,16 +17,24 @@ import java.util.concurrent.CompletableFuture;
  * </pre>
  *
  * <ul>
- *   <li>{@link State#CONNECTING}: the first connection is being made.
+ *   <li>{@link State#CONNECTING}: the first connection is being made (each endpoint once).
  *   <li>{@link State#CONNECTED}: the server welcomed the session; sends go out at once.
- *   <li>{@link State#RECONNECTING}: the connection dropped; the session retries with exponential
- *       backoff and jitter. Sends made meanwhile wait in the outbox and go out, in order and with
- *       their original client message ids, once the session has resumed. Every joined room is
- *       rejoined and its missed messages delivered in order before new ones.
+ *   <li>{@link State#RECONNECTING}: the connection dropped (or was dropped by the session: no frame
+ *       for two heartbeat intervals, a listener too far behind); the session retries with
+ *       exponential backoff and jitter, moving to the next endpoint after each failed attempt, or
+ *       after the server's delay following a GoAway. Sends made meanwhile wait in the outbox and go
+ *       out, in order and with their original client message ids, once the session has resumed; so
+ *       do joins, leaves and history reads still unanswered. Every joined room is rejoined and its
+ *       missed messages delivered in order before new ones.
  *   <li>{@link State#CLOSED}: terminal, after {@link #close()}, a refusal by the server
- *       (authentication failed, protocol violation) or {@link ChatClient#close()}. Pending
- *       futures fail with {@link dev.parley.chat.api.ChatException}.
+ *       (authentication failed, close codes 1000, 1003, 4000, 4001) or {@link ChatClient#close()}.
+ *       Pending futures fail with {@link dev.parley.chat.api.ChatException} ({@code
+ *       NOT_CONNECTED}).
  * </ul>
+ *
+ * <p>Bounds: at most {@link ChatClientBuilder#maxOutbox(int)} unacknowledged sends, and 1,000
+ * joins, leaves and history reads waiting for an answer; beyond either, the call fails at once with
+ * {@code LIMIT_EXCEEDED}.
  */
 public interface ChatSession extends AutoCloseable {
   /** The session's connection states. */
@@ -47,9 +57,10 @@ public interface ChatSession extends AutoCloseable {
 
   /**
    * Joins a room (the server creates it on first join if its policy allows). Completes with the
-   * room's handle once the server confirmed; joining a room already joined returns its handle.
-   * Messages sent to the room after the join are delivered to the listener; older ones are read
-   * with {@link RoomHandle#history(long, int)}.
+   * room's handle once the server confirmed, or fails with the server's code ({@code FORBIDDEN},
+   * {@code LIMIT_EXCEEDED}...); joining a room already joined returns its handle. Messages sent to
+   * the room after the join are delivered to the listener; older ones are read with {@link
+   * RoomHandle#history(long, int)}.
    */
   CompletableFuture<RoomHandle> join(RoomId room);
 

@@ -3,8 +3,8 @@ package dev.parley.chat.client;
 import dev.parley.chat.api.ChatException;
 
 /**
- * The server reported an error that no future of this session was waiting for (for example, a
- * room could not be rejoined after a reconnect).
+ * The server reported an error that no future of this session was waiting for (for example, a room
+ * could not be rejoined after a reconnect).
  *
  * @param error the error, with its stable code
  */

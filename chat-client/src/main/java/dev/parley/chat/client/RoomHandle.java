@@ -8,9 +8,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A room this session has joined. Thread-safe. Valid until {@link #leave()} or the session
- * closes; after that its operations fail with {@link dev.parley.chat.api.ChatException} ({@code
- * NOT_A_MEMBER}).
+ * A room this session has joined. Thread-safe. Valid until {@link #leave()} or the session closes
+ * (or the server refuses to rejoin it after a reconnect, reported to {@link ChatListener#onError});
+ * after that its operations fail with {@link dev.parley.chat.api.ChatException} ({@code
+ * NOT_A_MEMBER}), and {@link #typing} and {@link #markRead} return false.
  */
 public interface RoomHandle {
   /** The room's id. */
@@ -20,7 +21,10 @@ public interface RoomHandle {
    * Sends a text message. Completes once the server has stored it and assigned its seq. If the
    * connection drops first, the message stays in the outbox and is resent with the same client
    * message id after reconnecting, so it is stored exactly once. Fails at once with {@code
-   * TOO_LARGE} or {@code LIMIT_EXCEEDED} (outbox full) without sending.
+   * TOO_LARGE} or {@code LIMIT_EXCEEDED} (outbox full) without sending. A send the server refuses
+   * with a retryable code ({@code UNAVAILABLE}, {@code RATE_LIMITED}, {@code INTERNAL}) goes out
+   * again, with the same client message id, after a backoff delay, up to 5 times; then, or at once
+   * for any other code, the future fails with the server's code.
    */
   CompletableFuture<SendReceipt> send(String text);
 
@@ -29,7 +33,10 @@ public interface RoomHandle {
 
   /**
    * Reads older messages: up to {@code limit} messages with seq at most {@code beforeSeq} ({@code
-   * 0}: from the newest), returned in ascending seq order.
+   * 0}: from the newest), returned in ascending seq order. The server caps {@code limit} (200 by
+   * default). Fails with {@code UNAVAILABLE} after {@link ChatClientBuilder#requestTimeout}.
+   *
+   * @throws IllegalArgumentException if {@code beforeSeq} is negative or {@code limit} below 1
    */
   CompletableFuture<List<ChatMessage>> history(long beforeSeq, int limit);
 
@@ -44,6 +51,7 @@ public interface RoomHandle {
    * Tells the room's other members this user has read up to {@code seq}. Fire-and-forget.
    *
    * @return false if the session is not connected (nothing was sent)
+   * @throws IllegalArgumentException if {@code seq} is below 1
    */
   boolean markRead(long seq);
 
@@ -53,6 +61,9 @@ public interface RoomHandle {
   /** The highest seq delivered to the listener for this room (0 before any). */
   long lastSeq();
 
-  /** Leaves the room; no further events for it. */
+  /**
+   * Leaves the room; no further events for it. Completes once the server confirmed (also when the
+   * server answers that the room was not joined); the handle is then stale.
+   */
   CompletableFuture<Void> leave();
 }

@@ -7,4 +7,5 @@ package dev.parley.chat.client;
  * @param current the state now
  * @param reason why, for people (for example the close reason that caused a reconnect)
  */
-public record StateChangeEvent(ChatSession.State previous, ChatSession.State current, String reason) {}
+public record StateChangeEvent(
+    ChatSession.State previous, ChatSession.State current, String reason) {}

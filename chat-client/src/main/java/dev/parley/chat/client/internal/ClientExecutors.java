@@ -1,0 +1,109 @@
+package dev.parley.chat.client.internal;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's callback executor and timer: the application's, or the client's own, which it shuts
+ * down on close.
+ *
+ * <ul>
+ *   <li>Callbacks, by default: a cached pool of daemon threads {@code parley-callback-N}; a thread
+ *       idle for {@value #IDLE_SECONDS} seconds exits, so an idle client holds none. It has no
+ *       queue; the work given to it is bounded by the sessions (one drain each) and their pending
+ *       futures.
+ *   <li>Timer, by default: one daemon thread {@code parley-client-timer}; cancelled timers are
+ *       removed from its queue at once, so the queue holds only live timers (a bounded number per
+ *       session).
+ * </ul>
+ *
+ * Thread-safe.
+ */
+final class ClientExecutors {
+  private static final Logger log = LoggerFactory.getLogger(ClientExecutors.class);
+  static final long IDLE_SECONDS = 2;
+  private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
+
+  private final Executor callbacks;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService ownedCallbacks;
+  private final ScheduledExecutorService ownedScheduler;
+  private final DaemonThreadFactory callbackThreads =
+      new DaemonThreadFactory("parley-callback", true);
+  private final DaemonThreadFactory timerThread =
+      new DaemonThreadFactory("parley-client-timer", false);
+
+  /** Uses the given executor and scheduler; creates the client's own for those that are null. */
+  ClientExecutors(Executor callbacks, ScheduledExecutorService scheduler) {
+    if (callbacks == null) {
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              0,
+              Integer.MAX_VALUE,
+              IDLE_SECONDS,
+              TimeUnit.SECONDS,
+              new SynchronousQueue<>(),
+              callbackThreads);
+      this.ownedCallbacks = pool;
+      this.callbacks = pool;
+    } else {
+      this.ownedCallbacks = null;
+      this.callbacks = callbacks;
+    }
+    if (scheduler == null) {
+      ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, timerThread);
+      timer.setRemoveOnCancelPolicy(true);
+      timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      this.ownedScheduler = timer;
+      this.scheduler = timer;
+    } else {
+      this.ownedScheduler = null;
+      this.scheduler = scheduler;
+    }
+  }
+
+  Executor callbacks() {
+    return callbacks;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  /**
+   * Stops the client's own threads: the timer at once, the callback pool after the calls already
+   * queued (such as the sessions' last {@code onClosed}) have run. Waits a little for them unless
+   * called from one of them. The application's executors are left alone.
+   */
+  void shutdown() {
+    if (ownedScheduler != null) {
+      ownedScheduler.shutdownNow();
+    }
+    if (ownedCallbacks != null) {
+      ownedCallbacks.shutdown();
+    }
+    awaitTermination(ownedScheduler, timerThread);
+    awaitTermination(ownedCallbacks, callbackThreads);
+  }
+
+  private static void awaitTermination(ExecutorService executor, DaemonThreadFactory threads) {
+    if (executor == null || threads.isCurrentThreadOurs()) {
+      return;
+    }
+    try {
+      if (!executor.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("client threads still busy {} after close; they are daemons", SHUTDOWN_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

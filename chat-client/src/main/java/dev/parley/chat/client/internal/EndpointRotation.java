@@ -1,0 +1,38 @@
+package dev.parley.chat.client.internal;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * The session's endpoints in the order the builder got them, and which one is next. A failed
+ * attempt or a GoAway moves on to the next, wrapping around. Not thread-safe: guarded by the
+ * session's lock.
+ */
+final class EndpointRotation {
+  private final List<URI> endpoints;
+  private int index;
+
+  EndpointRotation(List<URI> endpoints) {
+    if (endpoints.isEmpty()) {
+      throw new IllegalArgumentException("at least one endpoint is required");
+    }
+    this.endpoints = List.copyOf(endpoints);
+  }
+
+  URI current() {
+    return endpoints.get(index);
+  }
+
+  void advance() {
+    index = (index + 1) % endpoints.size();
+  }
+
+  int size() {
+    return endpoints.size();
+  }
+
+  @Override
+  public String toString() {
+    return endpoints.toString();
+  }
+}

@@ -1,0 +1,138 @@
+package dev.parley.chat.client.internal;
+
+import dev.parley.chat.api.ChatException;
+import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.client.ChatClient;
+import dev.parley.chat.client.ChatClientBuilder;
+import dev.parley.chat.client.ChatListener;
+import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.spi.ClientTransportProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ChatClient}: shared settings, transport and threads for any number of sessions.
+ * Thread-safe.
+ *
+ * <p>Resources: the transport chosen at build time (see {@link TransportSelection}); when it is
+ * {@link AutoCloseable}, as the default JDK transport is, the client closes it, releasing its HTTP
+ * client and I/O threads. The callback executor and timer are the application's or the client's own
+ * ({@link ClientExecutors}).
+ *
+ * <p>{@link #close()}: closes every session (close code 1000), waits up to {@value
+ * #CLOSE_WAIT_MILLIS} ms for their closing handshakes, aborts what is left, closes the transport,
+ * then stops the client's own threads. Returns when they have stopped (unless called from one of
+ * them).
+ */
+public final class RealChatClient implements ChatClient {
+  private static final Logger log = LoggerFactory.getLogger(RealChatClient.class);
+  static final long CLOSE_WAIT_MILLIS = 2_000;
+
+  private final SessionContext context;
+  private final ClientTransportProvider transport;
+  private final ClientExecutors executors;
+  private final Set<RealChatSession> sessions = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * The constructor {@link ChatClient#builder()} uses: selects the transport from the class path.
+   */
+  public RealChatClient(ChatClientBuilder builder) {
+    this(builder, TransportSelection.select(builder.endpoints(), builder.transportName()));
+  }
+
+  /** A client on the given transport (tests use an in-memory one). */
+  public RealChatClient(ChatClientBuilder builder, ClientTransportProvider transport) {
+    this(builder, transport, SessionConfig.from(builder));
+  }
+
+  RealChatClient(
+      ChatClientBuilder builder, ClientTransportProvider transport, SessionConfig config) {
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.executors = new ClientExecutors(builder.callbackExecutor(), builder.scheduler());
+    Random random = builder.random() != null ? builder.random() : new Random();
+    this.context =
+        new SessionContext(
+            config,
+            transport,
+            executors.scheduler(),
+            executors.callbacks(),
+            builder.clock(),
+            random,
+            new Backoff(builder.initialBackoff(), builder.maxBackoff(), random));
+    log.debug("chat client on transport '{}' for {}", transport.name(), config.endpoints());
+  }
+
+  @Override
+  public CompletableFuture<ChatSession> connect(String token, ChatListener listener) {
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(listener, "listener");
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(
+          new ChatException(ErrorCode.NOT_CONNECTED, "the client is closed"));
+    }
+    RealChatSession session = new RealChatSession(context, token, listener);
+    sessions.add(session);
+    // Forgotten once its connection has finished closing (bounded by the close grace), so that
+    // close() still waits for the closing handshake of a session closed just before.
+    session.terminated().whenComplete((ignored, failure) -> sessions.remove(session));
+    CompletableFuture<ChatSession> connected = session.start();
+    if (closed.get()) {
+      session.close(); // close() raced with this connect and may have missed the session
+    }
+    return connected;
+  }
+
+  /** The transport this client uses. */
+  ClientTransportProvider transport() {
+    return transport;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    List<RealChatSession> open = new ArrayList<>(sessions);
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    for (RealChatSession session : open) {
+      session.close();
+      closing.add(session.terminated());
+    }
+    awaitClosed(closing, Duration.ofMillis(CLOSE_WAIT_MILLIS));
+    open.forEach(RealChatSession::abortConnections);
+    if (transport instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("closing transport '{}' failed", transport.name(), e);
+      }
+    }
+    executors.shutdown();
+  }
+
+  private static void awaitClosed(List<CompletableFuture<Void>> closing, Duration timeout) {
+    try {
+      CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.debug("some sessions did not finish closing within {}; aborting them", timeout);
+    } catch (ExecutionException e) {
+      log.debug("a session failed while closing", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

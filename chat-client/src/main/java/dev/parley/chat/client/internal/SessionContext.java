@@ -1,0 +1,28 @@
+package dev.parley.chat.client.internal;
+
+import dev.parley.chat.spi.ClientTransportProvider;
+import java.time.Clock;
+import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What every session of one client shares: settings, the transport, the timer, the callback
+ * executor, time and randomness. Immutable; each component is thread-safe.
+ *
+ * @param config the settings
+ * @param transport opens connections
+ * @param scheduler runs timers (reconnect delays, timeouts, heartbeats)
+ * @param callbackExecutor runs listener calls and future completions
+ * @param clock the time
+ * @param random jitter and client message id prefixes
+ * @param backoff reconnect delays
+ */
+record SessionContext(
+    SessionConfig config,
+    ClientTransportProvider transport,
+    ScheduledExecutorService scheduler,
+    Executor callbackExecutor,
+    Clock clock,
+    Random random,
+    Backoff backoff) {}

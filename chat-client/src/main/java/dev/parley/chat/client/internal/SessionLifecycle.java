@@ -1,0 +1,536 @@
+package dev.parley.chat.client.internal;
+
+import dev.parley.chat.api.ChatException;
+import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.api.UserId;
+import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.ChatSession.State;
+import dev.parley.chat.protocol.CloseCodes;
+import dev.parley.chat.protocol.internal.BinaryFrames;
+import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.FrameDecodeException;
+import dev.parley.chat.protocol.internal.Welcome;
+import dev.parley.chat.spi.ClientTransportConnection;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session's connection state machine: attempts, Welcome, reconnects with backoff across the
+ * endpoints, heartbeats, GoAway and the close codes that end it.
+ *
+ * <pre>
+ *  CONNECTING ──Welcome──► CONNECTED ──drop, close, GoAway──► RECONNECTING ──Welcome──► CONNECTED
+ *      │  each endpoint once,                                   │ backoff with jitter;
+ *      │  no backoff                                            │ next endpoint per failure
+ *      └──── all failed, or refused ──► CLOSED ◄── refused ─────┘
+ *                                         ▲
+ *            close(), or close code 1000, 4000, 4001, 1003, or a non-retryable Connect error
+ * </pre>
+ *
+ * <p>Only the current {@link ConnectionAttempt} is listened to; anything from an attempt the
+ * session has moved past is ignored. A connection the client gives up on (no Welcome in time, no
+ * frame for two heartbeat intervals, a listener too far behind, a failed history fill, too many
+ * malformed frames) is aborted and treated like a drop: reconnect and resume.
+ *
+ * <p>Not thread-safe on its own: everything except the transport entry points runs under the
+ * session's {@link SessionLock}.
+ */
+final class SessionLifecycle implements Conversation.Wire {
+  private static final Logger log = LoggerFactory.getLogger(SessionLifecycle.class);
+  private static final int MAX_MALFORMED_IN_A_ROW = 10;
+
+  /** How the client records a connection it dropped itself: abnormal, so always reconnect. */
+  private static final int ABNORMAL = 1006;
+
+  private final ChatSession session;
+  private final SessionContext context;
+  private final SessionConfig config;
+  private final String token;
+  private final SessionEvents events;
+  private final SessionLock lock;
+  private final RoomDeliveries deliveries;
+  private final Conversation conversation;
+  private final ReconnectPolicy reconnects;
+  private final CompletableFuture<ChatSession> connected = new CompletableFuture<>();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private final Set<ConnectionAttempt> unclosed = new HashSet<>();
+  private final AtomicInteger internalErrors = new AtomicInteger();
+  private volatile State state = State.CONNECTING;
+  private volatile UserId user;
+  private ConnectionAttempt current;
+  private ScheduledFuture<?> reconnectTimer;
+  private long pingNonce;
+
+  SessionLifecycle(
+      ChatSession session,
+      SessionContext context,
+      String token,
+      SessionEvents events,
+      SessionLock lock,
+      RoomDeliveries deliveries) {
+    this.session = session;
+    this.context = context;
+    this.config = context.config();
+    this.token = token;
+    this.events = events;
+    this.lock = lock;
+    this.deliveries = deliveries;
+    this.conversation =
+        new Conversation(
+            this,
+            events,
+            config,
+            deliveries,
+            new ClientMessageIds(context.random()),
+            context.backoff());
+    this.reconnects = new ReconnectPolicy(config.endpoints(), context.backoff());
+  }
+
+  Conversation conversation() {
+    return conversation;
+  }
+
+  State state() {
+    return state;
+  }
+
+  UserId user() {
+    return user;
+  }
+
+  CompletableFuture<ChatSession> connected() {
+    return connected;
+  }
+
+  CompletableFuture<Void> terminated() {
+    return terminated;
+  }
+
+  /** Bugs caught at the transport boundary (logged and survived); 0 in a healthy session. */
+  int internalErrors() {
+    return internalErrors.get();
+  }
+
+  /** Starts the first attempt. */
+  void start() {
+    beginAttempt();
+  }
+
+  /** The application closes the session. */
+  void close() {
+    closeTerminal(
+        CloseCodes.NORMAL,
+        "closed by the application",
+        new ChatException(ErrorCode.NOT_CONNECTED, "the session was closed"));
+  }
+
+  /** Aborts every connection not closed yet, without waiting. For the client's shutdown. */
+  void abortConnections() {
+    for (ConnectionAttempt attempt : unclosed) {
+      ClientTransportConnection connection = attempt.connection;
+      if (connection != null) {
+        events.afterUnlock(connection::abort);
+      }
+    }
+  }
+
+  // --- Transport entry points (transport threads, without the lock) ---
+
+  void onTransportFrame(ConnectionAttempt attempt, ByteBuffer frame) {
+    try {
+      Envelope envelope;
+      try {
+        envelope = BinaryFrames.decode(frame);
+      } catch (FrameDecodeException e) {
+        lock.run(() -> malformed(attempt, e));
+        return;
+      }
+      lock.run(() -> received(attempt, envelope));
+    } catch (RuntimeException e) {
+      internalErrors.incrementAndGet();
+      log.error("{}: failed to handle a frame; ignored", session, e);
+    }
+  }
+
+  void onTransportClosed(ConnectionAttempt attempt, int code, String reason) {
+    try {
+      lock.run(() -> transportClosed(attempt, code, reason == null ? "" : reason));
+    } catch (RuntimeException e) {
+      internalErrors.incrementAndGet();
+      log.error("{}: failed to handle a close; ignored", session, e);
+    }
+  }
+
+  // --- Conversation.Wire ---
+
+  @Override
+  public boolean ready() {
+    return state == State.CONNECTED && current != null && current.welcomed;
+  }
+
+  @Override
+  public boolean send(Envelope frame) {
+    ConnectionAttempt attempt = current;
+    if (attempt == null || !attempt.welcomed || attempt.connection == null) {
+      return false;
+    }
+    if (attempt.connection.sendBinary(BinaryFrames.encode(frame))) {
+      return true;
+    }
+    // Closed, or over the transport's queue limit: drop it once the current work is done.
+    events.afterUnlock(
+        () ->
+            lock.run(
+                () -> {
+                  if (current == attempt) {
+                    drop("the transport refused a frame");
+                  }
+                }));
+    return false;
+  }
+
+  /** The client gives up on the current connection and reconnects. */
+  @Override
+  public void drop(String reason) {
+    ConnectionAttempt attempt = current;
+    if (attempt == null) {
+      return;
+    }
+    log.info("{}: dropping the connection to {}: {}", session, attempt.endpoint, reason);
+    detach(attempt);
+    ClientTransportConnection connection = attempt.connection;
+    if (connection != null) {
+      events.afterUnlock(connection::abort);
+    }
+    if (attempt.welcomed) {
+      connectionLost(attempt, ABNORMAL, reason);
+    } else {
+      attemptFailed(attempt, ABNORMAL, reason);
+    }
+  }
+
+  @Override
+  public ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+    return lock.schedule(delay, task);
+  }
+
+  // --- The state machine (under the lock) ---
+
+  private void beginAttempt() {
+    reconnectTimer = null;
+    if (state == State.CLOSED) {
+      return;
+    }
+    ConnectionAttempt attempt =
+        new ConnectionAttempt(this, reconnects.endpoint(), conversation.nextRequestId());
+    current = attempt;
+    unclosed.add(attempt);
+    attempt.timer = schedule(config.connectTimeout(), () -> attemptTimedOut(attempt));
+    events.afterUnlock(() -> open(attempt));
+  }
+
+  /** Asks the transport for a connection; without the lock, as a transport may resolve names. */
+  private void open(ConnectionAttempt attempt) {
+    CompletableFuture<ClientTransportConnection> future;
+    try {
+      future = context.transport().connect(attempt.endpoint, config.transportConfig(), attempt);
+      if (future == null) {
+        throw new IllegalStateException("the transport returned no future");
+      }
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    future.whenComplete(
+        (connection, failure) -> lock.run(() -> opened(attempt, connection, failure)));
+  }
+
+  private void opened(
+      ConnectionAttempt attempt, ClientTransportConnection connection, Throwable failure) {
+    if (failure != null || connection == null) {
+      attempt.transportClosed = true;
+      unclosed.remove(attempt);
+      if (attempt == current) {
+        detach(attempt);
+        attemptFailed(attempt, ABNORMAL, describe(failure));
+      }
+      checkTerminated();
+      return;
+    }
+    attempt.connection = connection;
+    if (attempt != current || state == State.CLOSED) {
+      events.afterUnlock(connection::abort);
+      return;
+    }
+    Envelope connect =
+        ProtocolMapper.connect(
+            attempt.connectRequestId,
+            token,
+            config.clientName(),
+            config.clientVersion(),
+            deliveries.positions());
+    if (!connection.sendBinary(BinaryFrames.encode(connect))) {
+      drop("the transport refused the Connect frame");
+    }
+  }
+
+  private void received(ConnectionAttempt attempt, Envelope envelope) {
+    if (attempt != current || state == State.CLOSED) {
+      return;
+    }
+    attempt.malformedInARow = 0;
+    if (attempt.heartbeat != null) {
+      attempt.heartbeat.inbound(now());
+    }
+    int backlog = events.backlog();
+    if (attempt.welcomed && backlog > config.maxPendingCallbacks()) {
+      drop("the listener is " + backlog + " events behind; reading resumes once it catches up");
+      return;
+    }
+    switch (envelope.getBodyCase()) {
+      case WELCOME -> welcomed(attempt, envelope.getWelcome());
+      case GO_AWAY -> {
+        attempt.goAwayDelayMillis =
+            Integer.toUnsignedLong(envelope.getGoAway().getReconnectAfterMs());
+        reconnects.goingAway();
+        log.info(
+            "{}: the server is going away ({}); reconnecting in {} ms",
+            session,
+            envelope.getGoAway().getReason(),
+            attempt.goAwayDelayMillis);
+      }
+      case PONG -> {}
+      case ERROR -> {
+        if (envelope.getRequestId() == attempt.connectRequestId) {
+          refused(ProtocolMapper.exception(envelope.getError()));
+        } else if (attempt.welcomed) {
+          conversation.onFrame(envelope);
+        } else {
+          events.error(ProtocolMapper.exception(envelope.getError()));
+        }
+      }
+      default -> {
+        if (attempt.welcomed) {
+          conversation.onFrame(envelope);
+        }
+      }
+    }
+  }
+
+  private void welcomed(ConnectionAttempt attempt, Welcome welcome) {
+    if (attempt.welcomed) {
+      return;
+    }
+    UserId who;
+    try {
+      who = UserId.of(welcome.getUser());
+    } catch (IllegalArgumentException e) {
+      drop("Welcome named an invalid user: " + e.getMessage());
+      return;
+    }
+    if (user != null && !user.equals(who)) {
+      log.warn("{}: the server now says this session is {}", session, who);
+    }
+    user = who;
+    attempt.welcomed = true;
+    attempt.cancelTimer();
+    State previous = state;
+    state = State.CONNECTED;
+    reconnects.welcomed();
+    events.stateChanged(
+        previous,
+        State.CONNECTED,
+        "welcomed by server " + welcome.getServerId() + " at " + attempt.endpoint);
+    conversation.onWelcome(welcome);
+    attempt.heartbeat = new Heartbeat(config.heartbeatInterval(), now());
+    scheduleHeartbeat(attempt);
+    if (previous == State.CONNECTING) {
+      events.complete(connected, session);
+    }
+  }
+
+  /** The server answered Connect with an Error: retry later if it may pass, else close. */
+  private void refused(ChatException refusal) {
+    if (refusal.retryable()) {
+      drop("the server cannot take the session now: " + refusal.getMessage());
+      return;
+    }
+    int code =
+        refusal.code() == ErrorCode.AUTHENTICATION_FAILED
+            ? CloseCodes.AUTHENTICATION_FAILED
+            : CloseCodes.PROTOCOL_VIOLATION;
+    closeTerminal(code, refusal.getMessage(), refusal);
+  }
+
+  private void malformed(ConnectionAttempt attempt, FrameDecodeException e) {
+    if (attempt != current || state == State.CLOSED) {
+      return;
+    }
+    log.warn("{}: ignoring a malformed frame: {}", session, e.getMessage());
+    if (++attempt.malformedInARow > MAX_MALFORMED_IN_A_ROW) {
+      drop("more than " + MAX_MALFORMED_IN_A_ROW + " malformed frames in a row");
+    }
+  }
+
+  private void transportClosed(ConnectionAttempt attempt, int code, String reason) {
+    attempt.transportClosed = true;
+    unclosed.remove(attempt);
+    if (attempt == current) {
+      detach(attempt);
+      if (attempt.welcomed) {
+        connectionLost(attempt, code, reason);
+      } else {
+        attemptFailed(attempt, code, reason);
+      }
+    }
+    checkTerminated();
+  }
+
+  private void detach(ConnectionAttempt attempt) {
+    attempt.cancelTimer();
+    if (current == attempt) {
+      current = null;
+    }
+  }
+
+  /** A welcomed connection ended: reconnect (after GoAway's delay, else backoff) or close. */
+  private void connectionLost(ConnectionAttempt attempt, int code, String reason) {
+    conversation.onConnectionLost();
+    String why = "connection closed: " + describe(code, reason);
+    if (!CloseCodes.shouldReconnect(code)) {
+      closeTerminal(
+          code,
+          why,
+          new ChatException(ErrorCode.NOT_CONNECTED, "the server ended the session, " + why));
+      return;
+    }
+    State previous = state;
+    state = State.RECONNECTING;
+    events.stateChanged(previous, State.RECONNECTING, why);
+    scheduleReconnect(reconnects.afterConnectionLost(attempt.goAwayDelayMillis));
+  }
+
+  /** An attempt ended before Welcome: next endpoint, or give up (first connect) or close. */
+  private void attemptFailed(ConnectionAttempt attempt, int code, String reason) {
+    String why = attempt.endpoint + ": " + describe(code, reason);
+    if (!CloseCodes.shouldReconnect(code)) {
+      ErrorCode error =
+          code == CloseCodes.AUTHENTICATION_FAILED
+              ? ErrorCode.AUTHENTICATION_FAILED
+              : ErrorCode.NOT_CONNECTED;
+      closeTerminal(code, why, new ChatException(error, "the server refused the session: " + why));
+      return;
+    }
+    Duration delay =
+        reconnects.afterFailedAttempt(state == State.CONNECTING, attempt.goAwayDelayMillis >= 0);
+    if (delay == null) {
+      closeTerminal(
+          code,
+          "could not connect: " + why,
+          new ChatException(
+              ErrorCode.UNAVAILABLE,
+              "no endpoint of " + reconnects + " welcomed the session; last: " + why));
+      return;
+    }
+    log.debug("{}: attempt failed: {}; next in {}", session, why, delay);
+    scheduleReconnect(delay);
+  }
+
+  private void attemptTimedOut(ConnectionAttempt attempt) {
+    if (attempt == current && !attempt.welcomed) {
+      drop("no Welcome within " + config.connectTimeout());
+    }
+  }
+
+  private void scheduleReconnect(Duration delay) {
+    reconnectTimer = schedule(delay, this::beginAttempt);
+  }
+
+  private void scheduleHeartbeat(ConnectionAttempt attempt) {
+    long delay = attempt.heartbeat.nextCheckDelayMillis(now());
+    attempt.timer = schedule(Duration.ofMillis(delay), () -> heartbeatCheck(attempt));
+  }
+
+  private void heartbeatCheck(ConnectionAttempt attempt) {
+    if (attempt != current || state != State.CONNECTED) {
+      return;
+    }
+    switch (attempt.heartbeat.check(now())) {
+      case DEAD -> {
+        drop("no frame from the server for " + attempt.heartbeat.deadAfterMillis() + " ms");
+        return;
+      }
+      case PING -> send(ProtocolMapper.ping(conversation.nextRequestId(), ++pingNonce));
+      case NOTHING -> {}
+    }
+    scheduleHeartbeat(attempt);
+  }
+
+  /** Enters CLOSED for good; everything pending fails with {@code failure}. Idempotent. */
+  private void closeTerminal(int code, String reason, ChatException failure) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    State previous = state;
+    state = State.CLOSED;
+    if (reconnectTimer != null) {
+      reconnectTimer.cancel(false);
+      reconnectTimer = null;
+    }
+    ConnectionAttempt attempt = current;
+    if (attempt != null) {
+      detach(attempt);
+      ClientTransportConnection connection = attempt.connection;
+      if (connection != null && !attempt.transportClosed) {
+        events.afterUnlock(() -> connection.close(CloseCodes.NORMAL, "session closed"));
+        schedule(
+            config.closeGrace(),
+            () -> {
+              if (!attempt.transportClosed) {
+                events.afterUnlock(connection::abort);
+              }
+            });
+      }
+    }
+    conversation.closeAll(failure);
+    if (previous == State.CONNECTING) {
+      events.fail(connected, failure);
+    }
+    events.stateChanged(previous, State.CLOSED, reason);
+    events.closed(code, reason);
+    checkTerminated();
+  }
+
+  private void checkTerminated() {
+    if (state == State.CLOSED && unclosed.isEmpty()) {
+      terminated.complete(null);
+    }
+  }
+
+  private long now() {
+    return context.clock().millis();
+  }
+
+  private static String describe(int code, String reason) {
+    return CloseCodes.name(code) + " (" + code + ")" + (reason.isEmpty() ? "" : " " + reason);
+  }
+
+  private static String describe(Throwable failure) {
+    if (failure == null) {
+      return "the transport gave no connection";
+    }
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

@@ -1,0 +1,200 @@
+package dev.parley.chat.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.protocol.CloseCodes;
+import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.spi.ClientTransportConfig;
+import dev.parley.chat.spi.ClientTransportConnection;
+import dev.parley.chat.spi.ClientTransportListener;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.java_websocket.WebSocket;
+import org.java_websocket.enums.Opcode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The "jdk" transport over real loopback sockets. */
+class JdkTransportTest {
+  private static final ClientTransportConfig CONFIG =
+      new ClientTransportConfig(Protocol.SUBPROTOCOL_PROTOBUF, Duration.ofSeconds(5), 4 * 1024);
+
+  private final JdkClientTransportProvider transport = new JdkClientTransportProvider();
+  private final List<LoopbackServer> servers = new ArrayList<>();
+
+  /** Records what the transport reports. */
+  static final class Recorder implements ClientTransportListener {
+    final BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
+    final BlockingQueue<Integer> closes = new LinkedBlockingQueue<>();
+    final AtomicInteger closeCount = new AtomicInteger();
+
+    @Override
+    public void onBinary(ByteBuffer message) {
+      byte[] bytes = new byte[message.remaining()];
+      message.get(bytes);
+      messages.add(bytes);
+    }
+
+    @Override
+    public void onClosed(int code, String reason) {
+      closeCount.incrementAndGet();
+      closes.add(code);
+    }
+
+    byte[] nextMessage() throws InterruptedException {
+      byte[] message = messages.poll(5, TimeUnit.SECONDS);
+      assertThat(message).as("a message").isNotNull();
+      return message;
+    }
+
+    int nextClose() throws InterruptedException {
+      Integer code = closes.poll(5, TimeUnit.SECONDS);
+      assertThat(code).as("onClosed").isNotNull();
+      return code;
+    }
+  }
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    transport.close();
+    for (LoopbackServer server : servers) {
+      server.close();
+    }
+  }
+
+  private LoopbackServer server(java.util.function.BiConsumer<WebSocket, ByteBuffer> handler)
+      throws InterruptedException {
+    LoopbackServer server = new LoopbackServer(handler).startAndWait();
+    servers.add(server);
+    return server;
+  }
+
+  private ClientTransportConnection connect(LoopbackServer server, Recorder recorder)
+      throws Exception {
+    return transport.connect(server.uri(), CONFIG, recorder).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void negotiatesTheParleySubprotocolAndKeepsSendsInOrder() throws Exception {
+    LoopbackServer server = server((conn, message) -> conn.send(message));
+    Recorder recorder = new Recorder();
+    ClientTransportConnection connection = connect(server, recorder);
+    WebSocket serverSide = server.opened.poll(5, TimeUnit.SECONDS);
+    assertThat(serverSide.getProtocol().getProvidedProtocol())
+        .isEqualTo(Protocol.SUBPROTOCOL_PROTOBUF);
+
+    for (int i = 0; i < 2_000; i++) {
+      assertThat(connection.sendBinary(ByteBuffer.wrap(Integer.toString(i).getBytes()))).isTrue();
+    }
+    for (int i = 0; i < 2_000; i++) {
+      assertThat(new String(recorder.nextMessage())).isEqualTo(Integer.toString(i));
+    }
+  }
+
+  @Test
+  void joinsFragmentsIntoOneMessage() throws Exception {
+    LoopbackServer server =
+        server(
+            (conn, message) -> {
+              conn.sendFragmentedFrame(Opcode.BINARY, ByteBuffer.wrap(new byte[] {1, 2}), false);
+              conn.sendFragmentedFrame(Opcode.BINARY, ByteBuffer.wrap(new byte[] {3}), false);
+              conn.sendFragmentedFrame(Opcode.BINARY, ByteBuffer.wrap(new byte[] {4, 5}), true);
+            });
+    Recorder recorder = new Recorder();
+    ClientTransportConnection connection = connect(server, recorder);
+    connection.sendBinary(ByteBuffer.wrap(new byte[] {0}));
+    assertThat(recorder.nextMessage()).containsExactly(1, 2, 3, 4, 5);
+  }
+
+  @Test
+  void aMessageOverTheLimitEndsTheConnectionWith1009() throws Exception {
+    LoopbackServer server = server((conn, message) -> conn.send(new byte[4 * 1024 + 1]));
+    Recorder recorder = new Recorder();
+    ClientTransportConnection connection = connect(server, recorder);
+    connection.sendBinary(ByteBuffer.wrap(new byte[] {0}));
+    assertThat(recorder.nextClose()).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+    assertThat(recorder.messages).isEmpty();
+    assertThat(connection.sendBinary(ByteBuffer.wrap(new byte[] {0}))).isFalse();
+  }
+
+  @Test
+  void closeFlushesQueuedFramesThenHandshakesAndReportsOnce() throws Exception {
+    LoopbackServer server = server((conn, message) -> {});
+    Recorder recorder = new Recorder();
+    ClientTransportConnection connection = connect(server, recorder);
+    for (int i = 0; i < 100; i++) {
+      connection.sendBinary(ByteBuffer.wrap(new byte[] {(byte) i}));
+    }
+    connection.close(CloseCodes.NORMAL, "bye");
+    assertThat(recorder.nextClose()).isEqualTo(CloseCodes.NORMAL);
+    assertThat(server.closeCodes.poll(5, TimeUnit.SECONDS)).isEqualTo(CloseCodes.NORMAL);
+    assertThat(server.messages).hasSize(100);
+    connection.close(CloseCodes.NORMAL, "again");
+    connection.abort();
+    Thread.sleep(100); // give a wrong second onClosed the chance to show up
+    assertThat(recorder.closeCount).hasValue(1);
+  }
+
+  @Test
+  void abortReportsClosedOnceFromAnotherThread() throws Exception {
+    LoopbackServer server = server((conn, message) -> {});
+    Recorder recorder = new Recorder();
+    ClientTransportConnection connection = connect(server, recorder);
+    connection.abort();
+    assertThat(recorder.nextClose()).isEqualTo(1006);
+    connection.abort();
+    assertThat(connection.sendBinary(ByteBuffer.wrap(new byte[] {1}))).isFalse();
+    Thread.sleep(100); // give a wrong second onClosed the chance to show up
+    assertThat(recorder.closeCount).hasValue(1);
+  }
+
+  @Test
+  void aServerCloseIsReportedWithItsCode() throws Exception {
+    LoopbackServer server = server((conn, message) -> conn.close(4008, "slow consumer"));
+    Recorder recorder = new Recorder();
+    ClientTransportConnection connection = connect(server, recorder);
+    connection.sendBinary(ByteBuffer.wrap(new byte[] {0}));
+    assertThat(recorder.nextClose()).isEqualTo(CloseCodes.SLOW_CONSUMER);
+  }
+
+  @Test
+  void anEndpointNobodyListensOnFailsTheFuture() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    CompletableFuture<ClientTransportConnection> future =
+        transport.connect(URI.create("ws://127.0.0.1:" + port + "/chat"), CONFIG, new Recorder());
+    assertThat(future)
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableOfType(ExecutionException.class);
+    assertThat(transport.openConnections()).isZero();
+  }
+
+  @Test
+  void closingTheTransportAbortsConnectionsAndStopsEveryThread() throws Exception {
+    ThreadLeaks baseline = ThreadLeaks.snapshot();
+    LoopbackServer server = server((conn, message) -> conn.send(message));
+    Recorder recorder = new Recorder();
+    ClientTransportConnection connection = connect(server, recorder);
+    connection.sendBinary(ByteBuffer.wrap(new byte[] {1}));
+    recorder.nextMessage();
+    assertThat(baseline.newClientThreads()).isNotEmpty();
+
+    transport.close();
+
+    assertThat(recorder.nextClose()).isEqualTo(1006);
+    baseline.awaitNoNewClientThreads(Duration.ofSeconds(10));
+    assertThat(transport.connect(server.uri(), CONFIG, new Recorder())).isCompletedExceptionally();
+  }
+}
