@@ -1,0 +1,262 @@
+package dev.parley.chat.examples.cli;
+
+import dev.parley.chat.api.ChatException;
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import dev.parley.chat.client.ChatClient;
+import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.RoomHandle;
+import java.net.URI;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A terminal chat client on {@link ChatClient}: type to talk, {@code /help} for commands. Incoming
+ * messages are printed above the line being typed, which stays intact.
+ *
+ * <p>Run it against the demo server with {@code ./mvnw -q -pl examples -am -Pcli package
+ * -DskipTests -Dexec.args="--user bob"}.
+ */
+@Command(
+    name = "parley-chat",
+    mixinStandardHelpOptions = true,
+    description = "A terminal client for a Parley chat server.")
+public final class ChatCli implements Callable<Integer> {
+  private static final long WAIT_SECONDS = 15;
+
+  @Option(
+      names = "--url",
+      defaultValue = "ws://localhost:8080/chat",
+      description = "The server's WebSocket endpoint (default: ${DEFAULT-VALUE}).")
+  private URI url;
+
+  @Option(
+      names = "--user",
+      description = "Your nickname: letters, digits, '.', '_', '-', '@'. Asked for when absent.")
+  private String user;
+
+  @Option(
+      names = "--room",
+      defaultValue = "general",
+      description = "The room to join first (default: ${DEFAULT-VALUE}).")
+  private String firstRoom;
+
+  /** Rooms joined, in joining order; only the input thread touches it. */
+  private final Map<RoomId, RoomHandle> rooms = new LinkedHashMap<>();
+
+  /** Where typed text goes; read by the listener's thread too. */
+  private volatile RoomHandle current;
+
+  private LineReader reader;
+  private PrintingListener listener;
+
+  @Override
+  public Integer call() throws Exception {
+    try (Terminal terminal = TerminalBuilder.builder().name("parley").system(true).build()) {
+      DefaultParser parser = new DefaultParser();
+      parser.setEofOnUnclosedQuote(false);
+      parser.setEofOnEscapedNewLine(false);
+      reader =
+          LineReaderBuilder.builder()
+              .terminal(terminal)
+              .appName("parley-chat")
+              .parser(parser)
+              .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+              .build();
+      CliCommand first = CliCommand.parse("/join " + firstRoom);
+      if (!(first instanceof CliCommand.Join)) {
+        print("! --room: " + ((CliCommand.Invalid) first).problem());
+        return 2;
+      }
+      UserId me = askForUser();
+      if (me == null) {
+        return 2;
+      }
+      listener = new PrintingListener(this::print, this::currentRoom, ZoneId.systemDefault());
+      try (ChatClient client =
+          ChatClient.builder().endpoint(url).clientInfo("parley-cli", "0.1.0").build()) {
+        print("* connecting to " + url + " as " + me + "...");
+        ChatSession session;
+        try {
+          session = client.connect(me.value(), listener).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          print("! could not connect: " + describe(e));
+          return 1;
+        }
+        print("* connected; /help lists the commands");
+        run(session, first);
+        chat(session);
+        session.close();
+      }
+      return 0;
+    }
+  }
+
+  private UserId askForUser() {
+    String name = user;
+    while (true) {
+      if (name == null) {
+        try {
+          name = reader.readLine("nickname: ").strip();
+        } catch (UserInterruptException | EndOfFileException e) {
+          return null;
+        }
+      }
+      try {
+        return UserId.of(name);
+      } catch (IllegalArgumentException e) {
+        print("! " + e.getMessage());
+        name = null;
+      }
+    }
+  }
+
+  /** Reads and runs lines until /quit, Ctrl-D, Ctrl-C or the session closing. */
+  private void chat(ChatSession session) {
+    while (session.state() != ChatSession.State.CLOSED) {
+      String line;
+      try {
+        line = reader.readLine(prompt(session));
+      } catch (UserInterruptException | EndOfFileException e) {
+        return;
+      }
+      if (!run(session, CliCommand.parse(line))) {
+        return;
+      }
+    }
+  }
+
+  /** Runs one command; false when the user wants to quit. */
+  private boolean run(ChatSession session, CliCommand command) {
+    if (command instanceof CliCommand.Quit) {
+      return false;
+    }
+    try {
+      runCommand(session, command);
+    } catch (ExecutionException | TimeoutException e) {
+      print("! " + describe(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return true;
+  }
+
+  private void runCommand(ChatSession session, CliCommand command)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    if (command instanceof CliCommand.Join join) {
+      RoomHandle room = await(session.join(join.room()));
+      rooms.put(room.id(), room);
+      current = room;
+      print("* you are in " + room.id() + "; online: " + online(room));
+    } else if (command instanceof CliCommand.Leave) {
+      RoomHandle room = requireRoom();
+      if (room != null) {
+        await(room.leave());
+        rooms.remove(room.id());
+        current = rooms.values().stream().reduce((first, second) -> second).orElse(null);
+        print("* you left " + room.id());
+      }
+    } else if (command instanceof CliCommand.Who) {
+      RoomHandle room = requireRoom();
+      if (room != null) {
+        print("* online in " + room.id() + ": " + online(room));
+      }
+    } else if (command instanceof CliCommand.History history) {
+      RoomHandle room = requireRoom();
+      if (room != null) {
+        List<ChatMessage> messages = await(room.history(0, history.count()));
+        print("* the last " + messages.size() + " messages of " + room.id() + ":");
+        messages.forEach(m -> print("  " + listener.format(m)));
+      }
+    } else if (command instanceof CliCommand.Say say) {
+      RoomHandle room = requireRoom();
+      if (room != null) {
+        room.send(say.text())
+            .whenComplete(
+                (receipt, failure) -> {
+                  if (failure != null) {
+                    print("! not sent: " + describe(failure));
+                  }
+                });
+      }
+    } else if (command instanceof CliCommand.Help) {
+      print(CliCommand.HELP);
+    } else if (command instanceof CliCommand.Invalid invalid) {
+      print("! " + invalid.problem());
+    }
+  }
+
+  private RoomHandle requireRoom() {
+    RoomHandle room = current;
+    if (room == null) {
+      print("! you are in no room; /join <room> first");
+    }
+    return room;
+  }
+
+  private RoomId currentRoom() {
+    RoomHandle room = current;
+    return room == null ? null : room.id();
+  }
+
+  private String prompt(ChatSession session) {
+    RoomHandle room = current;
+    return "[" + (room == null ? "no room" : room.id()) + "] " + session.user() + "> ";
+  }
+
+  private void print(String text) {
+    reader.printAbove(text);
+  }
+
+  private static String online(RoomHandle room) {
+    return room.onlineMembers().stream().map(UserId::value).sorted().toList().toString();
+  }
+
+  private static <T> T await(CompletableFuture<T> future)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private static String describe(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof ExecutionException || cause instanceof CompletionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof TimeoutException) {
+      return "no answer within " + WAIT_SECONDS + " seconds";
+    }
+    if (cause instanceof ChatException chat) {
+      return chat.getMessage();
+    }
+    return String.valueOf(cause.getMessage());
+  }
+
+  /** Runs the client; see the type's description. */
+  public static void main(String[] args) {
+    int exitCode = new CommandLine(new ChatCli()).execute(args);
+    if (exitCode != 0) {
+      System.exit(exitCode);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.parley.chat.examples.cli;
+
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.client.ChatListener;
+import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.ClosedEvent;
+import dev.parley.chat.client.ErrorEvent;
+import dev.parley.chat.client.HistoryGapEvent;
+import dev.parley.chat.client.MessageEvent;
+import dev.parley.chat.client.PresenceEvent;
+import dev.parley.chat.client.StateChangeEvent;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Turns a session's events into lines for the terminal. Runs on the client's callback executor; it
+ * only formats and hands each line to {@code out}, which must be thread-safe (JLine's {@code
+ * printAbove} is).
+ */
+final class PrintingListener implements ChatListener {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
+
+  private final Consumer<String> out;
+  private final Supplier<RoomId> currentRoom;
+  private final ZoneId zone;
+
+  /**
+   * A listener that prints to {@code out}.
+   *
+   * @param out receives one line (without line separator) per event worth showing
+   * @param currentRoom the room the user is talking in; messages from other rooms are prefixed with
+   *     their room's name
+   * @param zone the time zone message times are shown in
+   */
+  PrintingListener(Consumer<String> out, Supplier<RoomId> currentRoom, ZoneId zone) {
+    this.out = Objects.requireNonNull(out, "out");
+    this.currentRoom = Objects.requireNonNull(currentRoom, "currentRoom");
+    this.zone = Objects.requireNonNull(zone, "zone");
+  }
+
+  @Override
+  public void onMessage(ChatSession session, MessageEvent event) {
+    out.accept(format(event.message()));
+  }
+
+  @Override
+  public void onPresence(ChatSession session, PresenceEvent event) {
+    out.accept("* " + event.user() + (event.online() ? " joined " : " left ") + event.room());
+  }
+
+  @Override
+  public void onStateChanged(ChatSession session, StateChangeEvent event) {
+    switch (event.current()) {
+      case RECONNECTING ->
+          out.accept("* connection lost (" + event.reason() + "); reconnecting...");
+      case CONNECTED -> {
+        if (event.previous() == ChatSession.State.RECONNECTING) {
+          out.accept("* reconnected");
+        }
+      }
+      default -> {
+        // CONNECTING is the start, CLOSED is reported by onClosed.
+      }
+    }
+  }
+
+  @Override
+  public void onHistoryGap(ChatSession session, HistoryGapEvent event) {
+    out.accept(
+        "* messages "
+            + event.fromSeq()
+            + " to "
+            + event.toSeq()
+            + " of "
+            + event.room()
+            + " are no longer kept by the server");
+  }
+
+  @Override
+  public void onError(ChatSession session, ErrorEvent event) {
+    out.accept("! " + event.error().getMessage());
+  }
+
+  @Override
+  public void onClosed(ChatSession session, ClosedEvent event) {
+    out.accept("* disconnected: " + event.reason() + " (close code " + event.code() + ")");
+  }
+
+  /** One message as a line: {@code 12:34 <alice> hello}, prefixed with {@code #room} if needed. */
+  String format(ChatMessage message) {
+    String line =
+        TIME.format(message.timestamp().atZone(zone))
+            + " <"
+            + message.sender()
+            + "> "
+            + printable(message.text());
+    return message.room().equals(currentRoom.get()) ? line : "#" + message.room() + " " + line;
+  }
+
+  /**
+   * The text with control characters replaced, so a message cannot move the cursor, clear the
+   * screen or fake other lines.
+   */
+  static String printable(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '\uFFFD' : c));
+    return out.toString();
+  }
+}

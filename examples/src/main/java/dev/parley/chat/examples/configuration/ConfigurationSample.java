@@ -1,0 +1,53 @@
+package dev.parley.chat.examples.configuration;
+
+import dev.parley.chat.client.ChatClient;
+import dev.parley.chat.examples.auth.SignedTokenAuthenticator;
+import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.InMemoryMessageStore;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * The configuration examples of docs/configuration.md, compiled. {@code DocSnippetsTest} keeps the
+ * page equal to the code between the {@code snippet} markers.
+ */
+public final class ConfigurationSample {
+  private ConfigurationSample() {}
+
+  /** A server configured beyond the defaults; not started. */
+  static ChatServer server(String secretFromEnvironment) {
+    // snippet:start server
+    byte[] secret = secretFromEnvironment.getBytes(StandardCharsets.UTF_8);
+    ChatServer server =
+        ChatServer.builder()
+            .host("0.0.0.0") // every interface; TLS is terminated by the proxy in front
+            .port(8080)
+            .httpPort(8081) // /healthz and /readyz for the load balancer
+            .authenticator(new SignedTokenAuthenticator(secret, Clock.systemUTC()))
+            .roomPolicy((user, room) -> !room.isDirect() || room.isDirectMember(user))
+            .messageStore(new InMemoryMessageStore(50_000)) // newest 50,000 per room
+            .maxTextBytes(4 * 1024)
+            .requestRate(50, 100) // per session: 50 a second, bursts of 100
+            .build();
+    // snippet:end server
+    return server;
+  }
+
+  /** A client configured beyond the defaults; not connected. */
+  static ChatClient client(Executor uiThread) {
+    // snippet:start client
+    ChatClient client =
+        ChatClient.builder()
+            .endpoint(URI.create("wss://chat-1.example.com/chat"))
+            .endpoint(URI.create("wss://chat-2.example.com/chat")) // tried when the first fails
+            .clientInfo("my-app", "2.3.0")
+            .reconnectBackoff(Duration.ofMillis(500), Duration.ofSeconds(20))
+            .callbackExecutor(uiThread) // listener calls arrive on the UI thread
+            .build();
+    // snippet:end client
+    return client;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.parley.chat.examples.demo;
+
+import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.DevelopmentAuthenticator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The demo: an embedded Parley server that also serves a chat web page, running until Ctrl-C.
+ *
+ * <p>Run it from the repository root with {@code ./mvnw -q -pl examples -am -Pdemo package
+ * -DskipTests}, then open the printed web page in two browser tabs. Every option also has a system
+ * property ({@code parley.demo.host}, {@code parley.demo.port}, {@code parley.demo.httpPort}).
+ *
+ * <p>Anyone may connect under any nickname ({@link DevelopmentAuthenticator#ANY_NICKNAME}), and
+ * messages live in memory only: this is a demo, not a deployment.
+ */
+@Command(
+    name = "parley-demo",
+    mixinStandardHelpOptions = true,
+    description = "Runs a Parley chat server with a web page until Ctrl-C.")
+public final class DemoServer implements Callable<Integer> {
+  @Option(
+      names = "--host",
+      defaultValue = "${sys:parley.demo.host:-127.0.0.1}",
+      description =
+          "Address to listen on (default: ${DEFAULT-VALUE}). Use 0.0.0.0 to let other machines"
+              + " join; they can then chat as anyone.")
+  private String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "${sys:parley.demo.port:-8080}",
+      description = "WebSocket port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+  private int port;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "${sys:parley.demo.httpPort:-8081}",
+      description =
+          "Web page and health check port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+  private int httpPort;
+
+  /**
+   * Builds and starts a demo server: the chat endpoint on {@code port}, the web page at {@code /}
+   * of the HTTP side on {@code httpPort}, nicknames as credentials, messages in memory.
+   *
+   * @throws IOException if a port cannot be bound
+   */
+  public static ChatServer start(String host, int port, int httpPort) throws IOException {
+    return start(host, port, httpPort, ChatServer::webSocketUri);
+  }
+
+  /**
+   * Like {@link #start(String, int, int)}, but the page is sent to the endpoint {@code advertised}
+   * returns, asked again each time the page connects (tests put a proxy there).
+   */
+  static ChatServer start(String host, int port, int httpPort, Function<ChatServer, URI> advertised)
+      throws IOException {
+    AtomicReference<ChatServer> self = new AtomicReference<>();
+    ChatServer server =
+        ChatServer.builder()
+            .host(host)
+            .port(port)
+            .httpPort(httpPort)
+            .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+            .httpHandler("/", new StaticResourceHandler(DemoServer.class.getClassLoader(), "web"))
+            .httpHandler("/config.json", new PageConfigHandler(() -> advertised.apply(self.get())))
+            .build();
+    self.set(server);
+    return server.start();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ChatServer server = start(host, port, httpPort);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("Stopping the Parley demo server...");
+                  server.close();
+                  stopped.countDown();
+                },
+                "parley-demo-shutdown"));
+    printWelcome(server, System.out);
+    stopped.await();
+    return 0;
+  }
+
+  static void printWelcome(ChatServer server, PrintStream out) {
+    URI http = server.httpUri().orElseThrow();
+    out.println();
+    out.println("Parley demo server is running.");
+    out.println("  Web page:   " + http + "   <- open it in two browser tabs");
+    out.println("  WebSocket:  " + server.webSocketUri());
+    out.println("  Health:     " + http.resolve("/healthz"));
+    out.println("Anyone may join under any nickname: for demos only, never in production.");
+    out.println("Press Ctrl-C to stop.");
+    out.println();
+  }
+
+  /** Runs the demo; see the type's description. */
+  public static void main(String[] args) {
+    int exitCode = new CommandLine(new DemoServer()).execute(args);
+    if (exitCode != 0) {
+      System.exit(exitCode);
+    }
+  }
+}

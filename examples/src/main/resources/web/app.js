@@ -1,0 +1,1025 @@
+// The Parley demo page: a chat client speaking the "parley.v1.json" WebSocket subprotocol.
+//
+// Every WebSocket message is one Envelope of parley.proto in proto3 JSON: lowerCamelCase field
+// names, 64-bit numbers as strings, and fields at their default value (0, false, "", []) left out.
+// docs/protocol.md describes the conversation. Text from the network reaches the page only through
+// textContent, never as HTML.
+
+const SUBPROTOCOL = 'parley.v1.json';
+const PROTOCOL_VERSION = 1;
+const REQUEST_TIMEOUT_MS = 30_000;
+const BACKOFF_INITIAL_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+/** Close codes after which reconnecting cannot help (see CloseCodes.shouldReconnect). */
+const FINAL_CLOSE_CODES = new Set([1000, 1003, 4000, 4001]);
+const HISTORY_PAGE = 50;
+const CATCH_UP_PAGE = 200;
+const MAX_MESSAGES_SHOWN = 1000;
+const TYPING_IDLE_MS = 3_000;
+const TYPING_REFRESH_MS = 3_000;
+const TYPING_EXPIRY_MS = 6_000;
+const READ_RECEIPT_DELAY_MS = 300;
+const USER_ID = /^[A-Za-z0-9._@-]{1,64}$/;
+const ROOM_ID = /^[A-Za-z0-9._@:-]{1,128}$/;
+const DEFAULT_ROOM = 'general';
+
+// ---------------------------------------------------------------------------------------------
+// The connection: one WebSocket at a time, request ids, reconnect with backoff, heartbeats.
+
+/** An Error frame from the server. */
+class ParleyError extends Error {
+  constructor(error) {
+    super(error.message || error.name || 'error');
+    this.code = error.name || 'UNKNOWN';
+    this.retryable = error.retryable === true;
+  }
+}
+
+/** The connection was lost before the answer came; the request may be sent again. */
+class ConnectionLost extends Error {}
+
+class Connection {
+  /**
+   * @param {object} app callbacks: connectBody(), onWelcome(welcome), onRefused(error),
+   *     onFrame(frame), onStatus(state, detail), onClosedForGood(code, reason)
+   */
+  constructor(app) {
+    this.app = app;
+    this.ws = null;
+    this.open = false;
+    this.stopped = false;
+    this.nextRequestId = 1;
+    this.pending = new Map();
+    this.attempt = 0;
+    this.reconnectTimer = null;
+    this.minimumDelay = 0;
+    this.heartbeatTimer = null;
+    this.lastReceived = 0;
+  }
+
+  start() {
+    this.stopped = false;
+    this.connect();
+  }
+
+  /** Closes for good: no reconnect. */
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    if (this.ws) {
+      this.ws.close(1000, 'bye');
+      this.dropped(1000, 'closed by the user');
+    }
+  }
+
+  /** Reconnects at once if a reconnect is waiting (for example, the network came back). */
+  retryNow() {
+    if (this.reconnectTimer !== null && !this.stopped) {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+      this.connect();
+    }
+  }
+
+  async connect() {
+    this.reconnectTimer = null;
+    this.app.onStatus(this.attempt === 0 ? 'connecting' : 'reconnecting', '');
+    let url;
+    try {
+      url = await webSocketUrl();
+    } catch (e) {
+      this.scheduleReconnect('the page cannot reach the server');
+      return;
+    }
+    if (this.stopped) {
+      return;
+    }
+    const ws = new WebSocket(url, SUBPROTOCOL);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.open = true;
+      this.lastReceived = Date.now();
+      this.request({ connect: this.app.connectBody() }).then(
+        (frame) => {
+          this.attempt = 0;
+          this.startHeartbeat(Number(frame.welcome.heartbeatIntervalMs || 15_000));
+          this.app.onWelcome(frame.welcome);
+        },
+        (error) => {
+          if (error instanceof ParleyError) {
+            this.app.onRefused(error);
+          }
+        });
+    };
+    ws.onmessage = (event) => {
+      if (ws === this.ws) {
+        this.receive(event.data);
+      }
+    };
+    ws.onclose = (event) => {
+      if (ws === this.ws) {
+        this.dropped(event.code, event.reason);
+      }
+    };
+  }
+
+  /** Sends a request; resolves with the answering frame, rejects with ParleyError or ConnectionLost. */
+  request(body) {
+    if (!this.open) {
+      return Promise.reject(new ConnectionLost('not connected'));
+    }
+    const requestId = String(this.nextRequestId++);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        reject(new ConnectionLost('no answer within ' + REQUEST_TIMEOUT_MS / 1000 + ' s'));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(requestId, { resolve, reject, timer });
+      this.ws.send(JSON.stringify({ requestId, ...body }));
+    });
+  }
+
+  /** Sends a frame that gets no answer (typing, read receipts, pings); false if not connected. */
+  notify(body) {
+    if (!this.open) {
+      return false;
+    }
+    this.ws.send(JSON.stringify(body));
+    return true;
+  }
+
+  receive(text) {
+    this.lastReceived = Date.now();
+    let frame;
+    try {
+      frame = JSON.parse(text);
+    } catch (e) {
+      console.warn('ignoring a frame that is not JSON', e);
+      return;
+    }
+    const waiting = frame.requestId ? this.pending.get(frame.requestId) : undefined;
+    if (waiting) {
+      this.pending.delete(frame.requestId);
+      clearTimeout(waiting.timer);
+      if (frame.error) {
+        waiting.reject(new ParleyError(frame.error));
+      } else {
+        waiting.resolve(frame);
+      }
+      return;
+    }
+    if (frame.goAway) {
+      this.minimumDelay = Number(frame.goAway.reconnectAfterMs || 0);
+    }
+    this.app.onFrame(frame);
+  }
+
+  dropped(code, reason) {
+    const ws = this.ws;
+    this.ws = null;
+    this.open = false;
+    clearInterval(this.heartbeatTimer);
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = null;
+    }
+    for (const waiting of this.pending.values()) {
+      clearTimeout(waiting.timer);
+      waiting.reject(new ConnectionLost('connection lost'));
+    }
+    this.pending.clear();
+    if (this.stopped) {
+      this.app.onStatus('offline', '');
+      return;
+    }
+    if (FINAL_CLOSE_CODES.has(code)) {
+      this.stopped = true;
+      this.app.onStatus('offline', reason);
+      this.app.onClosedForGood(code, reason);
+      return;
+    }
+    this.scheduleReconnect(reason || 'connection lost (code ' + code + ')');
+  }
+
+  /** Full jitter: a random delay up to min(max, initial * 2^attempt). */
+  scheduleReconnect(why) {
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_INITIAL_MS * 2 ** this.attempt);
+    const delay = Math.max(this.minimumDelay, Math.random() * ceiling);
+    this.minimumDelay = 0;
+    this.attempt++;
+    this.app.onStatus('reconnecting', why + '; retrying in ' + (delay / 1000).toFixed(1) + ' s');
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** Pings a quiet connection; one silent for two intervals is dropped and replaced. */
+  startHeartbeat(intervalMs) {
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = setInterval(() => {
+      const quiet = Date.now() - this.lastReceived;
+      if (quiet > 2 * intervalMs) {
+        const ws = this.ws;
+        this.dropped(1006, 'no answer from the server');
+        if (ws) {
+          ws.close();
+        }
+      } else if (quiet > intervalMs) {
+        this.notify({ ping: { nonce: String(Date.now()) } });
+      }
+    }, intervalMs / 2);
+  }
+}
+
+/** The chat endpoint: the port and path come from the demo server, the host from this page. */
+async function webSocketUrl() {
+  const response = await fetch('config.json', { cache: 'no-store' });
+  if (!response.ok) {
+    throw new Error('config.json: HTTP ' + response.status);
+  }
+  const config = await response.json();
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return scheme + '//' + location.hostname + ':' + Number(config.webSocketPort) +
+      String(config.webSocketPath);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The room being shown.
+
+class Room {
+  constructor(name) {
+    this.name = name;
+    this.joined = false;
+    this.epoch = '0';
+    /** seq -> { message, element } */
+    this.messages = new Map();
+    /** Every message from the join point up to this seq has been shown: what resume asks from. */
+    this.contiguousSeq = 0;
+    /** The highest seq known to exist in the room. */
+    this.knownHead = 0;
+    this.catchingUp = false;
+    this.oldestShown = 0;
+    this.olderAvailable = false;
+    this.loadingOlder = false;
+    this.online = new Set();
+    /** user -> timer that forgets their typing */
+    this.typing = new Map();
+    /** user -> highest seq they reported reading */
+    this.readUpTo = new Map();
+    this.readSent = 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page.
+
+const $ = (id) => document.getElementById(id);
+
+const page = {
+  status: $('status'),
+  me: $('me'),
+  changeNickname: $('change-nickname'),
+  login: $('login'),
+  loginForm: $('login-form'),
+  nickname: $('nickname'),
+  loginError: $('login-error'),
+  chat: $('chat'),
+  roomForm: $('room-form'),
+  roomInput: $('room-input'),
+  online: $('online'),
+  onlineCount: $('online-count'),
+  roomTitle: $('room-title'),
+  scroller: $('scroller'),
+  loadOlder: $('load-older'),
+  messages: $('messages'),
+  outbox: $('outbox'),
+  typing: $('typing'),
+  composer: $('composer'),
+  messageInput: $('message-input'),
+  notice: $('notice'),
+};
+
+const app = {
+  nickname: null,
+  me: null,
+  connection: null,
+  room: null,
+  maxTextBytes: 16 * 1024,
+  /** Sends not yet acknowledged, in order: { clientMessageId, room, text, element, acked } */
+  outbox: [],
+  typingActive: false,
+  typingSentAt: 0,
+  typingIdleTimer: null,
+  readTimer: null,
+  noticeTimer: null,
+
+  // --- Connection callbacks ---
+
+  connectBody() {
+    const room = this.room;
+    const resume = room && room.joined ?
+        [{ room: room.name, lastSeq: String(room.contiguousSeq) }] : [];
+    return {
+      protocolVersion: PROTOCOL_VERSION,
+      token: this.nickname,
+      clientName: 'parley-web',
+      clientVersion: '0.1',
+      resume,
+    };
+  },
+
+  onWelcome(welcome) {
+    this.me = welcome.user;
+    this.onStatus('connected', '');
+    page.me.textContent = 'you are ' + welcome.user;
+    const limits = welcome.limits || {};
+    if (limits.maxTextBytes) {
+      this.maxTextBytes = Number(limits.maxTextBytes);
+    }
+    const room = this.room;
+    let rejoined = false;
+    for (const joined of welcome.rejoined || []) {
+      if (joined.room === room.name) {
+        this.applyJoined(room, joined, true);
+        rejoined = true;
+      }
+    }
+    for (const error of welcome.rejected || []) {
+      if (error.room === room.name) {
+        this.notice('Could not rejoin ' + room.name + ': ' + (error.message || error.name));
+      }
+    }
+    if (!rejoined) {
+      room.joined = false;
+      this.join(room);
+    }
+  },
+
+  onRefused(error) {
+    this.connection.stop();
+    this.showLogin('The server refused the nickname: ' + error.message);
+  },
+
+  onClosedForGood(code, reason) {
+    if (code === 4001) {
+      this.showLogin('The server refused the nickname' + (reason ? ': ' + reason : '.'));
+    } else {
+      this.notice('Disconnected: ' + (reason || 'code ' + code) + '. Reload the page to reconnect.',
+          0);
+    }
+  },
+
+  onStatus(state, detail) {
+    page.status.dataset.state = state;
+    page.status.textContent = state;
+    page.status.title = detail || '';
+    if (state !== 'connected') {
+      this.clearTyping();
+    }
+  },
+
+  onFrame(frame) {
+    const room = this.room;
+    const body = frame.message || frame.presence || frame.typing || frame.readReceipt;
+    if (body && (!room || body.room !== room.name || !room.joined)) {
+      return; // a room this page no longer shows
+    }
+    if (frame.message) {
+      this.receiveMessage(room, frame.message);
+    } else if (frame.presence) {
+      this.receivePresence(room, frame.presence);
+    } else if (frame.typing) {
+      this.receiveTyping(room, frame.typing);
+    } else if (frame.readReceipt) {
+      this.receiveReadReceipt(room, frame.readReceipt);
+    } else if (frame.goAway) {
+      this.notice('The server is going away (' + (frame.goAway.reason || 'no reason') +
+          '); reconnecting.');
+    } else if (frame.error) {
+      this.notice(frame.error.name + ': ' + frame.error.message);
+    }
+  },
+
+  // --- Rooms ---
+
+  join(room) {
+    this.connection.request({ join: { room: room.name } }).then(
+      (frame) => {
+        if (room === this.room) {
+          this.applyJoined(room, frame.joined, false);
+        }
+      },
+      (error) => {
+        if (error instanceof ParleyError && room === this.room) {
+          this.notice('Could not join ' + room.name + ': ' + error.message);
+        }
+      });
+  },
+
+  applyJoined(room, joined, resumed) {
+    const head = Number(joined.headSeq || 0);
+    const epoch = String(joined.epoch || '0');
+    room.online = new Set(joined.online || []);
+    this.renderOnline();
+    if (resumed && (epoch !== room.epoch || head < room.contiguousSeq)) {
+      // The server no longer has the history this page saw (for example, an in-memory server was
+      // restarted): start over from what it has now.
+      this.notice('The server lost the history of ' + room.name + ' (restarted?); reloading it.');
+      this.resetMessages(room);
+      resumed = false;
+    }
+    room.joined = true;
+    room.epoch = epoch;
+    if (resumed) {
+      room.knownHead = Math.max(room.knownHead, head);
+      this.catchUp(room);
+    } else {
+      room.contiguousSeq = head;
+      room.knownHead = head;
+      room.olderAvailable = head > 0;
+      this.loadOlder(room, true);
+    }
+    this.resendOutbox();
+  },
+
+  /** Reads missed messages (FORWARD history from the last contiguous seq) until caught up. */
+  catchUp(room) {
+    if (room.catchingUp || room.knownHead <= room.contiguousSeq || !this.connection.open) {
+      return;
+    }
+    room.catchingUp = true;
+    const from = room.contiguousSeq + 1;
+    this.connection.request({
+      historyRequest: {
+        room: room.name, fromSeq: String(from), direction: 'FORWARD', limit: CATCH_UP_PAGE,
+      },
+    }).then(
+      (frame) => {
+        room.catchingUp = false;
+        if (room !== this.room) {
+          return;
+        }
+        const before = room.contiguousSeq;
+        const historyPage = frame.historyPage;
+        const firstKept = Number(historyPage.firstSeq || 0);
+        room.knownHead = Math.max(room.knownHead, Number(historyPage.headSeq || 0));
+        if (firstKept > from || (firstKept === 0 && room.knownHead >= from)) {
+          const lastGone = firstKept === 0 ? room.knownHead : firstKept - 1;
+          this.notice('Messages ' + from + ' to ' + lastGone + ' of ' + room.name +
+              ' are no longer kept by the server.');
+          room.contiguousSeq = Math.max(room.contiguousSeq, lastGone);
+        }
+        for (const message of historyPage.messages || []) {
+          this.addMessage(room, message);
+        }
+        this.advance(room);
+        if (room.contiguousSeq > before) {
+          this.catchUp(room); // more to read, or stop when caught up
+        }
+        this.scheduleReadReceipt();
+      },
+      () => {
+        room.catchingUp = false; // tried again after the next reconnect or live message
+      });
+  },
+
+  /** Reads the page of history before the oldest message shown. */
+  loadOlder(room, first) {
+    const from = room.oldestShown ? room.oldestShown - 1 : room.contiguousSeq;
+    if (from < 1 || room.loadingOlder) {
+      room.olderAvailable = from >= 1 && room.olderAvailable;
+      this.renderLoadOlder();
+      return;
+    }
+    room.loadingOlder = true;
+    this.connection.request({
+      historyRequest: {
+        room: room.name, fromSeq: String(from), direction: 'BACKWARD', limit: HISTORY_PAGE,
+      },
+    }).then(
+      (frame) => {
+        room.loadingOlder = false;
+        if (room !== this.room) {
+          return;
+        }
+        const historyPage = frame.historyPage;
+        const height = page.scroller.scrollHeight;
+        for (const message of historyPage.messages || []) {
+          this.addMessage(room, message);
+        }
+        room.olderAvailable = historyPage.hasMore === true;
+        this.renderLoadOlder();
+        if (first) {
+          this.scrollToEnd();
+        } else {
+          page.scroller.scrollTop += page.scroller.scrollHeight - height;
+        }
+      },
+      (error) => {
+        room.loadingOlder = false;
+        if (error instanceof ParleyError) {
+          this.notice('Could not load history: ' + error.message);
+        }
+      });
+  },
+
+  switchRoom(name) {
+    const old = this.room;
+    if (old && old.name === name) {
+      return;
+    }
+    if (old && old.joined) {
+      this.connection.request({ leave: { room: old.name } }).catch(() => {});
+    }
+    for (const entry of this.outbox) {
+      this.markFailed(entry, 'not sent: you left ' + entry.room);
+    }
+    this.outbox = [];
+    this.stopTyping();
+    this.room = new Room(name);
+    history.replaceState(null, '', '#' + encodeURIComponent(name));
+    this.renderRoom();
+    if (this.connection && this.connection.open) {
+      this.join(this.room);
+    }
+  },
+
+  // --- Incoming ---
+
+  receiveMessage(room, message) {
+    this.forgetTyping(room, message.sender);
+    const nearEnd = this.isNearEnd();
+    this.addMessage(room, message);
+    this.advance(room);
+    if (room.knownHead > room.contiguousSeq) {
+      this.catchUp(room);
+    }
+    if (nearEnd || message.sender === this.me) {
+      this.scrollToEnd();
+    }
+    this.scheduleReadReceipt();
+  },
+
+  /** Shows a message in seq order; a seq already shown is ignored. */
+  addMessage(room, message) {
+    const seq = Number(message.seq);
+    room.knownHead = Math.max(room.knownHead, seq);
+    if (room.messages.has(seq)) {
+      return;
+    }
+    const mine = message.sender === this.me;
+    if (mine) {
+      this.delivered(message.clientMessageId);
+    }
+    const element = messageElement(message, mine);
+    room.messages.set(seq, { message, element });
+    let next = null;
+    for (let node = page.messages.lastElementChild; node; node = node.previousElementSibling) {
+      if (Number(node.dataset.seq) < seq) {
+        break;
+      }
+      next = node;
+    }
+    page.messages.insertBefore(element, next);
+    if (mine) {
+      this.renderReadState(room, seq);
+    }
+    if (!room.oldestShown || seq < room.oldestShown) {
+      room.oldestShown = seq;
+    }
+    while (room.messages.size > MAX_MESSAGES_SHOWN) {
+      const oldest = room.oldestShown;
+      const dropped = room.messages.get(oldest);
+      if (dropped) {
+        dropped.element.remove();
+        room.messages.delete(oldest);
+      }
+      room.oldestShown = Math.min(...room.messages.keys());
+      room.olderAvailable = true;
+    }
+    this.renderLoadOlder();
+  },
+
+  /** Moves the contiguous seq over the messages that are now shown without a gap. */
+  advance(room) {
+    while (room.messages.has(room.contiguousSeq + 1)) {
+      room.contiguousSeq++;
+    }
+  },
+
+  receivePresence(room, presence) {
+    if (presence.online === true) {
+      room.online.add(presence.user);
+    } else {
+      room.online.delete(presence.user);
+      this.forgetTyping(room, presence.user);
+    }
+    this.renderOnline();
+  },
+
+  receiveTyping(room, typing) {
+    if (typing.user === this.me) {
+      return; // this user's other tab
+    }
+    this.forgetTyping(room, typing.user);
+    if (typing.active === true) {
+      room.typing.set(typing.user,
+          setTimeout(() => this.forgetTyping(room, typing.user), TYPING_EXPIRY_MS));
+    }
+    this.renderTyping();
+  },
+
+  receiveReadReceipt(room, receipt) {
+    const seq = Number(receipt.seq || 0);
+    if (seq > (room.readUpTo.get(receipt.user) || 0)) {
+      room.readUpTo.set(receipt.user, seq);
+      for (const [mySeq, shown] of room.messages) {
+        if (shown.message.sender === this.me && mySeq <= seq) {
+          this.renderReadState(room, mySeq);
+        }
+      }
+    }
+  },
+
+  // --- Sending ---
+
+  send(text) {
+    const room = this.room;
+    if (!text) {
+      return;
+    }
+    if (new TextEncoder().encode(text).length > this.maxTextBytes) {
+      this.notice('That message is too long: at most ' + this.maxTextBytes + ' bytes.');
+      return;
+    }
+    const clientMessageId = newClientMessageId();
+    const entry = {
+      clientMessageId,
+      room: room.name,
+      text,
+      element: pendingElement(text, clientMessageId),
+      acked: false,
+    };
+    this.outbox.push(entry);
+    page.outbox.append(entry.element);
+    this.scrollToEnd();
+    this.stopTyping();
+    this.transmit(entry);
+  },
+
+  /** Sends (or resends, with the same client message id) one outbox entry. */
+  transmit(entry) {
+    if (!this.connection.open || !this.room.joined) {
+      setStatus(entry.element, 'waiting for the connection', 'waiting');
+      return;
+    }
+    setStatus(entry.element, 'sending', 'sending');
+    this.connection.request({
+      send: { room: entry.room, clientMessageId: entry.clientMessageId, text: entry.text },
+    }).then(
+      (frame) => {
+        entry.acked = true;
+        this.outbox = this.outbox.filter((e) => e !== entry);
+        const seq = Number(frame.sendAck.seq);
+        setStatus(entry.element, 'sent', 'sent');
+        entry.element.dataset.seq = String(seq);
+        if (this.room && this.room.messages.has(seq)) {
+          entry.element.remove(); // the message itself is already shown
+        }
+      },
+      (error) => {
+        if (error instanceof ParleyError && !error.retryable) {
+          this.outbox = this.outbox.filter((e) => e !== entry);
+          this.markFailed(entry, 'not sent: ' + error.message);
+        } else if (error instanceof ParleyError) {
+          setTimeout(() => this.transmit(entry), 1000);
+        } else {
+          setStatus(entry.element, 'waiting for the connection', 'waiting');
+        }
+      });
+  },
+
+  /** After a (re)connect: resends what was not acknowledged, in order, with the same ids. */
+  resendOutbox() {
+    for (const entry of this.outbox) {
+      if (!entry.acked) {
+        this.transmit(entry);
+      }
+    }
+  },
+
+  /** The server delivered this user's own message: its pending placeholder goes. */
+  delivered(clientMessageId) {
+    for (const node of Array.from(page.outbox.children)) {
+      if (node.dataset.clientMessageId === clientMessageId) {
+        node.remove();
+      }
+    }
+  },
+
+  markFailed(entry, why) {
+    setStatus(entry.element, why, 'failed');
+  },
+
+  // --- Typing and read receipts ---
+
+  onInput() {
+    const room = this.room;
+    if (!room || !room.joined) {
+      return;
+    }
+    if (page.messageInput.value.length === 0) {
+      this.stopTyping();
+      return;
+    }
+    const now = Date.now();
+    if (!this.typingActive || now - this.typingSentAt > TYPING_REFRESH_MS) {
+      if (this.connection.notify({ typing: { room: room.name, active: true } })) {
+        this.typingActive = true;
+        this.typingSentAt = now;
+      }
+    }
+    clearTimeout(this.typingIdleTimer);
+    this.typingIdleTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+  },
+
+  stopTyping() {
+    clearTimeout(this.typingIdleTimer);
+    if (this.typingActive && this.room) {
+      this.connection.notify({ typing: { room: this.room.name, active: false } });
+    }
+    this.typingActive = false;
+  },
+
+  forgetTyping(room, user) {
+    if (room.typing.has(user)) {
+      clearTimeout(room.typing.get(user));
+      room.typing.delete(user);
+      this.renderTyping();
+    }
+  },
+
+  clearTyping() {
+    if (this.room) {
+      for (const user of Array.from(this.room.typing.keys())) {
+        this.forgetTyping(this.room, user);
+      }
+    }
+  },
+
+  /** Tells the room what this user has read, once the page is visible and has something new. */
+  scheduleReadReceipt() {
+    clearTimeout(this.readTimer);
+    this.readTimer = setTimeout(() => {
+      const room = this.room;
+      if (!room || !room.joined || document.visibilityState !== 'visible') {
+        return;
+      }
+      const seq = room.contiguousSeq;
+      if (seq > room.readSent &&
+          this.connection.notify({ readReceipt: { room: room.name, seq: String(seq) } })) {
+        room.readSent = seq;
+      }
+    }, READ_RECEIPT_DELAY_MS);
+  },
+
+  // --- Rendering ---
+
+  renderRoom() {
+    const room = this.room;
+    page.roomTitle.textContent = '# ' + room.name;
+    document.title = room.name + ' - Parley demo';
+    page.messages.replaceChildren();
+    page.outbox.replaceChildren();
+    page.roomInput.value = '';
+    this.renderOnline();
+    this.renderTyping();
+    this.renderLoadOlder();
+  },
+
+  resetMessages(room) {
+    room.messages.clear();
+    room.contiguousSeq = 0;
+    room.knownHead = 0;
+    room.oldestShown = 0;
+    room.readSent = 0;
+    room.readUpTo.clear();
+    page.messages.replaceChildren();
+  },
+
+  renderOnline() {
+    const users = Array.from(this.room.online).sort();
+    page.online.replaceChildren(...users.map((user) => {
+      const item = element('li', user === this.me ? 'user me' : 'user', user);
+      item.dataset.user = user;
+      return item;
+    }));
+    page.onlineCount.textContent = '(' + users.length + ')';
+  },
+
+  renderTyping() {
+    const users = Array.from(this.room ? this.room.typing.keys() : []).sort();
+    let text = '';
+    if (users.length === 1) {
+      text = users[0] + ' is typing...';
+    } else if (users.length === 2) {
+      text = users[0] + ' and ' + users[1] + ' are typing...';
+    } else if (users.length > 2) {
+      text = users.length + ' people are typing...';
+    }
+    page.typing.textContent = text;
+  },
+
+  renderLoadOlder() {
+    page.loadOlder.hidden = !(this.room && this.room.olderAvailable);
+  },
+
+  /** "sent", or who has read it, under one of this user's messages. */
+  renderReadState(room, seq) {
+    const shown = room.messages.get(seq);
+    if (!shown) {
+      return;
+    }
+    const readers = [];
+    for (const [user, upTo] of room.readUpTo) {
+      if (user !== this.me && upTo >= seq) {
+        readers.push(user);
+      }
+    }
+    readers.sort();
+    if (readers.length > 0) {
+      setStatus(shown.element, 'read by ' + readers.join(', '), 'read');
+    } else {
+      setStatus(shown.element, 'sent', 'sent');
+    }
+  },
+
+  isNearEnd() {
+    const s = page.scroller;
+    return s.scrollHeight - s.scrollTop - s.clientHeight < 80;
+  },
+
+  scrollToEnd() {
+    page.scroller.scrollTop = page.scroller.scrollHeight;
+  },
+
+  notice(text, keepMs = 8000) {
+    page.notice.textContent = text;
+    clearTimeout(this.noticeTimer);
+    if (keepMs > 0) {
+      this.noticeTimer = setTimeout(() => {
+        page.notice.textContent = '';
+      }, keepMs);
+    }
+  },
+
+  // --- Logging in and out ---
+
+  showLogin(error) {
+    page.chat.hidden = true;
+    page.login.hidden = false;
+    page.changeNickname.hidden = true;
+    page.me.textContent = '';
+    page.loginError.textContent = error || '';
+    page.nickname.value = this.nickname || '';
+    page.nickname.focus();
+    sessionStorage.removeItem('parley.nickname');
+    this.me = null;
+  },
+
+  logIn(nickname) {
+    if (!USER_ID.test(nickname)) {
+      page.loginError.textContent =
+          'Use 1 to 64 letters, digits, ".", "_", "-" or "@" (no spaces).';
+      return;
+    }
+    this.nickname = nickname;
+    sessionStorage.setItem('parley.nickname', nickname);
+    page.login.hidden = true;
+    page.chat.hidden = false;
+    page.changeNickname.hidden = false;
+    page.loginError.textContent = '';
+    this.outbox = [];
+    this.room = new Room(roomFromAddress());
+    this.renderRoom();
+    this.connection = new Connection(this);
+    this.connection.start();
+    page.messageInput.focus();
+  },
+
+  logOut() {
+    if (this.connection) {
+      this.connection.stop();
+    }
+    this.room = null;
+    this.showLogin('');
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers. Everything that shows text uses textContent.
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) {
+    node.className = className;
+  }
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  return node;
+}
+
+function messageElement(message, mine) {
+  const item = element('li', mine ? 'message mine' : 'message');
+  item.dataset.seq = String(message.seq);
+  item.dataset.sender = message.sender;
+  const meta = element('div', 'meta');
+  meta.append(element('span', 'sender', message.sender));
+  const time = element('time', 'time', formatTime(message.timestampMs));
+  time.dateTime = new Date(Number(message.timestampMs || 0)).toISOString();
+  meta.append(time);
+  meta.append(element('span', 'seq', '#' + message.seq));
+  item.append(meta);
+  let text = message.text || '';
+  if (!text && message.payload) {
+    text = '(no text, ' + Math.floor(message.payload.length * 3 / 4) + ' bytes of data)';
+  }
+  item.append(element('p', 'text', text));
+  if (mine) {
+    item.append(element('span', 'state', 'sent'));
+  }
+  return item;
+}
+
+function pendingElement(text, clientMessageId) {
+  const item = element('li', 'message mine pending');
+  item.dataset.clientMessageId = clientMessageId;
+  item.append(element('p', 'text', text));
+  item.append(element('span', 'state', 'sending'));
+  return item;
+}
+
+function setStatus(item, text, state) {
+  const label = item.querySelector('.state');
+  if (label) {
+    label.textContent = text;
+    label.dataset.state = state;
+  }
+}
+
+function formatTime(timestampMs) {
+  const date = new Date(Number(timestampMs || 0));
+  return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/** A client message id unlikely to repeat, even across tabs and reloads. */
+function newClientMessageId() {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return 'web-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function roomFromAddress() {
+  const name = decodeURIComponent(location.hash.slice(1));
+  return ROOM_ID.test(name) ? name : DEFAULT_ROOM;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wiring.
+
+page.loginForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  app.logIn(page.nickname.value.trim());
+});
+
+page.changeNickname.addEventListener('click', () => app.logOut());
+
+page.roomForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const name = page.roomInput.value.trim();
+  if (!ROOM_ID.test(name)) {
+    app.notice('A room name is 1 to 128 letters, digits, ".", "_", "-", "@" or ":".');
+    return;
+  }
+  app.switchRoom(name);
+});
+
+page.composer.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = page.messageInput.value.trim();
+  page.messageInput.value = '';
+  app.send(text);
+});
+
+page.messageInput.addEventListener('input', () => app.onInput());
+
+page.loadOlder.addEventListener('click', () => app.loadOlder(app.room, false));
+
+document.addEventListener('visibilitychange', () => app.scheduleReadReceipt());
+window.addEventListener('focus', () => app.scheduleReadReceipt());
+window.addEventListener('online', () => app.connection && app.connection.retryNow());
+
+const remembered = sessionStorage.getItem('parley.nickname');
+if (remembered && USER_ID.test(remembered)) {
+  app.logIn(remembered);
+} else {
+  app.showLogin('');
+}

@@ -1,0 +1,68 @@
+package dev.parley.chat.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.ClientMessageId;
+import dev.parley.chat.api.MessageId;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import dev.parley.chat.client.HistoryGapEvent;
+import dev.parley.chat.client.MessageEvent;
+import dev.parley.chat.client.PresenceEvent;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PrintingListenerTest {
+  private static final RoomId GENERAL = RoomId.of("general");
+  private static final RoomId RANDOM = RoomId.of("random");
+
+  private final List<String> lines = new ArrayList<>();
+  private final PrintingListener listener =
+      new PrintingListener(lines::add, () -> GENERAL, ZoneOffset.UTC);
+
+  @Test
+  void printsMessagesOfTheCurrentRoomPlainly() {
+    listener.onMessage(null, new MessageEvent(message(GENERAL, "hello")));
+    assertThat(lines).containsExactly("12:34 <alice> hello");
+  }
+
+  @Test
+  void prefixesMessagesOfOtherRoomsWithTheRoom() {
+    listener.onMessage(null, new MessageEvent(message(RANDOM, "psst")));
+    assertThat(lines).containsExactly("#random 12:34 <alice> psst");
+  }
+
+  @Test
+  void neutralizesControlCharactersSoAMessageCannotDriveTheTerminal() {
+    listener.onMessage(null, new MessageEvent(message(GENERAL, "a\u001b[2Jb\nc")));
+    assertThat(lines).containsExactly("12:34 <alice> a\uFFFD[2Jb\uFFFDc");
+  }
+
+  @Test
+  void reportsPresenceAndGaps() {
+    listener.onPresence(null, new PresenceEvent(GENERAL, UserId.of("bob"), true));
+    listener.onPresence(null, new PresenceEvent(GENERAL, UserId.of("bob"), false));
+    listener.onHistoryGap(null, new HistoryGapEvent(GENERAL, 3, 7));
+    assertThat(lines)
+        .containsExactly(
+            "* bob joined general",
+            "* bob left general",
+            "* messages 3 to 7 of general are no longer kept by the server");
+  }
+
+  private static ChatMessage message(RoomId room, String text) {
+    return new ChatMessage(
+        room,
+        1,
+        MessageId.of("m1"),
+        UserId.of("alice"),
+        ClientMessageId.of("c1"),
+        Instant.parse("2026-11-28T12:34:56Z"),
+        text,
+        new byte[0]);
+  }
+}

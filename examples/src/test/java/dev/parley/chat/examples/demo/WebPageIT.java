@@ -1,0 +1,383 @@
+package dev.parley.chat.examples.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.client.ChatClient;
+import dev.parley.chat.client.ChatListener;
+import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.MessageEvent;
+import dev.parley.chat.client.RoomHandle;
+import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.testkit.net.ChaosProxy;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The demo page in real browsers: headless Chromium windows, each with its own fresh profile, chat
+ * through a demo server on free ports.
+ *
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver} packages. Without them the test is
+ * skipped, except when the environment variable {@code CI} is {@code true}: there it fails, so a CI
+ * machine without a browser cannot pass silently.
+ */
+class WebPageIT {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Duration RECONNECT_WAIT = Duration.ofSeconds(60);
+  private static final String INSTALL = "apt-get install chromium chromium-driver";
+  private static final RoomId GENERAL = RoomId.of("general");
+
+  private static Path chromium;
+  private static Path chromedriver;
+
+  @TempDir Path profiles;
+
+  private final AtomicReference<URI> advertised = new AtomicReference<>();
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private ChatServer server;
+
+  @BeforeAll
+  static void findChromium() {
+    Optional<Path> browser = executable("PARLEY_CHROMIUM", "chromium", "chromium-browser");
+    Optional<Path> driver = executable("PARLEY_CHROMEDRIVER", "chromedriver");
+    if (browser.isEmpty() || driver.isEmpty()) {
+      String message =
+          "WebPageIT needs Chromium and its driver ("
+              + (browser.isEmpty() ? "chromium" : "chromedriver")
+              + " not found); install them with `"
+              + INSTALL
+              + "`";
+      if ("true".equals(System.getenv("CI"))) {
+        fail(message + ". CI=true: a browser test must not be skipped on CI.");
+      }
+      Assumptions.abort("skipped: " + message);
+    }
+    chromium = browser.get();
+    chromedriver = driver.get();
+  }
+
+  @BeforeEach
+  void startServer() throws IOException {
+    server =
+        DemoServer.start(
+            "127.0.0.1", 0, 0, s -> advertised.get() != null ? advertised.get() : s.webSocketUri());
+  }
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    for (AutoCloseable closeable : toClose) {
+      closeable.close();
+    }
+    server.close();
+  }
+
+  @Test
+  void twoWindowsChatWithPresenceTypingAndReadReceipts() {
+    ChatPage alice = open("alice");
+    ChatPage bob = open("bob");
+
+    alice.await("alice sees bob come online", () -> alice.onlineUsers().contains("bob"));
+    assertThat(bob.onlineUsers()).containsExactly("alice", "bob");
+
+    bob.type("hel");
+    alice.await("alice sees bob typing", () -> alice.typing().equals("bob is typing..."));
+    bob.type("lo alice" + Keys.ENTER);
+    alice.await(
+        "alice gets bob's message",
+        () -> alice.messages().contains(new Shown(1, "bob", "hello alice")));
+    alice.await("bob no longer typing", () -> alice.typing().isEmpty());
+    bob.await("bob's own message is acknowledged", () -> !bob.stateOf(1).isEmpty());
+
+    String markup = "<img src=x onerror=\"document.title='owned'\"> & <b>bold</b>";
+    alice.type(markup + Keys.ENTER);
+    bob.await(
+        "bob gets alice's message, as text",
+        () -> bob.messages().contains(new Shown(2, "alice", markup)));
+    assertThat(bob.count("#messages img, #messages b")).isZero();
+    assertThat(bob.title()).doesNotContain("owned");
+
+    bob.await("alice has read bob's message", () -> bob.stateOf(1).equals("read by alice"));
+    assertThat(alice.messages()).extracting(Shown::seq).containsExactly(1L, 2L);
+    assertThat(bob.messages()).extracting(Shown::seq).containsExactly(1L, 2L);
+
+    bob.quit();
+    alice.await("alice sees bob go offline", () -> !alice.onlineUsers().contains("bob"));
+    assertThat(alice.browserErrors()).isEmpty();
+  }
+
+  @Test
+  void aPageThatLostItsConnectionCatchesUpAndSendsWhatItHeldBack() throws Exception {
+    ChaosProxy firstRoute = route();
+    ChatPage alice = open("alice");
+    List<ChatMessage> carolSaw = new CopyOnWriteArrayList<>();
+    RoomHandle carol = javaUser("carol", carolSaw);
+    carol.send("one").get(10, TimeUnit.SECONDS);
+    alice.await("alice gets message 1", () -> alice.messages().size() == 1);
+
+    firstRoute.cutAll();
+    firstRoute.close(); // the page cannot reach the chat endpoint until a new route opens
+    alice.await("alice notices", () -> !alice.status().equals("connected"));
+    carol.send("two").get(10, TimeUnit.SECONDS);
+    carol.send("three").get(10, TimeUnit.SECONDS);
+    alice.type("written while offline" + Keys.ENTER);
+    alice.await("alice's message waits", () -> alice.count("#outbox [data-state='waiting']") == 1);
+
+    route();
+    alice.await(
+        RECONNECT_WAIT,
+        "alice catches up in order and her held message goes out once",
+        () ->
+            alice
+                .messages()
+                .equals(
+                    List.of(
+                        new Shown(1, "carol", "one"),
+                        new Shown(2, "carol", "two"),
+                        new Shown(3, "carol", "three"),
+                        new Shown(4, "alice", "written while offline"))));
+    alice.await("the outbox is empty", () -> alice.count("#outbox li") == 0);
+    eventually(
+        "carol gets alice's message",
+        () -> carolSaw.stream().filter(m -> m.text().equals("written while offline")).count() == 1);
+    assertThat(alice.status()).isEqualTo("connected");
+  }
+
+  // --- Fixtures ---
+
+  /** Opens a proxy to the server and sends pages through it from their next connection on. */
+  private ChaosProxy route() throws IOException {
+    ChaosProxy proxy = new ChaosProxy(server.address()).start();
+    toClose.add(0, proxy);
+    advertised.set(URI.create("ws://127.0.0.1:" + proxy.port() + "/chat"));
+    return proxy;
+  }
+
+  private RoomHandle javaUser(String name, List<ChatMessage> seen) throws Exception {
+    ChatClient client = ChatClient.builder().endpoint(server.webSocketUri()).build();
+    toClose.add(0, client);
+    ChatSession session =
+        client
+            .connect(
+                name,
+                new ChatListener() {
+                  @Override
+                  public void onMessage(ChatSession s, MessageEvent event) {
+                    seen.add(event.message());
+                  }
+                })
+            .get(10, TimeUnit.SECONDS);
+    return session.join(GENERAL).get(10, TimeUnit.SECONDS);
+  }
+
+  /** A new browser with a fresh profile, logged in as {@code nickname} and in room "general". */
+  private ChatPage open(String nickname) {
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(chromedriver.toFile())
+            .usingAnyFreePort()
+            .withLogOutput(OutputStream.nullOutputStream())
+            .build();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(chromium.toFile());
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1200,900",
+        "--user-data-dir=" + profiles.resolve(nickname).toAbsolutePath());
+    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+    ChatPage page = new ChatPage(new ChromeDriver(service, options));
+    toClose.add(0, page::quit);
+    page.driver.get(server.httpUri().orElseThrow().toString());
+    page.driver.findElement(By.id("nickname")).sendKeys(nickname + Keys.ENTER);
+    page.await(nickname + " is in general", () -> page.onlineUsers().contains(nickname));
+    assertThat(page.status()).isEqualTo("connected");
+    return page;
+  }
+
+  private static Optional<Path> executable(String override, String... names) {
+    String given = System.getenv(override);
+    if (given != null && !given.isBlank()) {
+      return Optional.of(Path.of(given)).filter(Files::isExecutable);
+    }
+    List<String> folders = new ArrayList<>(List.of("/usr/bin", "/usr/local/bin"));
+    String path = System.getenv("PATH");
+    if (path != null) {
+      folders.addAll(List.of(path.split(File.pathSeparator)));
+    }
+    for (String folder : folders) {
+      for (String name : names) {
+        Path candidate = Path.of(folder, name);
+        if (Files.isExecutable(candidate)) {
+          return Optional.of(candidate);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** One message as the page shows it. */
+  record Shown(long seq, String sender, String text) {}
+
+  /** One browser window on the demo page; reads the page through small scripts. */
+  private static final class ChatPage {
+    final WebDriver driver;
+    private boolean quit;
+
+    ChatPage(WebDriver driver) {
+      this.driver = driver;
+    }
+
+    void type(CharSequence text) {
+      driver.findElement(By.id("message-input")).sendKeys(text);
+    }
+
+    List<String> onlineUsers() {
+      return strings(
+          "return Array.from(document.querySelectorAll('#online li'), li => li.dataset.user);");
+    }
+
+    String typing() {
+      return (String) script("return document.getElementById('typing').textContent;");
+    }
+
+    String status() {
+      return (String) script("return document.getElementById('status').dataset.state;");
+    }
+
+    String title() {
+      return driver.getTitle();
+    }
+
+    long count(String selector) {
+      return ((Number) script("return document.querySelectorAll(arguments[0]).length;", selector))
+          .longValue();
+    }
+
+    /** The state line under this user's message with that seq, empty if none. */
+    String stateOf(long seq) {
+      Object state =
+          script(
+              "const s = document.querySelector("
+                  + "'#messages li[data-seq=\"' + arguments[0] + '\"] .state');"
+                  + "return s ? s.textContent : '';",
+              String.valueOf(seq));
+      return (String) state;
+    }
+
+    List<Shown> messages() {
+      Object rows =
+          script(
+              "return Array.from(document.querySelectorAll('#messages li.message'),"
+                  + " li => [li.dataset.seq, li.dataset.sender,"
+                  + " li.querySelector('.text').textContent]);");
+      List<Shown> shown = new ArrayList<>();
+      for (Object row : (List<?>) rows) {
+        List<?> cells = (List<?>) row;
+        shown.add(
+            new Shown(
+                Long.parseLong((String) cells.get(0)),
+                (String) cells.get(1),
+                (String) cells.get(2)));
+      }
+      return shown;
+    }
+
+    /** Console errors and uncaught exceptions the page logged. */
+    List<String> browserErrors() {
+      List<String> errors = new ArrayList<>();
+      for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+        if (entry.getLevel().intValue() >= Level.SEVERE.intValue()) {
+          errors.add(entry.getMessage());
+        }
+      }
+      return errors;
+    }
+
+    void await(String what, BooleanSupplier condition) {
+      await(WAIT, what, condition);
+    }
+
+    void await(Duration timeout, String what, BooleanSupplier condition) {
+      new WebDriverWait(driver, timeout)
+          .pollingEvery(Duration.ofMillis(50))
+          .withMessage(() -> what + "; the page shows " + messagesOrProblem())
+          .until(d -> condition.getAsBoolean());
+    }
+
+    private String messagesOrProblem() {
+      try {
+        return messages() + ", online " + onlineUsers() + ", status " + status();
+      } catch (RuntimeException e) {
+        return "nothing readable (" + e.getMessage() + ")";
+      }
+    }
+
+    void quit() {
+      if (!quit) {
+        quit = true;
+        driver.quit();
+      }
+    }
+
+    private List<String> strings(String js) {
+      List<String> values = new ArrayList<>();
+      for (Object value : (List<?>) script(js)) {
+        values.add((String) value);
+      }
+      return values;
+    }
+
+    private Object script(String js, Object... args) {
+      return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+  }
+
+  /** Polls a condition that no browser shows. */
+  private static void eventually(String what, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out waiting until " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+}
