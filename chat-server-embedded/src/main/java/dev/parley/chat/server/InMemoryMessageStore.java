@@ -27,23 +27,40 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryMessageStore implements MessageStore {
   private final int maxPerRoom;
+  private final long epoch;
   private final Map<RoomId, RoomLog> rooms = new ConcurrentHashMap<>();
 
   /**
-   * A store that keeps up to {@code maxPerRoom} messages per room.
+   * A store that keeps up to {@code maxPerRoom} messages per room. Its history lives and dies with
+   * this object, so every room reports {@code epoch}: give each store instance a different one, and
+   * clients that resume against a new instance (a restarted server) learn that the history they
+   * knew is gone.
    *
-   * @throws IllegalArgumentException if {@code maxPerRoom} is not positive
+   * @throws IllegalArgumentException if {@code maxPerRoom} is not positive or {@code epoch} is 0
    */
-  public InMemoryMessageStore(int maxPerRoom) {
+  public InMemoryMessageStore(int maxPerRoom, long epoch) {
     if (maxPerRoom <= 0) {
       throw new IllegalArgumentException("maxPerRoom must be positive, was " + maxPerRoom);
     }
+    if (epoch <= 0) {
+      throw new IllegalArgumentException("epoch must be positive, was " + epoch);
+    }
     this.maxPerRoom = maxPerRoom;
+    this.epoch = epoch;
+  }
+
+  /** A store keeping up to {@code maxPerRoom} messages per room, with a random epoch. */
+  public InMemoryMessageStore(int maxPerRoom) {
+    this(maxPerRoom, randomEpoch());
   }
 
   /** A store with the default limit, {@value ChatServerBuilder#DEFAULT_IN_MEMORY_HISTORY}. */
   public InMemoryMessageStore() {
     this(ChatServerBuilder.DEFAULT_IN_MEMORY_HISTORY);
+  }
+
+  private static long randomEpoch() {
+    return 1 + (new java.security.SecureRandom().nextLong() >>> 2);
   }
 
   @Override
@@ -85,7 +102,7 @@ public final class InMemoryMessageStore implements MessageStore {
     RoomLog log = rooms.get(room);
     if (log == null) {
       return CompletableFuture.completedFuture(
-          new HistorySlice(List.of(), false, new RoomPosition(0, 0, 0)));
+          new HistorySlice(List.of(), false, new RoomPosition(0, 0, epoch)));
     }
     synchronized (log) {
       RoomPosition position = log.position();
@@ -120,7 +137,7 @@ public final class InMemoryMessageStore implements MessageStore {
   public CompletableFuture<RoomPosition> position(RoomId room) {
     RoomLog log = rooms.get(room);
     if (log == null) {
-      return CompletableFuture.completedFuture(new RoomPosition(0, 0, 0));
+      return CompletableFuture.completedFuture(new RoomPosition(0, 0, epoch));
     }
     synchronized (log) {
       return CompletableFuture.completedFuture(log.position());
@@ -170,9 +187,9 @@ public final class InMemoryMessageStore implements MessageStore {
 
     RoomPosition position() {
       if (size == 0) {
-        return new RoomPosition(headSeq, 0, 0);
+        return new RoomPosition(headSeq, 0, epoch);
       }
-      return new RoomPosition(headSeq, ring[start].seq(), 0);
+      return new RoomPosition(headSeq, ring[start].seq(), epoch);
     }
 
     ChatMessage at(long seq, long firstSeq) {

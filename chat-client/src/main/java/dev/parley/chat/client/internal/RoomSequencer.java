@@ -8,7 +8,7 @@ import java.util.TreeMap;
 
 /**
  * Decides, for one joined room, which message the listener sees next, so that it sees seqs in
- * increasing order, each once, with no gap that was not reported (docs/protocol-rules.md §7).
+ * increasing order, each once, with no gap that was not reported (docs/protocol.md, rule 7).
  *
  * <p>State: {@code lastDelivered}, the highest seq handed to the listener (or skipped past by a
  * reported gap); a {@code target}, the highest seq known to exist that must be read from history;

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Reconnect and resume, docs/protocol-rules.md §7: no gap unless reported, no dup, no reorder. */
+/** Reconnect and resume, docs/protocol.md, rule 7: no gap unless reported, no dup, no reorder. */
 class SessionResumeTest {
   private ClientHarness harness;
 

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A room loaded on this node: its member sessions, who is online, read receipts, and the delivery
@@ -28,8 +30,10 @@ import java.util.TreeMap;
  * retired room refuses joins, and the joiner loads a fresh one.
  */
 final class Room {
+  private static final Logger log = LoggerFactory.getLogger(Room.class);
+
   /** Out-of-order completions held back at most; a larger gap means a lost append. */
-  private static final int MAX_REORDER = 10_000;
+  static final int MAX_REORDER = 10_000;
 
   private final RoomId id;
   private final RoomRegistry registry;
@@ -132,10 +136,18 @@ final class Room {
       return;
     }
     if (seq > deliveredSeq + 1) {
+      early.put(seq, message);
       if (early.size() < MAX_REORDER) {
-        early.put(seq, message);
+        return;
       }
-      return;
+      // The missing predecessors are not coming (an append that never completed). Rather than
+      // stall the room, move on: clients see the gap in seqs and read it from history.
+      log.warn(
+          "room {}: seqs {}..{} never completed; delivering past them",
+          id,
+          deliveredSeq + 1,
+          early.firstKey() - 1);
+      message = early.pollFirstEntry().getValue();
     }
     deliverNow(message);
     while (!early.isEmpty() && early.firstKey() == deliveredSeq + 1) {

@@ -60,6 +60,69 @@ class OutOfOrderStoreTest {
     }
   }
 
+  @Test
+  void anAppendThatNeverCompletesDoesNotStallTheRoomForever() {
+    MessageStore losing = new LosingStore(new InMemoryMessageStore(Room.MAX_REORDER * 2), 2);
+    try (Engine engine =
+        new Engine(b -> b.messageStore(losing).requestRate(1_000_000, 1_000_000))) {
+      FakeConnection sender = engine.connect("sender");
+      FakeConnection witness = engine.connect("witness");
+      engine.join(sender, "stuck");
+      engine.join(witness, "stuck");
+      witness.drain();
+      int total = Room.MAX_REORDER + 2;
+      for (int i = 1; i <= total; i++) {
+        engine.send(sender, engine.sendFrame("stuck", "c" + i, "t"));
+      }
+      long expected = 1;
+      while (expected <= total) {
+        Envelope e = witness.next();
+        if (e.getBodyCase() == Envelope.BodyCase.MESSAGE) {
+          if (expected == 2) {
+            expected = 3; // the lost one: delivery moves past it, clients see the gap
+          }
+          assertThat(e.getMessage().getSeq()).isEqualTo(expected);
+          expected++;
+        }
+      }
+    }
+  }
+
+  /** Never completes the append that gets seq {@code lost}. */
+  private static final class LosingStore implements MessageStore {
+    private final MessageStore inner;
+    private final long lost;
+
+    LosingStore(MessageStore inner, long lost) {
+      this.inner = inner;
+      this.lost = lost;
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> append(AppendRequest request) {
+      AppendResult result = inner.append(request).join();
+      return result.message().seq() == lost
+          ? new CompletableFuture<>()
+          : CompletableFuture.completedFuture(result);
+    }
+
+    @Override
+    public CompletableFuture<HistorySlice> read(
+        RoomId room, long fromSeq, ReadDirection direction, int limit) {
+      return inner.read(room, fromSeq, direction, limit);
+    }
+
+    @Override
+    public CompletableFuture<RoomPosition> position(RoomId room) {
+      return inner.position(room);
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
   /** Completes each append after a random delay of up to 5 ms, on a pool of threads. */
   private static final class ShuffledStore implements MessageStore {
     private final MessageStore inner;
