@@ -1,13 +1,16 @@
 package dev.parley.chat.server.internal;
 
+import static dev.parley.chat.server.internal.Replies.error;
+import static dev.parley.chat.server.internal.Replies.frame;
+import static dev.parley.chat.server.internal.Replies.toError;
+import static dev.parley.chat.server.internal.Replies.unwrap;
+
 import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
-import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.Protocol;
-import dev.parley.chat.protocol.internal.Connect;
 import dev.parley.chat.protocol.internal.Direction;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.HistoryPage;
@@ -15,20 +18,13 @@ import dev.parley.chat.protocol.internal.HistoryRequest;
 import dev.parley.chat.protocol.internal.Joined;
 import dev.parley.chat.protocol.internal.Left;
 import dev.parley.chat.protocol.internal.Pong;
-import dev.parley.chat.protocol.internal.RoomPosition;
 import dev.parley.chat.protocol.internal.Send;
 import dev.parley.chat.protocol.internal.SendAck;
-import dev.parley.chat.protocol.internal.ServerLimits;
-import dev.parley.chat.protocol.internal.Welcome;
 import dev.parley.chat.spi.AppendRequest;
-import dev.parley.chat.spi.AuthenticationException;
-import dev.parley.chat.spi.ConnectRequest;
 import dev.parley.chat.spi.MessageStore.ReadDirection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,21 +35,22 @@ import org.slf4j.LoggerFactory;
  */
 final class RequestHandler {
   private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
-  private static final int MAX_CLIENT_INFO_CHARS = 64;
 
   /** Largest history page, in encoded bytes: a page always fits a client's default frame limit. */
   static final int MAX_HISTORY_PAGE_BYTES = 256 * 1024;
 
   private final ServerContext context;
+  private final ConnectHandler connects;
 
   RequestHandler(ServerContext context) {
     this.context = context;
+    this.connects = new ConnectHandler(context, (session, id) -> enter(session, id, -1));
   }
 
   void handle(ServerSession session, Envelope envelope) {
     long requestId = envelope.getRequestId();
     switch (envelope.getBodyCase()) {
-      case CONNECT -> connect(session, requestId, envelope.getConnect());
+      case CONNECT -> connects.connect(session, requestId, envelope.getConnect());
       case PING -> {
         if (requireOpen(session, requestId)) {
           session.reply(
@@ -118,135 +115,6 @@ final class RequestHandler {
         error(session, requestId, ErrorCode.NOT_CONNECTED, "wait for Welcome", null);
         return false;
     }
-  }
-
-  // --- Connect and resume ---
-
-  private void connect(ServerSession session, long requestId, Connect connect) {
-    if (session.state() != ServerSession.State.AWAITING_CONNECT) {
-      error(session, requestId, ErrorCode.ALREADY_CONNECTED, "Connect was already sent", null);
-      return;
-    }
-    if (connect.getProtocolVersion() != Protocol.VERSION) {
-      error(
-          session,
-          requestId,
-          ErrorCode.UNSUPPORTED_VERSION,
-          "this server speaks protocol version "
-              + Protocol.VERSION
-              + ", not "
-              + connect.getProtocolVersion(),
-          null);
-      session.close(CloseCodes.PROTOCOL_VIOLATION, "unsupported protocol version");
-      return;
-    }
-    session.beginAuthentication();
-    ConnectRequest request =
-        new ConnectRequest(
-            connect.getToken(),
-            truncate(connect.getClientName()),
-            truncate(connect.getClientVersion()),
-            session.connection().remoteAddress());
-    context
-        .workers()
-        .execute(
-            () ->
-                authenticate(request)
-                    .whenComplete(
-                        (user, failure) -> {
-                          if (failure != null || user == null) {
-                            refuse(session, requestId, failure);
-                          } else {
-                            session.authenticated(user);
-                            resume(session, requestId, connect.getResumeList());
-                          }
-                        }));
-  }
-
-  private CompletionStage<UserId> authenticate(ConnectRequest request) {
-    try {
-      CompletionStage<UserId> stage = context.authenticator().authenticate(request);
-      return stage == null
-          ? CompletableFuture.failedFuture(new IllegalStateException("authenticator returned null"))
-          : stage;
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  private void refuse(ServerSession session, long requestId, Throwable failure) {
-    Throwable cause = unwrap(failure);
-    String reason =
-        cause instanceof AuthenticationException
-            ? cause.getMessage()
-            : "credentials were not accepted";
-    if (!(cause instanceof AuthenticationException)) {
-      log.warn("{}: authenticator failed", session, cause);
-    }
-    error(session, requestId, ErrorCode.AUTHENTICATION_FAILED, reason, null);
-    session.close(CloseCodes.AUTHENTICATION_FAILED, "authentication failed");
-  }
-
-  private void resume(ServerSession session, long requestId, List<RoomPosition> positions) {
-    List<CompletableFuture<Object>> results = new ArrayList<>();
-    int max = context.settings().maxRoomsPerSession();
-    for (RoomPosition position : positions) {
-      if (results.size() >= max) {
-        results.add(
-            CompletableFuture.completedFuture(
-                Envelopes.error(
-                    ErrorCode.LIMIT_EXCEEDED,
-                    "more than " + max + " rooms to resume",
-                    parseRoomOrNull(position.getRoom()))));
-        continue;
-      }
-      results.add(rejoin(session, position.getRoom()));
-    }
-    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
-        .whenComplete(
-            (ignored, failure) -> {
-              Welcome.Builder welcome =
-                  Welcome.newBuilder()
-                      .setUser(session.user().value())
-                      .setSessionId(session.id())
-                      .setServerId(context.serverId())
-                      .setProtocolVersion(Protocol.VERSION)
-                      .setLimits(limits())
-                      .setHeartbeatIntervalMs((int) context.settings().pingInterval().toMillis());
-              for (CompletableFuture<Object> result : results) {
-                Object outcome = result.join();
-                if (outcome instanceof Joined joined) {
-                  welcome.addRejoined(joined);
-                } else {
-                  welcome.addRejected((dev.parley.chat.protocol.internal.Error) outcome);
-                }
-              }
-              session.welcome(
-                  frame(Envelope.newBuilder().setRequestId(requestId).setWelcome(welcome)));
-            });
-  }
-
-  /** Rejoins one room during Connect; completes with a Joined or an Error, never exceptionally. */
-  private CompletableFuture<Object> rejoin(ServerSession session, String roomText) {
-    RoomId id = parseRoomOrNull(roomText);
-    if (id == null) {
-      return CompletableFuture.completedFuture(
-          Envelopes.error(ErrorCode.INVALID_ARGUMENT, "invalid room id", null));
-    }
-    return enter(session, id, -1)
-        .<Object>thenApply(joined -> joined)
-        .exceptionally(failure -> toError(failure, id));
-  }
-
-  private ServerLimits limits() {
-    var s = context.settings();
-    return ServerLimits.newBuilder()
-        .setMaxFrameBytes(s.maxMessageBytes())
-        .setMaxTextBytes(s.maxTextBytes())
-        .setMaxPayloadBytes(s.maxPayloadBytes())
-        .setMaxRoomsPerSession(s.maxRoomsPerSession())
-        .setMaxHistoryPage(Protocol.DEFAULT_MAX_HISTORY_PAGE)
-        .build();
   }
 
   // --- Rooms ---
@@ -538,43 +406,5 @@ final class RequestHandler {
       error(session, requestId, ErrorCode.INVALID_ARGUMENT, e.getMessage(), null);
       return null;
     }
-  }
-
-  private static RoomId parseRoomOrNull(String text) {
-    try {
-      return RoomId.of(text);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  private static dev.parley.chat.protocol.internal.Error toError(Throwable failure, RoomId id) {
-    Throwable cause = unwrap(failure);
-    if (cause instanceof ChatException chat) {
-      return Envelopes.error(chat.code(), chat.getMessage(), id);
-    }
-    log.warn("joining {} failed", id, cause);
-    return Envelopes.error(ErrorCode.UNAVAILABLE, "room " + id + " is unavailable", id);
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    Throwable t = failure;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private static void error(
-      ServerSession session, long requestId, ErrorCode code, String message, RoomId room) {
-    session.reply(new OutboundFrame(Envelopes.errorFrame(requestId, code, message, room)));
-  }
-
-  private static OutboundFrame frame(Envelope.Builder envelope) {
-    return new OutboundFrame(envelope.build());
-  }
-
-  private static String truncate(String text) {
-    return text.length() <= MAX_CLIENT_INFO_CHARS ? text : text.substring(0, MAX_CLIENT_INFO_CHARS);
   }
 }

@@ -167,7 +167,9 @@ class ChatIT {
                 .anyMatch(p -> p.user().value().equals("bob") && !p.online()),
         WAIT,
         () -> "bob offline at alice");
-    assertThat(bobEvents.closed).isNotNull();
+    RecordingListener.await(
+        () -> bobEvents.closed != null, WAIT, () -> "onClosed at bob (delivered asynchronously)");
+    assertThat(bobEvents.closed.code()).isEqualTo(1000);
   }
 
   @Test

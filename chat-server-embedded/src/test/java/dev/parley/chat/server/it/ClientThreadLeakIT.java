@@ -23,7 +23,8 @@ class ClientThreadLeakIT {
       long start = System.nanoTime();
       for (int i = 0; i < SESSION_CYCLES; i++) {
         ChatSession session =
-            client.connect("cycler" + (i % 50), new RecordingListener()).get(10, TimeUnit.SECONDS);
+            awaitConnected(
+                client.connect("cycler" + (i % 50), new RecordingListener()), fixture, i);
         if (i % 10 == 0) {
           session.join(RoomId.of("cycle")).get(10, TimeUnit.SECONDS);
         }
@@ -63,6 +64,36 @@ class ClientThreadLeakIT {
           baseline,
           Thread.activeCount());
       assertThat(Thread.activeCount()).isLessThanOrEqualTo(baseline + 2);
+    }
+  }
+
+  /** Waits for a connect; on timeout, fails with what the server and the threads were doing. */
+  private static ChatSession awaitConnected(
+      java.util.concurrent.CompletableFuture<ChatSession> connecting, Fixture fixture, int cycle)
+      throws Exception {
+    try {
+      return connecting.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      StringBuilder dump = new StringBuilder();
+      Thread.getAllStackTraces()
+          .forEach(
+              (thread, stack) -> {
+                if (thread.getName().startsWith("parley")
+                    || thread.getName().startsWith("HttpClient")) {
+                  dump.append(thread.getName()).append(' ').append(thread.getState()).append('\n');
+                  for (int k = 0; k < Math.min(8, stack.length); k++) {
+                    dump.append("    at ").append(stack[k]).append('\n');
+                  }
+                }
+              });
+      throw new AssertionError(
+          "cycle "
+              + cycle
+              + ": connect did not complete in 30 s; server sessions="
+              + fixture.server.sessionCount()
+              + "\n"
+              + dump,
+          e);
     }
   }
 

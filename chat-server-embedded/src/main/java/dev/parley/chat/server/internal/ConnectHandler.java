@@ -1,0 +1,183 @@
+package dev.parley.chat.server.internal;
+
+import static dev.parley.chat.server.internal.Replies.error;
+import static dev.parley.chat.server.internal.Replies.frame;
+import static dev.parley.chat.server.internal.Replies.parseRoomOrNull;
+import static dev.parley.chat.server.internal.Replies.toError;
+import static dev.parley.chat.server.internal.Replies.unwrap;
+
+import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import dev.parley.chat.protocol.CloseCodes;
+import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.protocol.internal.Connect;
+import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.Joined;
+import dev.parley.chat.protocol.internal.RoomPosition;
+import dev.parley.chat.protocol.internal.ServerLimits;
+import dev.parley.chat.protocol.internal.Welcome;
+import dev.parley.chat.spi.AuthenticationException;
+import dev.parley.chat.spi.ConnectRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connect: version check, the authenticator (on a worker thread), rejoining the rooms the client
+ * resumes, and the Welcome that answers it. Stateless apart from its collaborators; thread-safe.
+ */
+final class ConnectHandler {
+  private static final Logger log = LoggerFactory.getLogger(ConnectHandler.class);
+  private static final int MAX_CLIENT_INFO_CHARS = 64;
+
+  private final ServerContext context;
+  private final BiFunction<ServerSession, RoomId, CompletableFuture<Joined>> rejoinRoom;
+
+  /**
+   * @param rejoinRoom adds a session to a room during Connect and returns the Joined entry for the
+   *     Welcome (policy checks and limits included)
+   */
+  ConnectHandler(
+      ServerContext context,
+      BiFunction<ServerSession, RoomId, CompletableFuture<Joined>> rejoinRoom) {
+    this.context = context;
+    this.rejoinRoom = rejoinRoom;
+  }
+
+  void connect(ServerSession session, long requestId, Connect connect) {
+    if (session.state() != ServerSession.State.AWAITING_CONNECT) {
+      error(session, requestId, ErrorCode.ALREADY_CONNECTED, "Connect was already sent", null);
+      return;
+    }
+    if (connect.getProtocolVersion() != Protocol.VERSION) {
+      error(
+          session,
+          requestId,
+          ErrorCode.UNSUPPORTED_VERSION,
+          "this server speaks protocol version "
+              + Protocol.VERSION
+              + ", not "
+              + connect.getProtocolVersion(),
+          null);
+      session.close(CloseCodes.PROTOCOL_VIOLATION, "unsupported protocol version");
+      return;
+    }
+    session.beginAuthentication();
+    ConnectRequest request =
+        new ConnectRequest(
+            connect.getToken(),
+            truncate(connect.getClientName()),
+            truncate(connect.getClientVersion()),
+            session.connection().remoteAddress());
+    context
+        .workers()
+        .execute(
+            () ->
+                authenticate(request)
+                    .whenComplete(
+                        (user, failure) -> {
+                          if (failure != null || user == null) {
+                            refuse(session, requestId, failure);
+                          } else {
+                            session.authenticated(user);
+                            resume(session, requestId, connect.getResumeList());
+                          }
+                        }));
+  }
+
+  private CompletionStage<UserId> authenticate(ConnectRequest request) {
+    try {
+      CompletionStage<UserId> stage = context.authenticator().authenticate(request);
+      return stage == null
+          ? CompletableFuture.failedFuture(new IllegalStateException("authenticator returned null"))
+          : stage;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void refuse(ServerSession session, long requestId, Throwable failure) {
+    Throwable cause = unwrap(failure);
+    String reason =
+        cause instanceof AuthenticationException
+            ? cause.getMessage()
+            : "credentials were not accepted";
+    if (!(cause instanceof AuthenticationException)) {
+      log.warn("{}: authenticator failed", session, cause);
+    }
+    error(session, requestId, ErrorCode.AUTHENTICATION_FAILED, reason, null);
+    session.close(CloseCodes.AUTHENTICATION_FAILED, "authentication failed");
+  }
+
+  private void resume(ServerSession session, long requestId, List<RoomPosition> positions) {
+    List<CompletableFuture<Object>> results = new ArrayList<>();
+    int max = context.settings().maxRoomsPerSession();
+    for (RoomPosition position : positions) {
+      if (results.size() >= max) {
+        results.add(
+            CompletableFuture.completedFuture(
+                Envelopes.error(
+                    ErrorCode.LIMIT_EXCEEDED,
+                    "more than " + max + " rooms to resume",
+                    parseRoomOrNull(position.getRoom()))));
+        continue;
+      }
+      results.add(rejoin(session, position.getRoom()));
+    }
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (ignored, failure) -> {
+              Welcome.Builder welcome =
+                  Welcome.newBuilder()
+                      .setUser(session.user().value())
+                      .setSessionId(session.id())
+                      .setServerId(context.serverId())
+                      .setProtocolVersion(Protocol.VERSION)
+                      .setLimits(limits())
+                      .setHeartbeatIntervalMs((int) context.settings().pingInterval().toMillis());
+              for (CompletableFuture<Object> result : results) {
+                Object outcome = result.join();
+                if (outcome instanceof Joined joined) {
+                  welcome.addRejoined(joined);
+                } else {
+                  welcome.addRejected((dev.parley.chat.protocol.internal.Error) outcome);
+                }
+              }
+              session.welcome(
+                  frame(Envelope.newBuilder().setRequestId(requestId).setWelcome(welcome)));
+            });
+  }
+
+  /** Rejoins one room during Connect; completes with a Joined or an Error, never exceptionally. */
+  private CompletableFuture<Object> rejoin(ServerSession session, String roomText) {
+    RoomId id = parseRoomOrNull(roomText);
+    if (id == null) {
+      return CompletableFuture.completedFuture(
+          Envelopes.error(ErrorCode.INVALID_ARGUMENT, "invalid room id", null));
+    }
+    return rejoinRoom
+        .apply(session, id)
+        .<Object>thenApply(joined -> joined)
+        .exceptionally(failure -> toError(failure, id));
+  }
+
+  private ServerLimits limits() {
+    var s = context.settings();
+    return ServerLimits.newBuilder()
+        .setMaxFrameBytes(s.maxMessageBytes())
+        .setMaxTextBytes(s.maxTextBytes())
+        .setMaxPayloadBytes(s.maxPayloadBytes())
+        .setMaxRoomsPerSession(s.maxRoomsPerSession())
+        .setMaxHistoryPage(Protocol.DEFAULT_MAX_HISTORY_PAGE)
+        .build();
+  }
+
+  private static String truncate(String text) {
+    return text.length() <= MAX_CLIENT_INFO_CHARS ? text : text.substring(0, MAX_CLIENT_INFO_CHARS);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.parley.chat.server.internal;
+
+import dev.parley.chat.api.ChatException;
+import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.protocol.internal.Envelope;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How request handlers answer: error frames, frames, and failures turned into errors. Stateless.
+ */
+final class Replies {
+  private static final Logger log = LoggerFactory.getLogger(Replies.class);
+
+  private Replies() {}
+
+  static void error(
+      ServerSession session, long requestId, ErrorCode code, String message, RoomId room) {
+    session.reply(new OutboundFrame(Envelopes.errorFrame(requestId, code, message, room)));
+  }
+
+  static OutboundFrame frame(Envelope.Builder envelope) {
+    return new OutboundFrame(envelope.build());
+  }
+
+  /** The Error for a failed room operation: its ChatException's code, else UNAVAILABLE. */
+  static dev.parley.chat.protocol.internal.Error toError(Throwable failure, RoomId id) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof ChatException chat) {
+      return Envelopes.error(chat.code(), chat.getMessage(), id);
+    }
+    log.warn("operation on room {} failed", id, cause);
+    return Envelopes.error(ErrorCode.UNAVAILABLE, "room " + id + " is unavailable", id);
+  }
+
+  static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  static RoomId parseRoomOrNull(String text) {
+    try {
+      return RoomId.of(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}
