@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * A request that the server (or the client, before sending) refused, with the protocol's stable
  * {@link ErrorCode}. Futures returned by Parley complete exceptionally with this type.
+ *
+ * <p>Immutable and thread-safe.
  */
 public class ChatException extends RuntimeException {
   private static final long serialVersionUID = 1L;

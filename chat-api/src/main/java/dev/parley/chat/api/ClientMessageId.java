@@ -6,6 +6,8 @@ package dev.parley.chat.api;
  * (sender, client message id): a resend with the same id is acknowledged with the original
  * message's seq and id and is not delivered again.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param value the identifier text
  */
 public record ClientMessageId(String value) {

@@ -3,6 +3,8 @@ package dev.parley.chat.api;
 /**
  * The stable error codes of the protocol. The numbers travel on the wire and never change meaning;
  * {@link #retryable()} says whether the same request may succeed if sent again later.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum ErrorCode {
   /** The frame could not be decoded (not Protobuf or JSON of an Envelope, or an empty body). */

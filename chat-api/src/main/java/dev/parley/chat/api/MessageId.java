@@ -4,6 +4,8 @@ package dev.parley.chat.api;
  * A message's server-assigned, globally unique id: 1 to {@value #MAX_LENGTH} characters of ASCII
  * letters and digits. Opaque to clients: compare for equality only.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param value the identifier text
  */
 public record MessageId(String value) {

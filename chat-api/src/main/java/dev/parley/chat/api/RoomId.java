@@ -5,6 +5,8 @@ package dev.parley.chat.api;
  * {@code -}, {@code @} and {@code :}. Ids that start with {@value #DIRECT_PREFIX} name direct
  * conversations between exactly two users; build them with {@link #direct(UserId, UserId)}.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param value the identifier text
  */
 public record RoomId(String value) implements Comparable<RoomId> {

@@ -5,6 +5,8 @@ package dev.parley.chat.api;
  * ASCII letters, digits, {@code .}, {@code _}, {@code -} and {@code @}. A user may have several
  * sessions open at once (several devices); they all act as the same member of a room.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param value the identifier text
  */
 public record UserId(String value) implements Comparable<UserId> {

@@ -3,6 +3,8 @@ package dev.parley.chat.protocol;
 /**
  * WebSocket close codes Parley servers use, and whether a client should reconnect after each. Codes
  * 1000-1011 are the standard ones (RFC 6455); 4000-4099 are Parley's own and stable.
+ *
+ * <p>Constants only; thread-safe.
  */
 public final class CloseCodes {
   private CloseCodes() {}

@@ -1,6 +1,6 @@
 package dev.parley.chat.protocol;
 
-/** Names and defaults of protocol version 1. */
+/** Names and defaults of protocol version 1. Constants only; thread-safe. */
 public final class Protocol {
   private Protocol() {}
 

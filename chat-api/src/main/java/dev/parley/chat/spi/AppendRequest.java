@@ -10,6 +10,8 @@ import java.util.Objects;
 /**
  * A message to append; the store adds the seq.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param room the room
  * @param id the id to give the message if it is new
  * @param sender the authenticated sender

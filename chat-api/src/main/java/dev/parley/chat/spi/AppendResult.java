@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * The outcome of {@link MessageStore#append}.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param message the stored message (the earlier one when {@code duplicate})
  * @param duplicate whether the append matched a message already stored
  */

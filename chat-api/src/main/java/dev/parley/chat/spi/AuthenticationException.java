@@ -1,6 +1,8 @@
 package dev.parley.chat.spi;
 
-/** Thrown or returned by an {@link Authenticator} to refuse credentials. */
+/**
+ * Thrown or returned by an {@link Authenticator} to refuse credentials. Immutable and thread-safe.
+ */
 public class AuthenticationException extends Exception {
   private static final long serialVersionUID = 1L;
 

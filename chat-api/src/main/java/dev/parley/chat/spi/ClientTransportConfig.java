@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * How a client transport connects.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param subprotocol the WebSocket subprotocol to request
  * @param connectTimeout how long the TCP connect and upgrade may take together
  * @param maxMessageBytes largest inbound message accepted; a larger one fails the connection

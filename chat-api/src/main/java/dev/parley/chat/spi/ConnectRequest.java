@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * What a client presented when it connected.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param token the credentials from the client's Connect frame (may be empty)
  * @param clientName the client's self-reported name, for logs
  * @param clientVersion the client's self-reported version, for logs

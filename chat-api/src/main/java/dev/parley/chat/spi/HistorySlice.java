@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * Messages read from a store.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param messages in ascending seq order
  * @param hasMore whether more messages exist beyond this slice in the direction read
  * @param position the room's head and oldest kept seq when read

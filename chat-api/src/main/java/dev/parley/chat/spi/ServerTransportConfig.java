@@ -9,6 +9,8 @@ import java.util.Objects;
  * What a server transport must do. Every limit here is a defence the transport itself enforces,
  * before the server sees a frame.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param bindAddress where to listen; port 0 picks a free port
  * @param path the WebSocket endpoint's path (other paths are refused with HTTP 404)
  * @param subprotocols the subprotocols offered, in preference order; a client that asks for none

@@ -7,6 +7,8 @@ import java.util.Optional;
 /**
  * A message to send. Immutable.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param text the text (may be empty when a payload is given)
  * @param payload application bytes, copied; empty for none
  * @param clientMessageId the id to send it under; empty to let the session choose one. Give your

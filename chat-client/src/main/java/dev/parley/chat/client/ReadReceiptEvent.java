@@ -6,6 +6,8 @@ import dev.parley.chat.api.UserId;
 /**
  * A member reported what they have read.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param room the room
  * @param user the member
  * @param seq they have read every message up to this seq

@@ -8,6 +8,8 @@ import java.time.Instant;
 /**
  * The server's acknowledgement of a send: the message is stored and has its place in the room.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param room the room
  * @param clientMessageId the id the message was sent under
  * @param seq its position in the room

@@ -6,6 +6,8 @@ import dev.parley.chat.api.UserId;
 /**
  * A member's typing state changed.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param room the room
  * @param user the member
  * @param active whether they are typing now
