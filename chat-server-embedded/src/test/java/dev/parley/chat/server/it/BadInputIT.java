@@ -57,6 +57,11 @@ class BadInputIT {
 
   @AfterEach
   void othersStillChat() throws Exception {
+    // Nothing the hostile client did outlives it: only alice's and bob's sessions remain.
+    RecordingListener.await(
+        () -> fixture.server.sessionCount() == 2,
+        Duration.ofSeconds(10),
+        () -> "sessions back to 2, now " + fixture.server.sessionCount());
     healthySent++;
     alice.send("still here " + healthySent).get(10, TimeUnit.SECONDS);
     List<ChatMessage> got = bobEvents.awaitMessages(HEALTHY, healthySent, Duration.ofSeconds(10));
