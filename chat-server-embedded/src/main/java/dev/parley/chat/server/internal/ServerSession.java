@@ -156,7 +156,8 @@ final class ServerSession {
 
   /**
    * Queues a frame for this client without blocking. Closes the connection as a slow consumer when
-   * its unwritten bytes would pass the limit.
+   * its unwritten bytes are already over the limit (or, before Welcome, when the frames held for it
+   * pass the limit).
    */
   void deliver(OutboundFrame frame) {
     if (!welcomed) {
