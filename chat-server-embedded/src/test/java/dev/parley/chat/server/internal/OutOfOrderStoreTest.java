@@ -89,12 +89,11 @@ class OutOfOrderStoreTest {
   }
 
   /** Never completes the append that gets seq {@code lost}. */
-  private static final class LosingStore implements MessageStore {
-    private final MessageStore inner;
+  private static final class LosingStore extends ForwardingStore {
     private final long lost;
 
     LosingStore(MessageStore inner, long lost) {
-      this.inner = inner;
+      super(inner);
       this.lost = lost;
     }
 
@@ -105,32 +104,15 @@ class OutOfOrderStoreTest {
           ? new CompletableFuture<>()
           : CompletableFuture.completedFuture(result);
     }
-
-    @Override
-    public CompletableFuture<HistorySlice> read(
-        RoomId room, long fromSeq, ReadDirection direction, int limit) {
-      return inner.read(room, fromSeq, direction, limit);
-    }
-
-    @Override
-    public CompletableFuture<RoomPosition> position(RoomId room) {
-      return inner.position(room);
-    }
-
-    @Override
-    public void close() {
-      inner.close();
-    }
   }
 
   /** Completes each append after a random delay of up to 5 ms, on a pool of threads. */
-  private static final class ShuffledStore implements MessageStore {
-    private final MessageStore inner;
+  private static final class ShuffledStore extends ForwardingStore {
     private final ScheduledExecutorService delays;
     private final Random random;
 
     ShuffledStore(MessageStore inner, ScheduledExecutorService delays, Random random) {
-      this.inner = inner;
+      super(inner);
       this.delays = delays;
       this.random = random;
     }
@@ -145,6 +127,15 @@ class OutOfOrderStoreTest {
       }
       delays.schedule(() -> late.complete(result), delay, TimeUnit.MICROSECONDS);
       return late;
+    }
+  }
+
+  /** Passes everything but appends through to another store. */
+  private abstract static class ForwardingStore implements MessageStore {
+    final MessageStore inner;
+
+    ForwardingStore(MessageStore inner) {
+      this.inner = inner;
     }
 
     @Override
