@@ -1,0 +1,340 @@
+package dev.parley.chat.store.jdbc;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.spi.AppendRequest;
+import dev.parley.chat.spi.AppendResult;
+import dev.parley.chat.spi.HistorySlice;
+import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.RoomPosition;
+import dev.parley.chat.store.jdbc.internal.AppendWriter;
+import dev.parley.chat.store.jdbc.internal.RoomCache;
+import dev.parley.chat.store.jdbc.internal.RoomRow;
+import dev.parley.chat.store.jdbc.internal.StoreQueries;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A durable {@link MessageStore} on JDBC, for H2 (embedded, the default) and PostgreSQL. Build one
+ * with {@link #builder()}; it creates or migrates its tables (Flyway) when built.
+ *
+ * <p>How it keeps the {@link MessageStore} contract:
+ *
+ * <ul>
+ *   <li>Appends are queued and committed by writer threads, many per transaction (group commit). In
+ *       that transaction each room's row is locked, seqs continue from its head, and the message
+ *       rows are inserted: seqs are gapless and in commit order even when several processes share
+ *       the database. Unique constraints on (room, seq) and (room, sender, client message id) back
+ *       this up.
+ *   <li>An append's future completes only after its transaction committed (see {@link Durability}).
+ *   <li>Reads come from an in-memory cache of each hot room's newest messages when it holds the
+ *       whole range asked for, otherwise from the database, on reader threads.
+ *   <li>Each room has a random epoch, chosen when its row is created, so it changes only if the
+ *       room's history is lost (the row is gone). Seqs are never reused: retention moves the oldest
+ *       kept seq forward and never lowers the head.
+ * </ul>
+ *
+ * <p>Thread-safe. Futures complete on the store's writer or reader threads, or on the caller's
+ * thread when the cache answers; callers must not block in their continuations.
+ */
+public final class JdbcMessageStore implements MessageStore {
+  private static final Logger log = LoggerFactory.getLogger(JdbcMessageStore.class);
+  private static final String MIGRATIONS = "classpath:dev/parley/chat/store/jdbc/migration";
+
+  private final SqlDialect dialect;
+  private final DataSource dataSource;
+  private final HikariDataSource ownedPool;
+  private final boolean exclusive;
+  private final int cachedMessagesPerRoom;
+  private final Cache<RoomId, RoomCache> caches;
+  private final AppendWriter writer;
+  private final ExecutorService readers;
+  private final ScheduledExecutorService sweeper;
+  private final StoreQueries queries;
+  private final Retention retention;
+  private final Clock clock;
+
+  private JdbcMessageStore(
+      JdbcMessageStoreBuilder b, DataSource dataSource, HikariDataSource pool) {
+    this.dialect = b.dialect;
+    this.dataSource = dataSource;
+    this.ownedPool = pool;
+    this.exclusive = b.exclusive;
+    this.cachedMessagesPerRoom = b.cachedMessagesPerRoom;
+    this.retention = b.retention;
+    this.clock = b.clock;
+    this.caches = Caffeine.newBuilder().maximumSize(b.cachedRooms).executor(Runnable::run).build();
+    this.queries = new StoreQueries(dataSource, b.random);
+    String setup =
+        pool == null && dialect == SqlDialect.POSTGRESQL ? synchronousCommit(b.durability) : null;
+    this.writer =
+        new AppendWriter(
+            dataSource,
+            setup == null ? null : "SET LOCAL " + setup.substring("SET ".length()),
+            b.writerThreads,
+            b.groupCommit ? b.maxBatchSize : 1,
+            b.maxPendingAppends,
+            b.retention.maxMessagesPerRoom(),
+            b.random,
+            this::committed);
+    this.readers = Executors.newFixedThreadPool(b.readerThreads, daemon("parley-store-reader-"));
+    if (b.retention.age().isPresent()) {
+      long every = b.retentionSweepInterval.toMillis();
+      this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("parley-store-retention-"));
+      sweeper.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+    } else {
+      this.sweeper = null;
+    }
+  }
+
+  /** A builder; choose the database with one of its {@code h2File}, {@code jdbcUrl}, ... */
+  public static JdbcMessageStoreBuilder builder() {
+    return new JdbcMessageStoreBuilder();
+  }
+
+  static JdbcMessageStore open(JdbcMessageStoreBuilder b) {
+    HikariDataSource pool = null;
+    DataSource dataSource = b.dataSource;
+    try {
+      if (dataSource == null) {
+        pool = pool(b);
+        dataSource = pool;
+      }
+      prepareDatabase(b, dataSource);
+      migrate(b, dataSource);
+      JdbcMessageStore store = new JdbcMessageStore(b, dataSource, pool);
+      log.info(
+          "Parley JDBC message store on {}: durability {}, {}, {} writer thread(s)",
+          b.dialect,
+          b.durability,
+          b.groupCommit ? "group commit up to " + b.maxBatchSize + " appends" : "no group commit",
+          b.writerThreads);
+      return store;
+    } catch (SQLException | RuntimeException e) {
+      if (pool != null) {
+        pool.close();
+      }
+      if (e instanceof JdbcStoreException j) {
+        throw j;
+      }
+      throw new JdbcStoreException("could not open the message store: " + e.getMessage(), e);
+    }
+  }
+
+  private static HikariDataSource pool(JdbcMessageStoreBuilder b) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("parley-store");
+    config.setJdbcUrl(b.jdbcUrl);
+    config.setUsername(b.user);
+    config.setPassword(b.password);
+    config.setMaximumPoolSize(b.writerThreads + b.readerThreads + 2);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(10_000);
+    if (b.schema != null) {
+      config.setSchema(b.schema);
+    }
+    if (b.dialect == SqlDialect.POSTGRESQL) {
+      config.setConnectionInitSql(synchronousCommit(b.durability));
+    }
+    return new HikariDataSource(config);
+  }
+
+  private static String synchronousCommit(Durability durability) {
+    return "SET synchronous_commit TO " + (durability == Durability.COMMITTED ? "on" : "off");
+  }
+
+  private static void prepareDatabase(JdbcMessageStoreBuilder b, DataSource dataSource)
+      throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      if (b.dialect == SqlDialect.H2) {
+        // 0: every commit is written to the database file before commit() returns
+        s.execute("SET WRITE_DELAY " + (b.durability == Durability.COMMITTED ? 0 : 500));
+      } else {
+        try (ResultSet r = s.executeQuery("SHOW fsync")) {
+          if (r.next() && !"on".equalsIgnoreCase(r.getString(1))) {
+            log.warn(
+                "PostgreSQL runs with fsync = {}: a crash of its machine can lose acknowledged"
+                    + " messages",
+                r.getString(1));
+          }
+        }
+      }
+    }
+  }
+
+  private static void migrate(JdbcMessageStoreBuilder b, DataSource dataSource) {
+    var flyway =
+        Flyway.configure(JdbcMessageStore.class.getClassLoader())
+            .dataSource(dataSource)
+            .locations(MIGRATIONS)
+            .table("parley_schema_history")
+            .placeholders(Map.of("binary_type", b.dialect.binaryType()));
+    if (b.schema != null) {
+      flyway = flyway.schemas(b.schema).defaultSchema(b.schema).createSchemas(true);
+    }
+    flyway.load().migrate();
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** The database this store runs on. */
+  public SqlDialect dialect() {
+    return dialect;
+  }
+
+  @Override
+  public CompletableFuture<AppendResult> append(AppendRequest request) {
+    return writer.append(request);
+  }
+
+  private void committed(RoomId room, List<ChatMessage> added, RoomRow row) {
+    RoomCache cache = cache(room);
+    cache.learn(row);
+    cache.add(added);
+  }
+
+  private RoomCache cache(RoomId room) {
+    return caches.get(room, r -> new RoomCache(cachedMessagesPerRoom));
+  }
+
+  @Override
+  public CompletableFuture<HistorySlice> read(
+      RoomId room, long fromSeq, ReadDirection direction, int limit) {
+    if (limit <= 0) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("limit must be positive, was " + limit));
+    }
+    if (fromSeq < 0) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("fromSeq must not be negative, was " + fromSeq));
+    }
+    RoomCache cache = cache(room);
+    RoomRow known = exclusive ? cache.row() : null;
+    if (known != null) {
+      Optional<HistorySlice> hit = StoreQueries.fromCache(cache, known, fromSeq, direction, limit);
+      if (hit.isPresent()) {
+        return CompletableFuture.completedFuture(hit.get());
+      }
+    }
+    return onReader(() -> queries.read(cache, room, fromSeq, direction, limit));
+  }
+
+  @Override
+  public CompletableFuture<RoomPosition> position(RoomId room) {
+    RoomCache cache = cache(room);
+    RoomRow known = exclusive ? cache.row() : null;
+    if (known != null) {
+      return CompletableFuture.completedFuture(known.position());
+    }
+    return onReader(() -> queries.position(cache, room));
+  }
+
+  private <T> CompletableFuture<T> onReader(SqlSupplier<T> work) {
+    Supplier<T> task =
+        () -> {
+          try {
+            return work.get();
+          } catch (SQLException e) {
+            throw new JdbcStoreException("could not read history: " + e.getMessage(), e);
+          }
+        };
+    try {
+      return CompletableFuture.supplyAsync(task, readers);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the store is closed", e));
+    }
+  }
+
+  @FunctionalInterface
+  private interface SqlSupplier<T> {
+    T get() throws SQLException;
+  }
+
+  /**
+   * Removes, in every room, the messages older than the retention's age limit (only from each
+   * room's oldest end), as the periodic sweep does. Does nothing without an age limit.
+   *
+   * @return how many messages were removed
+   * @throws JdbcStoreException if the database fails
+   */
+  public long trimExpired() {
+    Optional<Duration> age = retention.age();
+    if (age.isEmpty()) {
+      return 0;
+    }
+    try {
+      return queries.trimOlderThan(
+          clock.instant().minus(age.get()), (room, row) -> cache(room).learn(row));
+    } catch (SQLException e) {
+      throw new JdbcStoreException("could not trim expired messages: " + e.getMessage(), e);
+    }
+  }
+
+  private void sweepQuietly() {
+    try {
+      long removed = trimExpired();
+      if (removed > 0) {
+        log.debug("Retention removed {} expired messages", removed);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Retention sweep failed; will try again: {}", e.toString());
+    }
+  }
+
+  /**
+   * Commits the appends already queued, then stops the store's threads and closes its connection
+   * pool (not a data source given to the builder). Appends made after this fail.
+   */
+  @Override
+  public void close() {
+    writer.close();
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
+    readers.shutdown();
+    try {
+      if (!readers.awaitTermination(10, TimeUnit.SECONDS)) {
+        readers.shutdownNow();
+      }
+      if (sweeper != null) {
+        sweeper.awaitTermination(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (ownedPool != null) {
+      ownedPool.close();
+    }
+  }
+}

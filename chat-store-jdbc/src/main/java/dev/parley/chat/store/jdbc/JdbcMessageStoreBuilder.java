@@ -1,0 +1,236 @@
+package dev.parley.chat.store.jdbc;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+import javax.sql.DataSource;
+
+/**
+ * Configures a {@link JdbcMessageStore}. Choose the database with exactly one of {@link #h2File},
+ * {@link #jdbcUrl} or {@link #dataSource}; everything else has a default suited to chat.
+ *
+ * <p>Not thread-safe: configure it on one thread, then call {@link #build()}.
+ */
+public final class JdbcMessageStoreBuilder {
+  /** Default most appends committed in one transaction. */
+  public static final int DEFAULT_MAX_BATCH = 512;
+
+  /** Default appends waiting for a writer before new ones are refused. */
+  public static final int DEFAULT_MAX_PENDING_APPENDS = 65_536;
+
+  /** Default recent messages kept in memory per hot room, to serve resumes without a read. */
+  public static final int DEFAULT_CACHED_MESSAGES_PER_ROOM = 512;
+
+  /** Default rooms whose recent messages are kept in memory. */
+  public static final long DEFAULT_CACHED_ROOMS = 10_000;
+
+  /** Default interval between sweeps for messages past the age limit. */
+  public static final Duration DEFAULT_RETENTION_SWEEP_INTERVAL = Duration.ofMinutes(1);
+
+  String jdbcUrl;
+  String user;
+  String password;
+  DataSource dataSource;
+  SqlDialect dialect;
+  String schema;
+  boolean groupCommit = true;
+  int maxBatchSize = DEFAULT_MAX_BATCH;
+  int writerThreads;
+  int readerThreads = 2;
+  int maxPendingAppends = DEFAULT_MAX_PENDING_APPENDS;
+  Retention retention = Retention.KEEP_ALL;
+  Duration retentionSweepInterval = DEFAULT_RETENTION_SWEEP_INTERVAL;
+  Durability durability = Durability.COMMITTED;
+  int cachedMessagesPerRoom = DEFAULT_CACHED_MESSAGES_PER_ROOM;
+  long cachedRooms = DEFAULT_CACHED_ROOMS;
+  boolean exclusive = true;
+  Clock clock = Clock.systemUTC();
+  RandomGenerator random;
+
+  JdbcMessageStoreBuilder() {}
+
+  /**
+   * Stores messages in an H2 database file at {@code file} (H2 adds {@code .mv.db}), created with
+   * its folders when missing. Only one process may open it at a time.
+   */
+  public JdbcMessageStoreBuilder h2File(Path file) {
+    Objects.requireNonNull(file, "file");
+    return jdbcUrl("jdbc:h2:file:" + file.toAbsolutePath(), "sa", "");
+  }
+
+  /**
+   * Connects with a JDBC URL ({@code jdbc:h2:...} or {@code jdbc:postgresql://...}); the store
+   * opens and closes its own connection pool. The database's driver must be on the class path (H2's
+   * is a dependency of this module; add {@code org.postgresql:postgresql} for PostgreSQL).
+   */
+  public JdbcMessageStoreBuilder jdbcUrl(String jdbcUrl, String user, String password) {
+    this.dialect = SqlDialect.forJdbcUrl(Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
+    this.jdbcUrl = jdbcUrl;
+    this.user = user;
+    this.password = password;
+    this.dataSource = null;
+    return this;
+  }
+
+  /**
+   * Uses the application's own pool; the store never closes it. Its connections must allow
+   * transactions ({@code setAutoCommit(false)}); on PostgreSQL they should run with {@code
+   * synchronous_commit = on} for {@link Durability#COMMITTED} (the store sets it on each
+   * transaction it opens).
+   */
+  public JdbcMessageStoreBuilder dataSource(DataSource dataSource, SqlDialect dialect) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.dialect = Objects.requireNonNull(dialect, "dialect");
+    this.jdbcUrl = null;
+    return this;
+  }
+
+  /**
+   * The PostgreSQL schema of the store's tables, created if missing. Default: the connection's
+   * current schema ({@code public}).
+   */
+  public JdbcMessageStoreBuilder schema(String schema) {
+    if (!schema.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException(
+          "schema must be a plain SQL identifier (letters, digits, _), was " + schema);
+    }
+    this.schema = schema;
+    return this;
+  }
+
+  /**
+   * Whether concurrent appends share transactions. Default {@code true}. With {@code false} every
+   * append commits alone (one disk flush each): slower, and only useful to measure the difference.
+   */
+  public JdbcMessageStoreBuilder groupCommit(boolean groupCommit) {
+    this.groupCommit = groupCommit;
+    return this;
+  }
+
+  /** The most appends one transaction commits. Default {@value #DEFAULT_MAX_BATCH}. */
+  public JdbcMessageStoreBuilder maxBatchSize(int maxBatchSize) {
+    if (maxBatchSize < 1) {
+      throw new IllegalArgumentException("maxBatchSize must be positive, was " + maxBatchSize);
+    }
+    this.maxBatchSize = maxBatchSize;
+    return this;
+  }
+
+  /**
+   * Threads (each with its own connection) that commit appends. Default: 1 on H2, which writes one
+   * file anyway; 2 on PostgreSQL with group commit; 16 without.
+   */
+  public JdbcMessageStoreBuilder writerThreads(int writerThreads) {
+    if (writerThreads < 1) {
+      throw new IllegalArgumentException("writerThreads must be positive, was " + writerThreads);
+    }
+    this.writerThreads = writerThreads;
+    return this;
+  }
+
+  /** Threads that read history the cache cannot serve. Default 2. */
+  public JdbcMessageStoreBuilder readerThreads(int readerThreads) {
+    if (readerThreads < 1) {
+      throw new IllegalArgumentException("readerThreads must be positive, was " + readerThreads);
+    }
+    this.readerThreads = readerThreads;
+    return this;
+  }
+
+  /**
+   * Appends that may wait for a writer; more fail at once (the server answers {@code UNAVAILABLE},
+   * which clients retry). Default {@value #DEFAULT_MAX_PENDING_APPENDS}.
+   */
+  public JdbcMessageStoreBuilder maxPendingAppends(int maxPendingAppends) {
+    if (maxPendingAppends < 1) {
+      throw new IllegalArgumentException(
+          "maxPendingAppends must be positive, was " + maxPendingAppends);
+    }
+    this.maxPendingAppends = maxPendingAppends;
+    return this;
+  }
+
+  /** How much history each room keeps. Default {@link Retention#KEEP_ALL}. */
+  public JdbcMessageStoreBuilder retention(Retention retention) {
+    this.retention = Objects.requireNonNull(retention, "retention");
+    return this;
+  }
+
+  /**
+   * How often messages past {@link Retention#maxAge()} are removed. Default one minute. {@link
+   * JdbcMessageStore#trimExpired()} runs a sweep at once.
+   */
+  public JdbcMessageStoreBuilder retentionSweepInterval(Duration interval) {
+    if (interval.isZero() || interval.isNegative()) {
+      throw new IllegalArgumentException("interval must be positive, was " + interval);
+    }
+    this.retentionSweepInterval = interval;
+    return this;
+  }
+
+  /** When appends are acknowledged. Default {@link Durability#COMMITTED}. */
+  public JdbcMessageStoreBuilder durability(Durability durability) {
+    this.durability = Objects.requireNonNull(durability, "durability");
+    return this;
+  }
+
+  /**
+   * Recent messages kept in memory per room, and how many rooms. Defaults {@value
+   * #DEFAULT_CACHED_MESSAGES_PER_ROOM} and {@value #DEFAULT_CACHED_ROOMS}; 0 messages turns the
+   * cache off.
+   */
+  public JdbcMessageStoreBuilder cache(int messagesPerRoom, long rooms) {
+    if (messagesPerRoom < 0 || rooms < 0) {
+      throw new IllegalArgumentException("cache sizes must not be negative");
+    }
+    this.cachedMessagesPerRoom = messagesPerRoom;
+    this.cachedRooms = rooms;
+    return this;
+  }
+
+  /**
+   * Whether this store is the only writer of its database. Default {@code true}: the store knows
+   * every room's head without asking the database, and a resume near the head is served from
+   * memory. Set {@code false} when several server processes share one database; each read then
+   * looks up the room's head (one primary-key read) before using the cache.
+   */
+  public JdbcMessageStoreBuilder exclusiveWriter(boolean exclusive) {
+    this.exclusive = exclusive;
+    return this;
+  }
+
+  /** The clock for age-based retention. Default: the system clock in UTC. */
+  public JdbcMessageStoreBuilder clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** Where new rooms' epochs come from. Default: a {@link SecureRandom}. */
+  public JdbcMessageStoreBuilder random(RandomGenerator random) {
+    this.random = Objects.requireNonNull(random, "random");
+    return this;
+  }
+
+  /**
+   * Connects, creates or migrates the tables, and starts the writer threads.
+   *
+   * @throws IllegalStateException if no database was chosen
+   * @throws JdbcStoreException if the database cannot be reached or migrated
+   */
+  public JdbcMessageStore build() {
+    if (jdbcUrl == null && dataSource == null) {
+      throw new IllegalStateException(
+          "choose a database: h2File(...), jdbcUrl(...) or dataSource(...)");
+    }
+    if (writerThreads == 0) {
+      writerThreads = dialect == SqlDialect.H2 ? 1 : groupCommit ? 2 : 16;
+    }
+    if (random == null) {
+      random = new SecureRandom();
+    }
+    return JdbcMessageStore.open(this);
+  }
+}

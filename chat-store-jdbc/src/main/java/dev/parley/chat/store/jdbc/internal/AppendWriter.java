@@ -1,0 +1,310 @@
+package dev.parley.chat.store.jdbc.internal;
+
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.ClientMessageId;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import dev.parley.chat.spi.AppendRequest;
+import dev.parley.chat.spi.AppendResult;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits appends: writer threads take waiting appends off one queue, as many as are there up to
+ * the batch limit, and commit them in one transaction (group commit). Inside it, each room's row is
+ * locked ({@code SELECT ... FOR UPDATE}, rooms in name order so two writers never deadlock), seqs
+ * continue from the row's head, duplicates are found by (room, sender, client message id), and the
+ * row's head moves on: seqs are given in commit order, with no gap, by any number of writers and
+ * processes. Futures complete after the commit, on the writer thread.
+ *
+ * <p>If a batch fails, each of its appends is retried in a transaction of its own, so one bad
+ * append fails alone. Thread-safe.
+ */
+public final class AppendWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AppendWriter.class);
+
+  /** Told of each room's newly committed messages and row, on the writer thread. */
+  public interface CommitListener {
+    /** Called after a commit that touched {@code room}. */
+    void committed(RoomId room, List<ChatMessage> added, RoomRow row);
+  }
+
+  private record Pending(AppendRequest request, CompletableFuture<AppendResult> future) {}
+
+  private record SenderKey(UserId sender, ClientMessageId clientMessageId) {}
+
+  private record Outcome(Pending pending, AppendResult result) {}
+
+  private record RoomChange(RoomId room, List<ChatMessage> added, RoomRow row) {}
+
+  private final DataSource dataSource;
+  private final String transactionSetup;
+  private final int maxBatch;
+  private final long maxMessagesPerRoom;
+  private final RandomGenerator random;
+  private final CommitListener listener;
+  private final BlockingQueue<Pending> queue;
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean closing;
+
+  /**
+   * Starts {@code writers} threads.
+   *
+   * @param transactionSetup a statement run at the start of every transaction, or {@code null}
+   * @param maxMessagesPerRoom count retention applied in each transaction, 0 for none
+   */
+  public AppendWriter(
+      DataSource dataSource,
+      String transactionSetup,
+      int writers,
+      int maxBatch,
+      int maxPending,
+      long maxMessagesPerRoom,
+      RandomGenerator random,
+      CommitListener listener) {
+    this.dataSource = dataSource;
+    this.transactionSetup = transactionSetup;
+    this.maxBatch = maxBatch;
+    this.maxMessagesPerRoom = maxMessagesPerRoom;
+    this.random = random;
+    this.listener = listener;
+    this.queue = new ArrayBlockingQueue<>(maxPending);
+    for (int i = 0; i < writers; i++) {
+      Thread t = new Thread(this::run, "parley-store-writer-" + i);
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+  }
+
+  /** Queues an append; the future fails at once if the queue is full or the writer closed. */
+  public CompletableFuture<AppendResult> append(AppendRequest request) {
+    CompletableFuture<AppendResult> future = new CompletableFuture<>();
+    if (closing) {
+      future.completeExceptionally(new IllegalStateException("the message store is closed"));
+    } else if (!queue.offer(new Pending(request, future))) {
+      future.completeExceptionally(
+          new RejectedExecutionException(
+              "the message store has " + queue.size() + " appends waiting; try again"));
+    }
+    return future;
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(maxBatch);
+    while (true) {
+      Pending first;
+      try {
+        first = queue.poll(50, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (first == null) {
+        if (closing) {
+          return;
+        }
+        continue;
+      }
+      batch.add(first);
+      queue.drainTo(batch, maxBatch - 1);
+      commit(batch);
+      batch.clear();
+    }
+  }
+
+  private void commit(List<Pending> batch) {
+    try {
+      finish(transaction(batch));
+    } catch (SQLException | RuntimeException e) {
+      if (batch.size() == 1) {
+        fail(batch.get(0), e);
+        return;
+      }
+      log.warn("A batch of {} appends failed; retrying each alone: {}", batch.size(), e.toString());
+      for (Pending p : batch) {
+        try {
+          finish(transaction(List.of(p)));
+        } catch (SQLException | RuntimeException alone) {
+          fail(p, alone);
+        }
+      }
+    }
+  }
+
+  private static void fail(Pending p, Exception e) {
+    log.warn("Append to room {} failed: {}", p.request().room(), e.toString());
+    p.future()
+        .completeExceptionally(
+            new dev.parley.chat.store.jdbc.JdbcStoreException(
+                "could not store the message: " + e.getMessage(), e));
+  }
+
+  private void finish(Result result) {
+    for (RoomChange change : result.changes()) {
+      try {
+        listener.committed(change.room(), change.added(), change.row());
+      } catch (RuntimeException e) {
+        log.error("Commit listener failed for room {}", change.room(), e);
+      }
+    }
+    for (Outcome o : result.outcomes()) {
+      o.pending().future().complete(o.result());
+    }
+  }
+
+  private record Result(List<Outcome> outcomes, List<RoomChange> changes) {}
+
+  private Result transaction(List<Pending> batch) throws SQLException {
+    Map<RoomId, List<Pending>> byRoom = new TreeMap<>(Comparator.comparing(RoomId::value));
+    for (Pending p : batch) {
+      byRoom.computeIfAbsent(p.request().room(), r -> new ArrayList<>()).add(p);
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      for (RoomId room : byRoom.keySet()) {
+        Sql.ensureRoom(c, room, random);
+      }
+      c.setAutoCommit(false);
+      try {
+        if (transactionSetup != null) {
+          try (Statement s = c.createStatement()) {
+            s.execute(transactionSetup);
+          }
+        }
+        List<Outcome> outcomes = new ArrayList<>(batch.size());
+        List<RoomChange> changes = new ArrayList<>(byRoom.size());
+        try (PreparedStatement insert = c.prepareStatement(Sql.INSERT_MESSAGE);
+            PreparedStatement find = c.prepareStatement(Sql.FIND_BY_CLIENT_ID);
+            PreparedStatement update = c.prepareStatement(Sql.UPDATE_ROOM)) {
+          for (Map.Entry<RoomId, List<Pending>> e : byRoom.entrySet()) {
+            changes.add(appendToRoom(c, e.getKey(), e.getValue(), insert, find, update, outcomes));
+          }
+          insert.executeBatch();
+        }
+        c.commit();
+        return new Result(outcomes, changes);
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      }
+    }
+  }
+
+  private RoomChange appendToRoom(
+      Connection c,
+      RoomId room,
+      List<Pending> pending,
+      PreparedStatement insert,
+      PreparedStatement find,
+      PreparedStatement update,
+      List<Outcome> outcomes)
+      throws SQLException {
+    RoomRow row =
+        Sql.selectRoom(c, Sql.LOCK_ROOM, room)
+            .orElseThrow(() -> new SQLException("room row missing: " + room));
+    long head = row.headSeq();
+    Map<SenderKey, ChatMessage> inBatch = new HashMap<>();
+    List<ChatMessage> added = new ArrayList<>();
+    for (Pending p : pending) {
+      AppendRequest r = p.request();
+      SenderKey key = new SenderKey(r.sender(), r.clientMessageId());
+      ChatMessage earlier = inBatch.get(key);
+      if (earlier == null) {
+        earlier = findStored(find, room, r);
+      }
+      if (earlier != null) {
+        outcomes.add(new Outcome(p, new AppendResult(earlier, true)));
+        continue;
+      }
+      ChatMessage m =
+          new ChatMessage(
+              room,
+              ++head,
+              r.id(),
+              r.sender(),
+              r.clientMessageId(),
+              r.timestamp(),
+              r.text(),
+              r.payload());
+      Sql.bindMessage(insert, m);
+      insert.addBatch();
+      inBatch.put(key, m);
+      added.add(m);
+      outcomes.add(new Outcome(p, new AppendResult(m, false)));
+    }
+    long keptFrom = row.keptFrom();
+    if (maxMessagesPerRoom > 0 && head - keptFrom + 1 > maxMessagesPerRoom) {
+      keptFrom = head - maxMessagesPerRoom + 1;
+      // the new rows are still in the insert batch: only rows already stored can be below keptFrom
+      // unless the batch alone is over the limit, which the delete after the insert handles
+      try (PreparedStatement delete = c.prepareStatement(Sql.DELETE_BELOW)) {
+        insert.executeBatch();
+        delete.setString(1, room.value());
+        delete.setLong(2, keptFrom);
+        delete.executeUpdate();
+      }
+    }
+    if (head != row.headSeq() || keptFrom != row.keptFrom()) {
+      update.setLong(1, head);
+      update.setLong(2, keptFrom);
+      update.setString(3, room.value());
+      update.executeUpdate();
+    }
+    return new RoomChange(room, added, new RoomRow(row.epoch(), head, keptFrom));
+  }
+
+  private static ChatMessage findStored(PreparedStatement find, RoomId room, AppendRequest r)
+      throws SQLException {
+    find.setString(1, room.value());
+    find.setString(2, r.sender().value());
+    find.setString(3, r.clientMessageId().value());
+    try (ResultSet rs = find.executeQuery()) {
+      return rs.next() ? Sql.message(room, rs) : null;
+    }
+  }
+
+  static void rollbackQuietly(Connection c, Exception cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** Stops taking appends, commits those already queued, and waits for the writer threads. */
+  @Override
+  public void close() {
+    closing = true;
+    for (Thread t : threads) {
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    Pending left;
+    while ((left = queue.poll()) != null) {
+      left.future().completeExceptionally(new IllegalStateException("the message store closed"));
+    }
+  }
+}
