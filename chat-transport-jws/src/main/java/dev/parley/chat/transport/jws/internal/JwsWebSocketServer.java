@@ -47,6 +47,8 @@ final class JwsWebSocketServer extends WebSocketServer {
     this.config = config;
     this.selectorThreadName = threadNamePrefix + "-selector";
     setTcpNoDelay(true);
+    // a restarted server must be able to bind its port while old connections are in TIME_WAIT
+    setReuseAddr(true);
     setConnectionLostTimeout(0);
     setDaemon(true);
     setWebSocketFactory(factory);
