@@ -19,6 +19,16 @@ class InMemoryMessageStoreConformanceTest extends MessageStoreConformanceSuite {
     return new InMemoryMessageStore();
   }
 
+  @Override
+  protected MessageStore newStoreKeepingAtMost(int maxPerRoom) {
+    return new InMemoryMessageStore(maxPerRoom);
+  }
+
+  @Override
+  protected MessageStore reopen(MessageStore closed) {
+    return new InMemoryMessageStore();
+  }
+
   @Test
   void dropsTheOldestBeyondItsLimitAndReportsTheFirstKeptSeq() {
     InMemoryMessageStore small = new InMemoryMessageStore(5);

@@ -13,6 +13,7 @@ import dev.parley.chat.spi.AppendResult;
 import dev.parley.chat.spi.HistorySlice;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.MessageStore.ReadDirection;
+import dev.parley.chat.spi.RoomPosition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,14 +25,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link MessageStore} keeps: gapless per-room order under concurrency,
- * idempotent appends, and exact paging. Subclass it and implement {@link #newStore()}; each test
- * gets a fresh store and closes it afterwards. Not thread-safe (one test at a time per instance, as
- * JUnit runs them).
+ * idempotent appends, exact paging, retention from the oldest end only, and what a restart keeps.
+ * Subclass it and implement {@link #newStore()}, {@link #newStoreKeepingAtMost(int)} and {@link
+ * #reopen(MessageStore)}; each test gets a fresh store and closes it afterwards. Not thread-safe
+ * (one test at a time per instance, as JUnit runs them).
  */
 public abstract class MessageStoreConformanceSuite {
   /** Messages per writer thread in the concurrency test; override to scale. */
@@ -47,6 +50,19 @@ public abstract class MessageStoreConformanceSuite {
   /** A new, empty store. */
   protected abstract MessageStore newStore() throws Exception;
 
+  /**
+   * A new, empty store that keeps at most {@code maxPerRoom} of each room's newest messages. A
+   * store without retention returns {@code null}, and the retention tests are skipped.
+   */
+  protected abstract MessageStore newStoreKeepingAtMost(int maxPerRoom) throws Exception;
+
+  /**
+   * A store over the same storage as {@code closed}, which the suite has just closed: what a server
+   * restart sees. A durable store keeps every room's messages and epoch; a store that loses its
+   * history (in memory) must report a different epoch for every room.
+   */
+  protected abstract MessageStore reopen(MessageStore closed) throws Exception;
+
   private MessageStore store;
   private final AtomicLong ids = new AtomicLong();
 
@@ -60,7 +76,12 @@ public abstract class MessageStoreConformanceSuite {
     if (store != null) {
       store.close();
     }
+    if (extra != null) {
+      extra.close();
+    }
   }
+
+  private MessageStore extra;
 
   /** The store under test. */
   protected MessageStore store() {
@@ -225,6 +246,162 @@ public abstract class MessageStoreConformanceSuite {
     RoomId room = RoomId.of("conformance-invalid");
     assertThatThrownBy(() -> await(store.read(room, 0, ReadDirection.FORWARD, 0)))
         .isInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  void everyRoomStaysGaplessWhenManyRoomsAreAppendedToAtOnce() throws Exception {
+    int rooms = 6;
+    int each = 60;
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<CompletableFuture<AppendResult>> results = new ArrayList<>();
+      for (int i = 0; i < each; i++) {
+        for (int r = 0; r < rooms; r++) {
+          RoomId room = RoomId.of("conformance-multi-" + r);
+          String clientId = "m" + i;
+          results.add(
+              CompletableFuture.supplyAsync(() -> request(room, "alice", clientId, "x"), pool)
+                  .thenCompose(store::append));
+        }
+      }
+      CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+          .get(timeoutSeconds(), TimeUnit.SECONDS);
+      for (int r = 0; r < rooms; r++) {
+        List<ChatMessage> all = readAll(RoomId.of("conformance-multi-" + r));
+        assertThat(all).extracting(ChatMessage::seq).containsExactlyElementsOf(range(1, each));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void racingCopiesOfOneSendAreStoredOnce() throws Exception {
+    RoomId room = RoomId.of("conformance-race");
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int i = 0; i < 25; i++) {
+        String clientId = "race" + i;
+        List<CompletableFuture<AppendResult>> copies = new ArrayList<>();
+        for (int copy = 0; copy < 4; copy++) {
+          copies.add(
+              CompletableFuture.supplyAsync(() -> request(room, "bob", clientId, "once"), pool)
+                  .thenCompose(store::append));
+        }
+        Set<Long> stored = new HashSet<>();
+        int fresh = 0;
+        for (CompletableFuture<AppendResult> c : copies) {
+          AppendResult result = c.get(timeoutSeconds(), TimeUnit.SECONDS);
+          stored.add(result.message().seq());
+          fresh += result.duplicate() ? 0 : 1;
+        }
+        assertThat(fresh).as("copies stored as new for %s", clientId).isEqualTo(1);
+        assertThat(stored).as("seqs reported for %s", clientId).hasSize(1);
+      }
+      assertThat(readAll(room))
+          .extracting(ChatMessage::seq)
+          .containsExactlyElementsOf(range(1, 25));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void pagingPastEitherEndAndOversizedLimitsAreExact() {
+    RoomId room = RoomId.of("conformance-ends");
+    for (int i = 1; i <= 5; i++) {
+      append(room, "alice", "n" + i, "m" + i);
+    }
+    HistorySlice all = await(store.read(room, 0, ReadDirection.BACKWARD, 1000));
+    assertThat(seqs(all)).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(all.hasMore()).isFalse();
+    HistorySlice fromZero = await(store.read(room, 0, ReadDirection.FORWARD, 2));
+    assertThat(seqs(fromZero)).containsExactly(1L, 2L);
+    assertThat(fromZero.hasMore()).isTrue();
+    HistorySlice exact = await(store.read(room, 1, ReadDirection.FORWARD, 5));
+    assertThat(seqs(exact)).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(exact.hasMore()).isFalse();
+    HistorySlice beyond = await(store.read(room, 6, ReadDirection.FORWARD, 5));
+    assertThat(beyond.messages()).isEmpty();
+    assertThat(beyond.hasMore()).isFalse();
+    assertThat(beyond.position().headSeq()).isEqualTo(5);
+    HistorySlice newestOne = await(store.read(room, 0, ReadDirection.BACKWARD, 1));
+    assertThat(seqs(newestOne)).containsExactly(5L);
+    assertThat(newestOne.hasMore()).isTrue();
+    assertThatThrownBy(() -> await(store.read(room, -1, ReadDirection.FORWARD, 5)))
+        .isInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  void retentionTrimsOnlyTheOldestAndNeverReusesSeqs() throws Exception {
+    MessageStore small = newStoreKeepingAtMost(5);
+    Assumptions.assumeTrue(small != null, "this store has no retention");
+    extra = small;
+    RoomId room = RoomId.of("conformance-retention");
+    for (int i = 1; i <= 12; i++) {
+      AppendResult r = await(small.append(request(room, "alice", "k" + i, "m" + i)));
+      assertThat(r.message().seq()).isEqualTo(i);
+    }
+    RoomPosition position = await(small.position(room));
+    assertThat(position.headSeq()).isEqualTo(12);
+    assertThat(position.firstSeq()).isEqualTo(8);
+
+    HistorySlice fromTrimmed = await(small.read(room, 3, ReadDirection.FORWARD, 100));
+    assertThat(seqs(fromTrimmed)).containsExactly(8L, 9L, 10L, 11L, 12L);
+    assertThat(fromTrimmed.position().firstSeq())
+        .as("a reader asking for trimmed seqs is told where history starts")
+        .isEqualTo(8);
+    assertThat(await(small.read(room, 7, ReadDirection.BACKWARD, 10)).messages()).isEmpty();
+    HistorySlice back = await(small.read(room, 9, ReadDirection.BACKWARD, 100));
+    assertThat(seqs(back)).containsExactly(8L, 9L);
+    assertThat(back.hasMore()).isFalse();
+
+    AppendResult kept = await(small.append(request(room, "alice", "k10", "again")));
+    assertThat(kept.duplicate()).isTrue();
+    assertThat(kept.message().seq()).isEqualTo(10);
+    AppendResult next = await(small.append(request(room, "alice", "k13", "m13")));
+    assertThat(next.message().seq()).as("seqs are never reused").isEqualTo(13);
+    assertThat(await(small.position(room)).firstSeq()).isEqualTo(9);
+    assertThat(await(small.position(room)).epoch()).isEqualTo(position.epoch());
+  }
+
+  @Test
+  void aRestartKeepsHistoryAndEpochOrReportsANewEpoch() throws Exception {
+    RoomId a = RoomId.of("conformance-restart-a");
+    RoomId b = RoomId.of("conformance-restart-b");
+    List<ChatMessage> before = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      before.add(append(a, "alice", "r" + i, "message " + i).message());
+    }
+    append(b, "bob", "b1", "other room");
+    RoomPosition positionA = await(store.position(a));
+    RoomPosition positionB = await(store.position(b));
+    store.close();
+    MessageStore reopened = reopen(store);
+    store = reopened;
+
+    RoomPosition afterA = await(store.position(a));
+    if (afterA.epoch() != positionA.epoch()) {
+      // the history is gone, and the store says so through the epoch of every room
+      assertThat(await(store.position(b)).epoch()).isNotEqualTo(positionB.epoch());
+      return;
+    }
+    assertThat(afterA).isEqualTo(positionA);
+    assertThat(await(store.position(b))).isEqualTo(positionB);
+    assertThat(readAll(a)).containsExactlyElementsOf(before);
+    AppendResult resent = append(a, "alice", "r4", "resent after restart");
+    assertThat(resent.duplicate()).isTrue();
+    assertThat(resent.message()).isEqualTo(before.get(3));
+    assertThat(append(a, "alice", "r11", "message 11").message().seq()).isEqualTo(11);
+    assertThat(append(b, "bob", "b2", "second").message().seq()).isEqualTo(2);
+  }
+
+  private static List<Long> range(long from, long to) {
+    List<Long> out = new ArrayList<>();
+    for (long i = from; i <= to; i++) {
+      out.add(i);
+    }
+    return out;
   }
 
   private AppendResult append(RoomId room, String sender, String clientId, String text) {

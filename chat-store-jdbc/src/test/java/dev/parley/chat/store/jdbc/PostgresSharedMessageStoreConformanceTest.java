@@ -1,0 +1,13 @@
+package dev.parley.chat.store.jdbc;
+
+/**
+ * The store contract as several server processes sharing one PostgreSQL database run it: the store
+ * is not the only writer, so every read checks the room's row first, and four writer threads commit
+ * concurrently.
+ */
+class PostgresSharedMessageStoreConformanceTest extends PostgresMessageStoreConformanceTest {
+  @Override
+  JdbcMessageStoreBuilder configure(JdbcMessageStoreBuilder builder) {
+    return builder.exclusiveWriter(false).writerThreads(4);
+  }
+}
