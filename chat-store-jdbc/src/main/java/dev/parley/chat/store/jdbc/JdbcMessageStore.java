@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  *       kept seq forward and never lowers the head.
  * </ul>
  *
- * <p>Thread-safe. Futures complete on the store's writer or reader threads, or on the caller's
- * thread when the cache answers; callers must not block in their continuations.
+ * <p>Thread-safe. Append futures complete on the store's completion thread ({@code
+ * parley-store-completer-0}), in commit order; read futures on its reader threads, or on the
+ * caller's thread when the cache answers. Callers must not block in their continuations.
  */
 public final class JdbcMessageStore implements MessageStore {
   private static final Logger log = LoggerFactory.getLogger(JdbcMessageStore.class);
@@ -72,6 +73,7 @@ public final class JdbcMessageStore implements MessageStore {
   private final Cache<RoomId, RoomCache> caches;
   private final AppendWriter writer;
   private final ExecutorService readers;
+  private final ExecutorService completer;
   private final ScheduledExecutorService sweeper;
   private final StoreQueries queries;
   private final Retention retention;
@@ -90,6 +92,7 @@ public final class JdbcMessageStore implements MessageStore {
     this.queries = new StoreQueries(dataSource, b.random);
     String setup =
         pool == null && dialect == SqlDialect.POSTGRESQL ? synchronousCommit(b.durability) : null;
+    this.completer = Executors.newSingleThreadExecutor(daemon("parley-store-completer-"));
     this.writer =
         new AppendWriter(
             dataSource,
@@ -99,7 +102,8 @@ public final class JdbcMessageStore implements MessageStore {
             b.maxPendingAppends,
             b.retention.maxMessagesPerRoom(),
             b.random,
-            this::committed);
+            this::committed,
+            completer);
     this.readers = Executors.newFixedThreadPool(b.readerThreads, daemon("parley-store-reader-"));
     if (b.retention.age().isPresent()) {
       long every = b.retentionSweepInterval.toMillis();
@@ -319,6 +323,7 @@ public final class JdbcMessageStore implements MessageStore {
   @Override
   public void close() {
     writer.close();
+    completer.shutdown();
     if (sweeper != null) {
       sweeper.shutdownNow();
     }
@@ -330,6 +335,7 @@ public final class JdbcMessageStore implements MessageStore {
       if (sweeper != null) {
         sweeper.awaitTermination(10, TimeUnit.SECONDS);
       }
+      completer.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,9 +1,12 @@
 package dev.parley.chat.store.jdbc;
 
-/** The store contract on H2 with the cache off: every read goes to the database. */
+/**
+ * The store contract on H2 with the cache off, so every read goes to the database, and with three
+ * writer threads, so transactions on one room wait for each other's row locks.
+ */
 class H2UncachedMessageStoreConformanceTest extends H2MessageStoreConformanceTest {
   @Override
   JdbcMessageStoreBuilder configure(JdbcMessageStoreBuilder builder) {
-    return builder.cache(0, 0);
+    return builder.cache(0, 0).writerThreads(3);
   }
 }

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * locked ({@code SELECT ... FOR UPDATE}, rooms in name order so two writers never deadlock), seqs
  * continue from the row's head, duplicates are found by (room, sender, client message id), and the
  * row's head moves on: seqs are given in commit order, with no gap, by any number of writers and
- * processes. Futures complete after the commit, on the writer thread.
+ * processes. Futures complete after the commit, on the completion executor (in commit order when it
+ * is single-threaded), so the writer can start the next transaction while callers act on the last.
  *
  * <p>If a batch fails, each of its appends is retried in a transaction of its own, so one bad
  * append fails alone. Thread-safe.
@@ -61,6 +62,7 @@ public final class AppendWriter implements AutoCloseable {
   private final long maxMessagesPerRoom;
   private final RandomGenerator random;
   private final CommitListener listener;
+  private final java.util.concurrent.Executor completions;
   private final BlockingQueue<Pending> queue;
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean closing;
@@ -79,7 +81,9 @@ public final class AppendWriter implements AutoCloseable {
       int maxPending,
       long maxMessagesPerRoom,
       RandomGenerator random,
-      CommitListener listener) {
+      CommitListener listener,
+      java.util.concurrent.Executor completions) {
+    this.completions = completions;
     this.dataSource = dataSource;
     this.transactionSetup = transactionSetup;
     this.maxBatch = maxBatch;
@@ -150,15 +154,19 @@ public final class AppendWriter implements AutoCloseable {
     }
   }
 
-  private static void fail(Pending p, Exception e) {
+  private void fail(Pending p, Exception e) {
     log.warn("Append to room {} failed: {}", p.request().room(), e.toString());
-    p.future()
-        .completeExceptionally(
-            new dev.parley.chat.store.jdbc.JdbcStoreException(
-                "could not store the message: " + e.getMessage(), e));
+    completions.execute(
+        () ->
+            p.future()
+                .completeExceptionally(
+                    new dev.parley.chat.store.jdbc.JdbcStoreException(
+                        "could not store the message: " + e.getMessage(), e)));
   }
 
   private void finish(Result result) {
+    // the cache learns before any caller hears of the commit, so a read that follows an
+    // acknowledgement finds the message
     for (RoomChange change : result.changes()) {
       try {
         listener.committed(change.room(), change.added(), change.row());
@@ -166,9 +174,12 @@ public final class AppendWriter implements AutoCloseable {
         log.error("Commit listener failed for room {}", change.room(), e);
       }
     }
-    for (Outcome o : result.outcomes()) {
-      o.pending().future().complete(o.result());
-    }
+    completions.execute(
+        () -> {
+          for (Outcome o : result.outcomes()) {
+            o.pending().future().complete(o.result());
+          }
+        });
   }
 
   private record Result(List<Outcome> outcomes, List<RoomChange> changes) {}
