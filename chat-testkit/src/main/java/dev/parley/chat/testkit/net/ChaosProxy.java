@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * connection (fine for tests). Thread-safe.
  *
  * <p>Lifecycle: {@link #start()} binds a free port; {@link #cutAll()} resets the open connections
- * (new ones are still accepted); {@link #close()} stops accepting and cuts everything.
+ * (new ones are still accepted); {@link #refuseNew(boolean)} makes the client look offline for a
+ * while; {@link #close()} stops accepting and cuts everything.
  */
 public final class ChaosProxy implements AutoCloseable {
   private final InetSocketAddress target;
@@ -31,6 +32,7 @@ public final class ChaosProxy implements AutoCloseable {
   private final Set<Pipe> pipes = ConcurrentHashMap.newKeySet();
   private final AtomicLong cuts = new AtomicLong();
   private volatile boolean closed;
+  private volatile boolean refusing;
 
   /** A proxy to {@code target}; not listening until {@link #start()}. */
   public ChaosProxy(InetSocketAddress target) throws IOException {
@@ -63,6 +65,14 @@ public final class ChaosProxy implements AutoCloseable {
     for (Pipe pipe : pipes) {
       pipe.cut();
     }
+  }
+
+  /**
+   * While {@code true}, connections through the proxy are reset as soon as they are accepted: the
+   * client behind it is offline and keeps failing to reconnect.
+   */
+  public void refuseNew(boolean refuse) {
+    this.refusing = refuse;
   }
 
   /** How many times {@link #cutAll()} ran. */
@@ -99,6 +109,15 @@ public final class ChaosProxy implements AutoCloseable {
         client = server.accept();
       } catch (IOException e) {
         return;
+      }
+      if (refusing) {
+        try {
+          client.setSoLinger(true, 0);
+        } catch (SocketException ignored) {
+          // closed below either way
+        }
+        closeQuietly(client);
+        continue;
       }
       try {
         Socket upstream = new Socket();

@@ -1,0 +1,188 @@
+package dev.parley.chat.store.jdbc.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.client.ChatClient;
+import dev.parley.chat.client.ChatListener;
+import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.ErrorEvent;
+import dev.parley.chat.client.HistoryGapEvent;
+import dev.parley.chat.client.MessageEvent;
+import dev.parley.chat.client.RoomHandle;
+import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.DevelopmentAuthenticator;
+import dev.parley.chat.store.jdbc.JdbcMessageStore;
+import dev.parley.chat.store.jdbc.Retention;
+import dev.parley.chat.testkit.net.ChaosProxy;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real server on the H2 store, real clients: a server restart keeps the conversation and its
+ * epoch, so clients resume with no gap and no reset; and a client that was away while retention
+ * trimmed what it missed is told exactly which seqs are gone, then gets the rest.
+ */
+class DurableResumeIT {
+  private static final RoomId ROOM = RoomId.of("durable");
+  @TempDir Path dir;
+
+  /** Records one session's deliveries, gaps and errors. Thread-safe. */
+  static final class Recorder implements ChatListener {
+    final List<Long> seqs = new CopyOnWriteArrayList<>();
+    final List<HistoryGapEvent> gaps = new CopyOnWriteArrayList<>();
+    final List<ErrorEvent> errors = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onMessage(ChatSession session, MessageEvent event) {
+      seqs.add(event.message().seq());
+    }
+
+    @Override
+    public void onHistoryGap(ChatSession session, HistoryGapEvent event) {
+      gaps.add(event);
+    }
+
+    @Override
+    public void onError(ChatSession session, ErrorEvent event) {
+      errors.add(event);
+    }
+  }
+
+  private ChatServer server(Path db, int port, Retention retention) throws IOException {
+    return ChatServer.builder()
+        .host("127.0.0.1")
+        .port(port)
+        .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+        .messageStore(JdbcMessageStore.builder().h2File(db).retention(retention).build())
+        .build()
+        .start();
+  }
+
+  private static ChatClient client(URI endpoint) {
+    return ChatClient.builder()
+        .endpoint(endpoint)
+        .random(new Random(7))
+        .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+        .build();
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private static List<Long> seqs(long from, long to) {
+    List<Long> out = new ArrayList<>();
+    for (long s = from; s <= to; s++) {
+      out.add(s);
+    }
+    return out;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Test
+  void aRestartedServerKeepsTheConversationAndClientsResumeWithoutAGap() throws Exception {
+    Path db = dir.resolve("restart");
+    int port = freePort();
+    ChatServer first = server(db, port, Retention.KEEP_ALL);
+    ChatServer second = null;
+    try (ChatClient clients = client(first.webSocketUri())) {
+      Recorder aliceSaw = new Recorder();
+      Recorder bobSaw = new Recorder();
+      ChatSession alice = clients.connect("alice", aliceSaw).get(10, TimeUnit.SECONDS);
+      ChatSession bob = clients.connect("bob", bobSaw).get(10, TimeUnit.SECONDS);
+      alice.join(ROOM).get(10, TimeUnit.SECONDS);
+      RoomHandle bobRoom = bob.join(ROOM).get(10, TimeUnit.SECONDS);
+      for (int i = 1; i <= 10; i++) {
+        assertThat(bobRoom.send("before " + i).get(10, TimeUnit.SECONDS).seq()).isEqualTo(i);
+      }
+      await(() -> aliceSaw.seqs.size() == 10, "alice to see 10 messages");
+
+      first.close();
+      second = server(db, port, Retention.KEEP_ALL);
+      ChatServer restarted = second;
+      await(() -> restarted.sessionCount() == 2, "both sessions back on the restarted server");
+      for (int i = 11; i <= 15; i++) {
+        var receipt = bobRoom.send("after " + i).get(10, TimeUnit.SECONDS);
+        assertThat(receipt.seq()).as("seqs continue after the restart").isEqualTo(i);
+        assertThat(receipt.duplicate()).isFalse();
+      }
+      await(() -> aliceSaw.seqs.size() >= 15, "alice to see 15 messages");
+      assertThat(aliceSaw.seqs).containsExactlyElementsOf(seqs(1, 15));
+      assertThat(aliceSaw.gaps).isEmpty();
+      assertThat(aliceSaw.errors).as("no history reset is reported").isEmpty();
+      List<ChatMessage> history = bobRoom.history(0, 100).get(10, TimeUnit.SECONDS);
+      assertThat(history).extracting(ChatMessage::seq).containsExactlyElementsOf(seqs(1, 15));
+      assertThat(history.get(0).text()).isEqualTo("before 1");
+    } finally {
+      first.close();
+      if (second != null) {
+        second.close();
+      }
+    }
+  }
+
+  @Test
+  void aClientAwayWhileRetentionTrimmedIsToldExactlyWhatIsGone() throws Exception {
+    try (ChatServer server = server(dir.resolve("trim"), 0, Retention.keepLatest(10));
+        ChaosProxy aliceLine =
+            new ChaosProxy(new InetSocketAddress("127.0.0.1", server.webSocketUri().getPort()))
+                .start();
+        ChatClient aliceClient =
+            client(
+                URI.create(
+                    "ws://127.0.0.1:" + aliceLine.port() + server.webSocketUri().getPath()));
+        ChatClient bobClient = client(server.webSocketUri())) {
+      Recorder aliceSaw = new Recorder();
+      ChatSession alice = aliceClient.connect("alice", aliceSaw).get(10, TimeUnit.SECONDS);
+      alice.join(ROOM).get(10, TimeUnit.SECONDS);
+      ChatSession bob = bobClient.connect("bob", new Recorder()).get(10, TimeUnit.SECONDS);
+      RoomHandle bobRoom = bob.join(ROOM).get(10, TimeUnit.SECONDS);
+      for (int i = 1; i <= 5; i++) {
+        bobRoom.send("m" + i).get(10, TimeUnit.SECONDS);
+      }
+      await(() -> aliceSaw.seqs.size() == 5, "alice to see the first 5");
+
+      aliceLine.refuseNew(true);
+      aliceLine.cutAll();
+      await(() -> server.sessionCount() == 1, "alice to drop off");
+      for (int i = 6; i <= 35; i++) {
+        bobRoom.send("m" + i).get(10, TimeUnit.SECONDS);
+      }
+      aliceLine.refuseNew(false);
+
+      await(() -> aliceSaw.seqs.size() == 15, "alice to get what is still kept");
+      assertThat(aliceSaw.gaps)
+          .as("the trimmed seqs are reported, never skipped silently")
+          .containsExactly(new HistoryGapEvent(ROOM, 6, 25));
+      List<Long> expected = seqs(1, 5);
+      expected.addAll(seqs(26, 35));
+      assertThat(aliceSaw.seqs).containsExactlyElementsOf(expected);
+      assertThat(aliceSaw.errors).isEmpty();
+    }
+  }
+}
