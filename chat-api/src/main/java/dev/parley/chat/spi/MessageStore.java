@@ -1,6 +1,7 @@
 package dev.parley.chat.spi;
 
 import dev.parley.chat.api.RoomId;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,6 +37,21 @@ public interface MessageStore extends AutoCloseable {
 
   /** The room's current head and oldest kept seq, without reading messages. */
   CompletableFuture<RoomPosition> position(RoomId room);
+
+  /**
+   * The error a store gives for {@link #read} arguments outside the contract ({@code limit} not
+   * positive, {@code fromSeq} negative), if any; for implementations.
+   */
+  static Optional<IllegalArgumentException> checkRead(long fromSeq, int limit) {
+    if (limit <= 0) {
+      return Optional.of(new IllegalArgumentException("limit must be positive, was " + limit));
+    }
+    if (fromSeq < 0) {
+      return Optional.of(
+          new IllegalArgumentException("fromSeq must not be negative, was " + fromSeq));
+    }
+    return Optional.empty();
+  }
 
   /** Releases the store's resources. */
   @Override

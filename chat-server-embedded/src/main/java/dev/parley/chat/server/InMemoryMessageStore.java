@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -91,13 +92,9 @@ public final class InMemoryMessageStore implements MessageStore {
   @Override
   public CompletableFuture<HistorySlice> read(
       RoomId room, long fromSeq, ReadDirection direction, int limit) {
-    if (limit <= 0) {
-      return CompletableFuture.failedFuture(
-          new IllegalArgumentException("limit must be positive, was " + limit));
-    }
-    if (fromSeq < 0) {
-      return CompletableFuture.failedFuture(
-          new IllegalArgumentException("fromSeq must not be negative, was " + fromSeq));
+    Optional<IllegalArgumentException> invalid = MessageStore.checkRead(fromSeq, limit);
+    if (invalid.isPresent()) {
+      return CompletableFuture.failedFuture(invalid.get());
     }
     RoomLog log = rooms.get(room);
     if (log == null) {

@@ -235,13 +235,9 @@ public final class JdbcMessageStore implements MessageStore {
   @Override
   public CompletableFuture<HistorySlice> read(
       RoomId room, long fromSeq, ReadDirection direction, int limit) {
-    if (limit <= 0) {
-      return CompletableFuture.failedFuture(
-          new IllegalArgumentException("limit must be positive, was " + limit));
-    }
-    if (fromSeq < 0) {
-      return CompletableFuture.failedFuture(
-          new IllegalArgumentException("fromSeq must not be negative, was " + fromSeq));
+    Optional<IllegalArgumentException> invalid = MessageStore.checkRead(fromSeq, limit);
+    if (invalid.isPresent()) {
+      return CompletableFuture.failedFuture(invalid.get());
     }
     RoomCache cache = cache(room);
     RoomRow known = exclusive ? cache.row() : null;
