@@ -103,6 +103,7 @@ public final class JdbcMessageStore implements MessageStore {
             b.retention.maxMessagesPerRoom(),
             b.random,
             this::committed,
+            this::knownRoom,
             completer);
     this.readers = Executors.newFixedThreadPool(b.readerThreads, daemon("parley-store-reader-"));
     if (b.retention.age().isPresent()) {
@@ -226,6 +227,11 @@ public final class JdbcMessageStore implements MessageStore {
     RoomCache cache = cache(room);
     cache.learn(row);
     cache.add(added);
+  }
+
+  private boolean knownRoom(RoomId room) {
+    RoomCache cache = caches.getIfPresent(room);
+    return cache != null && cache.row() != null;
   }
 
   private RoomCache cache(RoomId room) {

@@ -62,6 +62,7 @@ public final class AppendWriter implements AutoCloseable {
   private final long maxMessagesPerRoom;
   private final RandomGenerator random;
   private final CommitListener listener;
+  private final java.util.function.Predicate<RoomId> knownRooms;
   private final java.util.concurrent.Executor completions;
   private final BlockingQueue<Pending> queue;
   private final List<Thread> threads = new ArrayList<>();
@@ -72,6 +73,8 @@ public final class AppendWriter implements AutoCloseable {
    *
    * @param transactionSetup a statement run at the start of every transaction, or {@code null}
    * @param maxMessagesPerRoom count retention applied in each transaction, 0 for none
+   * @param knownRooms whether a room's row is known to exist (rows are never deleted), so the
+   *     writer need not create it
    */
   public AppendWriter(
       DataSource dataSource,
@@ -82,7 +85,9 @@ public final class AppendWriter implements AutoCloseable {
       long maxMessagesPerRoom,
       RandomGenerator random,
       CommitListener listener,
+      java.util.function.Predicate<RoomId> knownRooms,
       java.util.concurrent.Executor completions) {
+    this.knownRooms = knownRooms;
     this.completions = completions;
     this.dataSource = dataSource;
     this.transactionSetup = transactionSetup;
@@ -192,7 +197,9 @@ public final class AppendWriter implements AutoCloseable {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(true);
       for (RoomId room : byRoom.keySet()) {
-        Sql.ensureRoom(c, room, random);
+        if (!knownRooms.test(room)) {
+          Sql.ensureRoom(c, room, random);
+        }
       }
       c.setAutoCommit(false);
       try {
@@ -204,10 +211,9 @@ public final class AppendWriter implements AutoCloseable {
         List<Outcome> outcomes = new ArrayList<>(batch.size());
         List<RoomChange> changes = new ArrayList<>(byRoom.size());
         try (PreparedStatement insert = c.prepareStatement(Sql.INSERT_MESSAGE);
-            PreparedStatement find = c.prepareStatement(Sql.FIND_BY_CLIENT_ID);
             PreparedStatement update = c.prepareStatement(Sql.UPDATE_ROOM)) {
           for (Map.Entry<RoomId, List<Pending>> e : byRoom.entrySet()) {
-            changes.add(appendToRoom(c, e.getKey(), e.getValue(), insert, find, update, outcomes));
+            changes.add(appendToRoom(c, e.getKey(), e.getValue(), insert, update, outcomes));
           }
           insert.executeBatch();
         }
@@ -225,7 +231,6 @@ public final class AppendWriter implements AutoCloseable {
       RoomId room,
       List<Pending> pending,
       PreparedStatement insert,
-      PreparedStatement find,
       PreparedStatement update,
       List<Outcome> outcomes)
       throws SQLException {
@@ -233,15 +238,13 @@ public final class AppendWriter implements AutoCloseable {
         Sql.selectRoom(c, Sql.LOCK_ROOM, room)
             .orElseThrow(() -> new SQLException("room row missing: " + room));
     long head = row.headSeq();
-    Map<SenderKey, ChatMessage> inBatch = new HashMap<>();
+    // read under the row lock: no other transaction can store one of these keys meanwhile
+    Map<SenderKey, ChatMessage> inBatch = findStored(c, room, pending);
     List<ChatMessage> added = new ArrayList<>();
     for (Pending p : pending) {
       AppendRequest r = p.request();
       SenderKey key = new SenderKey(r.sender(), r.clientMessageId());
       ChatMessage earlier = inBatch.get(key);
-      if (earlier == null) {
-        earlier = findStored(find, room, r);
-      }
       if (earlier != null) {
         outcomes.add(new Outcome(p, new AppendResult(earlier, true)));
         continue;
@@ -283,14 +286,38 @@ public final class AppendWriter implements AutoCloseable {
     return new RoomChange(room, added, new RoomRow(row.epoch(), head, keptFrom));
   }
 
-  private static ChatMessage findStored(PreparedStatement find, RoomId room, AppendRequest r)
-      throws SQLException {
-    find.setString(1, room.value());
-    find.setString(2, r.sender().value());
-    find.setString(3, r.clientMessageId().value());
-    try (ResultSet rs = find.executeQuery()) {
-      return rs.next() ? Sql.message(room, rs) : null;
+  /** The stored messages among {@code pending}'s keys, a few queries for the whole room. */
+  private static Map<SenderKey, ChatMessage> findStored(
+      Connection c, RoomId room, List<Pending> pending) throws SQLException {
+    Map<SenderKey, ChatMessage> found = new HashMap<>();
+    List<SenderKey> keys = new ArrayList<>(new java.util.LinkedHashSet<>(keys(pending)));
+    for (int from = 0; from < keys.size(); from += Sql.MAX_KEYS_PER_LOOKUP) {
+      List<SenderKey> chunk =
+          keys.subList(from, Math.min(keys.size(), from + Sql.MAX_KEYS_PER_LOOKUP));
+      try (PreparedStatement find = c.prepareStatement(Sql.findByClientIds(chunk.size()))) {
+        find.setString(1, room.value());
+        int i = 2;
+        for (SenderKey key : chunk) {
+          find.setString(i++, key.sender().value());
+          find.setString(i++, key.clientMessageId().value());
+        }
+        try (ResultSet rs = find.executeQuery()) {
+          while (rs.next()) {
+            ChatMessage m = Sql.message(room, rs);
+            found.put(new SenderKey(m.sender(), m.clientMessageId()), m);
+          }
+        }
+      }
     }
+    return found;
+  }
+
+  private static List<SenderKey> keys(List<Pending> pending) {
+    List<SenderKey> keys = new ArrayList<>(pending.size());
+    for (Pending p : pending) {
+      keys.add(new SenderKey(p.request().sender(), p.request().clientMessageId()));
+    }
+    return keys;
   }
 
   static void rollbackQuietly(Connection c, Exception cause) {

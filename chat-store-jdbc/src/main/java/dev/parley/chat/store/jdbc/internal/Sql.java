@@ -35,10 +35,22 @@ public final class Sql {
       "INSERT INTO parley_message (room_id, "
           + MESSAGE_COLUMNS
           + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  static final String FIND_BY_CLIENT_ID =
-      "SELECT "
-          + MESSAGE_COLUMNS
-          + " FROM parley_message WHERE room_id = ? AND sender = ? AND client_message_id = ?";
+
+  /** Most (sender, client message id) pairs looked up in one query. */
+  static final int MAX_KEYS_PER_LOOKUP = 64;
+
+  /** Finds a room's messages by {@code keys} (sender, client message id) pairs. */
+  static String findByClientIds(int keys) {
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(MESSAGE_COLUMNS)
+            .append(" FROM parley_message WHERE room_id = ? AND (sender, client_message_id) IN (");
+    for (int i = 0; i < keys; i++) {
+      sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+    }
+    return sql.append(")").toString();
+  }
+
   static final String READ_FORWARD =
       "SELECT "
           + MESSAGE_COLUMNS
