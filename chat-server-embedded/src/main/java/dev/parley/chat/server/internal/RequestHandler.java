@@ -228,6 +228,16 @@ final class RequestHandler {
       error(session, requestId, ErrorCode.INVALID_ARGUMENT, e.getMessage(), id);
       return;
     }
+    int unpaired = Utf8.firstUnpairedSurrogate(send.getText());
+    if (unpaired >= 0) {
+      error(
+          session,
+          requestId,
+          ErrorCode.INVALID_ARGUMENT,
+          "text has an unpaired surrogate at index " + unpaired + ": send valid Unicode",
+          id);
+      return;
+    }
     int textBytes = Utf8.length(send.getText());
     if (textBytes > context.settings().maxTextBytes()) {
       error(

@@ -24,4 +24,22 @@ final class Utf8 {
     }
     return bytes;
   }
+
+  /**
+   * The index of the first unpaired surrogate in {@code text}, or -1 when it is valid Unicode. Such
+   * text cannot be stored as UTF-8 and read back unchanged, so the server refuses it.
+   */
+  static int firstUnpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
 }

@@ -428,6 +428,26 @@ class ServerEngineTest {
         .isEqualTo(ErrorCode.UNSUPPORTED_MESSAGE.code());
   }
 
+  @Test
+  void textThatIsNotValidUnicodeIsRefusedAndNotStored() {
+    FakeConnection web = engine.open(Protocol.SUBPROTOCOL_JSON);
+    engine.send(web, engine.connectFrame("webby"));
+    web.next(WELCOME);
+    engine.join(web, "u");
+    // JSON can carry a lone surrogate escape; UTF-8 cannot store it
+    engine.core.onText(
+        web,
+        "{\"requestId\":\"7\",\"send\":{\"room\":\"u\",\"clientMessageId\":\"s1\","
+            + "\"text\":\"bad \\ud800 text\"}}");
+    var refused = web.next(ERROR).getError();
+    assertThat(refused.getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT.code());
+    assertThat(refused.getMessage()).contains("unpaired surrogate at index 4");
+    engine.send(web, engine.sendFrame("u", "s2", "pair \ud83d\ude00 is fine"));
+    assertThat(web.next(MESSAGE).getMessage().getSeq()).isEqualTo(1);
+    assertThat(engine.context.store().position(dev.parley.chat.api.RoomId.of("u")).join().headSeq())
+        .isEqualTo(1);
+  }
+
   private HistoryPageView history(
       FakeConnection c, String room, long from, Direction direction, int limit) {
     engine.send(
