@@ -14,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@link #append} gives a room's messages seqs 1, 2, 3... with no gap and no repeat, even
  *       under concurrent appends; the returned future completes only once the message is as durable
  *       as the store promises.
- *   <li>An append with a (sender, client message id) already stored returns the stored message with
- *       {@code duplicate = true} and stores nothing.
+ *   <li>An append with a (sender, client message id) already stored, in any room, returns the
+ *       stored message with {@code duplicate = true} and stores nothing (the caller sees from the
+ *       message's room whether the id was reused in another room).
  *   <li>Reads see every append whose future has completed.
  * </ul>
  *

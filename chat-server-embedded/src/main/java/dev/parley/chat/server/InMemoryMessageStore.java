@@ -11,7 +11,6 @@ import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomPosition;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A {@link MessageStore} in the process's heap: fast, and gone when the process ends. Keeps the
  * newest {@code maxPerRoom} messages of each room; older ones are dropped from the oldest end and
- * reported through {@link RoomPosition#firstSeq()}. Idempotency covers the messages still kept.
+ * reported through {@link RoomPosition#firstSeq()}. Idempotency covers the messages still kept: a
+ * sender's client message id names one message in any room.
  *
  * <p>Thread-safe: each room has its own lock, so rooms never wait for each other. Every method
  * completes its future before returning, on the caller's thread, without I/O.
@@ -30,6 +30,7 @@ public final class InMemoryMessageStore implements MessageStore {
   private final int maxPerRoom;
   private final long epoch;
   private final Map<RoomId, RoomLog> rooms = new ConcurrentHashMap<>();
+  private final Map<SenderKey, ChatMessage> byClientId = new ConcurrentHashMap<>();
 
   /**
    * A store that keeps up to {@code maxPerRoom} messages per room. Its history lives and dies with
@@ -68,8 +69,8 @@ public final class InMemoryMessageStore implements MessageStore {
   public CompletableFuture<AppendResult> append(AppendRequest request) {
     RoomLog log = rooms.computeIfAbsent(request.room(), r -> new RoomLog());
     synchronized (log) {
-      ChatMessage existing =
-          log.byClientId.get(new SenderKey(request.sender(), request.clientMessageId()));
+      SenderKey key = new SenderKey(request.sender(), request.clientMessageId());
+      ChatMessage existing = byClientId.get(key);
       if (existing != null) {
         return CompletableFuture.completedFuture(new AppendResult(existing, true));
       }
@@ -83,6 +84,11 @@ public final class InMemoryMessageStore implements MessageStore {
               request.timestamp(),
               request.text(),
               request.payload());
+      // the map decides between racing appends of one key to two rooms (two room locks)
+      existing = byClientId.putIfAbsent(key, message);
+      if (existing != null) {
+        return CompletableFuture.completedFuture(new AppendResult(existing, true));
+      }
       log.headSeq = message.seq();
       log.add(message);
       return CompletableFuture.completedFuture(new AppendResult(message, false));
@@ -145,6 +151,7 @@ public final class InMemoryMessageStore implements MessageStore {
   @Override
   public void close() {
     rooms.clear();
+    byClientId.clear();
   }
 
   private record SenderKey(UserId sender, ClientMessageId clientMessageId) {}
@@ -154,7 +161,6 @@ public final class InMemoryMessageStore implements MessageStore {
     private ChatMessage[] ring = new ChatMessage[16];
     private int start;
     private int size;
-    final Map<SenderKey, ChatMessage> byClientId = new HashMap<>();
     long headSeq;
 
     boolean isEmpty() {
@@ -167,7 +173,7 @@ public final class InMemoryMessageStore implements MessageStore {
         ring[start] = null;
         start = (start + 1) % ring.length;
         size--;
-        byClientId.remove(new SenderKey(dropped.sender(), dropped.clientMessageId()));
+        byClientId.remove(new SenderKey(dropped.sender(), dropped.clientMessageId()), dropped);
       }
       if (size == ring.length) {
         ChatMessage[] bigger = new ChatMessage[Math.min(maxPerRoom, ring.length * 2)];
@@ -179,7 +185,6 @@ public final class InMemoryMessageStore implements MessageStore {
       }
       ring[(start + size) % ring.length] = message;
       size++;
-      byClientId.put(new SenderKey(message.sender(), message.clientMessageId()), message);
     }
 
     RoomPosition position() {

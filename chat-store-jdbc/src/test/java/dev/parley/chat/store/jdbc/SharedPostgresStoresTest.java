@@ -36,13 +36,14 @@ class SharedPostgresStoresTest {
       for (int i = 0; i < 600; i++) {
         for (RoomId room : rooms) {
           JdbcMessageStore via = i % 2 == 0 ? one : two;
-          futures.add(via.append(request(room, "user" + (i % 7), "s" + i)));
+          futures.add(via.append(request(room, "user" + (i % 7), room.value() + "-" + i)));
         }
       }
       // every resend goes through the other store, as after a failover
       for (int i = 0; i < 600; i += 10) {
         JdbcMessageStore other = i % 2 == 0 ? two : one;
-        futures.add(other.append(request(rooms.get(0), "user" + (i % 7), "s" + i)));
+        RoomId room = rooms.get(0);
+        futures.add(other.append(request(room, "user" + (i % 7), room.value() + "-" + i)));
       }
       int duplicates = 0;
       for (CompletableFuture<AppendResult> f : futures) {

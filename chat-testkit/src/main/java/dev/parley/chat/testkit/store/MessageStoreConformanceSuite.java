@@ -121,6 +121,19 @@ public abstract class MessageStoreConformanceSuite {
   }
 
   @Test
+  void aClientMessageIdReusedInAnotherRoomFindsTheOriginal() {
+    RoomId first = RoomId.of("conformance-reuse-1");
+    RoomId second = RoomId.of("conformance-reuse-2");
+    AppendResult original = append(first, "alice", "reused", "in the first room");
+    AppendResult reused = append(second, "alice", "reused", "in the second room");
+    assertThat(reused.duplicate()).isTrue();
+    assertThat(reused.message()).isEqualTo(original.message());
+    assertThat(reused.message().room()).isEqualTo(first);
+    assertThat(await(store.position(second)).headSeq()).isZero();
+    assertThat(append(second, "alice", "fresh", "x").message().seq()).isEqualTo(1);
+  }
+
+  @Test
   void concurrentAppendsStayGaplessAndUnique() throws Exception {
     RoomId room = RoomId.of("conformance-concurrent");
     int writers = 8;
@@ -258,7 +271,7 @@ public abstract class MessageStoreConformanceSuite {
       for (int i = 0; i < each; i++) {
         for (int r = 0; r < rooms; r++) {
           RoomId room = RoomId.of("conformance-multi-" + r);
-          String clientId = "m" + i;
+          String clientId = "m" + r + "-" + i;
           results.add(
               CompletableFuture.supplyAsync(() -> request(room, "alice", clientId, "x"), pool)
                   .thenCompose(store::append));
@@ -301,6 +314,44 @@ public abstract class MessageStoreConformanceSuite {
       assertThat(readAll(room))
           .extracting(ChatMessage::seq)
           .containsExactlyElementsOf(range(1, 25));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void racingCopiesOfOneSendToTwoRoomsAreStoredOnce() throws Exception {
+    List<RoomId> rooms = List.of(RoomId.of("conformance-race-x"), RoomId.of("conformance-race-y"));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int i = 0; i < 25; i++) {
+        String clientId = "cross" + i;
+        List<CompletableFuture<AppendResult>> copies = new ArrayList<>();
+        for (int copy = 0; copy < 4; copy++) {
+          RoomId room = rooms.get(copy % 2);
+          copies.add(
+              CompletableFuture.supplyAsync(() -> request(room, "carol", clientId, "once"), pool)
+                  .thenCompose(store::append));
+        }
+        Set<ChatMessage> stored = new HashSet<>();
+        int fresh = 0;
+        for (CompletableFuture<AppendResult> c : copies) {
+          AppendResult result = c.get(timeoutSeconds(), TimeUnit.SECONDS);
+          stored.add(result.message());
+          fresh += result.duplicate() ? 0 : 1;
+        }
+        assertThat(fresh).as("copies stored as new for %s", clientId).isEqualTo(1);
+        assertThat(stored).as("messages reported for %s", clientId).hasSize(1);
+      }
+      long total = 0;
+      for (RoomId room : rooms) {
+        List<ChatMessage> all = readAll(room);
+        assertThat(all)
+            .extracting(ChatMessage::seq)
+            .containsExactlyElementsOf(range(1, all.size()));
+        total += all.size();
+      }
+      assertThat(total).isEqualTo(25);
     } finally {
       pool.shutdownNow();
     }

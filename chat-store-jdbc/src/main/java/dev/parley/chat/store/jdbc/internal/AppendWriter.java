@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * Commits appends: writer threads take waiting appends off one queue, as many as are there up to
  * the batch limit, and commit them in one transaction (group commit). Inside it, each room's row is
  * locked ({@code SELECT ... FOR UPDATE}, rooms in name order so two writers never deadlock), seqs
- * continue from the row's head, duplicates are found by (room, sender, client message id), and the
- * row's head moves on: seqs are given in commit order, with no gap, by any number of writers and
+ * continue from the row's head, duplicates are found by (sender, client message id), and the row's
+ * head moves on: seqs are given in commit order, with no gap, by any number of writers and
  * processes. Futures complete after the commit, on the completion executor (in commit order when it
  * is single-threaded), so the writer can start the next transaction while callers act on the last.
  *
@@ -144,19 +144,50 @@ public final class AppendWriter implements AutoCloseable {
     try {
       finish(transaction(batch));
     } catch (SQLException | RuntimeException e) {
-      if (batch.size() == 1) {
-        fail(batch.get(0), e);
-        return;
+      if (batch.size() > 1) {
+        log.debug(
+            "A batch of {} appends failed; retrying each alone: {}", batch.size(), e.toString());
       }
-      log.warn("A batch of {} appends failed; retrying each alone: {}", batch.size(), e.toString());
       for (Pending p : batch) {
-        try {
-          finish(transaction(List.of(p)));
-        } catch (SQLException | RuntimeException alone) {
-          fail(p, alone);
+        commitAlone(p, batch.size() == 1 ? e : null);
+      }
+    }
+  }
+
+  /**
+   * Commits one append in its own transaction. A unique-key conflict means another transaction
+   * stored the same client message id (in another room) at the same time: once that one has
+   * committed, the next try finds it, so conflicts are tried again a few times.
+   */
+  private void commitAlone(Pending p, Exception first) {
+    Exception last = first;
+    for (int attempt = first == null ? 0 : 1; attempt < MAX_ATTEMPTS_ALONE; attempt++) {
+      if (last != null && !isUniqueViolation(last)) {
+        break;
+      }
+      try {
+        finish(transaction(List.of(p)));
+        return;
+      } catch (SQLException | RuntimeException e) {
+        last = e;
+      }
+    }
+    fail(p, last);
+  }
+
+  private static final int MAX_ATTEMPTS_ALONE = 4;
+
+  private static boolean isUniqueViolation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        for (SQLException n = sql; n != null; n = n.getNextException()) {
+          if (Sql.UNIQUE_VIOLATION.equals(n.getSQLState())) {
+            return true;
+          }
         }
       }
     }
+    return false;
   }
 
   private void fail(Pending p, Exception e) {
@@ -212,8 +243,21 @@ public final class AppendWriter implements AutoCloseable {
         List<RoomChange> changes = new ArrayList<>(byRoom.size());
         try (PreparedStatement insert = c.prepareStatement(Sql.INSERT_MESSAGE);
             PreparedStatement update = c.prepareStatement(Sql.UPDATE_ROOM)) {
+          // lock every room of the batch (in name order), then look up all its keys at once: no
+          // other transaction can store one of them in these rooms until this one ends
+          Map<RoomId, RoomRow> rows = new HashMap<>();
+          for (RoomId room : byRoom.keySet()) {
+            rows.put(
+                room,
+                Sql.selectRoom(c, Sql.LOCK_ROOM, room)
+                    .orElseThrow(() -> new SQLException("room row missing: " + room)));
+          }
+          Map<SenderKey, ChatMessage> known = findStored(c, batch);
           for (Map.Entry<RoomId, List<Pending>> e : byRoom.entrySet()) {
-            changes.add(appendToRoom(c, e.getKey(), e.getValue(), insert, update, outcomes));
+            RoomId room = e.getKey();
+            changes.add(
+                appendToRoom(
+                    c, room, rows.get(room), e.getValue(), known, insert, update, outcomes));
           }
           insert.executeBatch();
         }
@@ -229,17 +273,14 @@ public final class AppendWriter implements AutoCloseable {
   private RoomChange appendToRoom(
       Connection c,
       RoomId room,
+      RoomRow row,
       List<Pending> pending,
+      Map<SenderKey, ChatMessage> inBatch,
       PreparedStatement insert,
       PreparedStatement update,
       List<Outcome> outcomes)
       throws SQLException {
-    RoomRow row =
-        Sql.selectRoom(c, Sql.LOCK_ROOM, room)
-            .orElseThrow(() -> new SQLException("room row missing: " + room));
     long head = row.headSeq();
-    // read under the row lock: no other transaction can store one of these keys meanwhile
-    Map<SenderKey, ChatMessage> inBatch = findStored(c, room, pending);
     List<ChatMessage> added = new ArrayList<>();
     for (Pending p : pending) {
       AppendRequest r = p.request();
@@ -286,24 +327,27 @@ public final class AppendWriter implements AutoCloseable {
     return new RoomChange(room, added, new RoomRow(row.epoch(), head, keptFrom));
   }
 
-  /** The stored messages among {@code pending}'s keys, a few queries for the whole room. */
-  private static Map<SenderKey, ChatMessage> findStored(
-      Connection c, RoomId room, List<Pending> pending) throws SQLException {
+  /**
+   * The stored messages among {@code pending}'s keys, in a few queries. Another transaction may
+   * store one of these keys in another room meanwhile; the unique constraint then fails this
+   * transaction, and the retry alone finds that message.
+   */
+  private static Map<SenderKey, ChatMessage> findStored(Connection c, List<Pending> pending)
+      throws SQLException {
     Map<SenderKey, ChatMessage> found = new HashMap<>();
     List<SenderKey> keys = new ArrayList<>(new java.util.LinkedHashSet<>(keys(pending)));
     for (int from = 0; from < keys.size(); from += Sql.MAX_KEYS_PER_LOOKUP) {
       List<SenderKey> chunk =
           keys.subList(from, Math.min(keys.size(), from + Sql.MAX_KEYS_PER_LOOKUP));
       try (PreparedStatement find = c.prepareStatement(Sql.findByClientIds(chunk.size()))) {
-        find.setString(1, room.value());
-        int i = 2;
+        int i = 1;
         for (SenderKey key : chunk) {
           find.setString(i++, key.sender().value());
           find.setString(i++, key.clientMessageId().value());
         }
         try (ResultSet rs = find.executeQuery()) {
           while (rs.next()) {
-            ChatMessage m = Sql.message(room, rs);
+            ChatMessage m = Sql.message(RoomId.of(rs.getString(9)), rs);
             found.put(new SenderKey(m.sender(), m.clientMessageId()), m);
           }
         }

@@ -39,12 +39,15 @@ public final class Sql {
   /** Most (sender, client message id) pairs looked up in one query. */
   static final int MAX_KEYS_PER_LOOKUP = 64;
 
-  /** Finds a room's messages by {@code keys} (sender, client message id) pairs. */
+  /**
+   * Finds messages, in any room, by {@code keys} (sender, client message id) pairs; the room is the
+   * last column.
+   */
   static String findByClientIds(int keys) {
     StringBuilder sql =
         new StringBuilder("SELECT ")
             .append(MESSAGE_COLUMNS)
-            .append(" FROM parley_message WHERE room_id = ? AND (sender, client_message_id) IN (");
+            .append(", room_id FROM parley_message WHERE (sender, client_message_id) IN (");
     for (int i = 0; i < keys; i++) {
       sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
     }

@@ -12,8 +12,9 @@ CREATE TABLE parley_room (
   CONSTRAINT parley_room_pk PRIMARY KEY (room_id)
 );
 
--- The messages. Text is stored as UTF-8 bytes, so any Java string (NUL included) round-trips on
--- every database.
+-- The messages. Text is stored as UTF-8 bytes, so any string (NUL included) round-trips on every
+-- database. A sender's client message id names one send, whatever the room: the second unique
+-- constraint backs idempotency, and a reuse in another room is found and refused.
 CREATE TABLE parley_message (
   room_id           VARCHAR(128)   NOT NULL,
   seq               BIGINT         NOT NULL,
@@ -25,7 +26,7 @@ CREATE TABLE parley_message (
   body              ${binary_type} NOT NULL,
   payload           ${binary_type} NOT NULL,
   CONSTRAINT parley_message_pk PRIMARY KEY (room_id, seq),
-  CONSTRAINT parley_message_client_id UNIQUE (room_id, sender, client_message_id)
+  CONSTRAINT parley_message_client_id UNIQUE (sender, client_message_id)
 );
 
 -- Age-based retention finds expired messages through this index.
