@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Appends are queued and committed by writer threads, many per transaction (group commit). In
  *       that transaction each room's row is locked, seqs continue from its head, and the message
  *       rows are inserted: seqs are gapless and in commit order even when several processes share
- *       the database. Unique constraints on (room, seq) and (room, sender, client message id) back
- *       this up.
+ *       the database. Unique constraints on (room, seq) and (sender, client message id) back this
+ *       up.
  *   <li>An append's future completes only after its transaction committed (see {@link Durability}).
  *   <li>Reads come from an in-memory cache of each hot room's newest messages when it holds the
  *       whole range asked for, otherwise from the database, on reader threads.
