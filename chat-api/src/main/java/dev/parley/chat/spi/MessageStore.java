@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@link #append} gives a room's messages seqs 1, 2, 3... with no gap and no repeat, even
  *       under concurrent appends; the returned future completes only once the message is as durable
  *       as the store promises.
+ *   <li>Appends to one room made one after another by one thread get increasing seqs in that order
+ *       (the server appends each session's sends in the order they arrived).
  *   <li>An append with a (sender, client message id) already stored, in any room, returns the
  *       stored message with {@code duplicate = true} and stores nothing (the caller sees from the
  *       message's room whether the id was reused in another room).

@@ -49,7 +49,14 @@ import org.slf4j.LoggerFactory;
  *       rows are inserted: seqs are gapless and in commit order even when several processes share
  *       the database. Unique constraints on (room, seq) and (sender, client message id) back this
  *       up.
- *   <li>An append's future completes only after its transaction committed (see {@link Durability}).
+ *   <li>An append's future completes only after its transaction committed. On PostgreSQL the store
+ *       runs with {@code synchronous_commit = on}: the commit's WAL record is on disk, so nothing
+ *       acknowledged is lost when Parley, PostgreSQL or the machine crashes (given {@code fsync =
+ *       on}; the store warns at start when it is off). On H2 it sets {@code WRITE_DELAY 0}: each
+ *       commit is written to the database file before it returns, so nothing acknowledged is lost
+ *       when the process is killed; a power failure may lose what the operating system had not yet
+ *       written to the disk. There is no faster, weaker mode: a database that loses acknowledged
+ *       appends would give their seqs again under the same epoch, which clients cannot detect.
  *   <li>Reads come from an in-memory cache of each hot room's newest messages when it holds the
  *       whole range asked for, otherwise from the database, on reader threads.
  *   <li>Each room has a random epoch, chosen when its row is created, so it changes only if the
@@ -90,8 +97,7 @@ public final class JdbcMessageStore implements MessageStore {
     this.clock = b.clock;
     this.caches = Caffeine.newBuilder().maximumSize(b.cachedRooms).executor(Runnable::run).build();
     this.queries = new StoreQueries(dataSource, b.random);
-    String setup =
-        pool == null && dialect == SqlDialect.POSTGRESQL ? synchronousCommit(b.durability) : null;
+    String setup = pool == null && dialect == SqlDialect.POSTGRESQL ? synchronousCommit() : null;
     this.completer = Executors.newSingleThreadExecutor(daemon("parley-store-completer-"));
     this.writer =
         new AppendWriter(
@@ -132,9 +138,8 @@ public final class JdbcMessageStore implements MessageStore {
       migrate(b, dataSource);
       JdbcMessageStore store = new JdbcMessageStore(b, dataSource, pool);
       log.info(
-          "Parley JDBC message store on {}: durability {}, {}, {} writer thread(s)",
+          "Parley JDBC message store on {}: {}, {} writer thread(s)",
           b.dialect,
-          b.durability,
           b.groupCommit ? "group commit up to " + b.maxBatchSize + " appends" : "no group commit",
           b.writerThreads);
       return store;
@@ -162,13 +167,13 @@ public final class JdbcMessageStore implements MessageStore {
       config.setSchema(b.schema);
     }
     if (b.dialect == SqlDialect.POSTGRESQL) {
-      config.setConnectionInitSql(synchronousCommit(b.durability));
+      config.setConnectionInitSql(synchronousCommit());
     }
     return new HikariDataSource(config);
   }
 
-  private static String synchronousCommit(Durability durability) {
-    return "SET synchronous_commit TO " + (durability == Durability.COMMITTED ? "on" : "off");
+  private static String synchronousCommit() {
+    return "SET synchronous_commit TO on";
   }
 
   private static void prepareDatabase(JdbcMessageStoreBuilder b, DataSource dataSource)
@@ -177,7 +182,7 @@ public final class JdbcMessageStore implements MessageStore {
         Statement s = c.createStatement()) {
       if (b.dialect == SqlDialect.H2) {
         // 0: every commit is written to the database file before commit() returns
-        s.execute("SET WRITE_DELAY " + (b.durability == Durability.COMMITTED ? 0 : 500));
+        s.execute("SET WRITE_DELAY 0");
       } else {
         try (ResultSet r = s.executeQuery("SHOW fsync")) {
           if (r.next() && !"on".equalsIgnoreCase(r.getString(1))) {

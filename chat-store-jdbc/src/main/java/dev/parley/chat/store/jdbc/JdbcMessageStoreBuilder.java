@@ -43,7 +43,6 @@ public final class JdbcMessageStoreBuilder {
   int maxPendingAppends = DEFAULT_MAX_PENDING_APPENDS;
   Retention retention = Retention.KEEP_ALL;
   Duration retentionSweepInterval = DEFAULT_RETENTION_SWEEP_INTERVAL;
-  Durability durability = Durability.COMMITTED;
   int cachedMessagesPerRoom = DEFAULT_CACHED_MESSAGES_PER_ROOM;
   long cachedRooms = DEFAULT_CACHED_ROOMS;
   boolean exclusive = true;
@@ -78,8 +77,7 @@ public final class JdbcMessageStoreBuilder {
   /**
    * Uses the application's own pool; the store never closes it. Its connections must allow
    * transactions ({@code setAutoCommit(false)}); on PostgreSQL they should run with {@code
-   * synchronous_commit = on} for {@link Durability#COMMITTED} (the store sets it on each
-   * transaction it opens).
+   * synchronous_commit = on} (the store sets it on each transaction it opens).
    */
   public JdbcMessageStoreBuilder dataSource(DataSource dataSource, SqlDialect dialect) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -120,8 +118,10 @@ public final class JdbcMessageStoreBuilder {
   }
 
   /**
-   * Threads (each with its own connection) that commit appends. Default: 1 on H2, which writes one
-   * file anyway; 2 on PostgreSQL with group commit; 16 without.
+   * Threads (each with its own connection) that commit appends. Rooms are shared out among them by
+   * hash, and each room's appends are committed by its one thread in arrival order, so a sender's
+   * messages keep their order; more threads help only with many rooms. Default: 1 on H2, which
+   * writes one file anyway; 2 on PostgreSQL with group commit; 16 without.
    */
   public JdbcMessageStoreBuilder writerThreads(int writerThreads) {
     if (writerThreads < 1) {
@@ -168,12 +168,6 @@ public final class JdbcMessageStoreBuilder {
       throw new IllegalArgumentException("interval must be positive, was " + interval);
     }
     this.retentionSweepInterval = interval;
-    return this;
-  }
-
-  /** When appends are acknowledged. Default {@link Durability#COMMITTED}. */
-  public JdbcMessageStoreBuilder durability(Durability durability) {
-    this.durability = Objects.requireNonNull(durability, "durability");
     return this;
   }
 

@@ -30,11 +30,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every {@link MessageStore} keeps: gapless per-room order under concurrency,
- * idempotent appends, exact paging, retention from the oldest end only, and what a restart keeps.
- * Subclass it and implement {@link #newStore()}, {@link #newStoreKeepingAtMost(int)} and {@link
- * #reopen(MessageStore)}; each test gets a fresh store and closes it afterwards. Not thread-safe
- * (one test at a time per instance, as JUnit runs them).
+ * The contract every {@link MessageStore} keeps: gapless per-room order under concurrency, each
+ * caller's appends to a room in the order it made them, idempotent appends, exact paging, retention
+ * from the oldest end only, and what a restart keeps. Subclass it and implement {@link
+ * #newStore()}, {@link #newStoreKeepingAtMost(int)} and {@link #reopen(MessageStore)}; each test
+ * gets a fresh store and closes it afterwards. Not thread-safe (one test at a time per instance, as
+ * JUnit runs them).
  */
 public abstract class MessageStoreConformanceSuite {
   /** Messages per writer thread in the concurrency test; override to scale. */
@@ -141,15 +142,21 @@ public abstract class MessageStoreConformanceSuite {
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     try {
       List<CompletableFuture<AppendResult>> results = new ArrayList<>();
+      List<List<CompletableFuture<AppendResult>>> perWriter = new ArrayList<>();
       List<java.util.concurrent.Future<?>> tasks = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         String sender = "writer" + w;
         tasks.add(
             pool.submit(
                 () -> {
+                  List<CompletableFuture<AppendResult>> mine = new ArrayList<>();
+                  synchronized (perWriter) {
+                    perWriter.add(mine);
+                  }
                   for (int i = 0; i < each; i++) {
                     CompletableFuture<AppendResult> r =
                         store.append(request(room, sender, "c" + i, "t" + i));
+                    mine.add(r);
                     synchronized (results) {
                       results.add(r);
                     }
@@ -183,6 +190,16 @@ public abstract class MessageStoreConformanceSuite {
       assertThat(duplicates).isEqualTo(writers * (each / 10));
       assertThat(seqs).hasSize(total);
       assertThat(seqs).allMatch(s -> s >= 1 && s <= total);
+      for (List<CompletableFuture<AppendResult>> mine : perWriter) {
+        long previous = 0;
+        for (CompletableFuture<AppendResult> r : mine) {
+          long seq = r.join().message().seq();
+          assertThat(seq)
+              .as("one sender's appends keep the order they were made in")
+              .isGreaterThan(previous);
+          previous = seq;
+        }
+      }
       List<ChatMessage> all = readAll(room);
       assertThat(all).hasSize(total);
       for (int i = 0; i < all.size(); i++) {

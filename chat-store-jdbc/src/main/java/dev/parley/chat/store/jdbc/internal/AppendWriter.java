@@ -28,13 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits appends: writer threads take waiting appends off one queue, as many as are there up to
- * the batch limit, and commit them in one transaction (group commit). Inside it, each room's row is
- * locked ({@code SELECT ... FOR UPDATE}, rooms in name order so two writers never deadlock), seqs
- * continue from the row's head, duplicates are found by (sender, client message id), and the row's
- * head moves on: seqs are given in commit order, with no gap, by any number of writers and
- * processes. Futures complete after the commit, on the completion executor (in commit order when it
- * is single-threaded), so the writer can start the next transaction while callers act on the last.
+ * Commits appends: each writer thread owns a queue and a share of the rooms (by hash), takes the
+ * appends waiting in its queue, as many as are there up to the batch limit, and commits them in one
+ * transaction (group commit). A room's appends are committed by one thread in arrival order, so
+ * each sender's messages keep the order it sent them in. Inside it, each room's row is locked
+ * ({@code SELECT ... FOR UPDATE}, rooms in name order so two writers never deadlock), seqs continue
+ * from the row's head, duplicates are found by (sender, client message id), and the row's head
+ * moves on: seqs are given in commit order, with no gap, by any number of writers and processes.
+ * Futures complete after the commit, on the completion executor (in commit order when it is
+ * single-threaded), so the writer can start the next transaction while callers act on the last.
  *
  * <p>If a batch fails, each of its appends is retried in a transaction of its own, so one bad
  * append fails alone. Thread-safe.
@@ -64,7 +66,7 @@ public final class AppendWriter implements AutoCloseable {
   private final CommitListener listener;
   private final java.util.function.Predicate<RoomId> knownRooms;
   private final java.util.concurrent.Executor completions;
-  private final BlockingQueue<Pending> queue;
+  private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean closing;
 
@@ -95,9 +97,11 @@ public final class AppendWriter implements AutoCloseable {
     this.maxMessagesPerRoom = maxMessagesPerRoom;
     this.random = random;
     this.listener = listener;
-    this.queue = new ArrayBlockingQueue<>(maxPending);
+    int perQueue = Math.max(1, maxPending / writers);
     for (int i = 0; i < writers; i++) {
-      Thread t = new Thread(this::run, "parley-store-writer-" + i);
+      BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(perQueue);
+      queues.add(queue);
+      Thread t = new Thread(() -> run(queue), "parley-store-writer-" + i);
       t.setDaemon(true);
       threads.add(t);
       t.start();
@@ -107,17 +111,23 @@ public final class AppendWriter implements AutoCloseable {
   /** Queues an append; the future fails at once if the queue is full or the writer closed. */
   public CompletableFuture<AppendResult> append(AppendRequest request) {
     CompletableFuture<AppendResult> future = new CompletableFuture<>();
+    BlockingQueue<Pending> queue =
+        queues.get(Math.floorMod(request.room().hashCode(), queues.size()));
+    Pending pending = new Pending(request, future);
     if (closing) {
       future.completeExceptionally(new IllegalStateException("the message store is closed"));
-    } else if (!queue.offer(new Pending(request, future))) {
+    } else if (!queue.offer(pending)) {
       future.completeExceptionally(
           new RejectedExecutionException(
               "the message store has " + queue.size() + " appends waiting; try again"));
+    } else if (closing && queue.remove(pending)) {
+      // closed while queuing: the writer may already have stopped
+      future.completeExceptionally(new IllegalStateException("the message store is closed"));
     }
     return future;
   }
 
-  private void run() {
+  private void run(BlockingQueue<Pending> queue) {
     List<Pending> batch = new ArrayList<>(maxBatch);
     while (true) {
       Pending first;
@@ -384,9 +394,11 @@ public final class AppendWriter implements AutoCloseable {
         break;
       }
     }
-    Pending left;
-    while ((left = queue.poll()) != null) {
-      left.future().completeExceptionally(new IllegalStateException("the message store closed"));
+    for (BlockingQueue<Pending> queue : queues) {
+      Pending left;
+      while ((left = queue.poll()) != null) {
+        left.future().completeExceptionally(new IllegalStateException("the message store closed"));
+      }
     }
   }
 }
