@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.client.ChatClient;
-import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
-import dev.parley.chat.client.ErrorEvent;
 import dev.parley.chat.client.HistoryGapEvent;
-import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DevelopmentAuthenticator;
@@ -25,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -39,28 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DurableResumeIT {
   private static final RoomId ROOM = RoomId.of("durable");
   @TempDir Path dir;
-
-  /** Records one session's deliveries, gaps and errors. Thread-safe. */
-  static final class Recorder implements ChatListener {
-    final List<Long> seqs = new CopyOnWriteArrayList<>();
-    final List<HistoryGapEvent> gaps = new CopyOnWriteArrayList<>();
-    final List<ErrorEvent> errors = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void onMessage(ChatSession session, MessageEvent event) {
-      seqs.add(event.message().seq());
-    }
-
-    @Override
-    public void onHistoryGap(ChatSession session, HistoryGapEvent event) {
-      gaps.add(event);
-    }
-
-    @Override
-    public void onError(ChatSession session, ErrorEvent event) {
-      errors.add(event);
-    }
-  }
 
   private ChatServer server(Path db, int port, Retention retention) throws IOException {
     return ChatServer.builder()
@@ -98,6 +72,10 @@ class DurableResumeIT {
     return out;
   }
 
+  private static List<Long> seqsOf(MemberLog log) {
+    return log.messages(ROOM).stream().map(ChatMessage::seq).toList();
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
@@ -111,8 +89,8 @@ class DurableResumeIT {
     ChatServer first = server(db, port, Retention.KEEP_ALL);
     ChatServer second = null;
     try (ChatClient clients = client(first.webSocketUri())) {
-      Recorder aliceSaw = new Recorder();
-      Recorder bobSaw = new Recorder();
+      MemberLog aliceSaw = new MemberLog("alice");
+      MemberLog bobSaw = new MemberLog("bob");
       ChatSession alice = clients.connect("alice", aliceSaw).get(10, TimeUnit.SECONDS);
       ChatSession bob = clients.connect("bob", bobSaw).get(10, TimeUnit.SECONDS);
       alice.join(ROOM).get(10, TimeUnit.SECONDS);
@@ -120,7 +98,7 @@ class DurableResumeIT {
       for (int i = 1; i <= 10; i++) {
         assertThat(bobRoom.send("before " + i).get(10, TimeUnit.SECONDS).seq()).isEqualTo(i);
       }
-      await(() -> aliceSaw.seqs.size() == 10, "alice to see 10 messages");
+      await(() -> aliceSaw.messages(ROOM).size() == 10, "alice to see 10 messages");
 
       first.close();
       second = server(db, port, Retention.KEEP_ALL);
@@ -131,10 +109,10 @@ class DurableResumeIT {
         assertThat(receipt.seq()).as("seqs continue after the restart").isEqualTo(i);
         assertThat(receipt.duplicate()).isFalse();
       }
-      await(() -> aliceSaw.seqs.size() >= 15, "alice to see 15 messages");
-      assertThat(aliceSaw.seqs).containsExactlyElementsOf(seqs(1, 15));
-      assertThat(aliceSaw.gaps).isEmpty();
-      assertThat(aliceSaw.errors).as("no history reset is reported").isEmpty();
+      await(() -> aliceSaw.messages(ROOM).size() >= 15, "alice to see 15 messages");
+      assertThat(seqsOf(aliceSaw)).containsExactlyElementsOf(seqs(1, 15));
+      assertThat(aliceSaw.gaps()).isEmpty();
+      assertThat(aliceSaw.errors()).as("no history reset is reported").isEmpty();
       List<ChatMessage> history = bobRoom.history(0, 100).get(10, TimeUnit.SECONDS);
       assertThat(history).extracting(ChatMessage::seq).containsExactlyElementsOf(seqs(1, 15));
       assertThat(history.get(0).text()).isEqualTo("before 1");
@@ -157,15 +135,15 @@ class DurableResumeIT {
                 URI.create(
                     "ws://127.0.0.1:" + aliceLine.port() + server.webSocketUri().getPath()));
         ChatClient bobClient = client(server.webSocketUri())) {
-      Recorder aliceSaw = new Recorder();
+      MemberLog aliceSaw = new MemberLog("alice");
       ChatSession alice = aliceClient.connect("alice", aliceSaw).get(10, TimeUnit.SECONDS);
       alice.join(ROOM).get(10, TimeUnit.SECONDS);
-      ChatSession bob = bobClient.connect("bob", new Recorder()).get(10, TimeUnit.SECONDS);
+      ChatSession bob = bobClient.connect("bob", new MemberLog("bob")).get(10, TimeUnit.SECONDS);
       RoomHandle bobRoom = bob.join(ROOM).get(10, TimeUnit.SECONDS);
       for (int i = 1; i <= 5; i++) {
         bobRoom.send("m" + i).get(10, TimeUnit.SECONDS);
       }
-      await(() -> aliceSaw.seqs.size() == 5, "alice to see the first 5");
+      await(() -> aliceSaw.messages(ROOM).size() == 5, "alice to see the first 5");
 
       aliceLine.refuseNew(true);
       aliceLine.cutAll();
@@ -175,14 +153,14 @@ class DurableResumeIT {
       }
       aliceLine.refuseNew(false);
 
-      await(() -> aliceSaw.seqs.size() == 15, "alice to get what is still kept");
-      assertThat(aliceSaw.gaps)
+      await(() -> aliceSaw.messages(ROOM).size() == 15, "alice to get what is still kept");
+      assertThat(aliceSaw.gaps())
           .as("the trimmed seqs are reported, never skipped silently")
           .containsExactly(new HistoryGapEvent(ROOM, 6, 25));
       List<Long> expected = seqs(1, 5);
       expected.addAll(seqs(26, 35));
-      assertThat(aliceSaw.seqs).containsExactlyElementsOf(expected);
-      assertThat(aliceSaw.errors).isEmpty();
+      assertThat(seqsOf(aliceSaw)).containsExactlyElementsOf(expected);
+      assertThat(aliceSaw.errors()).isEmpty();
     }
   }
 }

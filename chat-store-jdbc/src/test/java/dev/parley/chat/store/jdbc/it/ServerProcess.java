@@ -1,4 +1,4 @@
-package dev.parley.chat.store.jdbc.crash;
+package dev.parley.chat.store.jdbc.it;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.parley.chat.store.jdbc.crash;
+package dev.parley.chat.store.jdbc.it;
 
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;

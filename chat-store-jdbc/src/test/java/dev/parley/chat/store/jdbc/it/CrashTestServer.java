@@ -1,4 +1,4 @@
-package dev.parley.chat.store.jdbc.crash;
+package dev.parley.chat.store.jdbc.it;
 
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DevelopmentAuthenticator;
