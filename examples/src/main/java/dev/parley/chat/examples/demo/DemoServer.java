@@ -2,9 +2,13 @@ package dev.parley.chat.examples.demo;
 
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DevelopmentAuthenticator;
+import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.store.jdbc.JdbcMessageStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,10 +22,13 @@ import picocli.CommandLine.Option;
  *
  * <p>Run it from the repository root with {@code ./mvnw -q -pl examples -am -Pdemo package
  * -DskipTests}, then open the printed web page in two browser tabs. Every option also has a system
- * property ({@code parley.demo.host}, {@code parley.demo.port}, {@code parley.demo.httpPort}).
+ * property ({@code parley.demo.host}, {@code parley.demo.port}, {@code parley.demo.httpPort},
+ * {@code parley.demo.dataDir}).
  *
- * <p>Anyone may connect under any nickname ({@link DevelopmentAuthenticator#ANY_NICKNAME}), and
- * messages live in memory only: this is a demo, not a deployment.
+ * <p>Messages are kept in an H2 database file under {@code parley-data/} (the {@code --data-dir}
+ * option), so stopping and starting the demo keeps the conversation; {@code --in-memory} keeps them
+ * in memory instead. Anyone may connect under any nickname ({@link
+ * DevelopmentAuthenticator#ANY_NICKNAME}): this is a demo, not a deployment.
  */
 @Command(
     name = "parley-demo",
@@ -49,6 +56,18 @@ public final class DemoServer implements Callable<Integer> {
           "Web page and health check port, 0 for any free one (default: ${DEFAULT-VALUE}).")
   private int httpPort;
 
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${sys:parley.demo.dataDir:-parley-data}",
+      description =
+          "Folder of the H2 database that keeps the messages (default: ${DEFAULT-VALUE}).")
+  private Path dataDir;
+
+  @Option(
+      names = "--in-memory",
+      description = "Keep messages in memory only: they are gone when the demo stops.")
+  private boolean inMemory;
+
   /**
    * Builds and starts a demo server: the chat endpoint on {@code port}, the web page at {@code /}
    * of the HTTP side on {@code httpPort}, nicknames as credentials, messages in memory.
@@ -56,14 +75,33 @@ public final class DemoServer implements Callable<Integer> {
    * @throws IOException if a port cannot be bound
    */
   public static ChatServer start(String host, int port, int httpPort) throws IOException {
-    return start(host, port, httpPort, ChatServer::webSocketUri);
+    return start(host, port, httpPort, new InMemoryMessageStore(), ChatServer::webSocketUri);
   }
 
   /**
-   * Like {@link #start(String, int, int)}, but the page is sent to the endpoint {@code advertised}
+   * Like {@link #start(String, int, int)}, but messages are kept in the H2 database file {@code
+   * dataDir/demo.mv.db}, created when missing: a server started again on the same folder has the
+   * whole conversation.
+   *
+   * @throws IOException if a port cannot be bound
+   * @throws dev.parley.chat.store.jdbc.JdbcStoreException if the database cannot be opened (for
+   *     example, another demo already uses it)
+   */
+  public static ChatServer start(String host, int port, int httpPort, Path dataDir)
+      throws IOException {
+    return start(host, port, httpPort, durableStore(dataDir), ChatServer::webSocketUri);
+  }
+
+  static MessageStore durableStore(Path dataDir) {
+    return JdbcMessageStore.builder().h2File(dataDir.resolve("demo")).build();
+  }
+
+  /**
+   * Starts a demo server on {@code store}; the page is sent to the endpoint {@code advertised}
    * returns, asked again each time the page connects (tests put a proxy there).
    */
-  static ChatServer start(String host, int port, int httpPort, Function<ChatServer, URI> advertised)
+  static ChatServer start(
+      String host, int port, int httpPort, MessageStore store, Function<ChatServer, URI> advertised)
       throws IOException {
     AtomicReference<ChatServer> self = new AtomicReference<>();
     ChatServer server =
@@ -72,6 +110,7 @@ public final class DemoServer implements Callable<Integer> {
             .port(port)
             .httpPort(httpPort)
             .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+            .messageStore(store)
             .httpHandler("/", new StaticResourceHandler(DemoServer.class.getClassLoader(), "web"))
             .httpHandler("/config.json", new PageConfigHandler(() -> advertised.apply(self.get())))
             .build();
@@ -81,7 +120,8 @@ public final class DemoServer implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ChatServer server = start(host, port, httpPort);
+    ChatServer server =
+        inMemory ? start(host, port, httpPort) : start(host, port, httpPort, dataDir);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -92,18 +132,26 @@ public final class DemoServer implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "parley-demo-shutdown"));
-    printWelcome(server, System.out);
+    printWelcome(server, inMemory ? null : dataDir, System.out);
     stopped.await();
     return 0;
   }
 
-  static void printWelcome(ChatServer server, PrintStream out) {
+  static void printWelcome(ChatServer server, Path dataDir, PrintStream out) {
     URI http = server.httpUri().orElseThrow();
     out.println();
     out.println("Parley demo server is running.");
     out.println("  Web page:   " + http + "   <- open it in two browser tabs");
     out.println("  WebSocket:  " + server.webSocketUri());
     out.println("  Health:     " + http.resolve("/healthz"));
+    if (dataDir == null) {
+      out.println("  Messages:   in memory only; they are gone when the demo stops");
+    } else {
+      out.println(
+          "  Messages:   kept in "
+              + dataDir.toAbsolutePath().normalize()
+              + " (restart the demo: the conversation is still there)");
+    }
     out.println("Anyone may join under any nickname: for demos only, never in production.");
     out.println("Press Ctrl-C to stop.");
     out.println();

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
@@ -60,8 +61,10 @@ class DemoServerIT {
   @Test
   void printsWhereToGo() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DemoServer.printWelcome(server, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    DemoServer.printWelcome(
+        server, Path.of("parley-data"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
     assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .contains("Messages:   kept in " + Path.of("parley-data").toAbsolutePath())
         .contains("Web page:   " + page)
         .contains("WebSocket:  " + server.webSocketUri())
         .contains("Health:     " + page.resolve("/healthz"));

@@ -11,6 +11,7 @@ import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.testkit.net.ChaosProxy;
 import java.io.File;
 import java.io.IOException;
@@ -92,7 +93,11 @@ class WebPageIT {
   void startServer() throws IOException {
     server =
         DemoServer.start(
-            "127.0.0.1", 0, 0, s -> advertised.get() != null ? advertised.get() : s.webSocketUri());
+            "127.0.0.1",
+            0,
+            0,
+            new InMemoryMessageStore(),
+            s -> advertised.get() != null ? advertised.get() : s.webSocketUri());
   }
 
   @AfterEach
