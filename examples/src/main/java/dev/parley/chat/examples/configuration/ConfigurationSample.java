@@ -4,8 +4,11 @@ import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.examples.auth.SignedTokenAuthenticator;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.store.jdbc.JdbcMessageStore;
+import dev.parley.chat.store.jdbc.Retention;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -34,6 +37,23 @@ public final class ConfigurationSample {
             .build();
     // snippet:end server
     return server;
+  }
+
+  /** Durable stores on H2 and on PostgreSQL; built (tables created), not yet given to a server. */
+  static JdbcMessageStore[] stores(Path dataDir, String pgPassword) {
+    // snippet:start store
+    // Embedded: one H2 file, nothing to install.
+    JdbcMessageStore h2 = JdbcMessageStore.builder().h2File(dataDir.resolve("chat")).build();
+
+    // PostgreSQL, with retention: each room keeps its newest 100,000 messages, none over 90 days.
+    JdbcMessageStore postgres =
+        JdbcMessageStore.builder()
+            .jdbcUrl("jdbc:postgresql://db.internal:5432/app", "parley", pgPassword)
+            .schema("parley")
+            .retention(Retention.keepLatest(100_000).andKeepFor(Duration.ofDays(90)))
+            .build();
+    // snippet:end store
+    return new JdbcMessageStore[] {h2, postgres};
   }
 
   /** A client configured beyond the defaults; not connected. */
