@@ -156,7 +156,9 @@ public final class AppendWriter implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       if (batch.size() > 1) {
         log.debug(
-            "A batch of {} appends failed; retrying each alone: {}", batch.size(), e.toString());
+            "A batch of {} appends failed; retrying each alone: {}",
+            batch.size(),
+            withoutValues(e).toString());
       }
       for (Pending p : batch) {
         commitAlone(p, batch.size() == 1 ? e : null);
@@ -200,7 +202,25 @@ public final class AppendWriter implements AutoCloseable {
     return false;
   }
 
-  private void fail(Pending p, Exception e) {
+  /**
+   * The failure without the rows' values: a JDBC batch failure lists every row it held, and a
+   * database's detail lines may quote the failing row, message text included. What is left is the
+   * first line of the database's own error and its SQLSTATE, which say what went wrong.
+   */
+  static SQLException withoutValues(Exception e) {
+    Throwable cause = e;
+    if (e instanceof java.sql.BatchUpdateException batch && batch.getNextException() != null) {
+      cause = batch.getNextException();
+    }
+    String message = String.valueOf(cause.getMessage());
+    int newline = message.indexOf('\n');
+    String firstLine = newline < 0 ? message : message.substring(0, newline);
+    String state = cause instanceof SQLException sql ? sql.getSQLState() : null;
+    return new SQLException(cause.getClass().getSimpleName() + ": " + firstLine.strip(), state);
+  }
+
+  private void fail(Pending p, Exception failure) {
+    SQLException e = withoutValues(failure);
     log.warn("Append to room {} failed: {}", p.request().room(), e.toString());
     completions.execute(
         () ->
