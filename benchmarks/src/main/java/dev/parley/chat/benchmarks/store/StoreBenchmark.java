@@ -37,9 +37,10 @@ import org.HdrHistogram.Recorder;
  * Durable sends per second and send-to-ack latency, for the in-memory store (the baseline) and the
  * JDBC store on H2 and PostgreSQL, each with group commit on and off, all in one run.
  *
- * <p>Every configuration runs the same load against a real server over real WebSockets: {@value
- * #SESSIONS} sessions in {@value #ROOMS} rooms, each keeping {@value #WINDOW} sends outstanding (a
- * closed loop: a send goes out as soon as one of the session's is acknowledged). Latency is
+ * <p>Every configuration runs the same two loads against a real server over real WebSockets, with
+ * sessions spread over {@value #ROOMS} rooms: light (4 sessions, one send outstanding each: the
+ * latency of one durable send) and heavy (32 sessions, 4 outstanding each: throughput). Both are
+ * closed loops: a send goes out as soon as one of the session's is acknowledged. Latency is
  * measured from the call to {@code send} to the completion of its future, after a warm-up.
  *
  * <p>Run it with {@code ./mvnw -q -pl benchmarks -am -Pbench-store package -DskipTests}; add {@code
