@@ -141,8 +141,9 @@ public final class JdbcMessageStoreBuilder {
   }
 
   /**
-   * Appends that may wait for a writer; more fail at once (the server answers {@code UNAVAILABLE},
-   * which clients retry). Default {@value #DEFAULT_MAX_PENDING_APPENDS}.
+   * Appends that may wait to be committed, shared evenly among the writer threads (each holds
+   * {@code maxPendingAppends / writerThreads}); more fail at once (the server answers {@code
+   * UNAVAILABLE}, which clients retry). Default {@value #DEFAULT_MAX_PENDING_APPENDS}.
    */
   public JdbcMessageStoreBuilder maxPendingAppends(int maxPendingAppends) {
     if (maxPendingAppends < 1) {
@@ -174,7 +175,7 @@ public final class JdbcMessageStoreBuilder {
   /**
    * Recent messages kept in memory per room, and how many rooms. Defaults {@value
    * #DEFAULT_CACHED_MESSAGES_PER_ROOM} and {@value #DEFAULT_CACHED_ROOMS}; 0 messages turns the
-   * cache off.
+   * cache off. The limit counts messages, not bytes: size it for the heap.
    */
   public JdbcMessageStoreBuilder cache(int messagesPerRoom, long rooms) {
     if (messagesPerRoom < 0 || rooms < 0) {

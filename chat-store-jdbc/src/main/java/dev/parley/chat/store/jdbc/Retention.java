@@ -11,7 +11,8 @@ import java.util.Optional;
  * <p>Immutable and thread-safe.
  *
  * @param maxMessagesPerRoom keep at most this many of each room's newest messages; 0 for no limit
- * @param maxAge drop messages older than this (checked periodically); {@code null} for no limit
+ * @param maxAge drop messages older than this (checked periodically: each room loses its messages
+ *     up to its newest expired one); {@code null} for no limit
  */
 public record Retention(long maxMessagesPerRoom, Duration maxAge) {
   /** Keeps everything. */

@@ -5,6 +5,7 @@ import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
+import dev.parley.chat.store.jdbc.JdbcStoreException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -104,24 +105,40 @@ public final class DemoServer implements Callable<Integer> {
       String host, int port, int httpPort, MessageStore store, Function<ChatServer, URI> advertised)
       throws IOException {
     AtomicReference<ChatServer> self = new AtomicReference<>();
-    ChatServer server =
-        ChatServer.builder()
-            .host(host)
-            .port(port)
-            .httpPort(httpPort)
-            .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-            .messageStore(store)
-            .httpHandler("/", new StaticResourceHandler(DemoServer.class.getClassLoader(), "web"))
-            .httpHandler("/config.json", new PageConfigHandler(() -> advertised.apply(self.get())))
-            .build();
+    ChatServer server;
+    try {
+      server =
+          ChatServer.builder()
+              .host(host)
+              .port(port)
+              .httpPort(httpPort)
+              .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+              .messageStore(store)
+              .httpHandler("/", new StaticResourceHandler(DemoServer.class.getClassLoader(), "web"))
+              .httpHandler(
+                  "/config.json", new PageConfigHandler(() -> advertised.apply(self.get())))
+              .build();
+    } catch (RuntimeException e) {
+      store.close(); // the server never owned it
+      throw e;
+    }
     self.set(server);
     return server.start();
   }
 
   @Override
   public Integer call() throws Exception {
-    ChatServer server =
-        inMemory ? start(host, port, httpPort) : start(host, port, httpPort, dataDir);
+    ChatServer server;
+    try {
+      server = inMemory ? start(host, port, httpPort) : start(host, port, httpPort, dataDir);
+    } catch (JdbcStoreException e) {
+      System.err.println(
+          "Cannot open the demo's messages in "
+              + dataDir.toAbsolutePath().normalize()
+              + " (is another demo using it? stop it, or give --data-dir another folder): "
+              + e.getMessage());
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
