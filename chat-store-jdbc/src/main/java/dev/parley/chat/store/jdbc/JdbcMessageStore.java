@@ -73,7 +73,6 @@ public final class JdbcMessageStore implements MessageStore {
   private static final String MIGRATIONS = "classpath:dev/parley/chat/store/jdbc/migration";
 
   private final SqlDialect dialect;
-  private final DataSource dataSource;
   private final HikariDataSource ownedPool;
   private final boolean exclusive;
   private final int cachedMessagesPerRoom;
@@ -89,7 +88,6 @@ public final class JdbcMessageStore implements MessageStore {
   private JdbcMessageStore(
       JdbcMessageStoreBuilder b, DataSource dataSource, HikariDataSource pool) {
     this.dialect = b.dialect;
-    this.dataSource = dataSource;
     this.ownedPool = pool;
     this.exclusive = b.exclusive;
     this.cachedMessagesPerRoom = b.cachedMessagesPerRoom;
@@ -97,12 +95,17 @@ public final class JdbcMessageStore implements MessageStore {
     this.clock = b.clock;
     this.caches = Caffeine.newBuilder().maximumSize(b.cachedRooms).executor(Runnable::run).build();
     this.queries = new StoreQueries(dataSource, b.random);
-    String setup = pool == null && dialect == SqlDialect.POSTGRESQL ? synchronousCommit() : null;
+    // a pool of our own sets synchronous_commit on every connection; someone else's, per
+    // transaction
+    String setup =
+        pool == null && dialect == SqlDialect.POSTGRESQL
+            ? "SET LOCAL synchronous_commit TO on"
+            : null;
     this.completer = Executors.newSingleThreadExecutor(daemon("parley-store-completer-"));
     this.writer =
         new AppendWriter(
             dataSource,
-            setup == null ? null : "SET LOCAL " + setup.substring("SET ".length()),
+            setup,
             b.writerThreads,
             b.groupCommit ? b.maxBatchSize : 1,
             b.maxPendingAppends,
@@ -167,13 +170,9 @@ public final class JdbcMessageStore implements MessageStore {
       config.setSchema(b.schema);
     }
     if (b.dialect == SqlDialect.POSTGRESQL) {
-      config.setConnectionInitSql(synchronousCommit());
+      config.setConnectionInitSql("SET synchronous_commit TO on");
     }
     return new HikariDataSource(config);
-  }
-
-  private static String synchronousCommit() {
-    return "SET synchronous_commit TO on";
   }
 
   private static void prepareDatabase(JdbcMessageStoreBuilder b, DataSource dataSource)

@@ -6,6 +6,8 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.AppendResult;
+import dev.parley.chat.store.jdbc.JdbcStoreException;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,14 +16,17 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -64,8 +69,8 @@ public final class AppendWriter implements AutoCloseable {
   private final long maxMessagesPerRoom;
   private final RandomGenerator random;
   private final CommitListener listener;
-  private final java.util.function.Predicate<RoomId> knownRooms;
-  private final java.util.concurrent.Executor completions;
+  private final Predicate<RoomId> knownRooms;
+  private final Executor completions;
   private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean closing;
@@ -87,8 +92,8 @@ public final class AppendWriter implements AutoCloseable {
       long maxMessagesPerRoom,
       RandomGenerator random,
       CommitListener listener,
-      java.util.function.Predicate<RoomId> knownRooms,
-      java.util.concurrent.Executor completions) {
+      Predicate<RoomId> knownRooms,
+      Executor completions) {
     this.knownRooms = knownRooms;
     this.completions = completions;
     this.dataSource = dataSource;
@@ -209,7 +214,7 @@ public final class AppendWriter implements AutoCloseable {
    */
   static SQLException withoutValues(Exception e) {
     Throwable cause = e;
-    if (e instanceof java.sql.BatchUpdateException batch && batch.getNextException() != null) {
+    if (e instanceof BatchUpdateException batch && batch.getNextException() != null) {
       cause = batch.getNextException();
     }
     String message = String.valueOf(cause.getMessage());
@@ -226,8 +231,7 @@ public final class AppendWriter implements AutoCloseable {
         () ->
             p.future()
                 .completeExceptionally(
-                    new dev.parley.chat.store.jdbc.JdbcStoreException(
-                        "could not store the message: " + e.getMessage(), e)));
+                    new JdbcStoreException("could not store the message: " + e.getMessage(), e)));
   }
 
   private void finish(Result result) {
@@ -365,7 +369,7 @@ public final class AppendWriter implements AutoCloseable {
   private static Map<SenderKey, ChatMessage> findStored(Connection c, List<Pending> pending)
       throws SQLException {
     Map<SenderKey, ChatMessage> found = new HashMap<>();
-    List<SenderKey> keys = new ArrayList<>(new java.util.LinkedHashSet<>(keys(pending)));
+    List<SenderKey> keys = new ArrayList<>(new LinkedHashSet<>(keys(pending)));
     for (int from = 0; from < keys.size(); from += Sql.MAX_KEYS_PER_LOOKUP) {
       List<SenderKey> chunk =
           keys.subList(from, Math.min(keys.size(), from + Sql.MAX_KEYS_PER_LOOKUP));

@@ -77,12 +77,19 @@ public final class StoreQueries {
       RoomCache cache, RoomId room, long fromSeq, ReadDirection direction, int limit)
       throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(true);
-      RoomRow created = Sql.ensureRoom(c, room, random);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.setAutoCommit(false);
       try {
-        RoomRow row = Sql.selectRoom(c, Sql.SELECT_ROOM, room).orElse(created);
+        Optional<RoomRow> found = Sql.selectRoom(c, Sql.SELECT_ROOM, room);
+        if (found.isEmpty()) {
+          // a room never written to: give it its row (and epoch) now; it has no messages
+          c.commit();
+          c.setAutoCommit(true);
+          RoomRow created = Sql.ensureRoom(c, room, random);
+          cache.learn(created);
+          return new HistorySlice(List.of(), false, created.position());
+        }
+        RoomRow row = found.get();
         cache.learn(row);
         Optional<HistorySlice> hit = fromCache(cache, row, fromSeq, direction, limit);
         if (hit.isPresent()) {
