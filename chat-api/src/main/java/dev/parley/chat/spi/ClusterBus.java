@@ -16,23 +16,23 @@ import java.util.concurrent.CompletableFuture;
  * <p>Contract (checked by {@code ClusterBusConformanceSuite} in {@code chat-testkit}):
  *
  * <ul>
- *   <li>A bus may lose events (a broker restart, a dropped connection), but never invents,
- *       corrupts or reorders them: the events one node publishes reach each other node in the order
- *       they were published, each at most once, field for field as published. A node does not hear
- *       its own events. Whenever events may have been lost, the bus calls {@link
- *       Listener#onResync()} once it is connected again, and the server then reads what it missed
- *       from the store and asks for {@link #presence} anew.
+ *   <li>A bus may lose events (a broker restart, a dropped connection), but never invents, corrupts
+ *       or reorders them: the events one node publishes reach each other node in the order they
+ *       were published, each at most once, field for field as published. A node does not hear its
+ *       own events. Whenever events may have been lost, the bus calls {@link Listener#onResync()}
+ *       once it is connected again, and the server then reads what it missed from the store and
+ *       asks for {@link #presence} anew.
  *   <li>Every node holds a lease. A node that {@linkplain #close() closes} leaves at once; one that
  *       dies (or loses the broker) is dropped by the others when its lease runs out, within {@link
  *       #leaseTime()} plus one renewal period. Either way every other node's listener gets {@link
  *       Listener#onNodeDown(String)} and {@link #presence} no longer lists the node's users.
- *   <li>{@link #presence(RoomId)} answers with the users announced online in the room by live
- *       nodes other than this one.
+ *   <li>{@link #presence(RoomId)} answers with the users announced online in the room by live nodes
+ *       other than this one.
  * </ul>
  *
  * <p>Implementations are thread-safe. Publishing never blocks for I/O and never throws for a broker
- * outage: it reports it through {@link #isHealthy()} instead. Listener methods run on the bus's
- * own threads, one event at a time per bus, and must not block.
+ * outage: it reports it through {@link #isHealthy()} instead. Listener methods run on the bus's own
+ * threads, one event at a time per bus, and must not block.
  */
 public interface ClusterBus extends AutoCloseable {
 

@@ -4,6 +4,7 @@ import dev.parley.chat.server.internal.RealChatServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -39,8 +40,20 @@ public interface ChatServer extends AutoCloseable {
   /** The HTTP side's base URI ({@code /healthz}, {@code /readyz}), unless it is disabled. */
   Optional<URI> httpUri();
 
-  /** Whether the server takes new traffic: started and not stopping. What {@code /readyz} says. */
+  /**
+   * Whether the server takes new traffic: started, not stopping or draining, and (in a cluster) in
+   * touch with the other nodes through the bus. What {@code /readyz} says.
+   */
   boolean isReady();
+
+  /**
+   * Stops the server after moving its clients elsewhere, for rolling restarts and scale-in: {@code
+   * /readyz} turns false and new connections are turned away, every client gets a {@code GoAway}
+   * frame and reconnects to another endpoint (resuming where it was), and once all have gone, or
+   * {@code timeout} has passed, the server {@linkplain #close() closes}. Blocks the caller until
+   * then. On a server that is not running it only closes.
+   */
+  void drain(Duration timeout);
 
   /** Sessions currently open. */
   int sessionCount();

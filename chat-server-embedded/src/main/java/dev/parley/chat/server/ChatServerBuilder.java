@@ -3,6 +3,7 @@ package dev.parley.chat.server;
 import com.sun.net.httpserver.HttpHandler;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.spi.Authenticator;
+import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +67,9 @@ public final class ChatServerBuilder {
   /** Default messages the in-memory store keeps per room (oldest dropped first). */
   public static final int DEFAULT_IN_MEMORY_HISTORY = 10_000;
 
+  /** Default period of the catch-up sweep a clustered node runs; see {@link #catchUpInterval}. */
+  public static final Duration DEFAULT_CATCH_UP_INTERVAL = Duration.ofSeconds(2);
+
   private final Function<ChatServerBuilder, ChatServer> factory;
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -76,6 +80,8 @@ public final class ChatServerBuilder {
   private String transport;
   private Authenticator authenticator;
   private MessageStore messageStore;
+  private ClusterBus clusterBus;
+  private Duration catchUpInterval = DEFAULT_CATCH_UP_INTERVAL;
   private RoomPolicy roomPolicy = RoomPolicy.open();
   private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
   private int maxFragments = DEFAULT_MAX_FRAGMENTS;
@@ -307,6 +313,29 @@ public final class ChatServerBuilder {
     return this;
   }
 
+  /**
+   * Makes this server one node of a cluster: the nodes share rooms through {@code bus} (for example
+   * {@code RedisClusterBus} from {@code chat-cluster-redis}), and must also share one {@link
+   * #messageStore(MessageStore) store}, which orders each room and dedupes resends for all of them.
+   * The server starts the bus with its {@link #serverId(String) id} and closes it when it stops.
+   * Default: none, a single node.
+   */
+  public ChatServerBuilder clusterBus(ClusterBus bus) {
+    this.clusterBus = Objects.requireNonNull(bus, "bus");
+    return this;
+  }
+
+  /**
+   * How often a clustered node checks each room it serves against the store, delivering what the
+   * bus lost and refreshing who is online on other nodes; default {@link
+   * #DEFAULT_CATCH_UP_INTERVAL}. This bounds how late a message can reach this node's clients while
+   * the bus is down. Only used with a {@link #clusterBus(ClusterBus) cluster bus}.
+   */
+  public ChatServerBuilder catchUpInterval(Duration interval) {
+    this.catchUpInterval = requirePositive("catchUpInterval", interval);
+    return this;
+  }
+
   /** This node's id, reported in Welcome; default a random one. */
   public ChatServerBuilder serverId(String id) {
     this.serverId = requireText("serverId", id);
@@ -387,6 +416,16 @@ public final class ChatServerBuilder {
   /** The store given, or {@code null} for the default in-memory one. */
   public MessageStore messageStore() {
     return messageStore;
+  }
+
+  /** The cluster bus given, or {@code null} for a single node. */
+  public ClusterBus clusterBus() {
+    return clusterBus;
+  }
+
+  /** See {@link #catchUpInterval(Duration)}. */
+  public Duration catchUpInterval() {
+    return catchUpInterval;
   }
 
   /** The room policy. */

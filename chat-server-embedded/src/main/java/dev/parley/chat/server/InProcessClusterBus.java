@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -26,8 +26,7 @@ import java.util.function.Consumer;
  * in publish order. {@link #crash()} stops a node the way a killed process stops (no goodbye), so
  * the others drop it only when its lease runs out.
  *
- * <p>Thread-safe. Listener callbacks run on the bus's delivery thread ({@code
- * parley-bus-<node>}).
+ * <p>Thread-safe. Listener callbacks run on the bus's delivery thread ({@code parley-bus-<node>}).
  */
 public final class InProcessClusterBus implements ClusterBus {
   /** Nodes that hear each other. Thread-safe. */
@@ -62,7 +61,8 @@ public final class InProcessClusterBus implements ClusterBus {
       }
     }
 
-    private synchronized void forEachOther(InProcessClusterBus from, Consumer<InProcessClusterBus> action) {
+    private synchronized void forEachOther(
+        InProcessClusterBus from, Consumer<InProcessClusterBus> action) {
       for (InProcessClusterBus node : nodes.values()) {
         if (node != from) {
           action.accept(node);

@@ -305,6 +305,7 @@ final class SessionLifecycle implements Conversation.Wire {
             session,
             envelope.getGoAway().getReason(),
             attempt.goAwayDelayMillis);
+        leave(attempt, envelope.getGoAway().getReason());
       }
       case PONG -> {}
       case ERROR -> {
@@ -391,6 +392,24 @@ final class SessionLifecycle implements Conversation.Wire {
       }
     }
     checkTerminated();
+  }
+
+  /**
+   * Closes a connection the server asked us to leave (GoAway), without waiting for the server to
+   * close it: a draining server waits for its clients to go. Sends not yet acknowledged stay in the
+   * outbox and are resent on the next connection, where the store recognises any already stored.
+   */
+  private void leave(ConnectionAttempt attempt, String reason) {
+    detach(attempt);
+    ClientTransportConnection connection = attempt.connection;
+    if (connection != null) {
+      events.afterUnlock(() -> connection.close(CloseCodes.GOING_AWAY, "moving to another server"));
+    }
+    if (attempt.welcomed) {
+      connectionLost(attempt, CloseCodes.GOING_AWAY, "the server asked us to leave: " + reason);
+    } else {
+      attemptFailed(attempt, CloseCodes.GOING_AWAY, "the server asked us to leave: " + reason);
+    }
   }
 
   private void detach(ConnectionAttempt attempt) {

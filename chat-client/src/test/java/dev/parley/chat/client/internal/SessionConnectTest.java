@@ -255,6 +255,22 @@ class SessionConnectTest {
   }
 
   @Test
+  void goAwayAloneMakesTheClientCloseTheConnectionAndMoveOn() {
+    // A draining server sends GoAway and waits for its clients to leave.
+    harness = new ClientHarness(b -> b.endpoint(URI.create("ws://two.test/chat")));
+    ClientHarness.Connected connected = harness.connectAndWelcome("alice");
+
+    connected.server().send(Frames.goAway(0));
+    harness.listener.nextState(ChatSession.State.RECONNECTING);
+    assertThat(connected.server().isClosed()).isTrue();
+    assertThat(connected.server().clientCloseCode).isEqualTo(CloseCodes.GOING_AWAY);
+
+    harness.scheduler.advance(Duration.ZERO);
+    ScriptedTransport.Server again = harness.transport.accept();
+    assertThat(again.endpoint).isEqualTo(URI.create("ws://two.test/chat"));
+  }
+
+  @Test
   void quietConnectionIsPingedThenDroppedAfterTwoSilentIntervals() {
     harness = new ClientHarness(b -> b.heartbeatInterval(Duration.ofSeconds(10)));
     ClientHarness.Connected connected = harness.connectAndWelcome("alice");

@@ -4,6 +4,7 @@ import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.ProviderLookup;
 import dev.parley.chat.spi.ServerTransport;
@@ -13,8 +14,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +37,8 @@ public final class RealChatServer implements ChatServer {
     CLOSED
   }
 
+  private static final long DRAIN_POLL_MILLIS = 20;
+
   private final ChatServerBuilder settings;
   private final ServerContext context;
   private final ServerCore core;
@@ -49,6 +54,7 @@ public final class RealChatServer implements ChatServer {
     String serverId = settings.serverId() != null ? settings.serverId() : randomId(random);
     MessageStore store =
         settings.messageStore() != null ? settings.messageStore() : new InMemoryMessageStore();
+    ClusterBus bus = settings.clusterBus() != null ? settings.clusterBus() : SingleNodeBus.INSTANCE;
     this.ownsWorkers = settings.workerExecutor() == null;
     ExecutorService workers =
         ownsWorkers
@@ -63,6 +69,7 @@ public final class RealChatServer implements ChatServer {
             settings,
             serverId,
             store,
+            bus,
             workers,
             scheduler,
             new MessageIdGenerator(settings.clock(), random));
@@ -101,6 +108,13 @@ public final class RealChatServer implements ChatServer {
     phase = Phase.STARTED;
     JsonFrames.warmUp();
     try {
+      context.bus().start(context.serverId(), context.rooms());
+      if (settings.clusterBus() != null) {
+        long every = settings.catchUpInterval().toMillis();
+        context
+            .scheduler()
+            .scheduleWithFixedDelay(this::catchUp, every, every, TimeUnit.MILLISECONDS);
+      }
       transport.start();
       if (settings.httpEnabled()) {
         http =
@@ -114,7 +128,7 @@ public final class RealChatServer implements ChatServer {
       close();
       throw e;
     }
-    context.ready(true);
+    context.accepting(true);
     log.info(
         "Parley server {} listening on {}{}",
         context.serverId(),
@@ -155,6 +169,45 @@ public final class RealChatServer implements ChatServer {
   }
 
   @Override
+  public void drain(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    synchronized (this) {
+      if (phase != Phase.STARTED) {
+        close();
+        return;
+      }
+    }
+    context.accepting(false);
+    int sessions = core.sessionCount();
+    log.info("Parley server {} draining {} sessions", context.serverId(), sessions);
+    core.askAllToLeave("server is draining; reconnect to another node");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (core.sessionCount() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(DRAIN_POLL_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (core.sessionCount() > 0) {
+      log.info(
+          "Parley server {}: {} sessions still open after {}; closing them",
+          context.serverId(),
+          core.sessionCount(),
+          timeout);
+    }
+    close();
+  }
+
+  private void catchUp() {
+    try {
+      context.rooms().catchUpAll();
+    } catch (RuntimeException e) {
+      log.warn("catch-up sweep failed", e);
+    }
+  }
+
+  @Override
   public void close() {
     synchronized (this) {
       if (phase == Phase.CLOSED) {
@@ -162,7 +215,7 @@ public final class RealChatServer implements ChatServer {
       }
       phase = Phase.CLOSED;
     }
-    context.ready(false);
+    context.accepting(false);
     core.goAwayAll("server is stopping");
     transport.close();
     if (http != null) {
@@ -178,6 +231,11 @@ public final class RealChatServer implements ChatServer {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    try {
+      context.bus().close();
+    } catch (RuntimeException e) {
+      log.warn("closing the cluster bus failed", e);
     }
     context.store().close();
     log.info("Parley server {} stopped", context.serverId());

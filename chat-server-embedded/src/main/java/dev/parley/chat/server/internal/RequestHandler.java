@@ -292,9 +292,10 @@ final class RequestHandler {
                 id);
             return;
           }
-          if (!result.duplicate()) {
-            context.rooms().publish(message);
-          }
+          // A duplicate is published again: its first append may have been stored by a node that
+          // died before telling anyone. Rooms ignore seqs they have delivered.
+          context.rooms().publish(message);
+          context.bus().publishMessage(message);
           session.reply(
               frame(
                   Envelope.newBuilder()

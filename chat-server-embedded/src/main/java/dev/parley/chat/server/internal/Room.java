@@ -7,9 +7,13 @@ import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.Presence;
 import dev.parley.chat.protocol.internal.ReadReceipt;
 import dev.parley.chat.protocol.internal.Typing;
+import dev.parley.chat.spi.ClusterBus;
+import dev.parley.chat.spi.HistorySlice;
+import dev.parley.chat.spi.MessageStore.ReadDirection;
 import dev.parley.chat.spi.RoomPosition;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,17 +47,30 @@ final class Room {
   private ServerSession[] fanOut = new ServerSession[0];
 
   private final Map<UserId, Integer> sessionsPerUser = new HashMap<>();
+
+  /** Users online in this room on other nodes, each with the nodes they are on. */
+  private final Map<UserId, Set<String>> remote = new HashMap<>();
+
   private final Map<UserId, Long> readUpTo = new HashMap<>();
   private final TreeMap<Long, ChatMessage> early = new TreeMap<>();
   private long deliveredSeq;
   private final long epoch;
   private boolean retired;
+  private boolean catchingUp;
+  private boolean gapCheckPending;
 
-  Room(RoomId id, RoomRegistry registry, RoomPosition position) {
+  Room(
+      RoomId id,
+      RoomRegistry registry,
+      RoomPosition position,
+      Set<ClusterBus.RemotePresence> remotePresence) {
     this.id = id;
     this.registry = registry;
     this.deliveredSeq = position.headSeq();
     this.epoch = position.epoch();
+    for (ClusterBus.RemotePresence p : remotePresence) {
+      remote.computeIfAbsent(p.user(), u -> new HashSet<>()).add(p.nodeId());
+    }
   }
 
   RoomId id() {
@@ -76,15 +93,14 @@ final class Room {
       fanOut = members.toArray(ServerSession[]::new);
       int count = sessionsPerUser.merge(session.user(), 1, Integer::sum);
       if (count == 1) {
-        broadcastExcept(session, presence(session.user(), true));
+        registry.bus().publishPresence(id, session.user(), true);
+        if (!remote.containsKey(session.user())) {
+          broadcastExcept(session, presence(session.user(), true));
+        }
       }
     }
     long first = Math.min(firstSeq, deliveredSeq);
-    var joined =
-        Envelopes.joined(
-            id,
-            new RoomPosition(deliveredSeq, first, epoch),
-            sessionsPerUser.keySet().stream().map(UserId::value).sorted().toList());
+    var joined = Envelopes.joined(id, new RoomPosition(deliveredSeq, first, epoch), onlineUsers());
     session.deliver(
         new OutboundFrame(Envelope.newBuilder().setRequestId(requestId).setJoined(joined).build()));
     return true;
@@ -100,13 +116,14 @@ final class Room {
       fanOut = members.toArray(ServerSession[]::new);
       int count = sessionsPerUser.merge(session.user(), 1, Integer::sum);
       if (count == 1) {
-        broadcastExcept(session, presence(session.user(), true));
+        registry.bus().publishPresence(id, session.user(), true);
+        if (!remote.containsKey(session.user())) {
+          broadcastExcept(session, presence(session.user(), true));
+        }
       }
     }
     return Envelopes.joined(
-        id,
-        new RoomPosition(deliveredSeq, Math.min(firstSeq, deliveredSeq), epoch),
-        sessionsPerUser.keySet().stream().map(UserId::value).sorted().toList());
+        id, new RoomPosition(deliveredSeq, Math.min(firstSeq, deliveredSeq), epoch), onlineUsers());
   }
 
   /** Removes a session; retires the room when it was the last member. */
@@ -118,7 +135,10 @@ final class Room {
     int left = sessionsPerUser.merge(session.user(), -1, Integer::sum);
     if (left <= 0) {
       sessionsPerUser.remove(session.user());
-      broadcastExcept(null, presence(session.user(), false));
+      registry.bus().publishPresence(id, session.user(), false);
+      if (!remote.containsKey(session.user())) {
+        broadcastExcept(null, presence(session.user(), false));
+      }
     }
     if (members.isEmpty()) {
       retired = true;
@@ -138,6 +158,10 @@ final class Room {
     if (seq > deliveredSeq + 1) {
       early.put(seq, message);
       if (early.size() < MAX_REORDER) {
+        if (!gapCheckPending) {
+          gapCheckPending = true;
+          registry.checkGapLater(this);
+        }
         return;
       }
       // The missing predecessors are not coming (an append that never completed). Rather than
@@ -154,6 +178,158 @@ final class Room {
       deliverNow(early.pollFirstEntry().getValue());
     }
     early.headMap(deliveredSeq, true).clear();
+  }
+
+  /**
+   * Called a moment after a message arrived ahead of its predecessors: if the gap is still open
+   * (the bus lost a message, or its node died before publishing it), reads it from the store.
+   */
+  void gapCheck() {
+    boolean open;
+    synchronized (this) {
+      gapCheckPending = false;
+      open = !early.isEmpty();
+    }
+    if (open) {
+      catchUp();
+    }
+  }
+
+  /**
+   * Reads from the store whatever followed the last delivered message and delivers it in order,
+   * page by page. What the store no longer keeps is skipped (clients see the gap in seqs and ask
+   * history, which reports it). At most one catch-up runs at a time.
+   */
+  void catchUp() {
+    long from;
+    synchronized (this) {
+      if (retired || catchingUp) {
+        return;
+      }
+      catchingUp = true;
+      from = deliveredSeq + 1;
+    }
+    registry
+        .store()
+        .read(id, from, ReadDirection.FORWARD, CATCH_UP_PAGE)
+        .whenComplete(
+            (slice, failure) -> {
+              boolean more = false;
+              synchronized (this) {
+                catchingUp = false;
+                if (failure != null) {
+                  log.debug("room {}: catch-up from seq {} failed", id, from, failure);
+                } else {
+                  more = applyCatchUp(slice);
+                }
+              }
+              if (more) {
+                catchUp();
+              }
+            });
+  }
+
+  /** Pages of a catch-up read. */
+  static final int CATCH_UP_PAGE = 256;
+
+  private boolean applyCatchUp(HistorySlice slice) {
+    if (retired) {
+      return false;
+    }
+    if (slice.position().epoch() != epoch) {
+      log.warn(
+          "room {}: the store's epoch changed under a loaded room; members resume on reconnect",
+          id);
+      return false;
+    }
+    List<ChatMessage> messages = slice.messages();
+    if (!messages.isEmpty() && messages.get(0).seq() > deliveredSeq + 1) {
+      // The store no longer keeps what came in between (retention): move past it.
+      log.debug(
+          "room {}: seqs {}..{} are gone from the store; moving past them",
+          id,
+          deliveredSeq + 1,
+          messages.get(0).seq() - 1);
+      deliveredSeq = messages.get(0).seq() - 1;
+      early.headMap(deliveredSeq, true).clear();
+    }
+    for (ChatMessage message : messages) {
+      publish(message);
+    }
+    return slice.hasMore() && !messages.isEmpty();
+  }
+
+  // --- Presence on other nodes ---
+
+  /** A user went online or offline on another node. */
+  synchronized void remotePresence(String nodeId, UserId user, boolean online) {
+    if (retired) {
+      return;
+    }
+    boolean before = isOnline(user);
+    if (online) {
+      remote.computeIfAbsent(user, u -> new HashSet<>()).add(nodeId);
+    } else {
+      Set<String> nodes = remote.get(user);
+      if (nodes != null && nodes.remove(nodeId) && nodes.isEmpty()) {
+        remote.remove(user);
+      }
+    }
+    announceChange(user, before);
+  }
+
+  /** A node is gone: its users are offline here unless they are on another node too. */
+  synchronized void nodeDown(String nodeId) {
+    if (retired) {
+      return;
+    }
+    for (UserId user : new ArrayList<>(remote.keySet())) {
+      boolean before = isOnline(user);
+      Set<String> nodes = remote.get(user);
+      if (nodes.remove(nodeId) && nodes.isEmpty()) {
+        remote.remove(user);
+      }
+      announceChange(user, before);
+    }
+  }
+
+  /** Replaces the view of other nodes' users with a fresh one read from the bus. */
+  synchronized void reconcilePresence(Set<ClusterBus.RemotePresence> current) {
+    if (retired) {
+      return;
+    }
+    Map<UserId, Set<String>> fresh = new HashMap<>();
+    for (ClusterBus.RemotePresence p : current) {
+      fresh.computeIfAbsent(p.user(), u -> new HashSet<>()).add(p.nodeId());
+    }
+    Set<UserId> users = new HashSet<>(remote.keySet());
+    users.addAll(fresh.keySet());
+    Map<UserId, Boolean> before = new HashMap<>();
+    for (UserId user : users) {
+      before.put(user, isOnline(user));
+    }
+    remote.clear();
+    remote.putAll(fresh);
+    for (UserId user : users) {
+      announceChange(user, before.get(user));
+    }
+  }
+
+  private boolean isOnline(UserId user) {
+    return sessionsPerUser.containsKey(user) || remote.containsKey(user);
+  }
+
+  private void announceChange(UserId user, boolean before) {
+    boolean now = isOnline(user);
+    if (now != before) {
+      broadcastExcept(null, presence(user, now));
+    }
+  }
+
+  private List<String> onlineUsers() {
+    Set<UserId> users = new HashSet<>(sessionsPerUser.keySet());
+    users.addAll(remote.keySet());
+    return users.stream().map(UserId::value).sorted().toList();
   }
 
   private void deliverNow(ChatMessage message) {

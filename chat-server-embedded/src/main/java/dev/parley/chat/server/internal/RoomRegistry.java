@@ -2,24 +2,55 @@ package dev.parley.chat.server.internal;
 
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The rooms loaded on this node, each loaded once from the store's position. Thread-safe. Loading
- * is asynchronous: concurrent joiners of a room not yet loaded share one load.
+ * The rooms loaded on this node, each loaded once from the store's position and the bus's view of
+ * who is online elsewhere. Thread-safe. Loading is asynchronous: concurrent joiners of a room not
+ * yet loaded share one load.
+ *
+ * <p>It is also this node's {@link ClusterBus.Listener}: other nodes' messages and presence go to
+ * the loaded rooms, and after a bus outage every loaded room catches up from the store.
  */
-final class RoomRegistry {
+final class RoomRegistry implements ClusterBus.Listener {
+  private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
+
+  /** How long a message may wait for its predecessors before the room reads them from the store. */
+  static final long GAP_CHECK_DELAY_MILLIS = 100;
+
   private final MessageStore store;
+  private final ClusterBus bus;
+  private final ScheduledExecutorService scheduler;
   private final ConcurrentHashMap<RoomId, CompletableFuture<Room>> rooms =
       new ConcurrentHashMap<>();
 
-  RoomRegistry(MessageStore store) {
+  RoomRegistry(MessageStore store, ClusterBus bus, ScheduledExecutorService scheduler) {
     this.store = store;
+    this.bus = bus;
+    this.scheduler = scheduler;
   }
 
-  /** The room, loading it if needed. The future may complete on a store thread. */
+  MessageStore store() {
+    return store;
+  }
+
+  ClusterBus bus() {
+    return bus;
+  }
+
+  /** The room, loading it if needed. The future may complete on a store or bus thread. */
   CompletableFuture<Room> load(RoomId id) {
     CompletableFuture<Room> existing = rooms.get(id);
     if (existing != null && !existing.isCompletedExceptionally()) {
@@ -32,15 +63,18 @@ final class RoomRegistry {
             (key, current) ->
                 current != null && !current.isCompletedExceptionally() ? current : created);
     if (raced == created) {
+      CompletableFuture<Set<ClusterBus.RemotePresence>> presence =
+          remotePresence(id).exceptionally(e -> Set.of());
       store
           .position(id)
+          .thenCombine(presence, (position, online) -> new Room(id, this, position, online))
           .whenComplete(
-              (position, error) -> {
+              (room, error) -> {
                 if (error != null) {
                   rooms.remove(id, created);
                   created.completeExceptionally(error);
                 } else {
-                  created.complete(new Room(id, this, position));
+                  created.complete(room);
                 }
               });
     }
@@ -66,7 +100,85 @@ final class RoomRegistry {
         room.id(), (key, current) -> current.getNow(null) == room ? null : current);
   }
 
+  /** Has {@code room} look for a still-open gap a moment from now. */
+  void checkGapLater(Room room) {
+    try {
+      scheduler.schedule(room::gapCheck, GAP_CHECK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // The server is stopping.
+    }
+  }
+
+  /**
+   * Checks every loaded room against the store and the bus: delivers what the bus lost and
+   * refreshes who is online on other nodes. Runs periodically on a clustered node and after a bus
+   * outage.
+   */
+  void catchUpAll() {
+    for (Room room : loaded()) {
+      room.catchUp();
+      remotePresence(room.id())
+          .whenComplete(
+              (online, failure) -> {
+                if (failure == null) {
+                  room.reconcilePresence(online);
+                } else {
+                  log.debug("room {}: presence not refreshed", room.id(), failure);
+                }
+              });
+    }
+  }
+
+  private CompletableFuture<Set<ClusterBus.RemotePresence>> remotePresence(RoomId id) {
+    try {
+      return bus.presence(id);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private List<Room> loaded() {
+    List<Room> loaded = new ArrayList<>();
+    for (CompletableFuture<Room> future : rooms.values()) {
+      Room room = future.getNow(null);
+      if (room != null) {
+        loaded.add(room);
+      }
+    }
+    return loaded;
+  }
+
   int size() {
     return rooms.size();
+  }
+
+  // --- Events from other nodes (bus threads) ---
+
+  @Override
+  public void onMessage(ChatMessage message) {
+    publish(message);
+  }
+
+  @Override
+  public void onPresence(String nodeId, RoomId room, UserId user, boolean online) {
+    CompletableFuture<Room> future = rooms.get(room);
+    Room loaded = future == null ? null : future.getNow(null);
+    if (loaded != null) {
+      loaded.remotePresence(nodeId, user, online);
+    }
+  }
+
+  @Override
+  public void onNodeDown(String nodeId) {
+    log.info("node {} left the cluster", nodeId);
+    for (Room room : loaded()) {
+      room.nodeDown(nodeId);
+    }
+  }
+
+  @Override
+  public void onResync() {
+    log.info("cluster bus is back; catching up {} rooms from the store", rooms.size());
+    catchUpAll();
   }
 }

@@ -3,6 +3,7 @@ package dev.parley.chat.server.internal;
 import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.RoomPolicy;
 import dev.parley.chat.spi.Authenticator;
+import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -10,7 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What every part of one server shares: settings, collaborators and threads. Immutable apart from
- * the ready flag; thread-safe.
+ * the accepting flag; thread-safe.
  */
 final class ServerContext {
   private final ChatServerBuilder settings;
@@ -20,19 +21,22 @@ final class ServerContext {
   private final ExecutorService workers;
   private final ScheduledExecutorService scheduler;
   private final MessageIdGenerator messageIds;
-  private volatile boolean ready;
+  private final ClusterBus bus;
+  private volatile boolean accepting;
 
   ServerContext(
       ChatServerBuilder settings,
       String serverId,
       MessageStore store,
+      ClusterBus bus,
       ExecutorService workers,
       ScheduledExecutorService scheduler,
       MessageIdGenerator messageIds) {
     this.settings = settings;
     this.serverId = serverId;
     this.store = store;
-    this.rooms = new RoomRegistry(store);
+    this.bus = bus;
+    this.rooms = new RoomRegistry(store, bus, scheduler);
     this.workers = workers;
     this.scheduler = scheduler;
     this.messageIds = messageIds;
@@ -78,11 +82,21 @@ final class ServerContext {
     return settings.roomPolicy();
   }
 
-  boolean isReady() {
-    return ready;
+  ClusterBus bus() {
+    return bus;
   }
 
-  void ready(boolean ready) {
-    this.ready = ready;
+  /** Whether new connections are welcome: started, not stopping or draining. */
+  boolean isAccepting() {
+    return accepting;
+  }
+
+  void accepting(boolean accepting) {
+    this.accepting = accepting;
+  }
+
+  /** What {@code /readyz} says: accepting, and in touch with the rest of the cluster. */
+  boolean isReady() {
+    return accepting && bus.isHealthy();
   }
 }

@@ -54,7 +54,7 @@ final class ServerCore implements ServerTransportHandler {
     connection.attach(session);
     session.onClosing(() -> detach(session));
     sessions.put(session.id(), session);
-    if (!context.isReady()) {
+    if (!context.isAccepting()) {
       goAway(session, "server is stopping");
       return;
     }
@@ -176,12 +176,25 @@ final class ServerCore implements ServerTransportHandler {
     }
   }
 
+  /**
+   * Tells every client to go elsewhere and leaves the connections open: the clients close them once
+   * they have moved (a drain).
+   */
+  void askAllToLeave(String reason) {
+    for (ServerSession session : sessions.values()) {
+      session.reply(goAwayFrame(reason));
+    }
+  }
+
   private static void goAway(ServerSession session, String reason) {
-    session.reply(
-        new OutboundFrame(
-            Envelope.newBuilder()
-                .setGoAway(GoAway.newBuilder().setReason(reason).setReconnectAfterMs(0))
-                .build()));
+    session.reply(goAwayFrame(reason));
     session.close(CloseCodes.GOING_AWAY, reason);
+  }
+
+  private static OutboundFrame goAwayFrame(String reason) {
+    return new OutboundFrame(
+        Envelope.newBuilder()
+            .setGoAway(GoAway.newBuilder().setReason(reason).setReconnectAfterMs(0))
+            .build());
   }
 }

@@ -51,11 +51,12 @@ final class Engine implements AutoCloseable {
             settings.messageStore() != null
                 ? settings.messageStore()
                 : new InMemoryMessageStore(1000),
+            settings.clusterBus() != null ? settings.clusterBus() : SingleNodeBus.INSTANCE,
             workers,
             scheduler,
             new MessageIdGenerator(clock, new Random(42)));
     core = new ServerCore(context);
-    context.ready(true);
+    context.accepting(true);
   }
 
   FakeConnection open() {

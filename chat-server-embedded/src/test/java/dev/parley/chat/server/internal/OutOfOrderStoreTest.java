@@ -61,16 +61,17 @@ class OutOfOrderStoreTest {
   }
 
   @Test
-  void anAppendThatNeverCompletesDoesNotStallTheRoomForever() {
-    MessageStore losing = new LosingStore(new InMemoryMessageStore(Room.MAX_REORDER * 2), 2);
-    try (Engine engine =
-        new Engine(b -> b.messageStore(losing).requestRate(1_000_000, 1_000_000))) {
+  void aStoredMessageWhoseAppendNeverCompletesIsReadFromTheStore() {
+    // Seq 2 is stored but its append never reports back (as when the node that made it died):
+    // the room notices the gap when seq 3 arrives and reads seq 2 from the store.
+    MessageStore losing = new LosingStore(new InMemoryMessageStore(), 2);
+    try (Engine engine = new Engine(b -> b.messageStore(losing))) {
       FakeConnection sender = engine.connect("sender");
       FakeConnection witness = engine.connect("witness");
       engine.join(sender, "stuck");
       engine.join(witness, "stuck");
       witness.drain();
-      int total = Room.MAX_REORDER + 2;
+      int total = 10;
       for (int i = 1; i <= total; i++) {
         engine.send(sender, engine.sendFrame("stuck", "c" + i, "t"));
       }
@@ -78,9 +79,6 @@ class OutOfOrderStoreTest {
       while (expected <= total) {
         Envelope e = witness.next();
         if (e.getBodyCase() == Envelope.BodyCase.MESSAGE) {
-          if (expected == 2) {
-            expected = 3; // the lost one: delivery moves past it, clients see the gap
-          }
           assertThat(e.getMessage().getSeq()).isEqualTo(expected);
           expected++;
         }
