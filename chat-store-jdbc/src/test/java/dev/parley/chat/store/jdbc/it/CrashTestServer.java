@@ -17,9 +17,6 @@ import java.util.concurrent.CountDownLatch;
  * <schema>}.
  */
 public final class CrashTestServer {
-  /** The line printed once the server listens, followed by a space and the port. */
-  static final String READY = "READY";
-
   private CrashTestServer() {}
 
   /** Starts the server; see the class comment for the arguments. */
@@ -50,7 +47,7 @@ public final class CrashTestServer {
             .build();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "crash-test-server-stop"));
     server.start();
-    System.out.println(READY + " " + server.address().getPort());
+    System.out.println(ServerProcess.READY + " " + server.address().getPort());
     System.out.flush();
     new CountDownLatch(1).await();
   }

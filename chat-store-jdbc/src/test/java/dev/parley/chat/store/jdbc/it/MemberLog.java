@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it arrived, plus the gaps and errors it reported and how often it was welcomed. Thread-safe: the
  * session calls it one event at a time, the test reads it from its own thread.
  */
-final class MemberLog implements ChatListener {
+public final class MemberLog implements ChatListener {
   private final String user;
   private final Map<RoomId, List<ChatMessage>> messages = new ConcurrentHashMap<>();
   private final List<HistoryGapEvent> gaps = new CopyOnWriteArrayList<>();
@@ -29,11 +29,11 @@ final class MemberLog implements ChatListener {
   private final AtomicInteger welcomes = new AtomicInteger();
   private volatile ClosedEvent closed;
 
-  MemberLog(String user) {
+  public MemberLog(String user) {
     this.user = user;
   }
 
-  String user() {
+  public String user() {
     return user;
   }
 
@@ -67,31 +67,31 @@ final class MemberLog implements ChatListener {
   }
 
   /** The messages of {@code room} delivered so far, in delivery order. */
-  List<ChatMessage> messages(RoomId room) {
+  public List<ChatMessage> messages(RoomId room) {
     return new ArrayList<>(messages.getOrDefault(room, List.of()));
   }
 
   /** The seq of the last message of {@code room} delivered, 0 before any. */
-  long lastSeq(RoomId room) {
+  public long lastSeq(RoomId room) {
     List<ChatMessage> got = messages.getOrDefault(room, List.of());
     return got.isEmpty() ? 0 : got.get(got.size() - 1).seq();
   }
 
-  List<HistoryGapEvent> gaps() {
+  public List<HistoryGapEvent> gaps() {
     return List.copyOf(gaps);
   }
 
-  List<ErrorEvent> errors() {
+  public List<ErrorEvent> errors() {
     return List.copyOf(errors);
   }
 
   /** How many times the session was welcomed: its first connection and every resume. */
-  int welcomes() {
+  public int welcomes() {
     return welcomes.get();
   }
 
   /** How the session ended unexpectedly, or {@code null}. */
-  ClosedEvent closed() {
+  public ClosedEvent closed() {
     return closed;
   }
 }

@@ -14,15 +14,20 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link CrashTestServer} in a child JVM on a fixed port, which can be started, killed with
- * SIGKILL, started again on the same port and database, and stopped with SIGTERM. Everything the
- * child prints is appended to one log file, each run after a line saying when and how it started
- * and followed by one saying how it ended, so a failed run can be diagnosed. {@link #close()} kills
- * a child that is still running.
+ * A server in a child JVM on a fixed port (by default a {@link CrashTestServer}; any main class
+ * that prints {@link #READY} and its port once it listens will do), which can be started, killed
+ * with SIGKILL, started again on the same port and database, and stopped with SIGTERM. Everything
+ * the child prints is appended to one log file, each run after a line saying when and how it
+ * started and followed by one saying how it ended, so a failed run can be diagnosed. {@link
+ * #close()} kills a child that is still running.
  *
  * <p>Not thread-safe: one test thread drives it.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
+  /** The line a child prints once it listens, followed by a space and the port. */
+  public static final String READY = "READY";
+
+  private final String mainClass;
   private final int port;
   private final List<String> serverArgs;
   private final Path log;
@@ -32,25 +37,40 @@ final class ServerProcess implements AutoCloseable {
   /**
    * @param serverArgs the arguments of {@link CrashTestServer} after the mode and the port
    */
-  ServerProcess(String mode, int port, List<String> serverArgs, Path log) throws IOException {
+  static ServerProcess crashTestServer(String mode, int port, List<String> serverArgs, Path log)
+      throws IOException {
+    return new ServerProcess(
+        CrashTestServer.class.getName(), port, withModeAndPort(mode, port, serverArgs), log);
+  }
+
+  /**
+   * A child running {@code mainClass} with {@code args}, on this JVM's class path, which listens on
+   * {@code port}.
+   */
+  public ServerProcess(String mainClass, int port, List<String> args, Path log) throws IOException {
+    this.mainClass = mainClass;
     this.port = port;
-    List<String> args = new ArrayList<>();
-    args.add(mode);
-    args.add(Integer.toString(port));
-    args.addAll(serverArgs);
     this.serverArgs = List.copyOf(args);
     this.log = log;
     Files.createDirectories(log.getParent());
     Files.write(log, new byte[0]);
   }
 
+  private static List<String> withModeAndPort(String mode, int port, List<String> rest) {
+    List<String> args = new ArrayList<>();
+    args.add(mode);
+    args.add(Integer.toString(port));
+    args.addAll(rest);
+    return args;
+  }
+
   /** How many times the child was started. */
-  int starts() {
+  public int starts() {
     return starts;
   }
 
   /** Whether a child is running. */
-  boolean isRunning() {
+  public boolean isRunning() {
     return process != null && process.isAlive();
   }
 
@@ -60,7 +80,7 @@ final class ServerProcess implements AutoCloseable {
    * @throws IllegalStateException if a child is still running, or the child exits or stays silent
    *     for {@code timeout} before it is ready (it is then killed)
    */
-  void start(Duration timeout) throws IOException, InterruptedException {
+  public void start(Duration timeout) throws IOException, InterruptedException {
     if (isRunning()) {
       throw new IllegalStateException("the server is already running");
     }
@@ -73,7 +93,7 @@ final class ServerProcess implements AutoCloseable {
     command.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(CrashTestServer.class.getName());
+    command.add(mainClass);
     command.addAll(serverArgs);
     note("start " + run + ": " + String.join(" ", serverArgs));
     long from = Files.size(log);
@@ -82,7 +102,7 @@ final class ServerProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
-    String readyLine = CrashTestServer.READY + " " + port;
+    String readyLine = READY + " " + port;
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!printed(from, readyLine)) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -112,7 +132,7 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** Kills the child with SIGKILL, as {@code kill -9} does, and waits until it is gone. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     Process p = process;
     if (p == null) {
       return;
@@ -129,7 +149,7 @@ final class ServerProcess implements AutoCloseable {
    *
    * @return whether it exited within {@code timeout}; if not, it is killed
    */
-  boolean stop(Duration timeout) throws InterruptedException {
+  public boolean stop(Duration timeout) throws InterruptedException {
     Process p = process;
     if (p == null) {
       return true;

@@ -146,7 +146,7 @@ class StoreCrashIT {
     List<Traffic.Sent> sent;
     List<String> problems = new ArrayList<>();
     int starts;
-    try (ServerProcess server = new ServerProcess(mode, port, databaseArgs, log);
+    try (ServerProcess server = ServerProcess.crashTestServer(mode, port, databaseArgs, log);
         Traffic traffic = new Traffic(WINDOW, SEND_PAUSE)) {
       server.start(READY_TIMEOUT);
       traffic.serverStarted(server.starts());

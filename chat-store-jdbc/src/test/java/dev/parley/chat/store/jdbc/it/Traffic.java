@@ -18,16 +18,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * outbox never fills up while the server is down. Every send is recorded with its future, and with
  * the server start during which its acknowledgement arrived. Thread-safe.
  */
-final class Traffic implements AutoCloseable {
+public final class Traffic implements AutoCloseable {
   /** One send and what became of it. */
-  static final class Sent {
-    final String user;
-    final RoomId room;
-    final String text;
-    final CompletableFuture<SendReceipt> future;
+  public static final class Sent {
+    public final String user;
+    public final RoomId room;
+    public final String text;
+    public final CompletableFuture<SendReceipt> future;
 
     /** The server start during which the acknowledgement arrived; 0 while unacknowledged. */
-    volatile int ackedInStart;
+    public volatile int ackedInStart;
 
     Sent(String user, RoomId room, String text, CompletableFuture<SendReceipt> future) {
       this.user = user;
@@ -37,7 +37,7 @@ final class Traffic implements AutoCloseable {
     }
 
     /** The receipt, or {@code null} if the send is not (or not successfully) acknowledged. */
-    SendReceipt receipt() {
+    public SendReceipt receipt() {
       return future.isDone() && !future.isCompletedExceptionally() ? future.join() : null;
     }
   }
@@ -50,13 +50,13 @@ final class Traffic implements AutoCloseable {
   private volatile boolean running = true;
   private volatile int serverStart;
 
-  Traffic(int window, Duration pause) {
+  public Traffic(int window, Duration pause) {
     this.window = window;
     this.pause = pause;
   }
 
   /** Adds a thread sending as {@code user} to {@code room}; it starts at once. */
-  void send(String user, RoomHandle room) {
+  public void send(String user, RoomHandle room) {
     Thread t = new Thread(() -> sendLoop(user, room), "sender-" + user + "-" + room.id().value());
     t.setDaemon(true);
     threads.add(t);
@@ -64,7 +64,7 @@ final class Traffic implements AutoCloseable {
   }
 
   /** Tells the traffic which server start acknowledgements come from from now on. */
-  void serverStarted(int start) {
+  public void serverStarted(int start) {
     serverStart = start;
   }
 
@@ -103,17 +103,17 @@ final class Traffic implements AutoCloseable {
   }
 
   /** Acknowledgements received so far. */
-  long acknowledged() {
+  public long acknowledged() {
     return acknowledged.get();
   }
 
   /** Every send made so far, in no particular order across threads. */
-  List<Sent> all() {
+  public List<Sent> all() {
     return new ArrayList<>(sent);
   }
 
   /** The sends not acknowledged (nor failed) yet. */
-  List<Sent> outstanding() {
+  public List<Sent> outstanding() {
     List<Sent> out = new ArrayList<>();
     for (Sent s : sent) {
       if (!s.future.isDone()) {
@@ -124,7 +124,7 @@ final class Traffic implements AutoCloseable {
   }
 
   /** Stops making new sends and waits for the sending threads to end. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     running = false;
     for (Thread t : threads) {
       t.join(TimeUnit.SECONDS.toMillis(30));
