@@ -1,5 +1,9 @@
 package dev.parley.chat.store.jdbc.it;
 
+import static dev.parley.chat.store.jdbc.it.CrashChecks.await;
+import static dev.parley.chat.store.jdbc.it.CrashChecks.awaitOrNote;
+import static dev.parley.chat.store.jdbc.it.CrashChecks.freePort;
+import static dev.parley.chat.store.jdbc.it.CrashChecks.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.api.ChatMessage;
@@ -8,16 +12,10 @@ import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
-import dev.parley.chat.spi.HistorySlice;
-import dev.parley.chat.spi.MessageStore.ReadDirection;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
 import dev.parley.chat.store.jdbc.PostgresDatabase;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import dev.parley.chat.store.jdbc.it.CrashChecks.Counts;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +28,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -73,7 +70,6 @@ class StoreCrashIT {
   private static final int WINDOW = 32;
   private static final Duration SEND_PAUSE = Duration.ofMillis(2);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
-  private static final Duration WAIT = Duration.ofSeconds(60);
   private static final int MAX_PROBLEMS_SHOWN = 40;
 
   private static final RoomId LOBBY = RoomId.of("crash-lobby");
@@ -555,84 +551,6 @@ class StoreCrashIT {
     return Long.parseLong(m.text().substring(m.text().lastIndexOf(':') + 1));
   }
 
-  /**
-   * What one member received of one room against the store's messages of that room.
-   *
-   * @param stored messages in the store
-   * @param received messages delivered
-   * @param lost stored messages never delivered
-   * @param duplicated deliveries of a seq delivered before
-   * @param reordered deliveries whose seq is not the previous one plus one
-   * @param wrong deliveries that differ from the stored message of that seq
-   */
-  private record Counts(
-      int stored, int received, int lost, int duplicated, int reordered, int wrong) {
-    static Counts of(List<ChatMessage> stored, List<ChatMessage> received) {
-      Map<Long, ChatMessage> bySeq = new HashMap<>();
-      for (ChatMessage m : stored) {
-        bySeq.put(m.seq(), m);
-      }
-      Set<Long> seen = new HashSet<>();
-      int duplicated = 0;
-      int reordered = 0;
-      int wrong = 0;
-      long previous = 0;
-      for (ChatMessage m : received) {
-        if (!seen.add(m.seq())) {
-          duplicated++;
-        }
-        if (m.seq() != previous + 1) {
-          reordered++;
-        }
-        previous = m.seq();
-        ChatMessage s = bySeq.get(m.seq());
-        if (s == null || !s.id().equals(m.id()) || !s.text().equals(m.text())) {
-          wrong++;
-        }
-      }
-      int lost = 0;
-      for (ChatMessage m : stored) {
-        if (!seen.contains(m.seq())) {
-          lost++;
-        }
-      }
-      return new Counts(stored.size(), received.size(), lost, duplicated, reordered, wrong);
-    }
-
-    boolean perfect() {
-      return stored == received && lost == 0 && duplicated == 0 && reordered == 0 && wrong == 0;
-    }
-
-    @Override
-    public String toString() {
-      return String.format(
-          "%d / %d lost / %d duplicated / %d reordered (of %d stored%s)",
-          received, lost, duplicated, reordered, stored, wrong == 0 ? "" : ", " + wrong + " wrong");
-    }
-  }
-
-  /** The room's whole history; if the store fails, what it read before, and a problem. */
-  private static List<ChatMessage> readAll(
-      JdbcMessageStore store, RoomId room, List<String> problems) throws Exception {
-    List<ChatMessage> all = new ArrayList<>();
-    long from = 1;
-    while (true) {
-      HistorySlice slice;
-      try {
-        slice = store.read(room, from, ReadDirection.FORWARD, 1000).get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        problems.add(
-            "the store failed to read " + room + " from seq " + from + ": " + e.getCause());
-        return all;
-      }
-      all.addAll(slice.messages());
-      if (!slice.hasMore() || slice.messages().isEmpty()) {
-        return all;
-      }
-      from = slice.messages().get(slice.messages().size() - 1).seq() + 1;
-    }
-  }
-
   /** Waits until every session is connected and a send was acknowledged since {@code start}. */
   private static void awaitFlowing(Map<String, ChatSession> sessions, Traffic traffic, int start) {
     long before = traffic.acknowledged();
@@ -648,58 +566,5 @@ class StoreCrashIT {
                 + sessions.entrySet().stream()
                     .map(e -> e.getKey() + " " + e.getValue().state())
                     .collect(Collectors.joining(", ")));
-  }
-
-  /**
-   * Waits until {@code condition} holds; if it does not within {@link #WAIT}, adds a problem and
-   * returns, so that the checks still run and show what is missing.
-   */
-  private static void awaitOrNote(
-      List<String> problems, BooleanSupplier condition, Supplier<String> what) {
-    try {
-      await(condition, what);
-    } catch (AssertionError e) {
-      problems.add(e.getMessage());
-    }
-  }
-
-  private static void await(BooleanSupplier condition, Supplier<String> what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("waited " + WAIT + " in vain for " + what.get());
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what.get(), e);
-      }
-    }
-  }
-
-  /**
-   * A free loopback port below the range the system hands out for outgoing connections, so that no
-   * other process's connection takes it while the server is down between a kill and its restart.
-   */
-  private static int freePort() throws IOException {
-    int ephemeralLow = 32_768;
-    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-    if (Files.isReadable(range)) {
-      ephemeralLow = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
-    }
-    Random random = new Random();
-    for (int attempt = 0; attempt < 100 && ephemeralLow > 11_000; attempt++) {
-      int port = 10_000 + random.nextInt(ephemeralLow - 10_000);
-      try (ServerSocket s = new ServerSocket()) {
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        return port;
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }
