@@ -30,6 +30,9 @@ final class RoomRegistry implements ClusterBus.Listener {
   /** How long a message may wait for its predecessors before the room reads them from the store. */
   static final long GAP_CHECK_DELAY_MILLIS = 100;
 
+  /** How long a room load waits for the bus's view of presence before going on without it. */
+  static final long PRESENCE_TIMEOUT_MILLIS = 1_000;
+
   private final MessageStore store;
   private final ClusterBus bus;
   private final ScheduledExecutorService scheduler;
@@ -129,9 +132,13 @@ final class RoomRegistry implements ClusterBus.Listener {
     }
   }
 
+  /**
+   * Who is online in the room on other nodes. Bounded in time: a join must not wait for a bus that
+   * is down (the sweep corrects the view later).
+   */
   private CompletableFuture<Set<ClusterBus.RemotePresence>> remotePresence(RoomId id) {
     try {
-      return bus.presence(id);
+      return bus.presence(id).orTimeout(PRESENCE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
