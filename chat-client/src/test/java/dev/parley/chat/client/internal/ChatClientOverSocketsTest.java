@@ -50,6 +50,9 @@ class ChatClientOverSocketsTest {
             .endpoint(server.socket.uri())
             .random(new Random(7))
             .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
+            // A connection attempt that stalls (seen rarely on a loaded machine) is abandoned and
+            // retried well within the 5 s the listener waits for each event.
+            .connectTimeout(Duration.ofSeconds(2))
             .build();
     clients.add(client);
     return client;
