@@ -5,6 +5,7 @@ import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatClient;
+import dev.parley.chat.client.ChatClientBuilder;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.RoomHandle;
 import java.net.URI;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Option;
  * messages are printed above the line being typed, which stays intact.
  *
  * <p>Run it against the demo server with {@code ./mvnw -q -pl examples -am -Pcli package
- * -DskipTests -Dexec.args="--user bob"}.
+ * -DskipTests -Dexec.args="--user bob"}; give {@code --url} once per node of a cluster.
  */
 @Command(
     name = "parley-chat",
@@ -46,8 +47,10 @@ public final class ChatCli implements Callable<Integer> {
   @Option(
       names = "--url",
       defaultValue = "ws://localhost:8080/chat",
-      description = "The server's WebSocket endpoint (default: ${DEFAULT-VALUE}).")
-  private URI url;
+      description =
+          "The server's WebSocket endpoint (default: ${DEFAULT-VALUE}). Repeat it for the nodes"
+              + " of a cluster: the client moves to the next when one fails or stops.")
+  private List<URI> urls;
 
   @Option(
       names = "--user",
@@ -92,9 +95,15 @@ public final class ChatCli implements Callable<Integer> {
         return 2;
       }
       listener = new PrintingListener(this::print, this::currentRoom, ZoneId.systemDefault());
-      try (ChatClient client =
-          ChatClient.builder().endpoint(url).clientInfo("parley-cli", "0.1.0").build()) {
-        print("* connecting to " + url + " as " + me + "...");
+      ChatClientBuilder builder = ChatClient.builder().clientInfo("parley-cli", "0.1.0");
+      urls.forEach(builder::endpoint);
+      try (ChatClient client = builder.build()) {
+        print(
+            "* connecting to "
+                + String.join(", ", urls.stream().map(URI::toString).toList())
+                + " as "
+                + me
+                + "...");
         ChatSession session;
         try {
           session = client.connect(me.value(), listener).get(WAIT_SECONDS, TimeUnit.SECONDS);

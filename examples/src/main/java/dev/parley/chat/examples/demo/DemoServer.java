@@ -12,7 +12,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -104,25 +103,21 @@ public final class DemoServer implements Callable<Integer> {
   static ChatServer start(
       String host, int port, int httpPort, MessageStore store, Function<ChatServer, URI> advertised)
       throws IOException {
-    AtomicReference<ChatServer> self = new AtomicReference<>();
     ChatServer server;
     try {
       server =
-          ChatServer.builder()
-              .host(host)
-              .port(port)
-              .httpPort(httpPort)
-              .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-              .messageStore(store)
-              .httpHandler("/", new StaticResourceHandler(DemoServer.class.getClassLoader(), "web"))
-              .httpHandler(
-                  "/config.json", new PageConfigHandler(() -> advertised.apply(self.get())))
-              .build();
+          WebPage.build(
+              ChatServer.builder()
+                  .host(host)
+                  .port(port)
+                  .httpPort(httpPort)
+                  .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+                  .messageStore(store),
+              advertised);
     } catch (RuntimeException e) {
       store.close(); // the server never owned it
       throw e;
     }
-    self.set(server);
     return server.start();
   }
 

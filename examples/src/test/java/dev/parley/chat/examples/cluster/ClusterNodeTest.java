@@ -1,0 +1,66 @@
+package dev.parley.chat.examples.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A node's options come from the command line, then PARLEY_* variables, then built-in defaults. */
+class ClusterNodeTest {
+  @Test
+  void eachOptionHasAnEnvironmentVariableNamedAfterIt() {
+    assertThat(ClusterNode.environmentVariable("--http-port")).isEqualTo("PARLEY_HTTP_PORT");
+    assertThat(ClusterNode.environmentVariables())
+        .containsExactlyInAnyOrder(
+            "PARLEY_HOST",
+            "PARLEY_PORT",
+            "PARLEY_HTTP_PORT",
+            "PARLEY_REDIS",
+            "PARLEY_JDBC_URL",
+            "PARLEY_DB_USER",
+            "PARLEY_DB_PASSWORD",
+            "PARLEY_NODE_ID",
+            "PARLEY_KEY_PREFIX");
+    assertThatThrownBy(() -> ClusterNode.environmentVariable("port"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'port'");
+  }
+
+  @Test
+  void withoutEnvironmentTheBuiltInDefaultsApply() {
+    ClusterNode node = parse(Map.of());
+    assertThat(node.host).isEqualTo("127.0.0.1");
+    assertThat(node.port).isEqualTo(8080);
+    assertThat(node.httpPort).isEqualTo(8081);
+    assertThat(node.redis).isEqualTo(ClusterNode.DEFAULT_REDIS);
+    assertThat(node.jdbcUrl).isEqualTo(ClusterNode.DEFAULT_JDBC_URL);
+    assertThat(node.dbUser).isEqualTo("postgres");
+    assertThat(node.dbPassword).isEmpty();
+    assertThat(node.nodeId).isNull();
+    assertThat(node.keyPrefix).isEqualTo("parley");
+  }
+
+  @Test
+  void theEnvironmentSetsOptionsAndTheCommandLineWins() {
+    ClusterNode node =
+        parse(
+            Map.of(
+                "PARLEY_PORT", "9000",
+                "PARLEY_REDIS", "redis://cache:6380",
+                "PARLEY_NODE_ID", "from-environment",
+                "UNRELATED", "ignored"),
+            "--node-id",
+            "from-command-line");
+    assertThat(node.port).isEqualTo(9000);
+    assertThat(node.redis).isEqualTo("redis://cache:6380");
+    assertThat(node.nodeId).isEqualTo("from-command-line");
+    assertThat(node.httpPort).isEqualTo(8081);
+  }
+
+  static ClusterNode parse(Map<String, String> environment, String... args) {
+    ClusterNode node = new ClusterNode();
+    ClusterNode.commandLine(node, environment).parseArgs(args);
+    return node;
+  }
+}

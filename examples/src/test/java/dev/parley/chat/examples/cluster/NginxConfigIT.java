@@ -1,0 +1,367 @@
+package dev.parley.chat.examples.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.client.ChatClient;
+import dev.parley.chat.client.ChatListener;
+import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.ErrorEvent;
+import dev.parley.chat.client.HistoryGapEvent;
+import dev.parley.chat.client.MessageEvent;
+import dev.parley.chat.client.RoomHandle;
+import dev.parley.chat.client.SendReceipt;
+import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.InProcessClusterBus;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The cluster example's {@code nginx.conf}, for real: nginx checks it, then runs it as an ordinary
+ * user on free loopback ports in front of two Parley nodes in this JVM (an in-process bus and one
+ * shared store standing in for Redis and PostgreSQL). A client connected through nginx chats, its
+ * node is drained, and it carries on through nginx on the other node with nothing lost.
+ *
+ * <p>Needs nginx ({@code apt-get install nginx-light} on Debian and Ubuntu). Without it the test is
+ * skipped, except when the environment variable {@code CI} is {@code true}: there it fails.
+ */
+@Timeout(120)
+class NginxConfigIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final RoomId ROOM = RoomId.of("lobby");
+  private static final String INSTALL = "apt-get install nginx-light";
+
+  /** The unprivileged user nginx runs as when the tests run as root (nobody). */
+  private static final String NOBODY = "65534";
+
+  private static Path nginx;
+
+  private final InProcessClusterBus.Network network =
+      new InProcessClusterBus.Network(Duration.ofSeconds(2));
+  private final SharedStore store = new SharedStore();
+  private final List<ChatServer> nodes = new ArrayList<>();
+  private ChatClient client;
+  private Process proxy;
+  private Path prefix;
+
+  @BeforeAll
+  static void findNginx() {
+    Optional<Path> found = executable("PARLEY_NGINX", "nginx");
+    if (found.isEmpty()) {
+      String message = "NginxConfigIT needs nginx (not found); install it with `" + INSTALL + "`";
+      if ("true".equals(System.getenv("CI"))) {
+        fail(message + ". CI=true: the nginx test must not be skipped on CI.");
+      }
+      Assumptions.abort("skipped: " + message);
+    }
+    nginx = found.get();
+  }
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    nodes.forEach(ChatServer::close);
+    if (proxy != null) {
+      proxy.destroy(); // SIGTERM: nginx's fast shutdown
+      if (!proxy.waitFor(10, TimeUnit.SECONDS)) {
+        proxy.destroyForcibly();
+      }
+    }
+    if (prefix != null) {
+      try (Stream<Path> files = Files.walk(prefix)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aClientThroughNginxMovesToTheOtherNodeWhenItsNodeDrains() throws Exception {
+    ChatServer a = node("node-a");
+    ChatServer b = node("node-b");
+    int port = freePort();
+    prefix = nginxPrefix(port, List.of(a, b));
+    String checked = run(nginxCommand("-t"));
+    assertThat(checked).contains("syntax is ok").contains("test is successful");
+    proxy =
+        new ProcessBuilder(nginxCommand("-g", "daemon off;"))
+            .redirectErrorStream(true)
+            .redirectOutput(prefix.resolve("nginx.out").toFile())
+            .start();
+    awaitListening(port);
+    assertThat(proxy.info().user()).as("the user nginx runs as").isNotEqualTo(Optional.of("root"));
+
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    URI front = URI.create("http://127.0.0.1:" + port + "/");
+    assertThat(get(http, front).body()).contains("app.js");
+    assertThat(get(http, front.resolve("/config.json")).body())
+        .isEqualTo("{\"webSocketPort\":" + port + ",\"webSocketPath\":\"/chat\"}");
+
+    client =
+        ChatClient.builder()
+            .endpoint(URI.create("ws://127.0.0.1:" + port + "/chat"))
+            .random(new Random(7))
+            .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(500))
+            .build();
+    Member writerEvents = new Member();
+    ChatSession writer = client.connect("writer", writerEvents).get(10, TimeUnit.SECONDS);
+    RoomHandle room = writer.join(ROOM).get(10, TimeUnit.SECONDS);
+    ChatServer writersNode = a.sessionCount() == 1 ? a : b;
+    ChatServer otherNode = writersNode == a ? b : a;
+    assertThat(writersNode.sessionCount()).isEqualTo(1);
+    Member reader = new Member();
+    client.connect("reader", reader).get(10, TimeUnit.SECONDS).join(ROOM).get(10, TimeUnit.SECONDS);
+
+    int before = 20;
+    int during = 40;
+    int after = 10;
+    List<CompletableFuture<SendReceipt>> sends = new ArrayList<>();
+    for (int i = 0; i < before; i++) {
+      sends.add(room.send("before " + i));
+    }
+    awaitAll(sends);
+    reader.await(before);
+
+    CompletableFuture<Void> drained =
+        CompletableFuture.runAsync(() -> writersNode.drain(Duration.ofSeconds(20)));
+    for (int i = 0; i < during; i++) {
+      sends.add(room.send("during " + i));
+      Thread.sleep(5);
+    }
+    drained.get(40, TimeUnit.SECONDS);
+    awaitAll(sends);
+    for (int i = 0; i < after; i++) {
+      sends.add(room.send("after " + i));
+    }
+    awaitAll(sends);
+
+    int total = before + during + after;
+    List<Long> everySeq = LongStream.rangeClosed(1, total).boxed().toList();
+    assertThat(writersNode.isReady()).isFalse();
+    assertThat(writer.state()).isEqualTo(ChatSession.State.CONNECTED);
+    assertThat(otherNode.sessionCount()).as("both sessions on the node left").isEqualTo(2);
+    assertThat(store.headSeq(ROOM)).isEqualTo(total);
+    assertThat(reader.await(total)).isEqualTo(everySeq);
+    assertThat(writerEvents.await(total)).isEqualTo(everySeq);
+    assertThat(reader.trouble).isEmpty();
+    assertThat(writerEvents.trouble).isEmpty();
+  }
+
+  private ChatServer node(String id) throws IOException {
+    ChatServer node =
+        ClusterNode.start("127.0.0.1", 0, 0, id, store, new InProcessClusterBus(network));
+    nodes.add(node);
+    return node;
+  }
+
+  /**
+   * A folder with the shipped {@code nginx.conf}, listening on {@code port}, and the shipped local
+   * {@code upstreams.conf} with its first nodes' ports replaced by those of {@code nodes} and the
+   * rest left out.
+   */
+  private static Path nginxPrefix(int port, List<ChatServer> nodes) throws IOException {
+    Path folder = Files.createTempDirectory("parley-nginx");
+    // nginx may run as nobody (see nginxCommand): let it write its pid and temporary files.
+    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
+    String conf = Files.readString(ComposeFileTest.file("nginx.conf"));
+    assertThat(conf).contains("listen 8080;");
+    Files.writeString(
+        folder.resolve("nginx.conf"),
+        conf.replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
+            .replace("worker_processes auto;", "worker_processes 1;"));
+
+    Path shipped = ComposeFileTest.file("upstreams.conf");
+    Map<String, List<String>> upstreams = ComposeFileTest.upstreams(shipped);
+    List<String> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(shipped)) {
+      String replaced = line;
+      for (String upstream : List.of("parley_chat", "parley_http")) {
+        List<String> servers = upstreams.get(upstream);
+        for (int i = 0; i < servers.size(); i++) {
+          if (line.contains("server " + servers.get(i) + " ")) {
+            replaced =
+                i < nodes.size()
+                    ? line.replace(servers.get(i), address(nodes.get(i), upstream))
+                    : null;
+          }
+        }
+      }
+      if (replaced != null) {
+        lines.add(replaced);
+      }
+    }
+    Files.write(folder.resolve("upstreams.conf"), lines);
+    assertThat(ComposeFileTest.upstreams(folder.resolve("upstreams.conf")).get("parley_chat"))
+        .hasSize(nodes.size());
+    return folder;
+  }
+
+  private static String address(ChatServer node, String upstream) {
+    int port =
+        upstream.equals("parley_chat")
+            ? node.address().getPort()
+            : node.httpUri().orElseThrow().getPort();
+    return "127.0.0.1:" + port;
+  }
+
+  /**
+   * nginx with the test folder as its prefix and configuration. Run as root, the command drops to
+   * user nobody first, so the configuration is shown to work without root.
+   */
+  private List<String> nginxCommand(String... options) {
+    List<String> command = new ArrayList<>();
+    Optional<Path> setpriv = executable("PARLEY_SETPRIV", "setpriv");
+    if ("root".equals(System.getProperty("user.name")) && setpriv.isPresent()) {
+      command.addAll(
+          List.of(
+              setpriv.get().toString(),
+              "--reuid=" + NOBODY,
+              "--regid=" + NOBODY,
+              "--clear-groups"));
+    }
+    command.addAll(
+        List.of(
+            nginx.toString(),
+            "-p",
+            prefix + "/",
+            "-c",
+            prefix.resolve("nginx.conf").toString(),
+            "-e",
+            "stderr"));
+    command.addAll(List.of(options));
+    return command;
+  }
+
+  private static String run(List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as("%s printed:%n%s", command, output).isZero();
+    return output;
+  }
+
+  private void awaitListening(int port) throws Exception {
+    await(
+        () -> {
+          if (!proxy.isAlive()) {
+            return true;
+          }
+          try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+          } catch (IOException e) {
+            return false;
+          }
+        },
+        "nginx to listen on " + port);
+    assertThat(proxy.isAlive())
+        .as("nginx exited; it printed:%n%s", Files.readString(prefix.resolve("nginx.out")))
+        .isTrue();
+  }
+
+  private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("GET %s", uri).isEqualTo(200);
+    return response;
+  }
+
+  private static void awaitAll(List<CompletableFuture<SendReceipt>> sends) throws Exception {
+    for (CompletableFuture<SendReceipt> send : sends) {
+      send.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("waited " + WAIT.toSeconds() + " s for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static Optional<Path> executable(String override, String name) {
+    String given = System.getenv(override);
+    if (given != null && !given.isBlank()) {
+      return Optional.of(Path.of(given)).filter(Files::isExecutable);
+    }
+    List<String> folders = new ArrayList<>(List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin"));
+    String path = System.getenv("PATH");
+    if (path != null) {
+      folders.addAll(List.of(path.split(File.pathSeparator)));
+    }
+    return folders.stream()
+        .map(folder -> Path.of(folder, name))
+        .filter(Files::isExecutable)
+        .findFirst();
+  }
+
+  /** A room member's deliveries, and anything that would mean a loss. Thread-safe. */
+  static final class Member implements ChatListener {
+    final List<Long> seqs = new CopyOnWriteArrayList<>();
+    final List<Object> trouble = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onMessage(ChatSession session, MessageEvent event) {
+      seqs.add(event.message().seq());
+    }
+
+    @Override
+    public void onHistoryGap(ChatSession session, HistoryGapEvent event) {
+      trouble.add(event);
+    }
+
+    @Override
+    public void onError(ChatSession session, ErrorEvent event) {
+      trouble.add(event);
+    }
+
+    /** The seqs delivered, once at least {@code count} have been, or after the wait. */
+    List<Long> await(int count) throws InterruptedException {
+      NginxConfigIT.await(() -> seqs.size() >= count, count + " deliveries");
+      return List.copyOf(seqs);
+    }
+  }
+}
