@@ -11,12 +11,9 @@ import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.server.InProcessClusterBus;
-import dev.parley.chat.spi.AppendRequest;
-import dev.parley.chat.spi.AppendResult;
 import dev.parley.chat.spi.ClusterBus;
-import dev.parley.chat.spi.HistorySlice;
 import dev.parley.chat.spi.MessageStore;
-import dev.parley.chat.spi.RoomPosition;
+import dev.parley.chat.testkit.store.SharedMessageStore;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,7 +93,7 @@ public final class ClusterHopBenchmark {
   }
 
   private static Result run(Config config, Duration warmUp, Duration measure) throws Exception {
-    SharedStore store = new SharedStore();
+    SharedMessageStore store = new SharedMessageStore(new InMemoryMessageStore());
     ChatServer a = node("a", store, config.bus().get());
     ChatServer b = node("b", store, config.bus().get());
     Histogram local = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
@@ -225,29 +222,5 @@ public final class ClusterHopBenchmark {
 
   private static String ms(long nanos) {
     return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
-  }
-
-  /** One in-memory store for both nodes; a node that stops does not wipe it. */
-  private static final class SharedStore implements MessageStore {
-    private final InMemoryMessageStore delegate = new InMemoryMessageStore();
-
-    @Override
-    public CompletableFuture<AppendResult> append(AppendRequest request) {
-      return delegate.append(request);
-    }
-
-    @Override
-    public CompletableFuture<HistorySlice> read(
-        RoomId room, long fromSeq, ReadDirection direction, int limit) {
-      return delegate.read(room, fromSeq, direction, limit);
-    }
-
-    @Override
-    public CompletableFuture<RoomPosition> position(RoomId room) {
-      return delegate.position(room);
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -14,12 +14,8 @@ import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.server.InProcessClusterBus;
-import dev.parley.chat.spi.AppendRequest;
-import dev.parley.chat.spi.AppendResult;
 import dev.parley.chat.spi.ClusterBus;
-import dev.parley.chat.spi.HistorySlice;
-import dev.parley.chat.spi.MessageStore;
-import dev.parley.chat.spi.RoomPosition;
+import dev.parley.chat.testkit.store.SharedMessageStore;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +48,7 @@ class ClusterIT {
   private static final RoomId ROOM = RoomId.of("cluster");
 
   private final InProcessClusterBus.Network network = new InProcessClusterBus.Network(LEASE);
-  private final SharedStore store = new SharedStore();
+  private final SharedMessageStore store = new SharedMessageStore(new InMemoryMessageStore());
   private final List<ChatServer> nodes = new ArrayList<>();
   private final List<ChatClient> clients = new ArrayList<>();
 
@@ -237,7 +233,7 @@ class ClusterIT {
     Counts counts = Counts.of(reader.awaitMessages(ROOM, total, WAIT), acknowledged);
     System.out.println("drain: reader " + counts);
     assertThat(counts.perfect()).as(counts.toString()).isTrue();
-    assertThat(store.stored(ROOM)).isEqualTo(total);
+    assertThat(store.position(ROOM).join().headSeq()).isEqualTo(total);
   }
 
   // --- Helpers ---
@@ -290,34 +286,6 @@ class ClusterIT {
       receipts.add(f.get(30, TimeUnit.SECONDS));
     }
     return receipts;
-  }
-
-  /** One in-memory store for every node; closing a node does not wipe it. */
-  private static final class SharedStore implements MessageStore {
-    private final InMemoryMessageStore delegate = new InMemoryMessageStore();
-
-    @Override
-    public CompletableFuture<AppendResult> append(AppendRequest request) {
-      return delegate.append(request);
-    }
-
-    @Override
-    public CompletableFuture<HistorySlice> read(
-        RoomId room, long fromSeq, ReadDirection direction, int limit) {
-      return delegate.read(room, fromSeq, direction, limit);
-    }
-
-    @Override
-    public CompletableFuture<RoomPosition> position(RoomId room) {
-      return delegate.position(room);
-    }
-
-    long stored(RoomId room) {
-      return delegate.position(room).join().headSeq();
-    }
-
-    @Override
-    public void close() {}
   }
 
   /** A bus that loses the messages {@code drop} picks (by their publish count, from 0). */

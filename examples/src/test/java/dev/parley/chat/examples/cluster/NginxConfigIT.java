@@ -13,7 +13,9 @@ import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
 import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.server.InProcessClusterBus;
+import dev.parley.chat.testkit.store.SharedMessageStore;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -67,7 +69,7 @@ class NginxConfigIT {
 
   private final InProcessClusterBus.Network network =
       new InProcessClusterBus.Network(Duration.ofSeconds(2));
-  private final SharedStore store = new SharedStore();
+  private final SharedMessageStore store = new SharedMessageStore(new InMemoryMessageStore());
   private final List<ChatServer> nodes = new ArrayList<>();
   private ChatClient client;
   private Process proxy;
@@ -172,7 +174,7 @@ class NginxConfigIT {
     assertThat(writersNode.isReady()).isFalse();
     assertThat(writer.state()).isEqualTo(ChatSession.State.CONNECTED);
     assertThat(otherNode.sessionCount()).as("both sessions on the node left").isEqualTo(2);
-    assertThat(store.headSeq(ROOM)).isEqualTo(total);
+    assertThat(store.position(ROOM).join().headSeq()).isEqualTo(total);
     assertThat(reader.await(total)).isEqualTo(everySeq);
     assertThat(writerEvents.await(total)).isEqualTo(everySeq);
     assertThat(reader.trouble).isEmpty();
