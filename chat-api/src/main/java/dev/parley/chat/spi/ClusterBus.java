@@ -19,15 +19,19 @@ import java.util.concurrent.CompletableFuture;
  *   <li>A bus may lose events (a broker restart, a dropped connection), but never invents, corrupts
  *       or reorders them: the events one node publishes reach each other node in the order they
  *       were published, each at most once, field for field as published. A node does not hear its
- *       own events. Whenever events may have been lost, the bus calls {@link Listener#onResync()}
- *       once it is connected again, and the server then reads what it missed from the store and
- *       asks for {@link #presence} anew.
+ *       own events. Whenever events may have been lost (its connection dropped, or another node had
+ *       to write its presence anew), the bus calls {@link Listener#onResync()} once it is connected
+ *       again, and the server then reads what it missed from the store and asks for {@link
+ *       #presence} anew.
  *   <li>Every node holds a lease. A node that {@linkplain #close() closes} leaves at once; one that
  *       dies (or loses the broker) is dropped by the others when its lease runs out, within {@link
- *       #leaseTime()} plus one renewal period. Either way every other node's listener gets {@link
- *       Listener#onNodeDown(String)} and {@link #presence} no longer lists the node's users.
+ *       #leaseTime()} plus one {@linkplain #renewalPeriod() renewal period}. Either way every other
+ *       node's listener gets {@link Listener#onNodeDown(String)} and {@link #presence} no longer
+ *       lists the node's users. A node reported down may come back (a healed partition); its events
+ *       then arrive again, after an {@link Listener#onResync()}.
  *   <li>{@link #presence(RoomId)} answers with the users announced online in the room by live nodes
  *       other than this one.
+ *   <li>Before {@link #start} and after {@link #close()}, publishing is ignored.
  * </ul>
  *
  * <p>Implementations are thread-safe. Publishing never blocks for I/O and never throws for a broker
@@ -41,6 +45,8 @@ public interface ClusterBus extends AutoCloseable {
    * nodes' events to {@code listener}. Called once, before anything else.
    *
    * @throws IllegalStateException if the bus was started or closed before
+   * @throws RuntimeException if the bus cannot join the cluster now (its broker is unreachable);
+   *     the bus is then closed
    */
   void start(String nodeId, Listener listener);
 
@@ -55,7 +61,8 @@ public interface ClusterBus extends AutoCloseable {
 
   /**
    * The users that live nodes other than this one announced online in {@code room}, each with the
-   * nodes they are on. Completes on a bus thread, or exceptionally while the broker is unreachable.
+   * nodes they are on. May complete on a bus thread or at once; completes exceptionally while the
+   * broker is unreachable.
    */
   CompletableFuture<Set<RemotePresence>> presence(RoomId room);
 
@@ -64,6 +71,11 @@ public interface ClusterBus extends AutoCloseable {
 
   /** How long a node that stopped renewing its lease still counts as live. */
   Duration leaseTime();
+
+  /** How often leases are renewed and checked; by default a third of {@link #leaseTime()}. */
+  default Duration renewalPeriod() {
+    return leaseTime().dividedBy(3);
+  }
 
   /** Leaves the cluster: withdraws this node's presence and lease, then releases resources. */
   @Override

@@ -33,13 +33,7 @@ public final class InProcessClusterBus implements ClusterBus {
   public static final class Network {
     private final Duration leaseTime;
     private final Map<String, InProcessClusterBus> nodes = new HashMap<>();
-    private final ScheduledExecutorService leases =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "parley-bus-leases");
-              thread.setDaemon(true);
-              return thread;
-            });
+    private ScheduledExecutorService leases;
 
     /** A network whose crashed nodes are dropped after {@code leaseTime}. */
     public Network(Duration leaseTime) {
@@ -82,9 +76,23 @@ public final class InProcessClusterBus implements ClusterBus {
           };
       if (after.isZero()) {
         drop.run();
-      } else {
-        leases.schedule(drop, after.toMillis(), TimeUnit.MILLISECONDS);
+        return;
       }
+      ScheduledExecutorService timer;
+      synchronized (this) {
+        if (leases == null) {
+          // Only a crash needs a timer: one daemon thread per network, started on first use.
+          leases =
+              Executors.newSingleThreadScheduledExecutor(
+                  runnable -> {
+                    Thread thread = new Thread(runnable, "parley-bus-leases");
+                    thread.setDaemon(true);
+                    return thread;
+                  });
+        }
+        timer = leases;
+      }
+      timer.schedule(drop, after.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private synchronized Set<RemotePresence> presence(InProcessClusterBus asking, RoomId room) {

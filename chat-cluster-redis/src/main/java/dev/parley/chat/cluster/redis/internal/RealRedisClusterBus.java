@@ -21,6 +21,9 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.ProtocolKeyword;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -174,8 +177,8 @@ public final class RealRedisClusterBus implements ClusterBus {
         renewalPeriod.compareTo(MAX_RECONNECT_DELAY) < 0 ? renewalPeriod : MAX_RECONNECT_DELAY;
     resources =
         DefaultClientResources.builder()
-            .ioThreadPoolSize(1)
-            .computationThreadPoolSize(1)
+            .ioThreadPoolSize(2)
+            .computationThreadPoolSize(2)
             .reconnectDelay(
                 Delay.exponential(Duration.ofMillis(10), maxDelay, 2, TimeUnit.MILLISECONDS))
             .build();
@@ -189,7 +192,11 @@ public final class RealRedisClusterBus implements ClusterBus {
             .autoReconnect(true)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .requestQueueSize(MAX_QUEUED_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(renewalPeriod))
+            .timeoutOptions(
+                TimeoutOptions.builder()
+                    .timeoutCommands(true)
+                    .timeoutSource(new CommandTimeouts(renewalPeriod, config.leaseTime()))
+                    .build())
             .socketOptions(
                 SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true).build())
             .build());
@@ -359,11 +366,14 @@ public final class RealRedisClusterBus implements ClusterBus {
   private void leave() {
     try {
       CompletableFuture<Long> dropped;
+      CompletableFuture<?> told;
       synchronized (publishLock) {
         dropped = dropAsync(nodeId, 0, false);
-        publish(origin -> new NodeDown(origin, nodeId));
+        told = publish(origin -> new NodeDown(origin, nodeId));
       }
+      long deadline = System.nanoTime() + renewalPeriod.toNanos();
       dropped.get(renewalPeriod.toMillis(), TimeUnit.MILLISECONDS);
+      told.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (Exception e) {
       log.warn(
           "node {} could not withdraw its lease and presence ({}); the others drop it when its"
@@ -416,16 +426,20 @@ public final class RealRedisClusterBus implements ClusterBus {
     return new Origin(nodeId, incarnation, ++lastSequence);
   }
 
-  private void publish(Function<Origin, BusEvent> event) {
+  private CompletableFuture<?> publish(Function<Origin, BusEvent> event) {
     byte[] bytes = BusEventCodec.encode(event.apply(nextOrigin()));
-    send(() -> commands.async().publish(keys.channel(), bytes));
+    return send(() -> commands.async().publish(keys.channel(), bytes));
   }
 
-  /** Sends a command that must not block or throw: a failure only costs the event. */
-  private void send(Supplier<? extends CompletionStage<?>> command) {
+  /**
+   * Sends a command that must not block or throw: a failure only costs the event. Returns the
+   * command's completion, which never fails.
+   */
+  private CompletableFuture<?> send(Supplier<? extends CompletionStage<?>> command) {
     try {
-      command
+      return command
           .get()
+          .toCompletableFuture()
           .whenComplete(
               (ok, failure) -> {
                 if (failure != null) {
@@ -440,11 +454,13 @@ public final class RealRedisClusterBus implements ClusterBus {
                 } else if (publishFailing.get() && publishFailing.compareAndSet(true, false)) {
                   log.info("node {} publishes to Redis again", nodeId);
                 }
-              });
+              })
+          .handle((ok, failure) -> null);
     } catch (RuntimeException e) {
       if (publishFailing.compareAndSet(false, true)) {
         log.warn("node {} cannot publish to Redis ({}); events are lost", nodeId, e.toString());
       }
+      return CompletableFuture.completedFuture(null);
     }
   }
 
@@ -695,6 +711,34 @@ public final class RealRedisClusterBus implements ClusterBus {
       throw new IllegalStateException("interrupted while waiting for Redis", e);
     } catch (Exception e) {
       throw new IllegalStateException("Redis did not answer: " + e, e);
+    }
+  }
+
+  /**
+   * Lease renewals and scans time out after a renewal period, so that a stalled Redis soon shows as
+   * unhealthy; everything else after a lease time, so that a busy but working Redis does not lose
+   * events (a command that times out before it was written is never sent).
+   */
+  private static final class CommandTimeouts extends TimeoutOptions.TimeoutSource {
+    private final long leaseCommandMillis;
+    private final long otherMillis;
+
+    CommandTimeouts(Duration leaseCommands, Duration others) {
+      this.leaseCommandMillis = leaseCommands.toMillis();
+      this.otherMillis = others.toMillis();
+    }
+
+    @Override
+    public long getTimeout(RedisCommand<?, ?, ?> command) {
+      ProtocolKeyword type = command.getType();
+      return type == CommandType.ZADD || type == CommandType.ZRANGE
+          ? leaseCommandMillis
+          : otherMillis;
+    }
+
+    @Override
+    public TimeUnit getTimeUnit() {
+      return TimeUnit.MILLISECONDS;
     }
   }
 

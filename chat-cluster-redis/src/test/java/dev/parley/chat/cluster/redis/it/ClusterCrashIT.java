@@ -14,7 +14,8 @@ import dev.parley.chat.client.ChatClientBuilder;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
-import dev.parley.chat.cluster.redis.RedisTestServers;
+import dev.parley.chat.cluster.redis.RedisServerProcess;
+import dev.parley.chat.cluster.redis.RedisTestServer;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
 import dev.parley.chat.store.jdbc.PostgresDatabase;
 import dev.parley.chat.store.jdbc.it.CrashChecks.Counts;
@@ -101,7 +102,8 @@ class ClusterCrashIT {
   @Test
   @Timeout(value = 600, unit = TimeUnit.SECONDS)
   void nodesKilledOneAtATime() throws Exception {
-    URI redis = RedisTestServers.requireShared();
+    RedisTestServer.requireRunning();
+    URI redis = URI.create(RedisTestServer.URI);
     try (PostgresDatabase db = PostgresDatabase.requireRunning()) {
       new Run("kills", Long.getLong("parley.cluster.seed", 7_2026L), redis, db).nodeKills();
     }
@@ -111,8 +113,12 @@ class ClusterCrashIT {
   @Timeout(value = 600, unit = TimeUnit.SECONDS)
   void redisStoppedAndRestarted() throws Exception {
     try (PostgresDatabase db = PostgresDatabase.requireRunning();
-        RedisTestServers.PrivateRedis redis = RedisTestServers.startPrivate()) {
-      new Run("redis-outage", Long.getLong("parley.cluster.seed", 8_2026L), redis.uri(), db)
+        RedisServerProcess redis = RedisServerProcess.start()) {
+      new Run(
+              "redis-outage",
+              Long.getLong("parley.cluster.seed", 8_2026L),
+              URI.create(redis.uri()),
+              db)
           .redisOutages(redis);
     }
   }
@@ -171,7 +177,7 @@ class ClusterCrashIT {
       report();
     }
 
-    void redisOutages(RedisTestServers.PrivateRedis redisServer) throws Exception {
+    void redisOutages(RedisServerProcess redisServer) throws Exception {
       try (Traffic traffic = new Traffic(WINDOW, SEND_PAUSE)) {
         startNodesAndClients(traffic);
         for (int o = 0; o < 2; o++) {
@@ -187,7 +193,7 @@ class ClusterCrashIT {
           if (ackedDuring == 0) {
             problems.add("no send was acknowledged during Redis outage " + outages);
           }
-          redisServer.start();
+          redisServer.restart();
           await(() -> allReady(), () -> "every node to report ready once Redis is back");
         }
         finish(traffic);

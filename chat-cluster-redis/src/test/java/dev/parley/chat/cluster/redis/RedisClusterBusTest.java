@@ -1,0 +1,100 @@
+package dev.parley.chat.cluster.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.testkit.cluster.RecordingClusterListener;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The builder's checks, a start without Redis, and what a closed bus leaves running. */
+class RedisClusterBusTest {
+  @Test
+  void builderRefusesBadSettingsWithMessagesThatSayWhy() {
+    assertThatThrownBy(() -> RedisClusterBus.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("uri(");
+    assertThatThrownBy(() -> RedisClusterBus.builder().uri("http://user:secret@host"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("redis://")
+        .hasMessageNotContaining("secret");
+    assertThatThrownBy(() -> RedisClusterBus.builder().keyPrefix("has space"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'has space'");
+    assertThatThrownBy(() -> RedisClusterBus.builder().keyPrefix(""))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RedisClusterBus.builder().leaseTime(Duration.ofMillis(299)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PT0.299S");
+    RedisClusterBus bus =
+        RedisClusterBus.builder().uri(URI.create("redis://127.0.0.1:6379")).build();
+    assertThat(bus.leaseTime()).isEqualTo(RedisClusterBusBuilder.DEFAULT_LEASE_TIME);
+    assertThat(bus.isHealthy()).isFalse();
+    assertThat(bus.presence(RoomId.of("r"))).isCompletedExceptionally();
+    bus.close();
+  }
+
+  @Test
+  void startWithoutRedisFailsAndLeavesTheBusClosed() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    RedisClusterBus bus =
+        RedisClusterBus.builder()
+            .uri("redis://127.0.0.1:" + port)
+            .leaseTime(Duration.ofSeconds(1))
+            .build();
+    assertThatThrownBy(() -> bus.start("lonely", new RecordingClusterListener()))
+        .isInstanceOf(RedisClusterBusException.class)
+        .hasMessageContaining("127.0.0.1:" + port);
+    assertThatThrownBy(() -> bus.start("lonely", new RecordingClusterListener()))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(bus.isHealthy()).isFalse();
+    bus.close();
+    awaitNoBusThreads();
+  }
+
+  @Test
+  void closeStopsEveryThreadTheBusStarted() throws Exception {
+    RedisTestServer.requireRunning();
+    String prefix = RedisTestServer.uniquePrefix();
+    try {
+      RedisClusterBus first =
+          RedisClusterBus.builder().uri(RedisTestServer.URI).keyPrefix(prefix).build();
+      RedisClusterBus second =
+          RedisClusterBus.builder().uri(RedisTestServer.URI).keyPrefix(prefix).build();
+      first.start("first", new RecordingClusterListener());
+      second.start("second", new RecordingClusterListener());
+      assertThat(busThreads()).isNotEmpty();
+      first.close();
+      second.close();
+      awaitNoBusThreads();
+    } finally {
+      RedisTestServer.deleteKeys(prefix);
+    }
+  }
+
+  private static void awaitNoBusThreads() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!busThreads().isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("threads left running after close: " + busThreads());
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static List<String> busThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(name -> name.startsWith("lettuce-") || name.startsWith("parley-redis-bus-"))
+        .toList();
+  }
+}
