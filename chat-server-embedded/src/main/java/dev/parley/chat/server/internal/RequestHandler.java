@@ -172,6 +172,8 @@ final class RequestHandler {
                     .store()
                     .position(id)
                     .thenCompose(
+                        position -> room.reach(position.headSeq()).thenApply(v -> position))
+                    .thenCompose(
                         position -> {
                           session.rooms().put(id, room);
                           Joined joined;

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,9 @@ final class Room {
   private boolean retired;
   private boolean catchingUp;
   private boolean gapCheckPending;
+
+  /** Joiners waiting until this node has delivered up to a seq: (seq, future). */
+  private final List<Map.Entry<Long, CompletableFuture<Void>>> waiters = new ArrayList<>();
 
   Room(
       RoomId id,
@@ -142,6 +147,7 @@ final class Room {
     }
     if (members.isEmpty()) {
       retired = true;
+      releaseWaiters();
       registry.retire(this);
     }
   }
@@ -256,7 +262,8 @@ final class Room {
     for (ChatMessage message : messages) {
       publish(message);
     }
-    return slice.hasMore() && !messages.isEmpty();
+    releaseWaiters();
+    return !messages.isEmpty() && (slice.hasMore() || waitingBeyondDelivered());
   }
 
   // --- Presence on other nodes ---
@@ -335,6 +342,51 @@ final class Room {
   private void deliverNow(ChatMessage message) {
     deliveredSeq = message.seq();
     broadcastExcept(null, new OutboundFrame(Envelopes.delivery(message)));
+    releaseWaiters();
+  }
+
+  /**
+   * Completes once this node has delivered the room up to {@code seq} (at most {@link
+   * #REACH_TIMEOUT_MILLIS} later): a session that joins or resumes here must not be told of a head
+   * below what the store already had, which it may have seen on another node. Reads from the store
+   * what the bus has not brought yet.
+   */
+  CompletableFuture<Void> reach(long seq) {
+    CompletableFuture<Void> reached = new CompletableFuture<>();
+    synchronized (this) {
+      if (retired || deliveredSeq >= seq) {
+        return CompletableFuture.completedFuture(null);
+      }
+      waiters.add(Map.entry(seq, reached));
+    }
+    catchUp();
+    return reached.completeOnTimeout(null, REACH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** The longest a join waits for this node to catch up with the store. */
+  static final long REACH_TIMEOUT_MILLIS = 5_000;
+
+  /** Completes the waiters this node has caught up with, off this monitor. */
+  private void releaseWaiters() {
+    if (waiters.isEmpty()) {
+      return;
+    }
+    for (var it = waiters.iterator(); it.hasNext(); ) {
+      var waiter = it.next();
+      if (retired || waiter.getKey() <= deliveredSeq) {
+        it.remove();
+        registry.complete(waiter.getValue());
+      }
+    }
+  }
+
+  private boolean waitingBeyondDelivered() {
+    for (var waiter : waiters) {
+      if (waiter.getKey() > deliveredSeq) {
+        return true;
+      }
+    }
+    return false;
   }
 
   synchronized void typing(ServerSession from, boolean active) {

@@ -103,6 +103,15 @@ final class RoomRegistry implements ClusterBus.Listener {
         room.id(), (key, current) -> current.getNow(null) == room ? null : current);
   }
 
+  /** Completes {@code future} on the timer thread, so its continuations run outside any room. */
+  void complete(CompletableFuture<Void> future) {
+    try {
+      scheduler.execute(() -> future.complete(null));
+    } catch (RejectedExecutionException e) {
+      future.complete(null);
+    }
+  }
+
   /** Has {@code room} look for a still-open gap a moment from now. */
   void checkGapLater(Room room) {
     try {

@@ -236,9 +236,47 @@ class ClusterIT {
     assertThat(store.position(ROOM).join().headSeq()).isEqualTo(total);
   }
 
+  @Test
+  void aSessionMovingToANodeThatLagsBehindResumesWithoutAResetOrDuplicates() throws Exception {
+    // A's messages never reach B through the bus, and B sweeps only once a minute: B's room lags
+    // behind the store. A client that saw the newest messages on A then moves to B.
+    ChatServer a =
+        node(new LossyBus(new InProcessClusterBus(network), n -> true, new AtomicInteger()));
+    ChatServer b = node(new InProcessClusterBus(network), Duration.ofMinutes(1));
+    join(connect(b.webSocketUri(), "resident", new RecordingListener()));
+    RecordingListener moverEvents = new RecordingListener();
+    ChatSession mover =
+        client(List.of(a.webSocketUri(), b.webSocketUri()))
+            .connect("mover", moverEvents)
+            .get(10, TimeUnit.SECONDS);
+    RoomHandle room = mover.join(ROOM).get(10, TimeUnit.SECONDS);
+    List<SendReceipt> first = sendAll(room, "before", 20);
+    moverEvents.awaitMessages(ROOM, 20, WAIT);
+
+    a.drain(Duration.ofSeconds(20));
+    RecordingListener.await(
+        () -> mover.state() == ChatSession.State.CONNECTED && b.sessionCount() == 2,
+        WAIT,
+        () -> "the mover to resume on B");
+    List<SendReceipt> second = sendAll(room, "after", 5);
+
+    Set<String> acknowledged = new HashSet<>();
+    first.forEach(r -> acknowledged.add(r.messageId().value()));
+    second.forEach(r -> acknowledged.add(r.messageId().value()));
+    Counts counts = Counts.of(moverEvents.awaitMessages(ROOM, 25, WAIT), acknowledged);
+    System.out.println("mover to a lagging node: " + counts);
+    assertThat(counts.perfect()).as(counts.toString()).isTrue();
+    assertThat(moverEvents.errors).as("errors, such as a history reset").isEmpty();
+    assertThat(moverEvents.gaps).isEmpty();
+  }
+
   // --- Helpers ---
 
   private ChatServer node(ClusterBus bus) throws Exception {
+    return node(bus, Duration.ofMillis(200));
+  }
+
+  private ChatServer node(ClusterBus bus, Duration catchUpInterval) throws Exception {
     ChatServer server =
         ChatServer.builder()
             .host("127.0.0.1")
@@ -248,7 +286,7 @@ class ClusterIT {
             .messageStore(store)
             .clusterBus(bus)
             .serverId("node" + nodes.size())
-            .catchUpInterval(Duration.ofMillis(200))
+            .catchUpInterval(catchUpInterval)
             .build()
             .start();
     nodes.add(server);
