@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
 final class JwsWebSocketServer extends WebSocketServer {
   private static final Logger log = LoggerFactory.getLogger(JwsWebSocketServer.class);
 
+  /** Connections the kernel may hold before they are accepted (capped by net.core.somaxconn). */
+  static final int ACCEPT_BACKLOG = 4096;
+
   private final ServerTransportConfig config;
   private final String selectorThreadName;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -49,6 +52,9 @@ final class JwsWebSocketServer extends WebSocketServer {
     setTcpNoDelay(true);
     // a restarted server must be able to bind its port while old connections are in TIME_WAIT
     setReuseAddr(true);
+    // the library's default accept queue (the JDK's 50) overflows when thousands connect at once:
+    // the kernel then drops handshakes, and clients wait for SYN retransmits or get resets
+    setMaxPendingConnections(ACCEPT_BACKLOG);
     setConnectionLostTimeout(0);
     setDaemon(true);
     setWebSocketFactory(factory);

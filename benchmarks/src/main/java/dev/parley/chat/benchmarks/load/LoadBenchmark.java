@@ -1,0 +1,457 @@
+package dev.parley.chat.benchmarks.load;
+
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Parley against bare WebSocket broadcast servers, in one run: the same load generator, payloads
+ * and schedules drive B1 (bare Java-WebSocket), B2 (bare Netty) and Parley (in-memory store, each
+ * transport found), each server in its own JVM. Prints one table.
+ *
+ * <p>{@code LoadBenchmark [short|long] [scenarios...]}, scenarios among {@code m1 m2 m3 m5 m6} (m3
+ * also gives M4). Not thread-safe; run once per JVM.
+ */
+public final class LoadBenchmark {
+  static final String TEXT = "x".repeat(64);
+
+  /**
+   * M6 puts everyone in one room with big messages, so a client that stops reading falls behind by
+   * megabytes within seconds (past the kernel's socket buffers) and the server must hold them or
+   * drop the client.
+   */
+  private static final int M6_MEMBERS = 200;
+
+  private static final int M6_TEXT_BYTES = 8 * 1024;
+
+  private final Settings settings;
+  private final PrintStream out;
+  private final Path logDir;
+  private final ResultTable table;
+
+  private LoadBenchmark(Settings settings, PrintStream out, Path logDir, List<String> systems) {
+    this.settings = settings;
+    this.out = out;
+    this.logDir = logDir;
+    this.table = new ResultTable(systems);
+    this.m1Rate = settings.m1Rate();
+  }
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param args {@code short} (default) or {@code long}, then optionally the scenarios to run and
+   *     {@code systems=b1,parley,...} to measure only some servers
+   */
+  public static void main(String[] args) throws Exception {
+    boolean longMode = args.length > 0 && args[0].equals("long");
+    List<String> scenarios = new ArrayList<>(Arrays.asList(args));
+    scenarios.removeIf(a -> a.equals("long") || a.equals("short"));
+    List<String> systems = Systems.available();
+    int[] roomsOverride = null;
+    double rateOverride = 0;
+    for (String a : List.copyOf(scenarios)) {
+      if (a.startsWith("rate=")) {
+        rateOverride = Double.parseDouble(a.substring("rate=".length()));
+        scenarios.remove(a);
+      }
+      if (a.startsWith("rooms=")) {
+        roomsOverride =
+            Arrays.stream(a.substring("rooms=".length()).split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        scenarios.remove(a);
+      }
+      if (a.startsWith("systems=")) {
+        systems = List.of(a.substring("systems=".length()).split(","));
+        scenarios.remove(a);
+      }
+    }
+    if (scenarios.isEmpty()) {
+      scenarios = List.of("m1", "m2", "m3", "m5", "m6");
+    }
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    Settings settings = longMode ? Settings.LONG : Settings.SHORT;
+    LoadBenchmark bench =
+        new LoadBenchmark(settings, out, Path.of("target", "bench-logs"), systems);
+    out.printf(
+        "Parley load benchmark (%s mode): %d cores, Java %s; servers %s each in its own JVM (%s)%n",
+        longMode ? "long" : "short",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        systems,
+        String.join(" ", ServerUnderTest.JVM_OPTIONS));
+    if (rateOverride > 0) {
+      bench.m1Rate = rateOverride;
+    }
+    if (roomsOverride != null) {
+      bench.m1Rooms = roomsOverride;
+    }
+    long started = System.nanoTime();
+    bench.run(scenarios);
+    out.println();
+    bench.table.print(out);
+    out.printf(
+        "%ntook %d s; server logs in %s%n",
+        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), bench.logDir.toAbsolutePath());
+    System.exit(0);
+  }
+
+  private int[] m1Rooms = {10, 100, 1000};
+  private double m1Rate;
+
+  private void run(List<String> scenarios) throws Exception {
+    Map<String, Double> capacity = new LinkedHashMap<>();
+    if (scenarios.contains("m2")) {
+      for (String system : table.systems()) {
+        capacity.put(system, maxDeliveries(system));
+      }
+    }
+    if (scenarios.contains("m1")) {
+      for (int roomSize : m1Rooms) {
+        for (String system : table.systems()) {
+          latencyAt(system, roomSize, m1Rate, "M1 " + roomSize + "-member rooms");
+        }
+      }
+      double half = capacity.getOrDefault(Systems.B1, 0.0) / 2;
+      if (half > 0) {
+        for (String system : table.systems()) {
+          latencyAt(system, 100, half, String.format("M1 half B1 capacity (%,.0f/s)", half));
+        }
+      }
+    }
+    if (scenarios.contains("m3")) {
+      for (String system : table.systems()) {
+        connectionsAndStorm(system, scenarios.contains("m5"));
+      }
+    }
+    if (scenarios.contains("m6")) {
+      for (String system : table.systems()) {
+        slowConsumers(system);
+      }
+    }
+  }
+
+  // --- M2: the highest deliveries/s before p99 passes 100 ms ---
+
+  private double maxDeliveries(String system) throws Exception {
+    double best = 0;
+    double failedAt = 0;
+    try (Rig rig = new Rig(system, 1_000, 100)) {
+      for (double rate = settings.m2Start; ; rate *= settings.m2Step) {
+        if (m2Step(rig, system, rate)) {
+          best = rate;
+        } else {
+          failedAt = rate;
+          break;
+        }
+      }
+      // narrow the last step down: two halvings of the interval
+      for (int i = 0; i < 2 && best > 0; i++) {
+        double rate = (best + failedAt) / 2;
+        if (m2Step(rig, system, rate)) {
+          best = rate;
+        } else {
+          failedAt = rate;
+        }
+      }
+    }
+    table.put("M2 max deliveries/s, p99 <= 100 ms", system, best, "%,.0f");
+    return best;
+  }
+
+  private boolean m2Step(Rig rig, String system, double rate) {
+    OpenLoop.Result r = rig.runAt(rate, settings.m2Warmup, settings.m2Measure);
+    out.printf(
+        "  M2 %-13s %,9.0f deliveries/s: p99 %8.2f ms, delivered %,d of %,d%n",
+        system, rate, r.p99(), r.delivered(), r.expected());
+    return r.sustained(100);
+  }
+
+  // --- M1: latency at a fixed rate ---
+
+  private void latencyAt(String system, int roomSize, double rate, String label) throws Exception {
+    int members = Math.max(1_000, roomSize);
+    try (Rig rig = new Rig(system, members, roomSize)) {
+      OpenLoop.Result r = rig.runAt(rate, settings.m1Warmup, settings.m1Measure);
+      out.printf(
+          "  %s %-13s %,.0f/s: p50 %.2f p99 %.2f p999 %.2f ms, delivered %,d of %,d%n",
+          label, system, rate, r.p50(), r.p99(), r.p999(), r.delivered(), r.expected());
+      String suffix = label.startsWith("M1 half") ? "" : String.format(" @ %,.0f/s", rate);
+      table.put(label + suffix + " p50 ms", system, r.p50(), "%.2f");
+      table.put(label + suffix + " p99 ms", system, r.p99(), "%.2f");
+      table.put(label + suffix + " p999 ms", system, r.p999(), "%.2f");
+      if (r.delivered() < r.expected()) {
+        table.put(
+            label + suffix + " lost deliveries", system, r.expected() - r.delivered(), "%,.0f");
+      }
+    }
+  }
+
+  // --- M3, M4, M5: many idle connections, then a reconnect storm ---
+
+  private void connectionsAndStorm(String system, boolean storm) throws Exception {
+    try (ServerUnderTest server = new ServerUnderTest(system, logDir.resolve(system + ".log"));
+        LoadClient client = Systems.client(system, server.address(), TEXT)) {
+      Fleet fleet = new Fleet(client, 100, "idle-");
+      long heap0 = server.heapAfterGc();
+      long rss0 = server.rss();
+      int failed = 0;
+      int previous = 0;
+      for (int target : settings.idleSteps) {
+        long t0 = System.nanoTime();
+        failed += fleet.growTo(target, settings.inFlight);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double perSecond = (target - previous) / seconds;
+        out.printf(
+            "  M4 %-13s %,6d -> %,6d connections: %,.0f ready/s, %d failed%n",
+            system, previous, target, perSecond, failed);
+        table.put(
+            String.format("M4 ready/s, %,d -> %,d", previous, target), system, perSecond, "%,.0f");
+        previous = target;
+        if (settings.isMemoryStep(target)) {
+          long heap = server.heapAfterGc();
+          long rss = server.rss();
+          double heapPer = (heap - heap0) / 1024.0 / target;
+          double rssPer = (rss - rss0) / 1024.0 / target;
+          out.printf(
+              "  M3 %-13s %,6d idle: heap %.2f KiB/conn, RSS %.2f KiB/conn%n",
+              system, target, heapPer, rssPer);
+          table.put(String.format("M3 heap KiB/conn @ %,d", target), system, heapPer, "%.2f");
+          table.put(String.format("M3 RSS KiB/conn @ %,d", target), system, rssPer, "%.2f");
+        }
+      }
+      table.put("M4 connections open", system, fleet.size() - failed, "%,.0f");
+      table.put("M4 failed connects", system, failed, "%,.0f");
+      if (storm) {
+        reconnectStorm(system, client, fleet);
+      }
+      fleet.closeAll();
+    }
+  }
+
+  private void reconnectStorm(String system, LoadClient client, Fleet fleet) throws Exception {
+    List<LoadConnection> publishers = new ArrayList<>();
+    List<LoadConnection> dropped = new ArrayList<>();
+    for (List<LoadConnection> room : fleet.rooms()) {
+      publishers.add(room.get(0));
+      dropped.addAll(room.subList(1, room.size()));
+    }
+    // every member sees one message first, so that it has a position to resume from
+    long deliveredBefore = client.stats().delivered();
+    publishOnePerRoom(client, publishers);
+    awaitDeliveries(client, deliveredBefore + fleet.size(), Duration.ofSeconds(30));
+    long caughtUpBefore = client.stats().caughtUp();
+    long t0 = System.nanoTime();
+    for (LoadConnection c : dropped) {
+      c.drop();
+    }
+    // one message per room that the dropped members miss and must read back after reconnecting
+    publishOnePerRoom(client, publishers);
+    long retriesBefore = fleet.retries();
+    int failed = fleet.open(dropped, settings.inFlight);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long retried = fleet.retries() - retriesBefore;
+    long caughtUp = client.stats().caughtUp() - caughtUpBefore;
+    out.printf(
+        "  M5 %-13s %,d dropped: all back%s in %.2f s, %,d retried, %d failed, %,d missed messages"
+            + " read back %s%n",
+        system,
+        dropped.size(),
+        client.wire().resumes() ? " and caught up" : "",
+        seconds,
+        retried,
+        failed,
+        caughtUp,
+        client.stats().firstErrors());
+    table.put(
+        String.format("M5 s until %,d reconnected (+caught up)", dropped.size()),
+        system,
+        seconds,
+        "%.2f");
+    table.put("M5 reconnects retried", system, retried, "%,.0f");
+    table.put("M5 failed reconnects (after retries)", system, failed, "%,.0f");
+    if (client.wire().resumes()) {
+      table.put("M5 missed messages read back", system, caughtUp, "%,.0f");
+    }
+  }
+
+  private static void publishOnePerRoom(LoadClient client, List<LoadConnection> publishers) {
+    for (LoadConnection p : publishers) {
+      p.write(client.wire().send(p, System.nanoTime(), ByteBufAllocator.DEFAULT));
+    }
+  }
+
+  private static void awaitDeliveries(LoadClient client, long target, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (client.stats().delivered() < target && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
+  // --- M6: slow consumers ---
+
+  private void slowConsumers(String system) throws Exception {
+    try (Rig rig = new Rig(system, M6_MEMBERS, M6_MEMBERS, "y".repeat(M6_TEXT_BYTES))) {
+      OpenLoop.Result before = rig.runAt(settings.m6Rate, settings.m1Warmup, settings.m6Phase);
+      long heapBefore = rig.server.heapAfterGc();
+      List<List<LoadConnection>> readers = new ArrayList<>();
+      int[] sizes = new int[rig.rooms.size()];
+      for (int r = 0; r < rig.rooms.size(); r++) {
+        List<LoadConnection> room = rig.rooms.get(r);
+        List<LoadConnection> reading = new ArrayList<>();
+        for (LoadConnection c : room) {
+          if (isSlow(c)) {
+            c.setReading(false);
+          } else {
+            reading.add(c);
+          }
+        }
+        readers.add(reading);
+        sizes[r] = reading.size();
+      }
+      OpenLoop.Result during =
+          OpenLoop.run(
+              rig.client, readers, sizes, settings.m6Rate, Duration.ZERO, settings.m6Phase);
+      long heapDuring = rig.server.heapAfterGc();
+      // a client that does not read cannot see its connection closed: let the slow ones read again
+      List<LoadConnection> slow = new ArrayList<>();
+      for (List<LoadConnection> room : rig.rooms) {
+        for (LoadConnection c : room) {
+          if (isSlow(c)) {
+            slow.add(c);
+            c.setReading(true);
+          }
+        }
+      }
+      Thread.sleep(2_000);
+      long closed = slow.stream().filter(c -> !c.isOpen()).count();
+      double change = (during.p99() - before.p99()) / before.p99() * 100;
+      out.printf(
+          "  M6 %-13s p99 %.2f -> %.2f ms (%+.0f%%), heap %.1f -> %.1f MiB, slow clients closed by"
+              + " the server: %d%n",
+          system,
+          before.p99(),
+          during.p99(),
+          change,
+          heapBefore / 1048576.0,
+          heapDuring / 1048576.0,
+          closed);
+      table.put("M6 others' p99 ms, all reading", system, before.p99(), "%.2f");
+      table.put("M6 others' p99 ms, 5% not reading", system, during.p99(), "%.2f");
+      table.put("M6 p99 change %", system, change, "%+.0f");
+      table.put("M6 server heap MiB before", system, heapBefore / 1048576.0, "%.1f");
+      table.put("M6 server heap MiB after", system, heapDuring / 1048576.0, "%.1f");
+      table.put("M6 slow clients closed by server", system, closed, "%,.0f");
+    }
+  }
+
+  /** The 5% of M6's clients that stop reading. */
+  private static boolean isSlow(LoadConnection c) {
+    return c.index() % 20 == 7;
+  }
+
+  /** A server process, a load client and a fleet of connections in equal rooms, all opened. */
+  private final class Rig implements AutoCloseable {
+    final ServerUnderTest server;
+    final LoadClient client;
+    final Fleet fleet;
+    final List<List<LoadConnection>> rooms;
+
+    Rig(String system, int members, int roomSize) throws Exception {
+      this(system, members, roomSize, TEXT);
+    }
+
+    Rig(String system, int members, int roomSize, String text) throws Exception {
+      server = new ServerUnderTest(system, logDir.resolve(system + ".log"));
+      client = Systems.client(system, server.address(), text);
+      fleet = new Fleet(client, roomSize, "r" + roomSize + "-");
+      int failed = fleet.growTo(members, settings.inFlight);
+      if (failed > 0) {
+        close();
+        throw new IOException(
+            system + ": " + failed + " connections failed: " + client.stats().firstErrors());
+      }
+      rooms = fleet.rooms();
+      // a fresh JVM on both sides: let the JIT compile the message path before measuring
+      runAt(settings.warmRate, Duration.ZERO, settings.warmup);
+    }
+
+    OpenLoop.Result runAt(double rate, Duration warmup, Duration measure) {
+      int[] sizes = rooms.stream().mapToInt(List::size).toArray();
+      return OpenLoop.run(client, rooms, sizes, rate, warmup, measure);
+    }
+
+    @Override
+    public void close() {
+      try (server;
+          client) {
+        fleet.closeAll();
+      }
+    }
+  }
+
+  /** How long and how hard each scenario runs. */
+  record Settings(
+      double warmRate,
+      Duration warmup,
+      double m1Rate,
+      Duration m1Warmup,
+      Duration m1Measure,
+      double m2Start,
+      double m2Step,
+      Duration m2Warmup,
+      Duration m2Measure,
+      int[] idleSteps,
+      int[] memorySteps,
+      int inFlight,
+      double m6Rate,
+      Duration m6Phase) {
+    static final Settings SHORT =
+        new Settings(
+            10_000,
+            Duration.ofSeconds(3),
+            20_000,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(3),
+            10_000,
+            1.5,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            new int[] {1_000, 5_000, 14_000, 15_000},
+            new int[] {1_000, 5_000, 15_000},
+            500,
+            20_000,
+            Duration.ofSeconds(10));
+    static final Settings LONG =
+        new Settings(
+            10_000,
+            Duration.ofSeconds(10),
+            20_000,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            10_000,
+            1.25,
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(10),
+            new int[] {1_000, 5_000, 14_000, 15_000, 17_000, 18_000},
+            new int[] {1_000, 5_000, 15_000},
+            500,
+            20_000,
+            Duration.ofSeconds(30));
+
+    boolean isMemoryStep(int connections) {
+      return Arrays.stream(memorySteps).anyMatch(s -> s == connections);
+    }
+  }
+}
