@@ -15,13 +15,20 @@ public interface ServerTransport extends AutoCloseable {
    */
   void start() throws IOException;
 
-  /** The bound address (with the real port when the config asked for port 0). */
+  /**
+   * The bound address (with the real port when the config asked for port 0).
+   *
+   * @throws IllegalStateException if the transport was not started
+   */
   InetSocketAddress localAddress();
 
   /**
    * Stops accepting, closes every open connection with {@link
    * dev.parley.chat.protocol.CloseCodes#GOING_AWAY}, and releases the transport's threads. Returns
    * when they have stopped.
+   *
+   * @throws IllegalStateException if called on one of the transport's own threads (from a handler
+   *     callback) while it runs: it cannot wait for its own thread to stop
    */
   @Override
   void close();

@@ -25,6 +25,7 @@ public interface ServerTransportProvider {
    *
    * @param config limits and addresses; the transport must enforce every limit in it
    * @param handler receives connection events; see {@link ServerTransportHandler} for threads
+   * @throws NullPointerException if {@code config} or {@code handler} is null
    */
   ServerTransport create(ServerTransportConfig config, ServerTransportHandler handler);
 }

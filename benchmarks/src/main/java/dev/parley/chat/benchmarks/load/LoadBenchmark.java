@@ -191,6 +191,11 @@ public final class LoadBenchmark {
       table.put(label + suffix + " p99 ms", system, r.p99(), "%.2f");
       table.put(label + suffix + " p999 ms", system, r.p999(), "%.2f");
       if (r.delivered() < r.expected()) {
+        out.printf(
+            "    %d errors, %d connections closed by the server: %s%n",
+            rig.client.stats().errors(),
+            rig.client.stats().unexpectedCloses(),
+            rig.client.stats().firstErrors());
         table.put(
             label + suffix + " lost deliveries", system, r.expected() - r.delivered(), "%,.0f");
       }
@@ -259,6 +264,11 @@ public final class LoadBenchmark {
     publishOnePerRoom(client, publishers);
     long retriesBefore = fleet.retries();
     int failed = fleet.open(dropped, settings.inFlight);
+    long behind = 0;
+    if (client.wire().resumes()) {
+      // caught up: has the message sent while it was away, by history or live after rejoining
+      behind = awaitSeq(dropped, 2, Duration.ofSeconds(30));
+    }
     double seconds = (System.nanoTime() - t0) / 1e9;
     long retried = fleet.retries() - retriesBefore;
     long caughtUp = client.stats().caughtUp() - caughtUpBefore;
@@ -281,7 +291,8 @@ public final class LoadBenchmark {
     table.put("M5 reconnects retried", system, retried, "%,.0f");
     table.put("M5 failed reconnects (after retries)", system, failed, "%,.0f");
     if (client.wire().resumes()) {
-      table.put("M5 missed messages read back", system, caughtUp, "%,.0f");
+      table.put("M5 missed messages read back from history", system, caughtUp, "%,.0f");
+      table.put("M5 clients not caught up after 30 s", system, behind, "%,.0f");
     }
   }
 
@@ -289,6 +300,21 @@ public final class LoadBenchmark {
     for (LoadConnection p : publishers) {
       p.write(client.wire().send(p, System.nanoTime(), ByteBufAllocator.DEFAULT));
     }
+  }
+
+  /** Waits until every connection has seen {@code seq}; returns how many had not by the end. */
+  private static long awaitSeq(List<LoadConnection> connections, long seq, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long behind;
+    do {
+      behind = connections.stream().filter(c -> c.lastSeq() < seq).count();
+      if (behind == 0) {
+        return 0;
+      }
+      Thread.sleep(10);
+    } while (System.nanoTime() < deadline);
+    return behind;
   }
 
   private static void awaitDeliveries(LoadClient client, long target, Duration timeout)

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.spi.ServerTransport;
 import dev.parley.chat.spi.ServerTransportConfig;
+import dev.parley.chat.spi.ServerTransportHandler;
 import dev.parley.chat.spi.ServerTransportProvider;
 import dev.parley.chat.spi.TransportConnection;
 import dev.parley.chat.testkit.net.RawWebSocket;
@@ -22,7 +23,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -426,6 +429,30 @@ public abstract class ServerTransportConformanceSuite {
   }
 
   @Test
+  void peerCloseFollowedAtOnceByEndOfStreamKeepsItsMessagesAndCode() throws Exception {
+    start(baseConfig());
+    handler.echo(false);
+    for (int round = 0; round < 10; round++) {
+      RawWebSocket raw = harness.rawUpgraded();
+      TransportConnection connection = handler.awaitOpen(WAIT);
+      for (int i = 0; i < 5; i++) {
+        raw.sendBinary(new byte[] {(byte) i});
+      }
+      raw.sendFrame(RawWebSocket.CLOSE, true, new byte[] {0x03, (byte) 0xE8, 'o', 'k'}); // 1000
+      raw.close(); // the end of the stream right behind the close frame
+
+      handler.awaitOpened(connection, WAIT);
+      for (int i = 0; i < 5; i++) {
+        assertThat(handler.awaitBinary(connection, WAIT)).as("round %d", round).containsExactly(i);
+      }
+      Closed closed = handler.awaitClose(connection, WAIT);
+      assertThat(closed.code()).as("round %d", round).isEqualTo(1000);
+      assertThat(closed.reason()).isEqualTo("ok");
+      assertThat(closed.remote()).isTrue();
+    }
+  }
+
+  @Test
   void serverCloseReachesThePeerAndIsReportedOnceOnATransportThread() throws Exception {
     start(baseConfig());
     WebSocketTestClient client = harness.client(PROTO);
@@ -466,6 +493,24 @@ public abstract class ServerTransportConformanceSuite {
       }
       assertThat(handler.awaitClose(connection, WAIT).code()).isEqualTo(1000);
     }
+  }
+
+  @Test
+  void twoHundredConnectionsEachGetTheirOwnEcho() throws Exception {
+    start(configWith().maxConnections(250).build());
+    List<RawWebSocket> peers = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      peers.add(harness.rawUpgraded());
+    }
+    for (int i = 0; i < peers.size(); i++) {
+      peers.get(i).sendBinary(ByteBuffer.allocate(4).putInt(i).array());
+    }
+    for (int i = 0; i < peers.size(); i++) {
+      RawWebSocket.Frame echo = peers.get(i).readFrame((int) WAIT.toMillis());
+      assertThat(echo).as("echo %d", i).isNotNull();
+      assertThat(ByteBuffer.wrap(echo.payload()).getInt()).isEqualTo(i);
+    }
+    assertThat(handler.openCount()).isEqualTo(200);
   }
 
   @Test
@@ -527,6 +572,31 @@ public abstract class ServerTransportConformanceSuite {
   }
 
   @Test
+  void peerFloodingPingsWithoutReadingCannotGrowItsQueuePastOneMessage() throws Exception {
+    ServerTransportConfig config = configWith().pingInterval(Duration.ofSeconds(20)).build();
+    start(config);
+    handler.echo(false);
+    RawWebSocket raw = harness.rawOpen(4096);
+    assertThat(RawPeers.handshakeStatus(raw, PATH, PROTO, "")).isEqualTo(101);
+    TransportConnection connection = handler.awaitOpen(WAIT);
+
+    byte[] pings = new byte[1000 * 131];
+    for (int i = 0; i < 1000; i++) {
+      pings[i * 131] = (byte) 0x89; // fin, ping
+      pings[i * 131 + 1] = (byte) (0x80 | 125); // masked with a zero key, 125 bytes
+    }
+    for (int i = 0; i < 20; i++) { // 20,000 pings: 2.5 MB of pongs if every one were answered
+      raw.sendRaw(pings);
+    }
+    raw.sendBinary(new byte[] {7}); // arrives after every ping
+    handler.awaitOpened(connection, WAIT);
+    assertThat(handler.awaitBinary(connection, WAIT.multipliedBy(4))).containsExactly(7);
+    assertThat(connection.bufferedBytes())
+        .as("pongs stop while a message's worth of output waits")
+        .isLessThanOrEqualTo(config.maxMessageBytes() + 127L);
+  }
+
+  @Test
   void closeSendsGoingAwayAndReportsEveryConnection() throws Exception {
     start(baseConfig());
     List<WebSocketTestClient> clients = new ArrayList<>();
@@ -560,6 +630,46 @@ public abstract class ServerTransportConformanceSuite {
     harness.transport().close();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WAIT);
     assertThat(handler.isClosed(connection)).isTrue();
+  }
+
+  @Test
+  void closeCalledFromAHandlerCallbackIsRefusedInsteadOfWaitingForItself() throws Exception {
+    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    AtomicReference<ServerTransport> self = new AtomicReference<>();
+    ServerTransport closing = provider().create(baseConfig(), new ClosingHandler(self, outcome));
+    self.set(closing);
+    closing.start();
+    try {
+      harness.track(RawWebSocket.connect(closing.localAddress(), PATH, PROTO));
+      assertThat(outcome.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+          .isInstanceOf(IllegalStateException.class);
+    } finally {
+      closing.close();
+    }
+  }
+
+  /** Calls {@link ServerTransport#close()} from {@code onOpen} and records what happened. */
+  private record ClosingHandler(
+      AtomicReference<ServerTransport> transport, CompletableFuture<Throwable> outcome)
+      implements ServerTransportHandler {
+    @Override
+    public void onOpen(TransportConnection connection) {
+      try {
+        transport.get().close();
+        outcome.complete(null);
+      } catch (RuntimeException e) {
+        outcome.complete(e);
+      }
+    }
+
+    @Override
+    public void onBinary(TransportConnection connection, ByteBuffer message) {}
+
+    @Override
+    public void onText(TransportConnection connection, String message) {}
+
+    @Override
+    public void onClose(TransportConnection connection, int code, String reason, boolean remote) {}
   }
 
   @Test
@@ -597,7 +707,16 @@ public abstract class ServerTransportConformanceSuite {
   @Test
   void closeBeforeStartIsHarmless() {
     ServerTransport unstarted = provider().create(baseConfig(), handler);
+    assertThatThrownBy(unstarted::localAddress).isInstanceOf(IllegalStateException.class);
     unstarted.close();
     unstarted.close();
+  }
+
+  @Test
+  void theProviderRefusesNullArguments() {
+    assertThatThrownBy(() -> provider().create(null, handler))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> provider().create(baseConfig(), null))
+        .isInstanceOf(NullPointerException.class);
   }
 }

@@ -1,0 +1,105 @@
+package dev.parley.chat.transport.netty;
+
+import dev.parley.chat.spi.ServerTransport;
+import dev.parley.chat.spi.ServerTransportConfig;
+import dev.parley.chat.spi.ServerTransportHandler;
+import dev.parley.chat.spi.ServerTransportProvider;
+import dev.parley.chat.transport.netty.internal.NettyServerTransport;
+import java.util.Objects;
+
+/**
+ * A server transport on <a href="https://netty.io">Netty</a> 4.2's NIO event loops, for servers
+ * that hold many connections. Found by {@link java.util.ServiceLoader} under the name {@value
+ * #NAME} with priority {@value #PRIORITY}: below Parley's default transport (Java-WebSocket,
+ * priority 0), so a server uses it only when asked with {@code
+ * ChatServerBuilder.transport("netty")}, or when it is the only transport on the class path.
+ *
+ * <p>What the transport enforces, from {@link ServerTransportConfig}:
+ *
+ * <ul>
+ *   <li>{@code maxMessageBytes} on single frames, decided from the frame header before any payload
+ *       is buffered, and on the sum of a fragmented message's frames: close 1009.
+ *   <li>{@code maxFragmentsPerMessage}: a message in more frames closes with 1002. Control frames
+ *       between fragments are not counted.
+ *   <li>{@code maxHandshakeBytes} on the upgrade request line and headers (through the empty line),
+ *       counted as the bytes arrive: HTTP 431 and the socket is closed. {@code handshakeTimeout}
+ *       runs from TCP accept to a completed upgrade; then the socket is closed.
+ *   <li>Only {@code path} is served (query strings allowed); anything else gets HTTP 404.
+ *   <li>Subprotocols are chosen in the order of {@code subprotocols} (the server's preference). A
+ *       client that asks for none gets the first one, and the answer carries no {@code
+ *       Sec-WebSocket-Protocol} header, as RFC 6455 requires. A client that asks only for unknown
+ *       subprotocols is refused with HTTP 404, like the default transport does.
+ *   <li>A connection silent for {@code pingInterval} gets a WebSocket ping (once per silent spell);
+ *       one silent for two intervals is closed with {@code CloseCodes.HEARTBEAT_TIMEOUT}.
+ *   <li>A close the transport starts (the server's, a limit's, or shutdown's) waits for the peer's
+ *       answering close frame for at most min(2 &times; {@code pingInterval}, 1 s), then closes the
+ *       socket anyway.
+ *   <li>{@code maxConnections} counts every accepted socket, upgraded or not; beyond it new sockets
+ *       are closed as soon as they are accepted.
+ *   <li>Text messages must be valid UTF-8 (close 1007); frames must be masked, without reserved
+ *       bits or opcodes (close 1002). TCP_NODELAY is on for every accepted socket.
+ * </ul>
+ *
+ * <p>Threads, all daemon threads named {@code parley-netty-<n>-...}: one acceptor ({@code -boss})
+ * and max(2, processors) event loops, at most 16 ({@code -io-<i>}), per transport. A connection
+ * lives on one event loop for its whole life: every handler call for it (open, messages, close)
+ * runs there, one at a time and in order, and so do its timers (handshake deadline, pings, close
+ * timeout). No other threads are started. {@code close()} must not be called from a handler
+ * callback.
+ *
+ * <p>Memory: buffers come from Netty's default pooled allocator; a connection holds no buffer of
+ * its own while idle, only the part of a frame or fragmented message that has arrived. Sends wrap
+ * the caller's buffer without copying it; Netty's encoder copies small frames (up to 1 KiB) into
+ * one buffer with their header, and the NIO channel moves heap bytes into direct memory as it
+ * queues them.
+ *
+ * <p>Logging: refusals and drops at DEBUG under {@code dev.parley.chat.transport.netty}; Netty logs
+ * through SLF4J under {@code io.netty}.
+ *
+ * <p>Thread-safety: this provider is stateless and thread-safe.
+ */
+public final class NettyTransportProvider implements ServerTransportProvider {
+  /** The name to select this transport explicitly. */
+  public static final String NAME = "netty";
+
+  /** Below the default transport's 0: this one is used when selected by name. */
+  public static final int PRIORITY = -10;
+
+  /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
+  public NettyTransportProvider() {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public int priority() {
+    return PRIORITY;
+  }
+
+  @Override
+  public boolean isAvailable() {
+    try {
+      Class.forName(
+          "io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13",
+          false,
+          NettyTransportProvider.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  @Override
+  public ServerTransport create(ServerTransportConfig config, ServerTransportHandler handler) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(handler, "handler");
+    return new NettyServerTransport(config, handler);
+  }
+
+  @Override
+  public String toString() {
+    return "NettyTransportProvider[" + NAME + "]";
+  }
+}

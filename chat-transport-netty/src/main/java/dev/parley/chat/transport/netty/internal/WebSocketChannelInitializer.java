@@ -1,0 +1,67 @@
+package dev.parley.chat.transport.netty.internal;
+
+import dev.parley.chat.spi.ServerTransportConfig;
+import dev.parley.chat.spi.ServerTransportHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets up each accepted socket on its event loop: admits it into the {@link ConnectionRegistry} or
+ * closes it at once, then builds the pipeline that reads the upgrade request (see the package
+ * documentation) and arms the handshake deadline. Shared by every socket of one transport;
+ * thread-safe.
+ */
+@ChannelHandler.Sharable
+final class WebSocketChannelInitializer extends ChannelInitializer<SocketChannel> {
+  private static final Logger log = LoggerFactory.getLogger(WebSocketChannelInitializer.class);
+
+  private final ServerTransportConfig config;
+  private final ConnectionSettings settings;
+  private final SubprotocolSelector subprotocols;
+  private final ServerTransportHandler handler;
+  private final ConnectionRegistry registry;
+  private final AtomicLong ids = new AtomicLong();
+
+  WebSocketChannelInitializer(
+      ServerTransportConfig config, ServerTransportHandler handler, ConnectionRegistry registry) {
+    this.config = config;
+    this.settings = ConnectionSettings.of(config);
+    this.subprotocols = new SubprotocolSelector(config.subprotocols());
+    this.handler = handler;
+    this.registry = registry;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel channel) {
+    NettyConnection connection =
+        new NettyConnection(
+            channel, "c" + ids.incrementAndGet(), handler, settings, registry::remove);
+    if (!registry.admit(connection)) {
+      log.debug(
+          "refused {} from {}: the transport is closing or has {} sockets open",
+          connection.id(),
+          connection.remoteAddress(),
+          config.maxConnections());
+      channel.close();
+      return;
+    }
+    // Netty's own limits are backstops: the size limit in front of the codec refuses first.
+    int headLimit = config.maxHandshakeBytes();
+    HttpDecoderConfig http =
+        new HttpDecoderConfig().setMaxInitialLineLength(headLimit).setMaxHeaderSize(headLimit);
+    channel
+        .pipeline()
+        .addLast("handshake-limit", new HandshakeSizeLimitHandler(headLimit))
+        .addLast("http", new HttpServerCodec(http))
+        .addLast(
+            "handshake", new HandshakeHandler(config.path(), subprotocols, settings, connection))
+        .addLast("connection", new ConnectionHandler(connection));
+    connection.accepted();
+  }
+}
