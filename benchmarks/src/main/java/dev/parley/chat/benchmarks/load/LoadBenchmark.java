@@ -1,5 +1,6 @@
 package dev.parley.chat.benchmarks.load;
 
+import dev.parley.chat.benchmarks.micro.MicroBenchmarks;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -77,7 +78,7 @@ public final class LoadBenchmark {
       }
     }
     if (scenarios.isEmpty()) {
-      scenarios = List.of("m1", "m2", "m3", "m5", "m6");
+      scenarios = List.of("m1", "m2", "m3", "m5", "m6", "m8");
     }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     Settings settings = longMode ? Settings.LONG : Settings.SHORT;
@@ -137,6 +138,13 @@ public final class LoadBenchmark {
     if (scenarios.contains("m6")) {
       for (String system : table.systems()) {
         slowConsumers(system);
+      }
+    }
+    if (scenarios.contains("m8")) {
+      out.println("  M8 JMH micro-benchmarks of Parley's server code (no socket)");
+      for (MicroBenchmarks.Row row : MicroBenchmarks.run(settings == Settings.LONG)) {
+        table.put(
+            "M8 " + row.name() + " (" + row.unit() + ")", Systems.PARLEY, row.score(), "%.1f");
       }
     }
   }

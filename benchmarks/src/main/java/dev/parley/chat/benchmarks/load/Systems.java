@@ -26,7 +26,9 @@ final class Systems {
     List<String> systems = new ArrayList<>(List.of(B1, B2, PARLEY));
     for (ServerTransportProvider p :
         ProviderLookup.load(ServerTransportProvider.class, Systems.class.getClassLoader())) {
-      if (p.isAvailable() && p.priority() < 0) {
+      boolean benchmarkStub =
+          p.getClass().getPackageName().startsWith("dev.parley.chat.benchmarks");
+      if (p.isAvailable() && p.priority() < 0 && !benchmarkStub) {
         systems.add(PARLEY + ":" + p.name());
       }
     }
