@@ -182,7 +182,19 @@ public final class LoadBenchmark {
     out.printf(
         "  M2 %-13s %,9.0f deliveries/s: p99 %8.2f ms, delivered %,d of %,d%n",
         system, rate, r.p99(), r.delivered(), r.expected());
+    if (r.delivered() < r.expected()) {
+      printProblems(rig.client);
+    }
     return r.sustained(100);
+  }
+
+  private void printProblems(LoadClient client) {
+    out.printf(
+        "    %d errors, %d connections closed by the server, %d duplicates: %s%n",
+        client.stats().errors(),
+        client.stats().unexpectedCloses(),
+        client.stats().duplicates(),
+        client.stats().firstErrors());
   }
 
   // --- M1: latency at a fixed rate ---
@@ -199,11 +211,7 @@ public final class LoadBenchmark {
       table.put(label + suffix + " p99 ms", system, r.p99(), "%.2f");
       table.put(label + suffix + " p999 ms", system, r.p999(), "%.2f");
       if (r.delivered() < r.expected()) {
-        out.printf(
-            "    %d errors, %d connections closed by the server: %s%n",
-            rig.client.stats().errors(),
-            rig.client.stats().unexpectedCloses(),
-            rig.client.stats().firstErrors());
+        printProblems(rig.client);
         table.put(
             label + suffix + " lost deliveries", system, r.expected() - r.delivered(), "%,.0f");
       }

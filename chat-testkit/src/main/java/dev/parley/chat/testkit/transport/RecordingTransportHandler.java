@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * A {@link ServerTransportHandler} for transport tests: it records every call per connection,
@@ -91,10 +93,20 @@ public final class RecordingTransportHandler implements ServerTransportHandler {
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final Set<Thread> forbiddenThreads = ConcurrentHashMap.newKeySet();
   private volatile boolean echo = true;
+  private volatile BiConsumer<TransportConnection, byte[]> afterBinary =
+      (connection, payload) -> {};
 
   /** Whether to send every message back on its connection (on by default). */
   public void echo(boolean enabled) {
     this.echo = enabled;
+  }
+
+  /**
+   * Also runs {@code action} on the transport's thread after each binary message is recorded (and
+   * echoed, if echo is on).
+   */
+  public void afterBinary(BiConsumer<TransportConnection, byte[]> action) {
+    this.afterBinary = Objects.requireNonNull(action, "action");
   }
 
   /** Records a violation if a callback ever runs on {@code thread}. */
@@ -129,6 +141,7 @@ public final class RecordingTransportHandler implements ServerTransportHandler {
       if (echo) {
         connection.sendBinary(ByteBuffer.wrap(copy));
       }
+      afterBinary.accept(connection, copy);
     } finally {
       log.inFlight.decrementAndGet();
     }

@@ -25,7 +25,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -492,6 +494,55 @@ public abstract class ServerTransportConformanceSuite {
         assertThat(handler.awaitBinary(connection, WAIT)).containsExactly((byte) i);
       }
       assertThat(handler.awaitClose(connection, WAIT).code()).isEqualTo(1000);
+    }
+  }
+
+  @Test
+  void sendsMadeInOrderFromTheTransportThreadAndAnotherThreadArriveInThatOrder() throws Exception {
+    // A room's fan-out sends on whichever thread delivered the message, sometimes the transport's
+    // own thread: the order the sends were made in (here fixed by a lock) must be the wire order.
+    start(baseConfig());
+    handler.echo(false);
+    int total = 3_000;
+    Object lock = new Object();
+    AtomicInteger next = new AtomicInteger();
+    handler.afterBinary((connection, payload) -> sendNext(connection, lock, next, total));
+    RawWebSocket peer = harness.rawUpgraded();
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    handler.awaitOpened(connection, WAIT);
+    Thread other =
+        new Thread(
+            () -> {
+              while (sendNext(connection, lock, next, total)) {
+                LockSupport.parkNanos(20_000);
+              }
+            },
+            "conformance-other-sender");
+    other.start();
+    for (int i = 0; i < 300 && next.get() < total; i++) {
+      peer.sendBinary(new byte[] {1}); // each makes the transport's thread send one
+      LockSupport.parkNanos(200_000);
+    }
+    other.join(WAIT.toMillis());
+    for (int expected = 0; expected < total; expected++) {
+      RawWebSocket.Frame frame = peer.readFrame((int) WAIT.toMillis());
+      assertThat(frame).as("frame %d", expected).isNotNull();
+      assertThat(ByteBuffer.wrap(frame.payload()).getInt())
+          .as("frame %d", expected)
+          .isEqualTo(expected);
+    }
+  }
+
+  private static boolean sendNext(
+      TransportConnection connection, Object lock, AtomicInteger next, int total) {
+    synchronized (lock) {
+      int n = next.get();
+      if (n >= total) {
+        return false;
+      }
+      connection.sendBinary(ByteBuffer.allocate(4).putInt(n).flip());
+      next.set(n + 1);
+      return true;
     }
   }
 

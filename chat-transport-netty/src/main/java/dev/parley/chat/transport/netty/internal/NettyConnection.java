@@ -161,7 +161,12 @@ final class NettyConnection implements TransportConnection {
               + " cannot be sent; use 1000-1003, 1007-1014 or 3000-4999 (see CloseCodes)");
     }
     String cut = truncateUtf8(reason == null ? "" : reason, MAX_CLOSE_REASON_BYTES);
-    onEventLoop(() -> startClose(code, cut, true));
+    // queued behind the sends made before it (see send), so that they go out before the close frame
+    try {
+      channel.eventLoop().execute(() -> startClose(code, cut, true));
+    } catch (RejectedExecutionException e) {
+      // shut down: the socket is closed, or about to be, with its own report
+    }
   }
 
   @Override
@@ -184,10 +189,9 @@ final class NettyConnection implements TransportConnection {
   private boolean send(WebSocketFrame frame) {
     long size = wireSize(frame.content().readableBytes());
     QUEUED.addAndGet(this, size);
-    if (channel.eventLoop().inEventLoop()) {
-      writeIfOpen(frame, size);
-      return true;
-    }
+    // Always through the event loop's queue, even from the event loop itself: sends made in order
+    // from different threads (a room's fan-out runs on whichever thread delivered the message) keep
+    // that order only if none of them jumps the queue by writing at once.
     try {
       channel.eventLoop().execute(() -> writeIfOpen(frame, size));
       return true;
