@@ -7,9 +7,6 @@ interface BaselineServer extends AutoCloseable {
   /** Starts listening and returns the bound port. */
   int startAndAwait() throws InterruptedException;
 
-  /** Open connections now. */
-  int connections();
-
   /** Stops the server and its threads. */
   @Override
   void close();

@@ -34,14 +34,6 @@ final class Fleet {
     return connections.size();
   }
 
-  int roomSize() {
-    return roomSize;
-  }
-
-  List<LoadConnection> connections() {
-    return connections;
-  }
-
   /** The connections grouped by room, in room order. */
   List<List<LoadConnection>> rooms() {
     List<List<LoadConnection>> rooms = new ArrayList<>();

@@ -80,11 +80,6 @@ final class JwsBroadcastServer extends WebSocketServer implements BaselineServer
   }
 
   @Override
-  public int connections() {
-    return getConnections().size();
-  }
-
-  @Override
   public void close() {
     try {
       stop(1000);

@@ -111,10 +111,6 @@ final class LoadConnection {
     }
   }
 
-  void acked() {
-    client.stats().recordAck();
-  }
-
   void duplicate() {
     client.stats().recordDuplicate();
   }

@@ -18,7 +18,6 @@ final class LoadStats {
 
   private final Recorder latency = new Recorder(TimeUnit.MINUTES.toMicros(10), 3);
   private final LongAdder delivered = new LongAdder();
-  private final LongAdder acked = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder caughtUp = new LongAdder();
   private final LongAdder errors = new LongAdder();
@@ -28,10 +27,6 @@ final class LoadStats {
   void recordDelivery(long nanos) {
     latency.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMicros(nanos)));
     delivered.increment();
-  }
-
-  void recordAck() {
-    acked.increment();
   }
 
   void recordDuplicate() {
@@ -60,10 +55,6 @@ final class LoadStats {
 
   long delivered() {
     return delivered.sum();
-  }
-
-  long acked() {
-    return acked.sum();
   }
 
   long duplicates() {

@@ -81,11 +81,6 @@ final class NettyBroadcastServer implements BaselineServer {
   }
 
   @Override
-  public int connections() {
-    return all.size();
-  }
-
-  @Override
   public void close() {
     if (server != null) {
       server.close().syncUninterruptibly();

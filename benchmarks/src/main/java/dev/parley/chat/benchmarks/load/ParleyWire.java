@@ -73,7 +73,6 @@ final class ParleyWire implements Wire {
     }
     switch (envelope.getBodyCase()) {
       case MESSAGE -> message(connection, envelope.getMessage(), true);
-      case SEND_ACK -> connection.acked();
       case WELCOME -> {
         if (envelope.getWelcome().getRejoinedCount() > 0) {
           rejoined(connection, envelope.getWelcome().getRejoined(0));
@@ -92,7 +91,7 @@ final class ParleyWire implements Wire {
           connection.failed(
               envelope.getError().getName() + ": " + envelope.getError().getMessage());
       default -> {
-        // presence, typing, receipts, pongs: not measured
+        // acknowledgements, presence, typing, receipts, pongs: not measured
       }
     }
   }
