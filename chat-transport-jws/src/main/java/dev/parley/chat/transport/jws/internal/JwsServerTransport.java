@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.java_websocket.framing.CloseFrame;
 import org.slf4j.Logger;
@@ -58,6 +59,8 @@ public final class JwsServerTransport implements ServerTransport {
   private final String threadNamePrefix;
   private final LivenessPolicy policy;
   private final ConnectionRegistry<JwsSocket> registry;
+  private final WriteDemandRelay relay = new WriteDemandRelay();
+  private final Consumer<JwsSocket> onWriteQueueDrained;
   private final Object lifecycle = new Object();
 
   // written under lifecycle, read anywhere
@@ -78,6 +81,19 @@ public final class JwsServerTransport implements ServerTransport {
    */
   public JwsServerTransport(
       ServerTransportConfig config, ServerTransportHandler handler, LongSupplier ticker) {
+    this(config, handler, ticker, socket -> {});
+  }
+
+  /**
+   * For this package's tests: {@code onWriteQueueDrained} runs on the selector thread each time a
+   * write pass has emptied a socket's output queue, before the library drops write interest.
+   */
+  JwsServerTransport(
+      ServerTransportConfig config,
+      ServerTransportHandler handler,
+      LongSupplier ticker,
+      Consumer<JwsSocket> onWriteQueueDrained) {
+    this.onWriteQueueDrained = Objects.requireNonNull(onWriteQueueDrained, "onWriteQueueDrained");
     this.config = Objects.requireNonNull(config, "config");
     this.handler = Objects.requireNonNull(handler, "handler");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -97,7 +113,14 @@ public final class JwsServerTransport implements ServerTransport {
       LimitedDraft draft = new LimitedDraft(config);
       JwsSocketFactory factory =
           new JwsSocketFactory(
-              draft, registry, config.maxConnections(), handler, this::socketClosed, ticker);
+              draft,
+              registry,
+              config.maxConnections(),
+              handler,
+              this::socketClosed,
+              ticker,
+              relay,
+              onWriteQueueDrained);
       JwsWebSocketServer created =
           new JwsWebSocketServer(config, workerCount(), draft, factory, threadNamePrefix);
       Thread selectorThread = new Thread(created, threadNamePrefix + "-selector");
@@ -157,6 +180,7 @@ public final class JwsServerTransport implements ServerTransport {
     for (Thread worker : created.workerThreads()) {
       interrupted |= stopThread(worker);
     }
+    relay.close();
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
@@ -220,6 +244,7 @@ public final class JwsServerTransport implements ServerTransport {
     for (Thread worker : server.workerThreads()) {
       interrupted |= stopThread(worker);
     }
+    relay.close();
     timer.shutdownNow();
     if (timerThread != null) {
       // joined rather than awaitTermination: the pool reports termination from its last thread

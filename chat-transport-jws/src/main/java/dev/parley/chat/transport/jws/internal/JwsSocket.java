@@ -7,7 +7,9 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WebSocketListener;
@@ -44,6 +46,8 @@ final class JwsSocket extends WebSocketImpl {
   private final JwsConnection connection;
   private final long acceptedAt;
   private final AtomicInteger handshake = new AtomicInteger(AWAITING_UPGRADE);
+  private final AtomicBoolean writeDemandQueued = new AtomicBoolean();
+  private final Consumer<JwsSocket> onWriteQueueDrained;
   private volatile long pingedAt;
   private volatile boolean pinged;
   private volatile long closingSince;
@@ -65,8 +69,10 @@ final class JwsSocket extends WebSocketImpl {
       String id,
       LongSupplier ticker,
       ServerTransportHandler handler,
-      CloseListener closeListener) {
+      CloseListener closeListener,
+      Consumer<JwsSocket> onWriteQueueDrained) {
     super(listener, drafts);
+    this.onWriteQueueDrained = onWriteQueueDrained;
     this.id = id;
     this.ticker = ticker;
     this.closeListener = closeListener;
@@ -126,6 +132,28 @@ final class JwsSocket extends WebSocketImpl {
   public Draft getDraft() {
     Draft draft = super.getDraft();
     return draft != null ? draft : HANDSHAKE_STAND_IN;
+  }
+
+  /**
+   * Java-WebSocket asks this on its selector thread right after a write pass found the output queue
+   * empty, and before it drops write interest: the moment a frame queued by another thread used to
+   * be stranded (see {@link WriteDemandRelay}). {@code onWriteQueueDrained} lets the transport's
+   * tests act at exactly that moment.
+   */
+  @Override
+  public boolean isFlushAndClose() {
+    onWriteQueueDrained.accept(this);
+    return super.isFlushAndClose();
+  }
+
+  /** Marks a write demand as queued with the relay; false if one already is. */
+  boolean claimWriteDemand() {
+    return writeDemandQueued.compareAndSet(false, true);
+  }
+
+  /** The relay is serving this socket's demand: a later frame must queue a new one. */
+  void releaseWriteDemand() {
+    writeDemandQueued.set(false);
   }
 
   /** Whether the accepted socket has TCP_NODELAY set. */

@@ -8,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.java_websocket.WebSocketAdapter;
 import org.java_websocket.WebSocketServerFactory;
@@ -34,6 +35,9 @@ final class JwsSocketFactory implements WebSocketServerFactory {
   private final LongSupplier ticker;
   private final int maxConnections;
   private final AtomicLong ids = new AtomicLong();
+  private final WriteDemandRelay relay;
+  private final Consumer<JwsSocket> onWriteQueueDrained;
+  private volatile WriteDemandListener listener;
 
   JwsSocketFactory(
       Draft draft,
@@ -41,8 +45,12 @@ final class JwsSocketFactory implements WebSocketServerFactory {
       int maxConnections,
       ServerTransportHandler handler,
       JwsSocket.CloseListener closeListener,
-      LongSupplier ticker) {
+      LongSupplier ticker,
+      WriteDemandRelay relay,
+      Consumer<JwsSocket> onWriteQueueDrained) {
     this.drafts = List.of(draft);
+    this.relay = relay;
+    this.onWriteQueueDrained = onWriteQueueDrained;
     this.registry = registry;
     this.maxConnections = maxConnections;
     this.handler = handler;
@@ -55,16 +63,35 @@ final class JwsSocketFactory implements WebSocketServerFactory {
     return createWebSocket(listener, List.of(draft));
   }
 
-  /** Ignores the server's draft list: every socket speaks {@link LimitedDraft}. */
+  /**
+   * Ignores the server's draft list: every socket speaks {@link LimitedDraft}. Each socket reports
+   * to the server through a {@link WriteDemandListener}, so that its write demands go to the relay.
+   */
   @Override
-  public JwsSocket createWebSocket(WebSocketAdapter listener, List<Draft> ignored) {
+  public JwsSocket createWebSocket(WebSocketAdapter server, List<Draft> ignored) {
     return new JwsSocket(
-        listener, drafts, "c" + ids.incrementAndGet(), ticker, handler, closeListener);
+        listenerFor(server),
+        drafts,
+        "c" + ids.incrementAndGet(),
+        ticker,
+        handler,
+        closeListener,
+        onWriteQueueDrained);
+  }
+
+  private WriteDemandListener listenerFor(WebSocketAdapter server) {
+    WriteDemandListener current = listener;
+    if (current == null || current.server() != server) {
+      current = new WriteDemandListener(server, relay);
+      listener = current;
+    }
+    return current;
   }
 
   @Override
   public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
     JwsSocket socket = (JwsSocket) key.attachment();
+    relay.attach(key.selector(), socket.getWebSocketListener(), drafts);
     InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
     ByteChannel wrapped = socket.attach(channel, remote);
     if (!registry.admit(socket)) {
