@@ -242,6 +242,18 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   /**
+   * Bytes that arrived and were not read yet, without reading them (0 if the socket failed): lets a
+   * test see that a frame arrived while it keeps it unread, like a peer slow to read.
+   */
+  public int bytesAvailable() {
+    try {
+      return in.available();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /**
    * Whether the server has closed the TCP connection: reads and discards whatever is still in
    * flight (the rest of an HTTP error answer, say) and reports true at end of stream, false if the
    * socket stays open and silent for 200 ms.

@@ -45,6 +45,21 @@ final class RawPeers {
     throw new AssertionError("server did not close the socket within " + timeout);
   }
 
+  /** A masked close frame carrying {@code code} and no reason, as a client sends it. */
+  static byte[] closeFrame(int code) {
+    byte[] mask = {0x11, 0x22, 0x33, 0x44};
+    return new byte[] {
+      (byte) 0x88,
+      (byte) 0x82,
+      mask[0],
+      mask[1],
+      mask[2],
+      mask[3],
+      (byte) ((code >>> 8) ^ mask[0]),
+      (byte) (code ^ mask[1])
+    };
+  }
+
   /** Writes bytes, ignoring a failure because the server already closed the socket. */
   static void sendQuietly(RawWebSocket raw, byte[] bytes) {
     try {

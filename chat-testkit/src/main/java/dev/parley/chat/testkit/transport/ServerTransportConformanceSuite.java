@@ -470,6 +470,110 @@ public abstract class ServerTransportConformanceSuite {
     assertThat(closed.thread()).isNotEqualTo(Thread.currentThread().getName());
   }
 
+  // --- closing handshake (RFC 6455 7.1.1, 5.5.1) ------------------------------------------------
+
+  /**
+   * After its close frame the server waits for the peer's before it ends the TCP connection. Here
+   * the peer reads slowly (a small receive buffer, full of the server's messages, holds the close
+   * frame back in the server's kernel) and sends once more before it reads on. A server that had
+   * already ended the socket would answer that data with a reset, and its kernel would throw away
+   * the close frame still waiting to go out: the peer would read the messages, then a reset (1006),
+   * and a client would reconnect where the code told it not to. Fifty fresh connections; every peer
+   * must read its code, and the data it sent after the close must not reach the handler.
+   */
+  @Test
+  void serverCloseCodeReachesASlowReaderThatIsStillSendingEveryTime() throws Exception {
+    start(baseConfig());
+    handler.echo(false);
+    ByteBuffer message = ByteBuffer.wrap(bytes(2048, 12));
+    List<String> lost = new ArrayList<>();
+    for (int round = 0; round < 50; round++) {
+      int code = 4000 + round;
+      RawWebSocket raw = harness.rawOpen(4096);
+      assertThat(RawPeers.handshakeStatus(raw, PATH, PROTO, "")).isEqualTo(101);
+      TransportConnection connection = handler.awaitOpen(WAIT);
+      handler.awaitOpened(connection, WAIT);
+      for (int i = 0; i < 16; i++) {
+        connection.sendBinary(message); // 32 KiB: more than the peer's buffer takes
+      }
+      Poll.until(
+          "the messages were handed to the socket", WAIT, () -> connection.bufferedBytes() == 0);
+      connection.close(code, "round " + round);
+      // Time for a server that ends the socket at once to do so (on loopback well under 20 ms),
+      // then for the reset its kernel sends when the data below arrives on the ended socket.
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      try {
+        raw.sendBinary(bytes(64, round)); // the peer has not read the close frame yet
+      } catch (IOException e) {
+        // already reset; the read below tells what the peer gets
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      int seen = raw.awaitClose((int) WAIT.toMillis());
+      if (seen != code) {
+        lost.add("round " + round + " read " + seen);
+        continue;
+      }
+      RawPeers.sendQuietly(raw, RawPeers.closeFrame(code));
+      RawPeers.awaitEndOfStream(raw, WAIT);
+      RecordingTransportHandler.Event next = handler.awaitEvent(connection, WAIT);
+      assertThat(next)
+          .as("round %d: nothing sent after the close reaches the handler", round)
+          .isInstanceOf(Closed.class);
+      assertThat(((Closed) next).code()).isEqualTo(code);
+      assertThat(((Closed) next).remote()).isFalse();
+    }
+    assertThat(lost).as("peers that did not read their close code").isEmpty();
+  }
+
+  /**
+   * The server waits for the peer's close frame, and ends the TCP connection as soon as it arrives
+   * (RFC 6455 7.1.1: the server closes first), well before the transport's close deadline (at most
+   * 1 s).
+   */
+  @Test
+  void peerThatAnswersTheServersCloseHasItsSocketClosedPromptly() throws Exception {
+    start(baseConfig());
+    RawWebSocket raw = harness.rawUpgraded();
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    connection.close(4000, "bye");
+    assertThat(raw.awaitClose((int) WAIT.toMillis())).isEqualTo(4000);
+    // isEndOfStream waits 200 ms of silence: the server is waiting for the answer, not gone
+    assertThat(raw.isEndOfStream()).as("socket still open while the answer is awaited").isFalse();
+    raw.sendFrame(RawWebSocket.CLOSE, true, new byte[] {0x0f, (byte) 0xa0}); // 4000
+    Duration took = RawPeers.awaitEndOfStream(raw, WAIT);
+    assertThat(took).as("socket closed once the answer arrived").isLessThan(PROMPTLY.dividedBy(2));
+    Closed closed = handler.awaitClose(connection, WAIT);
+    assertThat(closed.code()).isEqualTo(4000);
+    assertThat(closed.remote()).isFalse();
+  }
+
+  /**
+   * A peer that never answers the close frame, even one that keeps sending, is dropped at the close
+   * deadline (at most 1 s; the check allows {@link #WAIT}): it cannot keep the socket.
+   */
+  @Test
+  void peerThatNeverAnswersTheServersCloseIsDroppedAtTheDeadline() throws Exception {
+    start(baseConfig());
+    RawWebSocket raw = harness.rawUpgraded();
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    connection.close(4000, "bye");
+    assertThat(raw.awaitClose((int) WAIT.toMillis())).isEqualTo(4000);
+    long start = System.nanoTime();
+    boolean ended = false;
+    while (!ended && System.nanoTime() - start < WAIT.toNanos()) {
+      try {
+        raw.sendBinary(new byte[] {1}); // data, never the close frame
+      } catch (IOException e) {
+        ended = true; // the server dropped the socket
+      }
+      ended = ended || raw.isEndOfStream(); // waits up to 200 ms of silence
+    }
+    assertThat(ended).as("socket dropped within %s", WAIT).isTrue();
+    Closed closed = handler.awaitClose(connection, WAIT);
+    assertThat(closed.code()).isEqualTo(4000);
+    assertThat(closed.remote()).isFalse();
+  }
+
   @Test
   void concurrentClientsEachKeepTheirOrder() throws Exception {
     start(baseConfig());

@@ -338,13 +338,14 @@ public final class JwsServerTransport implements ServerTransport {
   }
 
   private LivenessPolicy.Action decide(JwsSocket socket, long now) {
+    LivenessPolicy.Phase phase = socket.phase();
     return policy.decide(
-        socket.phase(),
+        phase,
         now,
         socket.acceptedAt(),
         socket.lastReceivedAt(),
         socket.pingedSinceReceive(),
-        socket.closingSince());
+        phase == LivenessPolicy.Phase.CLOSE_SENT ? socket.closeSentAt() : socket.closingSince());
   }
 
   private void apply(JwsSocket socket, LivenessPolicy.Action action) {
@@ -366,6 +367,13 @@ public final class JwsServerTransport implements ServerTransport {
             CloseCodes.HEARTBEAT_TIMEOUT,
             "nothing received for " + 2 * config.pingInterval().toMillis() + " ms",
             false);
+      }
+      case DROP_UNANSWERED_CLOSE -> {
+        log.debug(
+            "{}: close not answered within {} ms; closing the socket",
+            socket,
+            TimeUnit.NANOSECONDS.toMillis(policy.closeTimeoutNanos()));
+        socket.finishClose(CloseFrame.ABNORMAL_CLOSE, "close not answered");
       }
       case DROP_STUCK -> {
         log.debug("{}: close or upgrade made no progress; closing the socket", socket);

@@ -17,6 +17,7 @@ import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.enums.Role;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
 
 /**
  * One accepted socket as Java-WebSocket drives it, plus what Parley tracks about it: when it was
@@ -26,6 +27,16 @@ import org.java_websocket.exceptions.WebsocketNotConnectedException;
  *
  * <p>Every way a socket ends funnels into {@link #closeConnection(int, String, boolean)}; the first
  * call reports to the {@link CloseListener} once, outside the socket's monitor.
+ *
+ * <p>Closing handshake (RFC 6455 7.1.1): Java-WebSocket ends a server socket as soon as the close
+ * frame it sent has been handed to the kernel, and stops decoding once a close started. The close
+ * frame may then still wait in the kernel behind output the peer has not read; data the peer sends
+ * meanwhile meets an ended socket, the kernel answers with a reset and throws that output away, and
+ * the peer sees 1006 instead of the code. So when this side starts the close of an open socket it
+ * keeps the socket after the close frame is written ({@link #isFlushAndClose()}), skips what the
+ * peer still sends without delivering it, and ends the socket when the peer's close frame arrives
+ * ({@link CloseFrameWatcher}), when the peer ends the stream, or at the close deadline that {@link
+ * LivenessPolicy} applies from {@link #closeSentAt()}.
  */
 final class JwsSocket extends WebSocketImpl {
 
@@ -56,6 +67,10 @@ final class JwsSocket extends WebSocketImpl {
   private volatile String startedCloseReason;
   private volatile boolean startedCloseRemote;
   private volatile boolean closeReported;
+  private volatile boolean awaitingPeerClose;
+  private volatile boolean closeFrameWritten;
+  private volatile long closeFrameWrittenAt;
+  private final CloseFrameWatcher peerClose = new CloseFrameWatcher(); // worker thread only
   private volatile CountingChannel channel;
   private volatile InetSocketAddress remoteAddress;
   private volatile LimitedDraft openDraft;
@@ -161,11 +176,19 @@ final class JwsSocket extends WebSocketImpl {
     return channel.socket().getOption(StandardSocketOptions.TCP_NODELAY);
   }
 
-  /** Decodes one buffer on the worker thread, then delivers an end of stream that waited for it. */
+  /**
+   * Decodes one buffer on the worker thread, then delivers an end of stream that waited for it.
+   * While this side awaits the peer's close frame the buffer only goes to the {@link
+   * CloseFrameWatcher}.
+   */
   @Override
   public void decode(ByteBuffer socketBuffer) {
     try {
-      super.decode(socketBuffer);
+      if (awaitingPeerClose && isClosing()) {
+        awaitPeerClose(socketBuffer);
+      } else {
+        super.decode(socketBuffer);
+      }
     } finally {
       boolean endNow;
       synchronized (input) {
@@ -179,6 +202,56 @@ final class JwsSocket extends WebSocketImpl {
         super.eot();
       }
     }
+  }
+
+  private void awaitPeerClose(ByteBuffer input) {
+    boolean wasLost = peerClose.isLost();
+    if (peerClose.closeArrivedIn(input)) {
+      closeConnection(startedCloseCode, startedCloseReason, startedCloseRemote);
+    } else if (peerClose.isLost() && !wasLost) {
+      getWebSocketListener()
+          .onWebsocketError(
+              this,
+              new IllegalStateException(
+                  "input after the close does not parse as frames; waiting for the deadline"));
+    }
+  }
+
+  /**
+   * Starts a close. One this side starts on an open socket sends a close frame and then awaits the
+   * peer's (see the class documentation); the rest behave as the library's.
+   */
+  @Override
+  public synchronized void close(int code, String message, boolean remote) {
+    if (!remote && code != CloseFrame.ABNORMAL_CLOSE && isOpen() && !closeStarted) {
+      awaitingPeerClose = true;
+    }
+    super.close(code, message, remote);
+  }
+
+  /**
+   * Whether the library may end the socket now that its output is written: it asks on the selector
+   * thread once the queue is empty. Not while the peer's answer to the close frame is awaited; the
+   * first such call records when the close frame was written.
+   */
+  @Override
+  public boolean isFlushAndClose() {
+    if (!super.isFlushAndClose()) {
+      return false;
+    }
+    if (!awaitingPeerClose) {
+      return true;
+    }
+    if (!closeFrameWritten && outQueue.isEmpty()) {
+      closeFrameWrittenAt = ticker.getAsLong();
+      closeFrameWritten = true;
+    }
+    return false;
+  }
+
+  /** Whether messages may still reach the handler: no close started on either side. */
+  boolean acceptsMessages() {
+    return !closeStarted && !awaitingPeerClose;
   }
 
   /**
@@ -244,8 +317,20 @@ final class JwsSocket extends WebSocketImpl {
     }
   }
 
+  /**
+   * Ends the socket and reports it once. While this side awaited the peer's close frame, the close
+   * reported is the one this side started, whatever ended it.
+   */
   @Override
   public void closeConnection(int code, String message, boolean remote) {
+    if (awaitingPeerClose && closeStarted) {
+      endSocket(startedCloseCode, startedCloseReason, startedCloseRemote);
+    } else {
+      endSocket(code, message, remote);
+    }
+  }
+
+  private void endSocket(int code, String message, boolean remote) {
     boolean first;
     RuntimeException failure = null;
     synchronized (this) {
@@ -287,6 +372,9 @@ final class JwsSocket extends WebSocketImpl {
 
   /** Where this socket is, for {@link LivenessPolicy}. */
   LivenessPolicy.Phase phase() {
+    if (closeFrameWritten) {
+      return LivenessPolicy.Phase.CLOSE_SENT;
+    }
     if (closeStarted || isClosing()) {
       return LivenessPolicy.Phase.CLOSING;
     }
@@ -311,6 +399,11 @@ final class JwsSocket extends WebSocketImpl {
   /** Whether a ping went out after the last bytes arrived. */
   boolean pingedSinceReceive() {
     return pinged && pingedAt - lastReceivedAt() >= 0;
+  }
+
+  /** When this side's close frame was written to the socket (read in CLOSE_SENT only). */
+  long closeSentAt() {
+    return closeFrameWrittenAt;
   }
 
   /** When the close started, or now if it started without passing through flushAndClose. */

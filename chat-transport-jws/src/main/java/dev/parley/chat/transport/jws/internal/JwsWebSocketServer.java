@@ -116,14 +116,22 @@ final class JwsWebSocketServer extends WebSocketServer {
     socket.opened();
   }
 
+  /** Delivers a message, unless a close started: what follows a close frame is not read. */
   @Override
   public void onMessage(WebSocket conn, String message) {
-    ((JwsSocket) conn).connection().events().text(message);
+    JwsSocket socket = (JwsSocket) conn;
+    if (socket.acceptsMessages()) {
+      socket.connection().events().text(message);
+    }
   }
 
+  /** Delivers a message, unless a close started: what follows a close frame is not read. */
   @Override
   public void onMessage(WebSocket conn, ByteBuffer message) {
-    ((JwsSocket) conn).connection().events().binary(message);
+    JwsSocket socket = (JwsSocket) conn;
+    if (socket.acceptsMessages()) {
+      socket.connection().events().binary(message);
+    }
   }
 
   @Override

@@ -15,6 +15,8 @@ import dev.parley.chat.spi.ServerTransportConfig;
  *   <li>Open and silent for two intervals: {@link Action#DROP_SILENT}.
  *   <li>Closing for two intervals without finishing (a peer that stopped reading keeps the close
  *       frame from being flushed): {@link Action#DROP_STUCK}.
+ *   <li>This side's close frame written and the peer's not arrived {@link #closeTimeoutNanos()}
+ *       later: {@link Action#DROP_UNANSWERED_CLOSE}.
  * </ul>
  *
  * @param handshakeTimeoutNanos see {@link ServerTransportConfig#handshakeTimeout()}
@@ -31,7 +33,9 @@ record LivenessPolicy(long handshakeTimeoutNanos, long pingIntervalNanos) {
     /** Upgraded, and no close has started. */
     OPEN,
     /** A close started (by either side) but the socket is not closed yet. */
-    CLOSING
+    CLOSING,
+    /** This side's close frame is written; the peer's answer is awaited. */
+    CLOSE_SENT
   }
 
   /** What to do with the socket now. */
@@ -40,8 +44,12 @@ record LivenessPolicy(long handshakeTimeoutNanos, long pingIntervalNanos) {
     PING,
     EXPIRE_HANDSHAKE,
     DROP_SILENT,
-    DROP_STUCK
+    DROP_STUCK,
+    DROP_UNANSWERED_CLOSE
   }
+
+  /** The longest this side waits for the peer to answer its close frame. */
+  static final long MAX_CLOSE_TIMEOUT_NANOS = 1_000_000_000L;
 
   /** Validates the durations. */
   LivenessPolicy {
@@ -60,9 +68,19 @@ record LivenessPolicy(long handshakeTimeoutNanos, long pingIntervalNanos) {
     return new LivenessPolicy(config.handshakeTimeout().toNanos(), config.pingInterval().toNanos());
   }
 
-  /** How often the timer should look: a quarter of the shorter duration, at least 1 ms. */
+  /**
+   * How long this side waits for the peer's close frame once its own is written: min(2 ping
+   * intervals, {@value #MAX_CLOSE_TIMEOUT_NANOS} ns), the grace a shutdown gives every close.
+   */
+  long closeTimeoutNanos() {
+    return Math.min(MAX_CLOSE_TIMEOUT_NANOS, 2 * pingIntervalNanos);
+  }
+
+  /** How often the timer should look: a quarter of the shortest duration, at least 1 ms. */
   long sweepPeriodNanos() {
-    return Math.max(1_000_000L, Math.min(handshakeTimeoutNanos, pingIntervalNanos) / 4);
+    long shortest =
+        Math.min(Math.min(handshakeTimeoutNanos, pingIntervalNanos), closeTimeoutNanos());
+    return Math.max(1_000_000L, shortest / 4);
   }
 
   /**
@@ -72,7 +90,8 @@ record LivenessPolicy(long handshakeTimeoutNanos, long pingIntervalNanos) {
    * @param acceptedAt when the socket was accepted
    * @param lastReceivedAt when bytes last arrived (the accept time if none did)
    * @param pingedSinceReceive whether a ping went out after {@code lastReceivedAt}
-   * @param closingSince when the close started (only read in {@link Phase#CLOSING})
+   * @param closingSince when the close started in {@link Phase#CLOSING}, when this side's close
+   *     frame was written in {@link Phase#CLOSE_SENT}; read in those phases only
    */
   Action decide(
       Phase phase,
@@ -94,6 +113,8 @@ record LivenessPolicy(long handshakeTimeoutNanos, long pingIntervalNanos) {
         yield silence >= pingIntervalNanos && !pingedSinceReceive ? Action.PING : Action.NONE;
       }
       case CLOSING -> now - closingSince >= 2 * pingIntervalNanos ? Action.DROP_STUCK : Action.NONE;
+      case CLOSE_SENT ->
+          now - closingSince >= closeTimeoutNanos() ? Action.DROP_UNANSWERED_CLOSE : Action.NONE;
     };
   }
 }

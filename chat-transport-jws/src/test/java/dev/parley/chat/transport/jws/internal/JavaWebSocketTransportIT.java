@@ -1,6 +1,7 @@
 package dev.parley.chat.transport.jws.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.spi.ServerTransportConfig;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +115,36 @@ class JavaWebSocketTransportIT {
             Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith(prefix)))
         .isEmpty();
+  }
+
+  /**
+   * The close deadline runs on the transport's ticker: with the clock standing still a peer that
+   * never answers the close frame keeps its socket, and one step past the deadline it loses it.
+   */
+  @Test
+  void unansweredCloseIsDroppedWhenTheTickerPassesTheCloseDeadline() throws Exception {
+    AtomicLong now = new AtomicLong();
+    ServerTransportConfig config = config(4096, 64);
+    transport = new JwsServerTransport(config, handler, now::get);
+    transport.start();
+    RawWebSocket raw = track(RawWebSocket.connect(transport.localAddress(), PATH, PROTO));
+    JwsConnection connection = (JwsConnection) handler.awaitOpen(WAIT);
+    connection.close(4000, "bye");
+    assertThat(raw.awaitClose((int) WAIT.toMillis())).isEqualTo(4000);
+    await()
+        .atMost(WAIT)
+        .until(() -> connection.socket().phase() == LivenessPolicy.Phase.CLOSE_SENT);
+    // Three checks of 200 ms of silence each: the timer (every 250 ms here) looked at least twice.
+    for (int i = 0; i < 3; i++) {
+      assertThat(raw.isEndOfStream()).as("kept while the clock stands still").isFalse();
+    }
+    assertThat(handler.isClosed(connection)).isFalse();
+
+    now.addAndGet(LivenessPolicy.of(config).closeTimeoutNanos());
+    await().atMost(WAIT).until(raw::isEndOfStream);
+    RecordingTransportHandler.Closed closed = handler.awaitClose(connection, WAIT);
+    assertThat(closed.code()).isEqualTo(4000);
+    assertThat(closed.remote()).isFalse();
   }
 
   @Test

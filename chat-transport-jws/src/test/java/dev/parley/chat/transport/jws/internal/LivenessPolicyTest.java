@@ -2,10 +2,12 @@ package dev.parley.chat.transport.jws.internal;
 
 import static dev.parley.chat.transport.jws.internal.LivenessPolicy.Action.DROP_SILENT;
 import static dev.parley.chat.transport.jws.internal.LivenessPolicy.Action.DROP_STUCK;
+import static dev.parley.chat.transport.jws.internal.LivenessPolicy.Action.DROP_UNANSWERED_CLOSE;
 import static dev.parley.chat.transport.jws.internal.LivenessPolicy.Action.EXPIRE_HANDSHAKE;
 import static dev.parley.chat.transport.jws.internal.LivenessPolicy.Action.NONE;
 import static dev.parley.chat.transport.jws.internal.LivenessPolicy.Action.PING;
 import static dev.parley.chat.transport.jws.internal.LivenessPolicy.Phase.AWAITING_UPGRADE;
+import static dev.parley.chat.transport.jws.internal.LivenessPolicy.Phase.CLOSE_SENT;
 import static dev.parley.chat.transport.jws.internal.LivenessPolicy.Phase.CLOSING;
 import static dev.parley.chat.transport.jws.internal.LivenessPolicy.Phase.OPEN;
 import static dev.parley.chat.transport.jws.internal.LivenessPolicy.Phase.UPGRADING;
@@ -69,6 +71,29 @@ class LivenessPolicyTest {
   }
 
   @Test
+  void closeFrameThePeerNeverAnswersIsGivenUpAtTwoIntervals() {
+    long written = 30_000;
+    assertThat(policy.closeTimeoutNanos()).isEqualTo(2 * PING_INTERVAL);
+    assertThat(policy.decide(CLOSE_SENT, written + 2 * PING_INTERVAL - 1, 0, 0, false, written))
+        .isEqualTo(NONE);
+    assertThat(policy.decide(CLOSE_SENT, written + 2 * PING_INTERVAL, 0, 0, false, written))
+        .isEqualTo(DROP_UNANSWERED_CLOSE);
+  }
+
+  @Test
+  void closeFrameIsAnsweredWithinOneSecondAtMostWhateverThePingInterval() {
+    LivenessPolicy slowPings = new LivenessPolicy(10_000_000_000L, 30_000_000_000L);
+    long second = 1_000_000_000L;
+    assertThat(slowPings.closeTimeoutNanos()).isEqualTo(second);
+    assertThat(slowPings.decide(CLOSE_SENT, second - 1, 0, 0, false, 0)).isEqualTo(NONE);
+    assertThat(slowPings.decide(CLOSE_SENT, second, 0, 0, false, 0))
+        .isEqualTo(DROP_UNANSWERED_CLOSE);
+    assertThat(slowPings.sweepPeriodNanos())
+        .as("the timer looks often enough to keep that deadline")
+        .isEqualTo(second / 4);
+  }
+
+  @Test
   void decisionsHoldAcrossTickerOverflow() {
     long accepted = Long.MAX_VALUE - 10;
     assertThat(policy.decide(AWAITING_UPGRADE, accepted + HANDSHAKE, accepted, 0, false, 0))
@@ -76,9 +101,9 @@ class LivenessPolicyTest {
   }
 
   @Test
-  void sweepsFourTimesPerShorterDurationButNotMoreThanEveryMillisecond() {
-    assertThat(new LivenessPolicy(8_000_000_000L, 4_000_000_000L).sweepPeriodNanos())
-        .isEqualTo(1_000_000_000L);
+  void sweepsFourTimesPerShortestDurationButNotMoreThanEveryMillisecond() {
+    assertThat(new LivenessPolicy(8_000_000_000L, 400_000_000L).sweepPeriodNanos())
+        .isEqualTo(100_000_000L);
     assertThat(policy.sweepPeriodNanos()).isEqualTo(1_000_000L);
   }
 
