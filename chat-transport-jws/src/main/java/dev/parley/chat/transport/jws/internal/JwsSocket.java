@@ -149,18 +149,6 @@ final class JwsSocket extends WebSocketImpl {
     return draft != null ? draft : HANDSHAKE_STAND_IN;
   }
 
-  /**
-   * Java-WebSocket asks this on its selector thread right after a write pass found the output queue
-   * empty, and before it drops write interest: the moment a frame queued by another thread used to
-   * be stranded (see {@link WriteDemandRelay}). {@code onWriteQueueDrained} lets the transport's
-   * tests act at exactly that moment.
-   */
-  @Override
-  public boolean isFlushAndClose() {
-    onWriteQueueDrained.accept(this);
-    return super.isFlushAndClose();
-  }
-
   /** Marks a write demand as queued with the relay; false if one already is. */
   boolean claimWriteDemand() {
     return writeDemandQueued.compareAndSet(false, true);
@@ -233,9 +221,15 @@ final class JwsSocket extends WebSocketImpl {
    * Whether the library may end the socket now that its output is written: it asks on the selector
    * thread once the queue is empty. Not while the peer's answer to the close frame is awaited; the
    * first such call records when the close frame was written.
+   *
+   * <p>The library asks right after a write pass found the output queue empty and before it drops
+   * write interest: the moment a frame queued by another thread used to be stranded (see {@link
+   * WriteDemandRelay}). {@code onWriteQueueDrained} lets the transport's tests act at exactly that
+   * moment.
    */
   @Override
   public boolean isFlushAndClose() {
+    onWriteQueueDrained.accept(this);
     if (!super.isFlushAndClose()) {
       return false;
     }
