@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 final class JwsSocketFactory implements WebSocketServerFactory {
   private static final Logger log = LoggerFactory.getLogger(JwsSocketFactory.class);
 
-  private final List<Draft> drafts;
+  private final LimitedDraft draft;
   private final ConnectionRegistry<JwsSocket> registry;
   private final ServerTransportHandler handler;
   private final JwsSocket.CloseListener closeListener;
@@ -36,13 +36,13 @@ final class JwsSocketFactory implements WebSocketServerFactory {
   private final AtomicLong ids = new AtomicLong();
 
   JwsSocketFactory(
-      Draft draft,
+      LimitedDraft draft,
       ConnectionRegistry<JwsSocket> registry,
       int maxConnections,
       ServerTransportHandler handler,
       JwsSocket.CloseListener closeListener,
       LongSupplier ticker) {
-    this.drafts = List.of(draft);
+    this.draft = draft;
     this.registry = registry;
     this.maxConnections = maxConnections;
     this.handler = handler;
@@ -55,18 +55,31 @@ final class JwsSocketFactory implements WebSocketServerFactory {
     return createWebSocket(listener, List.of(draft));
   }
 
-  /** Ignores the server's draft list: every socket speaks {@link LimitedDraft}. */
+  /**
+   * Ignores the server's draft list: every socket speaks {@link LimitedDraft}, with its own {@link
+   * UpgradeRefusal} (kept as the socket's attachment until the channel is wrapped).
+   */
   @Override
   public JwsSocket createWebSocket(WebSocketAdapter listener, List<Draft> ignored) {
-    return new JwsSocket(
-        listener, drafts, "c" + ids.incrementAndGet(), ticker, handler, closeListener);
+    UpgradeRefusal refusal = new UpgradeRefusal();
+    JwsSocket socket =
+        new JwsSocket(
+            listener,
+            List.of(draft.refusingWith(refusal)),
+            "c" + ids.incrementAndGet(),
+            ticker,
+            handler,
+            closeListener);
+    socket.setAttachment(refusal);
+    return socket;
   }
 
   @Override
   public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
     JwsSocket socket = (JwsSocket) key.attachment();
     InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
-    ByteChannel wrapped = socket.attach(channel, remote);
+    CountingChannel wrapped = socket.attach(channel, remote);
+    wrapped.refusal(socket.getAttachment());
     if (!registry.admit(socket)) {
       log.debug(
           "refused {} from {}: {}",
