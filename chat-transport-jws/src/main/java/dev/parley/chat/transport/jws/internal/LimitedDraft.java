@@ -3,6 +3,7 @@ package dev.parley.chat.transport.jws.internal;
 import dev.parley.chat.spi.ServerTransportConfig;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
@@ -77,15 +78,19 @@ final class LimitedDraft extends Draft_6455 {
 
   /**
    * Java-WebSocket's decision, and when it refuses an upgrade on the right path, the status to
-   * answer with: 426 for a WebSocket version other than 13, else 400 (the client asked only for
-   * subprotocols this server does not offer). On another path the library's 404 stays.
+   * answer with: 426 for a WebSocket upgrade of a version other than 13, else 400 (not an upgrade,
+   * or the client asked only for subprotocols this server does not offer). On another path the
+   * library's 404 stays.
    */
   @Override
   public HandshakeState acceptHandshakeAsServer(ClientHandshake request)
       throws InvalidHandshakeException {
     HandshakeState state = super.acceptHandshakeAsServer(request);
     if (state == HandshakeState.NOT_MATCHED && onPath(request)) {
-      refuseWith("13".equals(request.getFieldValue("Sec-WebSocket-Version").trim()) ? 400 : 426);
+      boolean upgrade =
+          request.getFieldValue("Upgrade").toLowerCase(Locale.ROOT).contains("websocket");
+      boolean version13 = "13".equals(request.getFieldValue("Sec-WebSocket-Version").trim());
+      refuseWith(upgrade && !version13 ? 426 : 400);
     }
     return state;
   }
