@@ -104,7 +104,7 @@ final class ServerCore implements ServerTransportHandler {
       wrongFrameType(session, "text frame on a " + Protocol.SUBPROTOCOL_PROTOBUF + " connection");
       return;
     }
-    long bytes = 2L * message.length(); // an upper bound of its UTF-8 size, without encoding it
+    long bytes = 2L * message.length(); // an estimate of its UTF-8 size, without encoding it
     Runnable work;
     try {
       Envelope envelope = JsonFrames.decode(message);

@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * a bounded buffer so the client sees Welcome first, and frames the client pipelined behind its
  * Connect wait in another bounded queue ({@link #MAX_FRAMES_BEFORE_WELCOME} frames, {@link
  * #MAX_BYTES_BEFORE_WELCOME} bytes); they are handled in arrival order once Welcome is queued, or
- * dropped if the authenticator refuses.
+ * dropped if the authenticator refuses. Frames that arrive while those are being handled join the
+ * same queue, so none overtakes another; that tail is bounded too ({@link
+ * #MAX_QUEUED_AFTER_WELCOME} frames or 4 times the byte limit), though it only grows if handling
+ * stalls.
  */
 final class ServerSession {
   private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
@@ -37,6 +40,12 @@ final class ServerSession {
 
   /** Bytes of client frames that may wait for Welcome; more closes the connection (4000). */
   static final long MAX_BYTES_BEFORE_WELCOME = 256 * 1024;
+
+  /**
+   * Frames that may be queued at once while the frames that waited for Welcome are being handled
+   * (they arrived after Welcome was queued); one more closes the connection (4000).
+   */
+  static final int MAX_QUEUED_AFTER_WELCOME = 4 * MAX_FRAMES_BEFORE_WELCOME;
 
   /** What {@link #deferUntilWelcome} decided about a frame. */
   enum Deferral {
@@ -69,8 +78,10 @@ final class ServerSession {
   private List<OutboundFrame> held = new ArrayList<>();
   private long heldBytes;
   private int malformedInRow;
-  private ArrayDeque<Runnable> waiting;
-  private int waitingFrames;
+  private ArrayDeque<Waiting> waiting;
+  private boolean welcomeQueued;
+  private int framesBeforeWelcome;
+  private long bytesBeforeWelcome;
   private long waitingBytes;
   private ScheduledFuture<?> connectDeadline;
   private volatile Runnable onClosing = () -> {};
@@ -142,15 +153,26 @@ final class ServerSession {
     if (closing) {
       return Deferral.DEFERRED; // refused or closing: what was queued is dropped, and so is this
     }
-    // Counted from Connect until the queue is retired, so the bound holds however the handling of
-    // queued frames and the arrival of new ones interleave.
-    if (waitingFrames >= MAX_FRAMES_BEFORE_WELCOME
-        || waitingBytes + bytes > MAX_BYTES_BEFORE_WELCOME) {
+    boolean over;
+    if (!welcomeQueued) {
+      // counted from Connect to Welcome: what a client may send without waiting
+      over =
+          framesBeforeWelcome >= MAX_FRAMES_BEFORE_WELCOME
+              || bytesBeforeWelcome + bytes > MAX_BYTES_BEFORE_WELCOME;
+      framesBeforeWelcome++;
+      bytesBeforeWelcome += bytes;
+    } else {
+      // the client already has its Welcome; the queue drains as fast as frames are handled
+      over =
+          waiting.size() >= MAX_QUEUED_AFTER_WELCOME
+              || waitingBytes + bytes > 4 * MAX_BYTES_BEFORE_WELCOME;
+    }
+    if (over) {
       waiting.clear();
+      waitingBytes = 0;
       return Deferral.OVERFLOW;
     }
-    waiting.add(work);
-    waitingFrames++;
+    waiting.add(new Waiting(work, bytes));
     waitingBytes += bytes;
     return Deferral.DEFERRED;
   }
@@ -159,6 +181,7 @@ final class ServerSession {
   synchronized void dropWaiting() {
     if (waiting != null) {
       waiting.clear();
+      waitingBytes = 0;
     }
   }
 
@@ -169,7 +192,7 @@ final class ServerSession {
    */
   private void handleWaiting() {
     while (true) {
-      Runnable next;
+      Waiting next;
       synchronized (this) {
         if (waiting == null) {
           return;
@@ -177,10 +200,12 @@ final class ServerSession {
         next = waiting.poll();
         if (next == null || closing) {
           waiting = null;
+          waitingBytes = 0;
           return;
         }
+        waitingBytes -= next.bytes();
       }
-      next.run();
+      next.work().run();
     }
   }
 
@@ -232,6 +257,7 @@ final class ServerSession {
         write(frame);
       }
       welcomed = true;
+      welcomeQueued = true;
     }
     handleWaiting();
   }
@@ -321,6 +347,9 @@ final class ServerSession {
     rooms.clear();
     return left;
   }
+
+  /** A client frame's handling, waiting its turn, and its size on the wire. */
+  private record Waiting(Runnable work, long bytes) {}
 
   @Override
   public String toString() {
