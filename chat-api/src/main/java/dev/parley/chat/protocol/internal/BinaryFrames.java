@@ -1,6 +1,7 @@
 package dev.parley.chat.protocol.internal;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.parley.chat.api.ErrorCode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,7 +30,10 @@ public final class BinaryFrames {
       envelope = Envelope.parseFrom(in);
     } catch (IOException | RuntimeException e) {
       throw new FrameDecodeException(
-          ErrorCode.MALFORMED_FRAME, "frame is not a parley.v1.Envelope: " + e.getMessage(), e);
+          ErrorCode.MALFORMED_FRAME,
+          "frame is not a parley.v1.Envelope: " + e.getMessage(),
+          readableRequestId(e),
+          e);
     }
     return requireBody(envelope);
   }
@@ -40,10 +44,22 @@ public final class BinaryFrames {
       if (!envelope.getUnknownFields().asMap().isEmpty()) {
         throw new FrameDecodeException(
             ErrorCode.UNSUPPORTED_MESSAGE,
-            "envelope carries a message type this server does not know");
+            "envelope carries a message type this server does not know",
+            envelope.getRequestId(),
+            null);
       }
-      throw new FrameDecodeException(ErrorCode.MALFORMED_FRAME, "envelope has no body");
+      throw new FrameDecodeException(
+          ErrorCode.MALFORMED_FRAME, "envelope has no body", envelope.getRequestId(), null);
     }
     return envelope;
+  }
+
+  /** The request id parsed before the frame broke (it is field 1, so usually first); else 0. */
+  private static long readableRequestId(Exception failure) {
+    if (failure instanceof InvalidProtocolBufferException invalid
+        && invalid.getUnfinishedMessage() instanceof Envelope partial) {
+      return partial.getRequestId();
+    }
+    return 0;
   }
 }

@@ -110,6 +110,7 @@ final class ConnectHandler {
     if (!(cause instanceof AuthenticationException)) {
       log.warn("{}: authenticator failed", session, cause);
     }
+    session.dropWaiting();
     error(session, requestId, ErrorCode.AUTHENTICATION_FAILED, reason, null);
     session.close(CloseCodes.AUTHENTICATION_FAILED, "authentication failed");
   }
@@ -122,9 +123,10 @@ final class ConnectHandler {
         results.add(
             CompletableFuture.completedFuture(
                 Envelopes.error(
-                    ErrorCode.LIMIT_EXCEEDED,
-                    "more than " + max + " rooms to resume",
-                    parseRoomOrNull(position.getRoom()))));
+                        ErrorCode.LIMIT_EXCEEDED, "more than " + max + " rooms to resume", null)
+                    .toBuilder()
+                    .setRoom(position.getRoom())
+                    .build()));
         continue;
       }
       results.add(rejoin(session, position.getRoom()));
@@ -153,12 +155,17 @@ final class ConnectHandler {
             });
   }
 
-  /** Rejoins one room during Connect; completes with a Joined or an Error, never exceptionally. */
+  /**
+   * Rejoins one room during Connect; completes with a Joined or an Error, never exceptionally. An
+   * Error names the room as the client wrote it, even when that is not a valid room id.
+   */
   private CompletableFuture<Object> rejoin(ServerSession session, String roomText) {
     RoomId id = parseRoomOrNull(roomText);
     if (id == null) {
       return CompletableFuture.completedFuture(
-          Envelopes.error(ErrorCode.INVALID_ARGUMENT, "invalid room id", null));
+          Envelopes.error(ErrorCode.INVALID_ARGUMENT, "invalid room id", null).toBuilder()
+              .setRoom(roomText)
+              .build());
     }
     return rejoinRoom
         .apply(session, id)

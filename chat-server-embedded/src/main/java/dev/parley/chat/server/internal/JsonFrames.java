@@ -1,12 +1,12 @@
 package dev.parley.chat.server.internal;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.parley.chat.api.ErrorCode;
-import dev.parley.chat.protocol.internal.BinaryFrames;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.FrameDecodeException;
 import dev.parley.chat.protocol.internal.Ping;
@@ -18,7 +18,7 @@ import dev.parley.chat.protocol.internal.Ping;
 final class JsonFrames {
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer().omittingInsignificantWhitespace();
-  private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+  private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
   private JsonFrames() {}
 
@@ -43,34 +43,76 @@ final class JsonFrames {
   }
 
   /**
-   * Parses one text frame. A syntactically valid object whose only unknown key names a message type
-   * is reported as {@link ErrorCode#UNSUPPORTED_MESSAGE}; anything else that fails as {@link
-   * ErrorCode#MALFORMED_FRAME}.
+   * Parses one text frame. Fields this version does not know are ignored, at the top level and
+   * inside messages, so a newer client's additions do no harm. A frame with no known body is {@link
+   * ErrorCode#UNSUPPORTED_MESSAGE} when it carries an unknown key (a message type this version does
+   * not know), else {@link ErrorCode#MALFORMED_FRAME}; so is anything that does not parse. The
+   * exception carries the frame's request id when it could be read.
    */
   static Envelope decode(String text) throws FrameDecodeException {
     Envelope.Builder builder = Envelope.newBuilder();
     try {
       PARSER.merge(text, builder);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new FrameDecodeException(classify(text), "frame is not a JSON parley.v1.Envelope", e);
+      throw new FrameDecodeException(
+          ErrorCode.MALFORMED_FRAME,
+          "frame is not a JSON parley.v1.Envelope",
+          readableRequestId(text),
+          e);
     }
-    return BinaryFrames.requireBody(builder.build());
+    Envelope envelope = builder.build();
+    if (envelope.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET) {
+      if (hasUnknownKey(text)) {
+        throw new FrameDecodeException(
+            ErrorCode.UNSUPPORTED_MESSAGE,
+            "envelope carries a message type this server does not know",
+            envelope.getRequestId(),
+            null);
+      }
+      throw new FrameDecodeException(
+          ErrorCode.MALFORMED_FRAME, "envelope has no body", envelope.getRequestId(), null);
+    }
+    return envelope;
   }
 
-  private static ErrorCode classify(String text) {
-    try {
-      JsonElement element = JsonParser.parseString(text);
-      if (!element.isJsonObject()) {
-        return ErrorCode.MALFORMED_FRAME;
+  private static boolean hasUnknownKey(String text) {
+    JsonObject object = parseObject(text);
+    if (object == null) {
+      return false;
+    }
+    for (String key : object.keySet()) {
+      if (!isEnvelopeField(key)) {
+        return true;
       }
-      for (String key : element.getAsJsonObject().keySet()) {
-        if (!isEnvelopeField(key)) {
-          return ErrorCode.UNSUPPORTED_MESSAGE;
+    }
+    return false;
+  }
+
+  /** The frame's {@code requestId} (or {@code request_id}) when it is a readable number; else 0. */
+  private static long readableRequestId(String text) {
+    JsonObject object = parseObject(text);
+    if (object == null) {
+      return 0;
+    }
+    for (String key : new String[] {"requestId", "request_id"}) {
+      JsonElement value = object.get(key);
+      if (value != null && value.isJsonPrimitive()) {
+        try {
+          return Long.parseUnsignedLong(value.getAsString());
+        } catch (NumberFormatException e) {
+          return 0;
         }
       }
-      return ErrorCode.MALFORMED_FRAME;
+    }
+    return 0;
+  }
+
+  private static JsonObject parseObject(String text) {
+    try {
+      JsonElement element = JsonParser.parseString(text);
+      return element.isJsonObject() ? element.getAsJsonObject() : null;
     } catch (RuntimeException | StackOverflowError e) {
-      return ErrorCode.MALFORMED_FRAME;
+      return null;
     }
   }
 

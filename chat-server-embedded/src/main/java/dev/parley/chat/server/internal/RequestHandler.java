@@ -9,6 +9,7 @@ import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.protocol.internal.Direction;
@@ -141,6 +142,14 @@ final class RequestHandler {
    * Welcome frame.
    */
   private CompletableFuture<Joined> enter(ServerSession session, RoomId id, long requestId) {
+    if (id.isDirect() && !isWellFormedDirect(id)) {
+      return CompletableFuture.failedFuture(
+          new ChatException(
+              ErrorCode.INVALID_ARGUMENT,
+              id
+                  + " is not a direct room id: write dm:<first>:<second>, two different user ids in"
+                  + " ascending order"));
+    }
     if (!session.rooms().containsKey(id)
         && session.rooms().size() >= context.settings().maxRoomsPerSession()) {
       return CompletableFuture.failedFuture(
@@ -399,6 +408,21 @@ final class RequestHandler {
   }
 
   // --- Helpers ---
+
+  /** Whether a {@code dm:} id names two different valid user ids in ascending order. */
+  private static boolean isWellFormedDirect(RoomId id) {
+    String[] users = id.value().substring(RoomId.DIRECT_PREFIX.length()).split(":", -1);
+    if (users.length != 2 || users[0].compareTo(users[1]) >= 0) {
+      return false;
+    }
+    try {
+      UserId.of(users[0]);
+      UserId.of(users[1]);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
 
   private Room member(ServerSession session, long requestId, String roomText) {
     RoomId id = parseRoom(session, requestId, roomText);

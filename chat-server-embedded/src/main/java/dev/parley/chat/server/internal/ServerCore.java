@@ -3,6 +3,7 @@ package dev.parley.chat.server.internal;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.protocol.CloseCodes;
+import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.protocol.internal.BinaryFrames;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.FrameDecodeException;
@@ -78,14 +79,19 @@ final class ServerCore implements ServerTransportHandler {
     if (session == null) {
       return;
     }
-    Envelope envelope;
-    try {
-      envelope = BinaryFrames.decode(message);
-    } catch (FrameDecodeException e) {
-      malformed(session, e);
+    if (session.isJson()) {
+      wrongFrameType(session, "binary frame on a " + Protocol.SUBPROTOCOL_JSON + " connection");
       return;
     }
-    dispatch(session, envelope);
+    long bytes = message.remaining();
+    Runnable work;
+    try {
+      Envelope envelope = BinaryFrames.decode(message);
+      work = () -> dispatch(session, envelope);
+    } catch (FrameDecodeException e) {
+      work = () -> malformed(session, e);
+    }
+    inOrder(session, bytes, work);
   }
 
   @Override
@@ -94,14 +100,44 @@ final class ServerCore implements ServerTransportHandler {
     if (session == null) {
       return;
     }
-    Envelope envelope;
-    try {
-      envelope = JsonFrames.decode(message);
-    } catch (FrameDecodeException e) {
-      malformed(session, e);
+    if (!session.isJson()) {
+      wrongFrameType(session, "text frame on a " + Protocol.SUBPROTOCOL_PROTOBUF + " connection");
       return;
     }
-    dispatch(session, envelope);
+    long bytes = 2L * message.length(); // an estimate of its UTF-8 size, without encoding it
+    Runnable work;
+    try {
+      Envelope envelope = JsonFrames.decode(message);
+      work = () -> dispatch(session, envelope);
+    } catch (FrameDecodeException e) {
+      work = () -> malformed(session, e);
+    }
+    inOrder(session, bytes, work);
+  }
+
+  /**
+   * Handles a decoded frame now, or queues it behind a Connect that is still being authenticated;
+   * closes the connection when too much is queued.
+   */
+  private static void inOrder(ServerSession session, long bytes, Runnable work) {
+    switch (session.deferUntilWelcome(bytes, work)) {
+      case HANDLE_NOW -> work.run();
+      case DEFERRED -> {}
+      case OVERFLOW ->
+          session.close(
+              CloseCodes.PROTOCOL_VIOLATION,
+              "more than "
+                  + ServerSession.MAX_FRAMES_BEFORE_WELCOME
+                  + " frames or "
+                  + ServerSession.MAX_BYTES_BEFORE_WELCOME
+                  + " bytes sent before Welcome");
+    }
+  }
+
+  /** A text frame on a binary connection or the reverse: refused with 1003, nothing handled. */
+  private static void wrongFrameType(ServerSession session, String what) {
+    log.debug("{}: {}; closing", session, what);
+    session.close(CloseCodes.UNSUPPORTED_DATA, what);
   }
 
   @Override
@@ -125,7 +161,8 @@ final class ServerCore implements ServerTransportHandler {
   private void malformed(ServerSession session, FrameDecodeException e) {
     int inRow = session.malformed();
     session.reply(
-        new OutboundFrame(Envelopes.errorFrame(0, e.code(), e.getMessage(), (RoomId) null)));
+        new OutboundFrame(
+            Envelopes.errorFrame(e.requestId(), e.code(), e.getMessage(), (RoomId) null)));
     if (inRow > MAX_MALFORMED_IN_ROW) {
       session.close(CloseCodes.PROTOCOL_VIOLATION, "too many malformed frames in a row");
     }

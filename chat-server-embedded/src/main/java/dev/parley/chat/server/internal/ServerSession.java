@@ -5,6 +5,7 @@ import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.spi.TransportConnection;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,38 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link State#AWAITING_CONNECT} until the first frame, {@link State#AUTHENTICATING}
  * while the authenticator and rejoins run, {@link State#OPEN} once welcomed, {@link State#CLOSED}
  * after the transport reported the close. Until the Welcome frame is queued, deliveries are held in
- * a bounded buffer so the client sees Welcome first.
+ * a bounded buffer so the client sees Welcome first, and frames the client pipelined behind its
+ * Connect wait in another bounded queue ({@link #MAX_FRAMES_BEFORE_WELCOME} frames, {@link
+ * #MAX_BYTES_BEFORE_WELCOME} bytes); they are handled in arrival order once Welcome is queued, or
+ * dropped if the authenticator refuses. Frames that arrive while those are being handled join the
+ * same queue, so none overtakes another; that tail is bounded too ({@link
+ * #MAX_QUEUED_AFTER_WELCOME} frames or 4 times the byte limit), though it only grows if handling
+ * stalls.
  */
 final class ServerSession {
   private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
+
+  /** Client frames that may wait for Welcome; one more closes the connection (4000). */
+  static final int MAX_FRAMES_BEFORE_WELCOME = 64;
+
+  /** Bytes of client frames that may wait for Welcome; more closes the connection (4000). */
+  static final long MAX_BYTES_BEFORE_WELCOME = 256 * 1024;
+
+  /**
+   * Frames that may be queued at once while the frames that waited for Welcome are being handled
+   * (they arrived after Welcome was queued); one more closes the connection (4000).
+   */
+  static final int MAX_QUEUED_AFTER_WELCOME = 4 * MAX_FRAMES_BEFORE_WELCOME;
+
+  /** What {@link #deferUntilWelcome} decided about a frame. */
+  enum Deferral {
+    /** Handle the frame now. */
+    HANDLE_NOW,
+    /** The frame waits for Welcome (or was dropped because the session is closing). */
+    DEFERRED,
+    /** The queue for Welcome is full: the caller closes the connection. */
+    OVERFLOW
+  }
 
   enum State {
     AWAITING_CONNECT,
@@ -49,6 +78,11 @@ final class ServerSession {
   private List<OutboundFrame> held = new ArrayList<>();
   private long heldBytes;
   private int malformedInRow;
+  private ArrayDeque<Waiting> waiting;
+  private boolean welcomeQueued;
+  private int framesBeforeWelcome;
+  private long bytesBeforeWelcome;
+  private long waitingBytes;
   private ScheduledFuture<?> connectDeadline;
   private volatile Runnable onClosing = () -> {};
 
@@ -95,12 +129,84 @@ final class ServerSession {
   }
 
   /** Called on the transport thread: moves from AWAITING_CONNECT to AUTHENTICATING. */
-  boolean beginAuthentication() {
+  synchronized boolean beginAuthentication() {
     if (state != State.AWAITING_CONNECT) {
       return false;
     }
     state = State.AUTHENTICATING;
+    waiting = new ArrayDeque<>();
     return true;
+  }
+
+  /**
+   * Called on the transport thread for each client frame, before it is handled. While the Connect
+   * is being authenticated (and while frames queued meanwhile are being handled after Welcome), the
+   * frame's work joins the queue so frames are handled in the order they arrived.
+   *
+   * @param bytes the frame's size on the wire, counted against {@link #MAX_BYTES_BEFORE_WELCOME}
+   * @param work what handling the frame means
+   */
+  synchronized Deferral deferUntilWelcome(long bytes, Runnable work) {
+    if (waiting == null) {
+      return Deferral.HANDLE_NOW;
+    }
+    if (closing) {
+      return Deferral.DEFERRED; // refused or closing: what was queued is dropped, and so is this
+    }
+    boolean over;
+    if (!welcomeQueued) {
+      // counted from Connect to Welcome: what a client may send without waiting
+      over =
+          framesBeforeWelcome >= MAX_FRAMES_BEFORE_WELCOME
+              || bytesBeforeWelcome + bytes > MAX_BYTES_BEFORE_WELCOME;
+      framesBeforeWelcome++;
+      bytesBeforeWelcome += bytes;
+    } else {
+      // the client already has its Welcome; the queue drains as fast as frames are handled
+      over =
+          waiting.size() >= MAX_QUEUED_AFTER_WELCOME
+              || waitingBytes + bytes > 4 * MAX_BYTES_BEFORE_WELCOME;
+    }
+    if (over) {
+      waiting.clear();
+      waitingBytes = 0;
+      return Deferral.OVERFLOW;
+    }
+    waiting.add(new Waiting(work, bytes));
+    waitingBytes += bytes;
+    return Deferral.DEFERRED;
+  }
+
+  /** Drops the frames waiting for Welcome (the authenticator refused). */
+  synchronized void dropWaiting() {
+    if (waiting != null) {
+      waiting.clear();
+      waitingBytes = 0;
+    }
+  }
+
+  /**
+   * Handles the frames that waited for Welcome, in arrival order, on the calling thread. Frames
+   * that arrive meanwhile join the end of the queue; the queue is retired only once it is empty, so
+   * no frame overtakes another.
+   */
+  private void handleWaiting() {
+    while (true) {
+      Waiting next;
+      synchronized (this) {
+        if (waiting == null) {
+          return;
+        }
+        next = waiting.poll();
+        if (next == null || closing) {
+          waiting = null;
+          waitingBytes = 0;
+          return;
+        }
+        waitingBytes -= next.bytes();
+      }
+      next.work().run();
+    }
   }
 
   void authenticated(UserId user) {
@@ -151,7 +257,9 @@ final class ServerSession {
         write(frame);
       }
       welcomed = true;
+      welcomeQueued = true;
     }
+    handleWaiting();
   }
 
   /**
@@ -239,6 +347,9 @@ final class ServerSession {
     rooms.clear();
     return left;
   }
+
+  /** A client frame's handling, waiting its turn, and its size on the wire. */
+  private record Waiting(Runnable work, long bytes) {}
 
   @Override
   public String toString() {

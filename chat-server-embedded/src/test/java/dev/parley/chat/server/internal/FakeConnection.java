@@ -126,6 +126,11 @@ final class FakeConnection implements TransportConnection {
     return e;
   }
 
+  /** The next frame, which must be an Error. */
+  Envelope nextError() {
+    return next(Envelope.BodyCase.ERROR);
+  }
+
   /** Asserts nothing more arrives within {@code millis}. */
   void assertQuiet(long millis) throws InterruptedException {
     Envelope e = received.poll(millis, TimeUnit.MILLISECONDS);

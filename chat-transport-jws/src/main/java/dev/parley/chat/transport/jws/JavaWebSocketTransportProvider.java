@@ -26,7 +26,7 @@ import java.util.Objects;
  *   <li>Subprotocols are chosen in the order of {@code subprotocols} (the server's preference). A
  *       client that asks for none gets the first one, and the answer carries no {@code
  *       Sec-WebSocket-Protocol} header, as RFC 6455 requires. A client that asks only for unknown
- *       subprotocols is <em>refused</em> (HTTP 404): it speaks a protocol version this server does
+ *       subprotocols is <em>refused</em> (HTTP 400): it speaks a protocol version this server does
  *       not, and talking to it in another would fail later and less clearly.
  *   <li>A connection silent for {@code pingInterval} gets a WebSocket ping (once per silent spell);
  *       one silent for two intervals is dropped with {@code CloseCodes.HEARTBEAT_TIMEOUT}. A close

@@ -28,7 +28,7 @@ import java.util.Objects;
  *   <li>Subprotocols are chosen in the order of {@code subprotocols} (the server's preference). A
  *       client that asks for none gets the first one, and the answer carries no {@code
  *       Sec-WebSocket-Protocol} header, as RFC 6455 requires. A client that asks only for unknown
- *       subprotocols is refused with HTTP 404, like the default transport does.
+ *       subprotocols is refused with HTTP 400, like the default transport does.
  *   <li>A connection silent for {@code pingInterval} gets a WebSocket ping (once per silent spell);
  *       one silent for two intervals is closed with {@code CloseCodes.HEARTBEAT_TIMEOUT}.
  *   <li>A close the transport starts (the server's, a limit's, or shutdown's) waits for the peer's

@@ -150,6 +150,35 @@ class NettyChatServerIT {
     assertThat(server.sessionCount()).as("only alice's and bob's sessions remain").isEqualTo(2);
   }
 
+  @Test
+  void frameOfTheOtherTypeClosesWith1003() throws Exception {
+    try (RawWebSocket proto = upgraded()) {
+      proto.sendText("{\"requestId\":\"1\",\"ping\":{\"nonce\":\"1\"}}");
+      assertThat(proto.awaitClose((int) WAIT.toMillis())).isEqualTo(CloseCodes.UNSUPPORTED_DATA);
+    }
+    try (RawWebSocket json =
+        RawWebSocket.connect(server.address(), Protocol.DEFAULT_PATH, Protocol.SUBPROTOCOL_JSON)) {
+      json.sendBinary(new byte[] {0x08, 0x01});
+      assertThat(json.awaitClose((int) WAIT.toMillis())).isEqualTo(CloseCodes.UNSUPPORTED_DATA);
+    }
+  }
+
+  @Test
+  void refusedUpgradesAnswerWithAStatusNamingTheReason() throws Exception {
+    try (RawWebSocket wrongPath = RawWebSocket.open(server.address(), 0)) {
+      assertThat(wrongPath.handshake("/not-chat", Protocol.SUBPROTOCOL_PROTOBUF, ""))
+          .isEqualTo(404);
+    }
+    try (RawWebSocket unknown = RawWebSocket.open(server.address(), 0)) {
+      assertThat(unknown.handshake(Protocol.DEFAULT_PATH, "parley.v2.proto", "")).isEqualTo(400);
+    }
+    try (RawWebSocket oversized = RawWebSocket.open(server.address(), 0)) {
+      String padding = "X-Padding: " + "a".repeat(16 * 1024) + "\r\n";
+      assertThat(oversized.handshake(Protocol.DEFAULT_PATH, Protocol.SUBPROTOCOL_PROTOBUF, padding))
+          .isEqualTo(431);
+    }
+  }
+
   private RawWebSocket upgraded() throws Exception {
     return RawWebSocket.connect(
         server.address(), Protocol.DEFAULT_PATH, Protocol.SUBPROTOCOL_PROTOBUF);

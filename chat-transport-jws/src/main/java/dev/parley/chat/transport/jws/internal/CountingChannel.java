@@ -28,6 +28,9 @@ final class CountingChannel implements ByteChannel {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong buffersRead = new AtomicLong();
   private volatile long lastReadAt;
+  private volatile UpgradeRefusal refusal;
+  private ByteBuffer refused; // the library's refusal being replaced; selector thread only
+  private ByteBuffer answer; // what is written in its place; selector thread only
 
   CountingChannel(SocketChannel socket, LongSupplier ticker, long acceptedAt) {
     this.socket = socket;
@@ -68,11 +71,41 @@ final class CountingChannel implements ByteChannel {
     return count;
   }
 
+  /** Where this socket's refused upgrade finds its status; see {@link UpgradeRefusal}. */
+  void refusal(UpgradeRefusal refusal) {
+    this.refusal = refusal;
+  }
+
   @Override
   public int write(ByteBuffer source) throws IOException {
+    UpgradeRefusal upgradeRefusal = refusal;
+    if (upgradeRefusal != null
+        && upgradeRefusal.status() != 0
+        && (source == refused || UpgradeRefusal.isLibraryRefusal(source))) {
+      return writeInstead(upgradeRefusal, source);
+    }
     int count = socket.write(source);
     if (count > 0) {
       written.addAndGet(count);
+    }
+    return count;
+  }
+
+  /**
+   * Writes the recorded refusal in place of the library's: {@code source} counts as written once
+   * the whole replacement is.
+   */
+  private int writeInstead(UpgradeRefusal upgradeRefusal, ByteBuffer source) throws IOException {
+    if (source != refused) {
+      refused = source;
+      answer = upgradeRefusal.answer();
+    }
+    int count = socket.write(answer);
+    if (count > 0) {
+      written.addAndGet(count);
+    }
+    if (!answer.hasRemaining()) {
+      source.position(source.limit());
     }
     return count;
   }

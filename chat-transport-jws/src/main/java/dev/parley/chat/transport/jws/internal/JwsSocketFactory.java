@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class JwsSocketFactory implements WebSocketServerFactory {
   private static final Logger log = LoggerFactory.getLogger(JwsSocketFactory.class);
 
-  private final List<Draft> drafts;
+  private final LimitedDraft draft;
   private final ConnectionRegistry<JwsSocket> registry;
   private final ServerTransportHandler handler;
   private final JwsSocket.CloseListener closeListener;
@@ -40,7 +40,7 @@ final class JwsSocketFactory implements WebSocketServerFactory {
   private volatile WriteDemandListener listener;
 
   JwsSocketFactory(
-      Draft draft,
+      LimitedDraft draft,
       ConnectionRegistry<JwsSocket> registry,
       int maxConnections,
       ServerTransportHandler handler,
@@ -48,7 +48,7 @@ final class JwsSocketFactory implements WebSocketServerFactory {
       LongSupplier ticker,
       WriteDemandRelay relay,
       Consumer<JwsSocket> onWriteQueueDrained) {
-    this.drafts = List.of(draft);
+    this.draft = draft;
     this.relay = relay;
     this.onWriteQueueDrained = onWriteQueueDrained;
     this.registry = registry;
@@ -64,19 +64,25 @@ final class JwsSocketFactory implements WebSocketServerFactory {
   }
 
   /**
-   * Ignores the server's draft list: every socket speaks {@link LimitedDraft}. Each socket reports
-   * to the server through a {@link WriteDemandListener}, so that its write demands go to the relay.
+   * Ignores the server's draft list: every socket speaks {@link LimitedDraft}, with its own {@link
+   * UpgradeRefusal} (kept as the socket's attachment until the channel is wrapped). Each socket
+   * reports to the server through a {@link WriteDemandListener}, so that its write demands go to
+   * the relay.
    */
   @Override
   public JwsSocket createWebSocket(WebSocketAdapter server, List<Draft> ignored) {
-    return new JwsSocket(
-        listenerFor(server),
-        drafts,
-        "c" + ids.incrementAndGet(),
-        ticker,
-        handler,
-        closeListener,
-        onWriteQueueDrained);
+    UpgradeRefusal refusal = new UpgradeRefusal();
+    JwsSocket socket =
+        new JwsSocket(
+            listenerFor(server),
+            List.of(draft.refusingWith(refusal)),
+            "c" + ids.incrementAndGet(),
+            ticker,
+            handler,
+            closeListener,
+            onWriteQueueDrained);
+    socket.setAttachment(refusal);
+    return socket;
   }
 
   private WriteDemandListener listenerFor(WebSocketAdapter server) {
@@ -91,9 +97,10 @@ final class JwsSocketFactory implements WebSocketServerFactory {
   @Override
   public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
     JwsSocket socket = (JwsSocket) key.attachment();
-    relay.attach(key.selector(), socket.getWebSocketListener(), drafts);
+    relay.attach(key.selector(), socket.getWebSocketListener(), List.of(draft));
     InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
-    ByteChannel wrapped = socket.attach(channel, remote);
+    CountingChannel wrapped = socket.attach(channel, remote);
+    wrapped.refusal(socket.getAttachment());
     if (!registry.admit(socket)) {
       log.debug(
           "refused {} from {}: {}",

@@ -3,10 +3,12 @@ package dev.parley.chat.transport.jws.internal;
 import dev.parley.chat.spi.ServerTransportConfig;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.enums.HandshakeState;
 import org.java_websocket.enums.Opcode;
 import org.java_websocket.exceptions.IncompleteHandshakeException;
 import org.java_websocket.exceptions.InvalidDataException;
@@ -14,6 +16,7 @@ import org.java_websocket.exceptions.InvalidHandshakeException;
 import org.java_websocket.exceptions.LimitExceededException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
+import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.Handshakedata;
 import org.java_websocket.protocols.IProtocol;
 
@@ -38,23 +41,64 @@ final class LimitedDraft extends Draft_6455 {
 
   private final ServerTransportConfig config;
   private final List<IProtocol> offers;
+  private final UpgradeRefusal refusal;
   private final AtomicLong enqueuedBytes = new AtomicLong();
   private int fragments;
   private long fragmentBytes;
 
   LimitedDraft(ServerTransportConfig config) {
-    this(config, SubprotocolOffer.offers(config.subprotocols()));
+    this(config, SubprotocolOffer.offers(config.subprotocols()), null);
   }
 
-  private LimitedDraft(ServerTransportConfig config, List<IProtocol> offers) {
+  private LimitedDraft(
+      ServerTransportConfig config, List<IProtocol> offers, UpgradeRefusal refusal) {
     super(List.of(), offers, config.maxMessageBytes());
     this.config = config;
     this.offers = offers;
+    this.refusal = refusal;
+  }
+
+  /**
+   * This draft for one socket, recording why it refuses that socket's upgrade in {@code refusal}.
+   */
+  LimitedDraft refusingWith(UpgradeRefusal refusal) {
+    return new LimitedDraft(config, offers, refusal);
   }
 
   @Override
   public Draft copyInstance() {
-    return new LimitedDraft(config, offers);
+    return new LimitedDraft(config, offers, refusal);
+  }
+
+  private void refuseWith(int status) {
+    if (refusal != null) {
+      refusal.refuseWith(status);
+    }
+  }
+
+  /**
+   * Java-WebSocket's decision, and when it refuses an upgrade on the right path, the status to
+   * answer with: 426 for a WebSocket upgrade of a version other than 13, else 400 (not an upgrade,
+   * or the client asked only for subprotocols this server does not offer). On another path the
+   * library's 404 stays.
+   */
+  @Override
+  public HandshakeState acceptHandshakeAsServer(ClientHandshake request)
+      throws InvalidHandshakeException {
+    HandshakeState state = super.acceptHandshakeAsServer(request);
+    if (state == HandshakeState.NOT_MATCHED && onPath(request)) {
+      boolean upgrade =
+          request.getFieldValue("Upgrade").toLowerCase(Locale.ROOT).contains("websocket");
+      boolean version13 = "13".equals(request.getFieldValue("Sec-WebSocket-Version").trim());
+      refuseWith(upgrade && !version13 ? 426 : 400);
+    }
+    return state;
+  }
+
+  private boolean onPath(ClientHandshake request) {
+    String target = request.getResourceDescriptor();
+    int query = target.indexOf('?');
+    return (query < 0 ? target : target.substring(0, query)).equals(config.path());
   }
 
   /** The subprotocol negotiated by the handshake, or {@code null} before it completed. */
@@ -70,7 +114,8 @@ final class LimitedDraft extends Draft_6455 {
   /**
    * Parses the upgrade request only once its header is complete, and refuses it when the header
    * (request line, fields and the empty line) takes more than {@code maxHandshakeBytes}, complete
-   * or not. Refusing here makes Java-WebSocket answer 404 and close the socket.
+   * or not. Refusing here makes Java-WebSocket close the socket after an answer, 431 (see {@link
+   * UpgradeRefusal}).
    */
   @Override
   public Handshakedata translateHandshake(ByteBuffer request) throws InvalidHandshakeException {
@@ -78,6 +123,7 @@ final class LimitedDraft extends Draft_6455 {
     int available = request.remaining();
     if (headerLength(request, limit) < 0) {
       if (available >= limit) {
+        refuseWith(431);
         throw new InvalidHandshakeException("upgrade request larger than " + limit + " bytes");
       }
       // Ask for a buffer just big enough; the library's default is its 64 KiB read buffer.

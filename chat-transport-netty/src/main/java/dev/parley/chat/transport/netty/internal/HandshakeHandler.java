@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers the one HTTP request a connection may make: a WebSocket upgrade on the configured path,
- * or a refusal that closes the socket. Refusals: 404 for another path or when the client asks only
- * for subprotocols the server does not offer; 426 for a WebSocket version other than 13; 400 for
- * anything else that is not an upgrade (another method, missing headers, a body, a malformed
- * request).
+ * or a refusal that closes the socket. Refusals: 404 for another path; 400 when the client asks
+ * only for subprotocols the server does not offer; 426 for a WebSocket version other than 13; 400
+ * for anything else that is not an upgrade (another method, missing headers, a body, a malformed
+ * request); 431 for a request head over the size limit ({@link HandshakeSizeLimitHandler}).
  *
  * <p>On success it sends the 101 answer (Netty's {@link WebSocketServerHandshaker13} adds the frame
  * decoder and encoder and removes the HTTP codec once the answer is written), puts the liveness
@@ -105,7 +105,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     SubprotocolSelector.Choice choice =
         subprotocols.choose(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
     if (choice == null) {
-      refuse(ctx, HttpResponseStatus.NOT_FOUND, "no offered subprotocol was asked for");
+      refuse(ctx, HttpResponseStatus.BAD_REQUEST, "no offered subprotocol was asked for");
       return;
     }
     upgrade(ctx, request, choice);

@@ -105,14 +105,14 @@ class NettyServerTransportIT {
   }
 
   @Test
-  void clientAskingOnlyForUnknownSubprotocolsIsRefusedWith404() throws Exception {
+  void clientAskingOnlyForUnknownSubprotocolsIsRefusedWith400() throws Exception {
     start(handler);
     HttpClient http = HttpClient.newHttpClient();
     URI uri = URI.create("ws://127.0.0.1:" + transport.localAddress().getPort() + PATH);
     WebSocketTestClient.Attempt attempt =
         WebSocketTestClient.attempt(http, uri, List.of("parley.v2.proto", "mqtt"));
     assertThat(attempt.connected()).isFalse();
-    assertThat(attempt.refusedStatus()).isEqualTo(404);
+    assertThat(attempt.refusedStatus()).isEqualTo(400);
     assertThat(handler.openCount()).isZero();
   }
 
@@ -192,5 +192,29 @@ class NettyServerTransportIT {
     RawWebSocket.Frame echo = good.readFrame(WAIT_MILLIS);
     assertThat(echo).as("echo %d", round).isNotNull();
     assertThat(echo.payload()).isEqualTo(payload);
+  }
+
+  @Test
+  void refusedUpgradesAnswerWithAStatusNamingTheReason() throws Exception {
+    start(handler);
+    InetSocketAddress address = transport.localAddress();
+    try (RawWebSocket wrongPath = RawWebSocket.open(address, 0)) {
+      assertThat(wrongPath.handshake("/elsewhere", PROTO, "")).as("wrong path").isEqualTo(404);
+    }
+    try (RawWebSocket unknown = RawWebSocket.open(address, 0)) {
+      assertThat(unknown.handshake(PATH, "parley.v2.proto, mqtt", ""))
+          .as("no offered subprotocol asked for")
+          .isEqualTo(400);
+    }
+    try (RawWebSocket oversized = RawWebSocket.open(address, 0)) {
+      String padding = "X-Padding: " + "a".repeat(3000) + "\r\n";
+      assertThat(oversized.handshake(PATH, PROTO, padding))
+          .as("request head over the 2048-byte limit")
+          .isEqualTo(431);
+    }
+    try (RawWebSocket both = RawWebSocket.open(address, 0)) {
+      assertThat(both.handshake(PATH, Protocol.SUBPROTOCOL_JSON + ", " + PROTO, "")).isEqualTo(101);
+      assertThat(both.acceptedSubprotocol()).as("the server's preference wins").isEqualTo(PROTO);
+    }
   }
 }
