@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * nodes report the outage, keep publishing without blocking or throwing, and afterwards resync,
  * write their presence anew and hear each other again.
  */
-class RedisOutageTest {
+class RedisOutageIT {
   private static final Duration LEASE = Duration.ofSeconds(3);
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
   private static final RoomId ROOM = RoomId.of("outage-room");

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The "jdk" transport over real loopback sockets. */
-class JdkTransportTest {
+class JdkTransportIT {
   private static final ClientTransportConfig CONFIG =
       new ClientTransportConfig(Protocol.SUBPROTOCOL_PROTOBUF, Duration.ofSeconds(5), 4 * 1024);
 

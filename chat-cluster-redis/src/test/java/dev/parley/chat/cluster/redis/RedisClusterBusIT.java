@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The builder's checks, a start without Redis, and what a closed bus leaves running. */
-class RedisClusterBusTest {
+class RedisClusterBusIT {
   @Test
   void builderRefusesBadSettingsWithMessagesThatSayWhy() {
     assertThatThrownBy(() -> RedisClusterBus.builder().build())
