@@ -2,6 +2,7 @@ package dev.parley.chat.cluster.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.testkit.cluster.RecordingClusterListener;
@@ -80,14 +81,11 @@ class RedisClusterBusIT {
     }
   }
 
-  private static void awaitNoBusThreads() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!busThreads().isEmpty()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("threads left running after close: " + busThreads());
-      }
-      Thread.sleep(20);
-    }
+  private static void awaitNoBusThreads() {
+    await("bus threads to end after close")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(() -> assertThat(busThreads()).as("threads left running").isEmpty());
   }
 
   private static List<String> busThreads() {
