@@ -1,5 +1,8 @@
 package dev.parley.chat.client.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -33,16 +36,11 @@ final class ThreadLeaks {
         .toList();
   }
 
-  /** Polls until no client thread started since the snapshot is alive; fails after the deadline. */
-  void awaitNoNewClientThreads(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    List<String> alive = newClientThreads();
-    while (!alive.isEmpty()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("client threads still alive after " + timeout + ": " + alive);
-      }
-      Thread.sleep(10);
-      alive = newClientThreads();
-    }
+  /** Waits until no client thread started since the snapshot is alive; fails after the timeout. */
+  void awaitNoNewClientThreads(Duration timeout) {
+    await("client threads started since the snapshot to end")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(10))
+        .untilAsserted(() -> assertThat(newClientThreads()).as("live client threads").isEmpty());
   }
 }

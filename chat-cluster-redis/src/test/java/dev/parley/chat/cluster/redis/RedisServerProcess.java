@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -81,14 +82,21 @@ public final class RedisServerProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!answersPing()) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        kill();
-        throw new IllegalStateException(
-            "redis-server did not start on port " + port + ":\n" + Files.readString(log));
-      }
-      Thread.sleep(20);
+    try {
+      Awaitility.await("redis-server to answer PING on port " + port)
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException("redis-server exited");
+                }
+                return answersPing();
+              });
+    } catch (RuntimeException e) {
+      kill();
+      throw new IllegalStateException(
+          "redis-server did not start on port " + port + ":\n" + Files.readString(log), e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.parley.chat.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.protocol.internal.BinaryFrames;
@@ -9,6 +10,8 @@ import dev.parley.chat.protocol.internal.FrameDecodeException;
 import dev.parley.chat.spi.TransportConnection;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +21,8 @@ import java.util.concurrent.TimeUnit;
  * like a client would. {@link #bufferedBytes} is settable to simulate a peer that stops reading.
  */
 final class FakeConnection implements TransportConnection {
-  private static int counter;
-
-  private final String id = "fake-" + (++counter);
+  // Unique without a counter shared by every test: ids do not depend on which tests ran before.
+  private final String id = "fake-" + UUID.randomUUID();
   private final String subprotocol;
   private final BlockingQueue<Envelope> received = new LinkedBlockingQueue<>();
   private volatile Object attachment;
@@ -138,12 +140,11 @@ final class FakeConnection implements TransportConnection {
   }
 
   /** Waits until the server closed this connection, and returns the code. */
-  int awaitClose() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (open && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(open).as("connection closed by the server").isFalse();
+  int awaitClose() {
+    await("connection closed by the server")
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> !open);
     return closeCode;
   }
 

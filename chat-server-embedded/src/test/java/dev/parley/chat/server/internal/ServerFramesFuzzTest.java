@@ -8,24 +8,26 @@ import dev.parley.chat.protocol.internal.Envelope;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Arbitrary frames from a connected client never make the server throw out of the transport
  * callback, and never stop it serving a well-behaved client.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // the engine belongs to this run of the class
 class ServerFramesFuzzTest {
-  private static Engine engine;
-  private static FakeConnection witness;
+  private Engine engine;
+  private FakeConnection witness;
 
   @BeforeAll
-  static void start() {
+  void start() {
     engine = new Engine(b -> b.requestRate(1_000_000, 1_000_000));
     witness = engine.connect("witness");
     engine.join(witness, "fuzz");
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     engine.close();
   }
 

@@ -217,6 +217,8 @@ class ClusterIT {
         RecordingListener.await(() -> !a.isReady(), WAIT, () -> "A to turn not ready");
         readyDuringDrain.set(a.isReady());
       }
+      // Part of the scenario, not a wait: sends spread over time, so some are in flight while A
+      // drains and the writer has to move to B mid-stream.
       Thread.sleep(1);
     }
     Set<String> acknowledged = new HashSet<>();

@@ -68,6 +68,7 @@ class ConnectionCutIT {
                 () -> {
                   while (sending_.get()) {
                     try {
+                      // The behaviour under test: cuts at random moments, 5 to 65 ms apart.
                       Thread.sleep(5 + chaos.nextInt(60));
                     } catch (InterruptedException e) {
                       return;

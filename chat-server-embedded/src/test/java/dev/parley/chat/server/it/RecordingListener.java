@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 
 /**
  * Records every event a session's listener receives, and checks the listener contract as it goes:
@@ -126,20 +127,17 @@ final class RecordingListener implements ChatListener {
     return messages(room);
   }
 
+  /**
+   * Waits with Awaitility until {@code condition} holds; on timeout the failure names {@code what},
+   * evaluated at the last check.
+   */
   static void await(
       BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what.get());
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Awaitility.await()
+        .atMost(timeout)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(5))
+        .untilAsserted(() -> assertThat(condition.getAsBoolean()).as(what).isTrue());
   }
 
   void assertContractKept() {

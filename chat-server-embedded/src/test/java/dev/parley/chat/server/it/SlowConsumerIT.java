@@ -72,7 +72,7 @@ class SlowConsumerIT {
           Duration.ofSeconds(10),
           () -> "the stuck session to be dropped, sessions=" + fixture.server.sessionCount());
       // Reading what reached its socket ends with the close frame and its code.
-      int code = drainUntilClose(stuck);
+      int code = stuck.awaitClose(20_000);
       assertThat(code).isIn(CloseCodes.SLOW_CONSUMER, 1006);
       System.out.printf(
           "SlowConsumerIT: %d messages of %d bytes reached the healthy reader in %.2f s; stuck"
@@ -80,19 +80,5 @@ class SlowConsumerIT {
           messages, text.length(), seconds, code);
       stuck.close();
     }
-  }
-
-  private static int drainUntilClose(RawWebSocket ws) throws Exception {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (System.currentTimeMillis() < deadline) {
-      RawWebSocket.Frame frame = ws.readFrame(2_000);
-      if (frame == null) {
-        return 1006;
-      }
-      if (frame.opcode() == RawWebSocket.CLOSE) {
-        return frame.closeCode();
-      }
-    }
-    return -1;
   }
 }

@@ -4,6 +4,8 @@ import dev.parley.chat.testkit.net.RawWebSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Hostile or broken peers on plain sockets, built on {@link RawWebSocket}. */
 final class RawPeers {
@@ -36,13 +38,18 @@ final class RawPeers {
    */
   static Duration awaitEndOfStream(RawWebSocket raw, Duration timeout) {
     long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
-    while (System.nanoTime() - deadline < 0) {
-      if (raw.isEndOfStream()) {
-        return Duration.ofNanos(System.nanoTime() - start);
-      }
+    try {
+      // Polled on this thread: the socket has one reader. Each check reads for up to 200 ms.
+      Awaitility.await("the server to close the socket")
+          .atMost(timeout)
+          .pollInSameThread()
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(1))
+          .until(raw::isEndOfStream);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("server did not close the socket within " + timeout, e);
     }
-    throw new AssertionError("server did not close the socket within " + timeout);
+    return Duration.ofNanos(System.nanoTime() - start);
   }
 
   /** A masked close frame carrying {@code code} and no reason, as a client sends it. */

@@ -1,6 +1,7 @@
 package dev.parley.chat.transport.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
@@ -143,11 +144,10 @@ class NettyChatServerIT {
           .isEqualTo(404);
     }
     assertStillChatting(alice, bobInbox, ++sent);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (server.sessionCount() != 2 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(server.sessionCount()).as("only alice's and bob's sessions remain").isEqualTo(2);
+    await("only alice's and bob's sessions remain")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(10))
+        .untilAsserted(() -> assertThat(server.sessionCount()).isEqualTo(2));
   }
 
   @Test

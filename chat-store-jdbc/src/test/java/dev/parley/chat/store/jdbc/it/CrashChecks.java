@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What crash tests check and wait with: a member's deliveries against the store, a room's whole
@@ -126,18 +128,15 @@ public final class CrashChecks {
     }
   }
 
+  /** Waits with Awaitility until {@code condition} holds; fails after {@link #WAIT}. */
   public static void await(BooleanSupplier condition, Supplier<String> what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("waited " + WAIT + " in vain for " + what.get());
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what.get(), e);
-      }
+    try {
+      Awaitility.await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(10))
+          .until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("waited " + WAIT + " in vain for " + what.get(), e);
     }
   }
 

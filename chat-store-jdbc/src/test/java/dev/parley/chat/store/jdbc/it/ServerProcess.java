@@ -12,6 +12,8 @@ import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A server in a child JVM on a fixed port (by default a {@link CrashTestServer}; any main class
@@ -103,17 +105,21 @@ public final class ServerProcess implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     String readyLine = READY + " " + port;
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!printed(from, readyLine)) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        String how =
-            process.isAlive()
-                ? "did not print '" + readyLine + "' within " + timeout
-                : "exited with code " + process.exitValue() + " before it was ready";
-        kill();
-        throw new IllegalStateException("server start " + run + " " + how + "; see " + log);
-      }
-      Thread.sleep(20);
+    try {
+      Awaitility.await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> !process.isAlive() || printed(from, readyLine));
+    } catch (ConditionTimeoutException e) {
+      // reported below, with the process still alive
+    }
+    if (!process.isAlive() || !printed(from, readyLine)) {
+      String how =
+          process.isAlive()
+              ? "did not print '" + readyLine + "' within " + timeout
+              : "exited with code " + process.exitValue() + " before it was ready";
+      kill();
+      throw new IllegalStateException("server start " + run + " " + how + "; see " + log);
     }
     note("start " + run + " is ready (pid " + process.pid() + ")");
   }

@@ -178,6 +178,7 @@ class StoreCrashIT {
 
       for (int k = 1; k <= KILLS; k++) {
         awaitFlowing(sessions, traffic, server.starts());
+        // The behaviour under test: kills and restarts at random moments of the traffic.
         Thread.sleep(200 + chaos.nextInt(1300));
         long acknowledgedBefore = traffic.acknowledged();
         List<Traffic.Sent> outstanding = traffic.outstanding();
@@ -188,11 +189,13 @@ class StoreCrashIT {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
                 acknowledgedBefore,
                 outstanding));
+        // The server stays down for a random time, part of the scenario.
         Thread.sleep(chaos.nextInt(300));
         server.start(READY_TIMEOUT);
         traffic.serverStarted(server.starts());
       }
       awaitFlowing(sessions, traffic, server.starts());
+      // Half a second more of traffic on the last start, so it too carries some load.
       Thread.sleep(500);
       traffic.stop();
 

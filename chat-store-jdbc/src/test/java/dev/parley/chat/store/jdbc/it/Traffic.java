@@ -94,6 +94,7 @@ public final class Traffic implements AutoCloseable {
               free.release();
             });
         if (!pause.isZero()) {
+          // Pacing, part of the traffic being generated: not a wait for a condition.
           Thread.sleep(pause.toMillis());
         }
       }

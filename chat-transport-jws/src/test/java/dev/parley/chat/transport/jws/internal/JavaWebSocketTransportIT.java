@@ -83,12 +83,15 @@ class JavaWebSocketTransportIT {
     track(RawWebSocket.open(transport.localAddress(), 0)); // accepted, never upgraded
     assertThat(upgraded.socket().tcpNoDelay()).isTrue();
     List<JwsSocket> sockets = new ArrayList<>();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (sockets.size() < 2 && System.nanoTime() < deadline) {
-      sockets.clear();
-      transport.sockets().forEach(sockets::add);
-      Thread.sleep(5);
-    }
+    await("both sockets registered")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(5))
+        .until(
+            () -> {
+              sockets.clear();
+              transport.sockets().forEach(sockets::add);
+              return sockets.size() >= 2;
+            });
     assertThat(sockets).hasSize(2);
     for (JwsSocket socket : sockets) {
       assertThat(socket.tcpNoDelay()).as(socket.toString()).isTrue();

@@ -102,9 +102,20 @@ class LimitedDraftTest {
     // Java-WebSocket issue #1508: the reason LimitedDraft counts fragments itself.
     Draft_6455 plain = new Draft_6455(List.of(), MAX_MESSAGE);
     plain.processFrame(socket, frame(new BinaryFrame(), false, MAX_MESSAGE));
-    for (int i = 0; i < 10; i++) {
-      plain.processFrame(socket, frame(new ContinuousFrame(), false, MAX_MESSAGE));
-    }
+    assertThatCode(
+            () -> {
+              for (int i = 0; i < 10; i++) {
+                plain.processFrame(socket, frame(new ContinuousFrame(), false, MAX_MESSAGE));
+              }
+            })
+        .as("eleven times its limit buffered, and no middle fragment refused")
+        .doesNotThrowAnyException();
+    assertThat(listener.binary).as("nothing delivered before the last fragment").isEmpty();
+    // It only checks the total on the last fragment, after buffering all of it.
+    assertThatThrownBy(() -> plain.processFrame(socket, frame(new ContinuousFrame(), true, 1)))
+        .isInstanceOfSatisfying(
+            LimitExceededException.class, e -> assertThat(e.getCloseCode()).isEqualTo(1009));
+    assertThat(listener.binary).isEmpty();
   }
 
   @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
  * The cluster bus contract on the local Redis, one new key prefix per cluster. Fails in CI and
  * skips elsewhere when Redis is not running (see {@link RedisTestServer}).
  */
-class RedisClusterBusConformanceTest extends ClusterBusConformanceSuite {
+class RedisClusterBusConformanceIT extends ClusterBusConformanceSuite {
   private final String run = RedisTestServer.uniquePrefix();
   private final Set<String> prefixes = new HashSet<>();
 

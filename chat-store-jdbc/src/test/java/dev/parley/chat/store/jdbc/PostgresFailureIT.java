@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * An append the database refuses fails alone, with an error that does not carry the message's text;
  * the appends committed with it in one batch are stored.
  */
-class PostgresFailureTest {
+class PostgresFailureIT {
   @Test
   void aRefusedAppendFailsAloneAndItsErrorHoldsNoText() throws Exception {
     try (PostgresDatabase db = PostgresDatabase.requireRunning();

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
  * The store contract on PostgreSQL, one new schema per store. Fails in CI and skips elsewhere when
  * PostgreSQL is not running (see {@link PostgresDatabase}).
  */
-class PostgresMessageStoreConformanceTest extends MessageStoreConformanceSuite {
+class PostgresMessageStoreConformanceIT extends MessageStoreConformanceSuite {
   private final List<PostgresDatabase> databases = new ArrayList<>();
   private final Map<MessageStore, PostgresDatabase> owners = new IdentityHashMap<>();
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract on an H2 file database, one new database file per test. */
-class H2MessageStoreConformanceTest extends MessageStoreConformanceSuite {
+class H2MessageStoreConformanceIT extends MessageStoreConformanceSuite {
   @TempDir Path dir;
   private final Map<MessageStore, Path> files = new IdentityHashMap<>();
   private int databases;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * to the same rooms still form one gapless order, a resend through the other store is recognised,
  * and each reads what the other wrote.
  */
-class SharedPostgresStoresTest {
+class SharedPostgresStoresIT {
   @Test
   void twoStoresOnOneDatabaseShareOneOrderPerRoom() throws Exception {
     try (PostgresDatabase db = PostgresDatabase.requireRunning();

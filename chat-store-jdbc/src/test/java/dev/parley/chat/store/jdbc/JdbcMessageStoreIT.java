@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What the JDBC store adds to the store contract: group commit, the cache, age retention. */
-class JdbcMessageStoreTest {
+class JdbcMessageStoreIT {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   @TempDir Path dir;
   private final AtomicLong ids = new AtomicLong();

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * end-to-end suite lives in chat-server-embedded; this one proves the client's own wiring and that
  * closing a client releases every thread it started.
  */
-class ChatClientOverSocketsTest {
+class ChatClientOverSocketsIT {
   private final MiniChatServer server = new MiniChatServer();
   private final List<ChatClient> clients = new ArrayList<>();
 

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * nodes report the outage, keep publishing without blocking or throwing, and afterwards resync,
  * write their presence anew and hear each other again.
  */
-class RedisOutageTest {
+class RedisOutageIT {
   private static final Duration LEASE = Duration.ofSeconds(3);
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
   private static final RoomId ROOM = RoomId.of("outage-room");
@@ -137,13 +138,10 @@ class RedisOutageTest {
         new byte[0]);
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + TIMEOUT + " waiting until " + what);
-      }
-      Thread.sleep(10);
-    }
+  private static void await(String what, BooleanSupplier condition) {
+    Awaitility.await(what)
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(10))
+        .until(condition::getAsBoolean);
   }
 }

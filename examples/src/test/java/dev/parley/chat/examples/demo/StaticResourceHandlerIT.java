@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The static handler behind a real JDK HTTP server on loopback, probed with raw HTTP requests so
  * that no client library tidies up the paths first.
  */
-class StaticResourceHandlerTest {
-  private static final ClassLoader LOADER = StaticResourceHandlerTest.class.getClassLoader();
+class StaticResourceHandlerIT {
+  private static final ClassLoader LOADER = StaticResourceHandlerIT.class.getClassLoader();
 
   private HttpServer server;
 

@@ -2,6 +2,7 @@ package dev.parley.chat.cluster.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.testkit.cluster.RecordingClusterListener;
@@ -13,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The builder's checks, a start without Redis, and what a closed bus leaves running. */
-class RedisClusterBusTest {
+class RedisClusterBusIT {
   @Test
   void builderRefusesBadSettingsWithMessagesThatSayWhy() {
     assertThatThrownBy(() -> RedisClusterBus.builder().build())
@@ -80,14 +81,11 @@ class RedisClusterBusTest {
     }
   }
 
-  private static void awaitNoBusThreads() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!busThreads().isEmpty()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("threads left running after close: " + busThreads());
-      }
-      Thread.sleep(20);
-    }
+  private static void awaitNoBusThreads() {
+    await("bus threads to end after close")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(() -> assertThat(busThreads()).as("threads left running").isEmpty());
   }
 
   private static List<String> busThreads() {

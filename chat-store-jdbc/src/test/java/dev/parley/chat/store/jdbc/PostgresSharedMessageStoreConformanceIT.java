@@ -5,7 +5,7 @@ package dev.parley.chat.store.jdbc;
  * is not the only writer, so every read checks the room's row first, and four writer threads commit
  * concurrently.
  */
-class PostgresSharedMessageStoreConformanceTest extends PostgresMessageStoreConformanceTest {
+class PostgresSharedMessageStoreConformanceIT extends PostgresMessageStoreConformanceIT {
   @Override
   JdbcMessageStoreBuilder configure(JdbcMessageStoreBuilder builder) {
     return builder.exclusiveWriter(false).writerThreads(4);
