@@ -8,6 +8,8 @@ import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.spi.ClientTransportConfig;
 import dev.parley.chat.spi.ClientTransportConnection;
 import dev.parley.chat.spi.ClientTransportListener;
+import dev.parley.chat.spi.TransportConnection;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -16,12 +18,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocket;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.enums.Opcode;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.protocols.IProtocol;
+import org.java_websocket.server.WebSocketServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,15 +74,15 @@ class JdkTransportIT {
   }
 
   @AfterEach
-  void tearDown() throws InterruptedException {
+  void tearDown() {
     transport.close();
     for (LoopbackServer server : servers) {
       server.close();
     }
   }
 
-  private LoopbackServer server(java.util.function.BiConsumer<WebSocket, ByteBuffer> handler)
-      throws InterruptedException {
+  private LoopbackServer server(
+      java.util.function.BiConsumer<TransportConnection, ByteBuffer> handler) {
     LoopbackServer server = new LoopbackServer(handler).startAndWait();
     servers.add(server);
     return server;
@@ -87,12 +95,11 @@ class JdkTransportIT {
 
   @Test
   void negotiatesTheParleySubprotocolAndKeepsSendsInOrder() throws Exception {
-    LoopbackServer server = server((conn, message) -> conn.send(message));
+    LoopbackServer server = server((conn, message) -> conn.sendBinary(message));
     Recorder recorder = new Recorder();
     ClientTransportConnection connection = connect(server, recorder);
-    WebSocket serverSide = server.opened.poll(5, TimeUnit.SECONDS);
-    assertThat(serverSide.getProtocol().getProvidedProtocol())
-        .isEqualTo(Protocol.SUBPROTOCOL_PROTOBUF);
+    TransportConnection serverSide = server.opened.poll(5, TimeUnit.SECONDS);
+    assertThat(serverSide.subprotocol()).isEqualTo(Protocol.SUBPROTOCOL_PROTOBUF);
 
     for (int i = 0; i < 2_000; i++) {
       assertThat(connection.sendBinary(ByteBuffer.wrap(Integer.toString(i).getBytes()))).isTrue();
@@ -104,22 +111,67 @@ class JdkTransportIT {
 
   @Test
   void joinsFragmentsIntoOneMessage() throws Exception {
-    LoopbackServer server =
-        server(
-            (conn, message) -> {
-              conn.sendFragmentedFrame(Opcode.BINARY, ByteBuffer.wrap(new byte[] {1, 2}), false);
-              conn.sendFragmentedFrame(Opcode.BINARY, ByteBuffer.wrap(new byte[] {3}), false);
-              conn.sendFragmentedFrame(Opcode.BINARY, ByteBuffer.wrap(new byte[] {4, 5}), true);
-            });
-    Recorder recorder = new Recorder();
-    ClientTransportConnection connection = connect(server, recorder);
-    connection.sendBinary(ByteBuffer.wrap(new byte[] {0}));
-    assertThat(recorder.nextMessage()).containsExactly(1, 2, 3, 4, 5);
+    // Parley's server transports never fragment, so the library's bare server sends the fragments.
+    FragmentingServer server = new FragmentingServer();
+    server.start();
+    try {
+      assertThat(server.started.await(10, TimeUnit.SECONDS)).isTrue();
+      Recorder recorder = new Recorder();
+      ClientTransportConnection connection =
+          transport
+              .connect(URI.create("ws://127.0.0.1:" + server.getPort() + "/chat"), CONFIG, recorder)
+              .get(10, TimeUnit.SECONDS);
+      connection.sendBinary(ByteBuffer.wrap(new byte[] {0}));
+      assertThat(recorder.nextMessage()).containsExactly(1, 2, 3, 4, 5);
+    } finally {
+      server.stop(1_000);
+    }
+  }
+
+  /** Answers each message with one message in three fragments. */
+  private static final class FragmentingServer extends WebSocketServer {
+    final CountDownLatch started = new CountDownLatch(1);
+
+    FragmentingServer() {
+      super(
+          new InetSocketAddress("127.0.0.1", 0),
+          List.<Draft>of(
+              new Draft_6455(
+                  List.of(),
+                  List.<IProtocol>of(
+                      new org.java_websocket.protocols.Protocol(Protocol.SUBPROTOCOL_PROTOBUF)))));
+      setReuseAddr(true);
+    }
+
+    @Override
+    public void onMessage(WebSocket conn, ByteBuffer message) {
+      conn.sendFragmentedFrame(Opcode.BINARY, ByteBuffer.wrap(new byte[] {1, 2}), false);
+      conn.sendFragmentedFrame(Opcode.BINARY, ByteBuffer.wrap(new byte[] {3}), false);
+      conn.sendFragmentedFrame(Opcode.BINARY, ByteBuffer.wrap(new byte[] {4, 5}), true);
+    }
+
+    @Override
+    public void onOpen(WebSocket conn, ClientHandshake handshake) {}
+
+    @Override
+    public void onClose(WebSocket conn, int code, String reason, boolean remote) {}
+
+    @Override
+    public void onMessage(WebSocket conn, String message) {}
+
+    @Override
+    public void onError(WebSocket conn, Exception ex) {}
+
+    @Override
+    public void onStart() {
+      started.countDown();
+    }
   }
 
   @Test
   void aMessageOverTheLimitEndsTheConnectionWith1009() throws Exception {
-    LoopbackServer server = server((conn, message) -> conn.send(new byte[4 * 1024 + 1]));
+    LoopbackServer server =
+        server((conn, message) -> conn.sendBinary(ByteBuffer.wrap(new byte[4 * 1024 + 1])));
     Recorder recorder = new Recorder();
     ClientTransportConnection connection = connect(server, recorder);
     connection.sendBinary(ByteBuffer.wrap(new byte[] {0}));
@@ -182,8 +234,8 @@ class JdkTransportIT {
 
   @Test
   void closingTheTransportAbortsConnectionsAndStopsEveryThread() throws Exception {
-    ThreadLeaks baseline = ThreadLeaks.snapshot();
-    LoopbackServer server = server((conn, message) -> conn.send(message));
+    LoopbackServer server = server((conn, message) -> conn.sendBinary(message));
+    ThreadLeaks baseline = ThreadLeaks.snapshot(); // the server's threads are not the client's
     Recorder recorder = new Recorder();
     ClientTransportConnection connection = connect(server, recorder);
     connection.sendBinary(ByteBuffer.wrap(new byte[] {1}));

@@ -1,98 +1,91 @@
 package dev.parley.chat.client.internal;
 
+import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.spi.ServerTransport;
+import dev.parley.chat.spi.ServerTransportConfig;
+import dev.parley.chat.spi.ServerTransportHandler;
+import dev.parley.chat.spi.TransportConnection;
+import dev.parley.chat.transport.jws.JavaWebSocketTransportProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import org.java_websocket.WebSocket;
-import org.java_websocket.drafts.Draft;
-import org.java_websocket.drafts.Draft_6455;
-import org.java_websocket.handshake.ClientHandshake;
-import org.java_websocket.protocols.IProtocol;
-import org.java_websocket.protocols.Protocol;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A WebSocket server on a loopback port (Java-WebSocket, test scope only) that offers {@code
- * parley.v1.proto}, records what it sees and hands each binary message to a handler.
+ * A WebSocket server on a loopback port that offers {@code parley.v1.proto}, records what it sees
+ * and hands each binary message to a handler. It runs Parley's own Java-WebSocket server transport
+ * (test scope only): the library's bare server can strand a frame sent from a thread other than its
+ * selector until the next write on that socket (decision 0011), which these tests would see as a
+ * server that never answers. Handler calls run on the transport's threads.
  */
-final class LoopbackServer extends org.java_websocket.server.WebSocketServer
-    implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(LoopbackServer.class);
-  final BlockingQueue<WebSocket> opened = new LinkedBlockingQueue<>();
+final class LoopbackServer implements ServerTransportHandler, AutoCloseable {
+  private static final String PATH = "/chat";
+
+  final BlockingQueue<TransportConnection> opened = new LinkedBlockingQueue<>();
   final BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
   final BlockingQueue<Integer> closeCodes = new LinkedBlockingQueue<>();
-  private final CountDownLatch started = new CountDownLatch(1);
-  private final BiConsumer<WebSocket, ByteBuffer> handler;
+  private final BiConsumer<TransportConnection, ByteBuffer> handler;
+  private final ServerTransport transport;
 
-  LoopbackServer(BiConsumer<WebSocket, ByteBuffer> handler) {
-    super(
-        new InetSocketAddress("127.0.0.1", 0),
-        List.<Draft>of(
-            new Draft_6455(
-                List.of(),
-                List.<IProtocol>of(
-                    new Protocol(dev.parley.chat.protocol.Protocol.SUBPROTOCOL_PROTOBUF)))));
+  LoopbackServer(BiConsumer<TransportConnection, ByteBuffer> handler) {
     this.handler = handler;
-    setReuseAddr(true);
+    ServerTransportConfig config =
+        new ServerTransportConfig(
+            new InetSocketAddress("127.0.0.1", 0),
+            PATH,
+            List.of(Protocol.SUBPROTOCOL_PROTOBUF),
+            1024 * 1024,
+            64,
+            8 * 1024,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            1_000);
+    this.transport = new JavaWebSocketTransportProvider().create(config, this);
   }
 
-  /** Starts and waits until the port is bound. */
-  LoopbackServer startAndWait() throws InterruptedException {
-    start();
-    if (!started.await(10, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("server did not start");
+  /** Binds the port; returns when the server accepts connections. */
+  LoopbackServer startAndWait() {
+    try {
+      transport.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     return this;
   }
 
   URI uri() {
-    return URI.create("ws://127.0.0.1:" + getPort() + "/chat");
+    return URI.create("ws://127.0.0.1:" + transport.localAddress().getPort() + PATH);
   }
 
   @Override
-  public void onOpen(WebSocket conn, ClientHandshake handshake) {
-    opened.add(conn);
+  public void onOpen(TransportConnection connection) {
+    opened.add(connection);
   }
 
   @Override
-  public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+  public void onBinary(TransportConnection connection, ByteBuffer message) {
+    byte[] bytes = new byte[message.remaining()];
+    message.duplicate().get(bytes);
+    messages.add(bytes);
+    handler.accept(connection, message);
+  }
+
+  @Override
+  public void onText(TransportConnection connection, String message) {}
+
+  @Override
+  public void onClose(TransportConnection connection, int code, String reason, boolean remote) {
     closeCodes.add(code);
   }
 
   @Override
-  public void onMessage(WebSocket conn, String message) {}
-
-  @Override
-  public void onMessage(WebSocket conn, ByteBuffer message) {
-    byte[] bytes = new byte[message.remaining()];
-    message.duplicate().get(bytes);
-    messages.add(bytes);
-    handler.accept(conn, message);
-  }
-
-  @Override
-  public void onError(WebSocket conn, Exception ex) {
-    LOG.warn("loopback server error on {}", conn, ex);
-  }
-
-  @Override
-  public void onStart() {
-    started.countDown();
-  }
-
-  @Override
   public void close() {
-    try {
-      stop(1_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    transport.close();
   }
 }

@@ -14,6 +14,7 @@ import dev.parley.chat.protocol.internal.Pong;
 import dev.parley.chat.protocol.internal.RoomPosition;
 import dev.parley.chat.protocol.internal.Send;
 import dev.parley.chat.protocol.internal.SendAck;
+import dev.parley.chat.spi.TransportConnection;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.java_websocket.WebSocket;
 
 /**
  * Just enough of a Parley server, over {@link LoopbackServer}, to drive the real client end to end:
@@ -30,12 +30,12 @@ import org.java_websocket.WebSocket;
  */
 final class MiniChatServer {
   private final Map<String, List<Message>> rooms = new HashMap<>();
-  private final Map<String, Set<WebSocket>> members = new HashMap<>();
+  private final Map<String, Set<TransportConnection>> members = new HashMap<>();
   private final Map<String, Long> stored = new HashMap<>();
-  private final Map<WebSocket, String> users = new HashMap<>();
+  private final Map<TransportConnection, String> users = new HashMap<>();
   final LoopbackServer socket = new LoopbackServer(this::onMessage);
 
-  synchronized void onMessage(WebSocket conn, ByteBuffer frame) {
+  synchronized void onMessage(TransportConnection conn, ByteBuffer frame) {
     Envelope envelope;
     try {
       envelope = BinaryFrames.decode(frame);
@@ -78,7 +78,7 @@ final class MiniChatServer {
                   .setClientMessageId(s.getClientMessageId())
                   .build();
           log.add(message);
-          for (WebSocket member : members.get(s.getRoom())) {
+          for (TransportConnection member : members.get(s.getRoom())) {
             send(member, Envelope.newBuilder().setMessage(message).build());
           }
         }
@@ -122,8 +122,9 @@ final class MiniChatServer {
 
   /** Cuts every connection, like a network failure would. */
   synchronized void cutAll() {
-    for (WebSocket conn : new HashSet<>(users.keySet())) {
-      conn.closeConnection(1006, "cut");
+    for (TransportConnection conn : new HashSet<>(users.keySet())) {
+      // 1012 (service restart): the client reconnects and resumes, as after a lost connection.
+      conn.close(1012, "cut");
     }
     users.clear();
     members.values().forEach(Set::clear);
@@ -134,12 +135,12 @@ final class MiniChatServer {
     List<Message> log = rooms.computeIfAbsent(room, r -> new ArrayList<>());
     Message message = Frames.message(room, log.size() + 1).toBuilder().setText(text).build();
     log.add(message);
-    for (WebSocket member : members.getOrDefault(room, Set.of())) {
+    for (TransportConnection member : members.getOrDefault(room, Set.of())) {
       send(member, Envelope.newBuilder().setMessage(message).build());
     }
   }
 
-  private Joined enter(WebSocket conn, String room) {
+  private Joined enter(TransportConnection conn, String room) {
     List<Message> log = rooms.computeIfAbsent(room, r -> new ArrayList<>());
     members.computeIfAbsent(room, r -> new HashSet<>()).add(conn);
     return Joined.newBuilder()
@@ -150,9 +151,9 @@ final class MiniChatServer {
         .build();
   }
 
-  private static void send(WebSocket conn, Envelope envelope) {
+  private static void send(TransportConnection conn, Envelope envelope) {
     if (conn.isOpen()) {
-      conn.send(BinaryFrames.encode(envelope));
+      conn.sendBinary(BinaryFrames.encode(envelope));
     }
   }
 }

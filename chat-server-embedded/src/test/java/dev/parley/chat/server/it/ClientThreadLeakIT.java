@@ -2,7 +2,6 @@ package dev.parley.chat.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatSession;
@@ -11,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -26,12 +24,11 @@ class ClientThreadLeakIT {
       ChatClient client = fixture.client();
       warmUp(client);
       int baseline = Thread.activeCount();
-      AtomicInteger stalls = new AtomicInteger();
       long start = System.nanoTime();
       for (int i = 0; i < SESSION_CYCLES; i++) {
         String user = "cycler" + (i % 50);
         ChatSession session =
-            awaitConnected(() -> client.connect(user, new RecordingListener()), fixture, i, stalls);
+            awaitConnected(() -> client.connect(user, new RecordingListener()), fixture, i);
         if (i % 10 == 0) {
           session.join(RoomId.of("cycle")).get(10, TimeUnit.SECONDS);
         }
@@ -62,56 +59,33 @@ class ClientThreadLeakIT {
                   + " after client cycles, now "
                   + Thread.activeCount());
       System.out.printf(
-          "ClientThreadLeakIT: %d session cycles in %.1f s (%.0f/s, %d connect(s) unanswered and"
-              + " retried) and %d client cycles; live threads %d before, %d after%n",
+          "ClientThreadLeakIT: %d session cycles in %.1f s (%.0f/s) and %d client cycles; live"
+              + " threads %d before, %d after%n",
           SESSION_CYCLES,
           seconds,
           SESSION_CYCLES / seconds,
-          stalls.get(),
           CLIENT_CYCLES,
           baseline,
           Thread.activeCount());
       assertThat(Thread.activeCount()).isLessThanOrEqualTo(baseline + 2);
-      // A known, not yet explained defect: about once in several thousand rapid connects the
-      // server sends no Welcome within the 10 s connect timeout. One such stall is tolerated
-      // (and printed with the threads' stacks) so that this test keeps measuring leaks.
-      assertThat(stalls.get()).as("connects the server never answered").isLessThanOrEqualTo(1);
     }
   }
 
   /**
-   * Waits for a connect. A connect the server left unanswered (no Welcome within the client's
-   * connect timeout) is counted, reported with the threads' stacks, and tried once more; a connect
-   * still pending after 30 s fails the test with the same report.
+   * Waits for a connect; one that fails or is still pending after 30 s fails the test with the
+   * threads' stacks. (The Java-WebSocket transport once left a rare connect unanswered: decision
+   * 0011. Nothing is retried or tolerated here any more.)
    */
   private static ChatSession awaitConnected(
-      Supplier<CompletableFuture<ChatSession>> connect,
-      Fixture fixture,
-      int cycle,
-      AtomicInteger stalls)
+      Supplier<CompletableFuture<ChatSession>> connect, Fixture fixture, int cycle)
       throws Exception {
     try {
       return connect.get().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof ChatException c) || !c.getMessage().contains("no Welcome")) {
-        throw e;
-      }
-      stalls.incrementAndGet();
-      System.out.println(
-          "cycle "
-              + cycle
-              + ": connect unanswered ("
-              + c.getMessage()
-              + "); server sessions="
-              + fixture.server.sessionCount()
-              + "\n"
-              + threadDump());
-      return connect.get().get(30, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       throw new AssertionError(
           "cycle "
               + cycle
-              + ": connect did not complete in 30 s; server sessions="
+              + ": connect failed or did not complete in 30 s; server sessions="
               + fixture.server.sessionCount()
               + "\n"
               + threadDump(),
