@@ -355,10 +355,13 @@ final class JwsSocket extends WebSocketImpl {
 
   /** Sends a ping; does nothing if the socket stopped being open meanwhile. */
   void ping() {
+    // Recorded before the send: the peer's pong can be read on the selector thread before this
+    // thread runs again, and a ping stamped after that pong would look unanswered for good (no
+    // more pings, then a drop for silence), which a loaded machine made happen.
+    pingedAt = ticker.getAsLong();
+    pinged = true;
     try {
       sendPing();
-      pingedAt = ticker.getAsLong();
-      pinged = true;
     } catch (WebsocketNotConnectedException e) {
       // closed between the check and the send (Java-WebSocket #579, #721)
     }
