@@ -345,9 +345,20 @@ public final class ChatServerBuilder {
   /**
    * Builds the server (not started).
    *
-   * @throws IllegalStateException if no authenticator was set
+   * @throws IllegalStateException if no authenticator was set, if {@code port} and {@code httpPort}
+   *     are the same (non-zero) port while the HTTP side is on, or if the message limits do not fit
+   *     in {@code maxMessageBytes}
    */
   public ChatServer build() {
+    if (httpEnabled && port != 0 && port == httpPort) {
+      throw new IllegalStateException(
+          "port and httpPort are both "
+              + port
+              + ": the WebSocket endpoint and the HTTP side (/healthz, /readyz, pages) each need"
+              + " their own port; call httpPort(...) with another port (default "
+              + DEFAULT_HTTP_PORT
+              + "), or disableHttp()");
+    }
     if (authenticator == null) {
       throw new IllegalStateException(
           "no authenticator: call authenticator(yourAuthenticator), or for demos and tests only"
