@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -259,7 +258,11 @@ final class SessionLifecycle implements Conversation.Wire {
       unclosed.remove(attempt);
       if (attempt == current) {
         detach(attempt);
-        attemptFailed(attempt, ABNORMAL, describe(failure));
+        attemptEnded(
+            attempt,
+            ABNORMAL,
+            ConnectFailures.explain(
+                attempt.endpoint, config.transportConfig().subprotocol(), failure));
       }
       checkTerminated();
       return;
@@ -438,7 +441,11 @@ final class SessionLifecycle implements Conversation.Wire {
 
   /** An attempt ended before Welcome: next endpoint, or give up (first connect) or close. */
   private void attemptFailed(ConnectionAttempt attempt, int code, String reason) {
-    String why = attempt.endpoint + ": " + describe(code, reason);
+    attemptEnded(attempt, code, attempt.endpoint + ": " + describe(code, reason));
+  }
+
+  /** {@link #attemptFailed}, with the reason already written for the user. */
+  private void attemptEnded(ConnectionAttempt attempt, int code, String why) {
     if (!CloseCodes.shouldReconnect(code)) {
       ErrorCode error =
           code == CloseCodes.AUTHENTICATION_FAILED
@@ -539,17 +546,5 @@ final class SessionLifecycle implements Conversation.Wire {
 
   private static String describe(int code, String reason) {
     return CloseCodes.name(code) + " (" + code + ")" + (reason.isEmpty() ? "" : " " + reason);
-  }
-
-  private static String describe(Throwable failure) {
-    if (failure == null) {
-      return "the transport gave no connection";
-    }
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    String message = cause.getMessage();
-    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 }
