@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  *            close(), or close code 1000, 4000, 4001, 1003, or a non-retryable Connect error
  * </pre>
  *
+ * <p>A Connect answered with a retryable error (such as {@code UNAVAILABLE} from an authenticator
+ * whose backend is down) or a close with 1013 is retried with backoff, also on the first connect:
+ * the server asked for it, so the session stays CONNECTING instead of giving up.
+ *
  * <p>Only the current {@link ConnectionAttempt} is listened to; anything from an attempt the
  * session has moved past is ignored. A connection the client gives up on (no Welcome in time, no
  * frame for two heartbeat intervals, a listener too far behind, a failed history fill, too many
@@ -363,6 +367,9 @@ final class SessionLifecycle implements Conversation.Wire {
   /** The server answered Connect with an Error: retry later if it may pass, else close. */
   private void refused(ChatException refusal) {
     if (refusal.retryable()) {
+      if (current != null) {
+        current.serverAskedToRetry = true;
+      }
       drop("the server cannot take the session now: " + refusal.getMessage());
       return;
     }
@@ -388,6 +395,7 @@ final class SessionLifecycle implements Conversation.Wire {
     unclosed.remove(attempt);
     if (attempt == current) {
       detach(attempt);
+      attempt.serverAskedToRetry |= code == CloseCodes.TRY_AGAIN_LATER;
       if (attempt.welcomed) {
         connectionLost(attempt, code, reason);
       } else {
@@ -455,7 +463,9 @@ final class SessionLifecycle implements Conversation.Wire {
       return;
     }
     Duration delay =
-        reconnects.afterFailedAttempt(state == State.CONNECTING, attempt.goAwayDelayMillis >= 0);
+        reconnects.afterFailedAttempt(
+            state == State.CONNECTING && !attempt.serverAskedToRetry,
+            attempt.goAwayDelayMillis >= 0);
     if (delay == null) {
       closeTerminal(
           code,
