@@ -404,8 +404,7 @@ final class Conversation implements RoomDeliveries.Fetcher {
         }
         if (failure.code() == ErrorCode.NOT_A_MEMBER || failure.code() == ErrorCode.FORBIDDEN) {
           lose(
-              room,
-              new ChatException(failure.code(), "lost " + room.id + ": " + failure.getMessage()));
+              room, new ChatException(failure.code(), "lost " + room.id + ": " + failure.reason()));
         } else {
           wire.drop("reading the history of " + room.id + " failed: " + failure.getMessage());
         }
