@@ -1,5 +1,6 @@
 package dev.parley.chat.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,5 +26,24 @@ class ChatServerBuilderTest {
     assertThatCode(() -> builder().port(9000).httpPort(9000).disableHttp().build())
         .doesNotThrowAnyException();
     assertThatCode(() -> builder().port(0).httpPort(0).build()).doesNotThrowAnyException();
+  }
+
+  @Test
+  void developmentAuthenticatorBindsLoopbackUnlessAnAddressIsAskedFor() {
+    ChatServerBuilder development = builder();
+    assertThat(development.host()).isEqualTo("127.0.0.1");
+    assertThat(development.httpHost()).isEqualTo("127.0.0.1");
+
+    ChatServerBuilder asked = builder().host("0.0.0.0");
+    assertThat(asked.host()).isEqualTo("0.0.0.0");
+    assertThat(asked.httpHost()).isEqualTo("0.0.0.0");
+
+    ChatServerBuilder real =
+        ChatServer.builder()
+            .authenticator(
+                request ->
+                    java.util.concurrent.CompletableFuture.failedFuture(
+                        new IllegalStateException("unused")));
+    assertThat(real.host()).isEqualTo(ChatServerBuilder.DEFAULT_HOST).isEqualTo("0.0.0.0");
   }
 }
