@@ -86,13 +86,18 @@ final class JwsWebSocketServer extends WebSocketServer {
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       channel.bind(address, ACCEPT_BACKLOG);
       return channel;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // RuntimeException: an address that did not resolve (UnresolvedAddressException)
       try {
         channel.close();
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
-      String message = "cannot listen on " + describe(address) + ": " + e.getMessage();
+      String message =
+          "cannot listen on "
+              + describe(address)
+              + ": "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
       IOException named =
           e instanceof BindException ? new BindException(message) : new IOException(message);
       named.initCause(e);
