@@ -12,17 +12,31 @@ public class ChatException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final ErrorCode code;
+  private final String reason;
 
-  /** A failure with a code and a message for people. */
+  /**
+   * A failure with a code and a message for people. {@link #getMessage()} is {@code "CODE:
+   * message"}; {@link #reason()} is the message alone.
+   */
   public ChatException(ErrorCode code, String message) {
-    super(code + ": " + message);
-    this.code = Objects.requireNonNull(code, "code");
+    super(Objects.requireNonNull(code, "code") + ": " + message);
+    this.code = code;
+    this.reason = message;
   }
 
   /** A failure with a code, a message and the underlying cause. */
   public ChatException(ErrorCode code, String message, Throwable cause) {
-    super(code + ": " + message, cause);
-    this.code = Objects.requireNonNull(code, "code");
+    super(Objects.requireNonNull(code, "code") + ": " + message, cause);
+    this.code = code;
+    this.reason = message;
+  }
+
+  /**
+   * The message without the code in front: what to pass on when building another message or another
+   * {@code ChatException}, so that the code is not repeated.
+   */
+  public String reason() {
+    return reason;
   }
 
   /** The protocol error code. */

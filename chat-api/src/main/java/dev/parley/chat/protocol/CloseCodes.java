@@ -27,6 +27,12 @@ public final class CloseCodes {
   /** The server failed unexpectedly. Clients reconnect with backoff. */
   public static final int INTERNAL_ERROR = 1011;
 
+  /**
+   * The server cannot take the session now (its authenticator's backend is down, say). Clients
+   * reconnect with backoff, also on their first connect.
+   */
+  public static final int TRY_AGAIN_LATER = 1013;
+
   /** The client broke Parley's protocol: it sent no Connect first, or too many bad frames. */
   public static final int PROTOCOL_VIOLATION = 4000;
 
@@ -65,6 +71,7 @@ public final class CloseCodes {
       case UNSUPPORTED_DATA -> "UNSUPPORTED_DATA";
       case MESSAGE_TOO_BIG -> "MESSAGE_TOO_BIG";
       case INTERNAL_ERROR -> "INTERNAL_ERROR";
+      case TRY_AGAIN_LATER -> "TRY_AGAIN_LATER";
       case PROTOCOL_VIOLATION -> "PROTOCOL_VIOLATION";
       case AUTHENTICATION_FAILED -> "AUTHENTICATION_FAILED";
       case CONNECT_TIMEOUT -> "CONNECT_TIMEOUT";

@@ -13,7 +13,10 @@ public interface Authenticator {
   /**
    * Returns the user the credentials belong to, or a stage completed exceptionally with {@link
    * AuthenticationException} to refuse the connection (the client gets error {@code
-   * AUTHENTICATION_FAILED} and close code 4001). Any other exception refuses it too.
+   * AUTHENTICATION_FAILED} and close code 4001, and does not retry), or with {@link
+   * AuthenticationUnavailableException} when it cannot decide now (the client gets error {@code
+   * UNAVAILABLE} and close code 1013, backs off and tries again). Any other exception refuses the
+   * connection, like {@code AuthenticationException}.
    */
   CompletionStage<UserId> authenticate(ConnectRequest request);
 }

@@ -28,6 +28,54 @@ public record OutgoingMessage(
     return new OutgoingMessage(text, new byte[0], Optional.empty());
   }
 
+  /** A builder, for a message with a payload or its own client message id. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds an {@link OutgoingMessage}: {@code OutgoingMessage.builder().text("moved").payload(json)
+   * .build()}. Text defaults to empty, payload to none, the client message id to one the session
+   * chooses. Not thread-safe; the message it builds is.
+   */
+  public static final class Builder {
+    private String text = "";
+    private byte[] payload = new byte[0];
+    private ClientMessageId clientMessageId;
+
+    private Builder() {}
+
+    /** The text; empty by default. */
+    public Builder text(String text) {
+      this.text = Objects.requireNonNull(text, "text");
+      return this;
+    }
+
+    /** Application bytes, copied when the message is built; none by default. */
+    public Builder payload(byte[] payload) {
+      this.payload = Objects.requireNonNull(payload, "payload");
+      return this;
+    }
+
+    /** The id to send it under, to make the send idempotent across application restarts. */
+    public Builder clientMessageId(ClientMessageId id) {
+      this.clientMessageId = Objects.requireNonNull(id, "clientMessageId");
+      return this;
+    }
+
+    /**
+     * Builds the message.
+     *
+     * @throws IllegalStateException if it has neither text nor payload
+     */
+    public OutgoingMessage build() {
+      if (text.isEmpty() && payload.length == 0) {
+        throw new IllegalStateException("a message needs text, a payload or both; neither was set");
+      }
+      return new OutgoingMessage(text, payload, Optional.ofNullable(clientMessageId));
+    }
+  }
+
   /** This message with the given client message id. */
   public OutgoingMessage withClientMessageId(ClientMessageId id) {
     return new OutgoingMessage(text, payload, Optional.of(id));

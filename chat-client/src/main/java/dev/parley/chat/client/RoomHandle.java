@@ -1,9 +1,7 @@
 package dev.parley.chat.client;
 
-import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,12 +31,13 @@ public interface RoomHandle {
 
   /**
    * Reads older messages: up to {@code limit} messages with seq at most {@code beforeSeq} ({@code
-   * 0}: from the newest), returned in ascending seq order. The server caps {@code limit} (200 by
-   * default). Fails with {@code UNAVAILABLE} after {@link ChatClientBuilder#requestTimeout}.
+   * 0}: from the newest), in ascending seq order, with whether older ones exist and the oldest seq
+   * the server still keeps. The server caps {@code limit} (200 by default). Fails with {@code
+   * UNAVAILABLE} after {@link ChatClientBuilder#requestTimeout}.
    *
    * @throws IllegalArgumentException if {@code beforeSeq} is negative or {@code limit} below 1
    */
-  CompletableFuture<List<ChatMessage>> history(long beforeSeq, int limit);
+  CompletableFuture<HistoryPage> history(long beforeSeq, int limit);
 
   /**
    * Tells the room's other members whether this user is typing. Fire-and-forget.

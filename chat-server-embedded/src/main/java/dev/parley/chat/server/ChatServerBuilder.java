@@ -19,8 +19,17 @@ import java.util.function.Function;
  * once and name the bad value; {@link #build()} checks the combination.
  */
 public final class ChatServerBuilder {
-  /** Default bind host: all interfaces. */
+  /**
+   * Default bind host: all interfaces. With {@link DevelopmentAuthenticator} the default is {@link
+   * #DEVELOPMENT_HOST} instead.
+   */
   public static final String DEFAULT_HOST = "0.0.0.0";
+
+  /**
+   * Default bind host of a server whose authenticator is {@link DevelopmentAuthenticator} (anyone
+   * may connect as anyone): loopback only, unless {@link #host(String)} asks for another address.
+   */
+  public static final String DEVELOPMENT_HOST = "127.0.0.1";
 
   /** Default WebSocket port. */
   public static final int DEFAULT_PORT = 8080;
@@ -71,7 +80,7 @@ public final class ChatServerBuilder {
   public static final Duration DEFAULT_CATCH_UP_INTERVAL = Duration.ofSeconds(2);
 
   private final Function<ChatServerBuilder, ChatServer> factory;
-  private String host = DEFAULT_HOST;
+  private String host; // null: not asked for; see host()
   private int port = DEFAULT_PORT;
   private String httpHost;
   private int httpPort = DEFAULT_HTTP_PORT;
@@ -106,7 +115,11 @@ public final class ChatServerBuilder {
     this.factory = factory;
   }
 
-  /** The host to bind the WebSocket endpoint to; default {@value #DEFAULT_HOST}. */
+  /**
+   * The host to bind the WebSocket endpoint to; default {@value #DEFAULT_HOST}, or {@value
+   * #DEVELOPMENT_HOST} when the authenticator is {@link DevelopmentAuthenticator}. Calling this
+   * method is asking for that address, also with {@code DevelopmentAuthenticator}.
+   */
   public ChatServerBuilder host(String host) {
     this.host = requireText("host", host);
     return this;
@@ -345,9 +358,20 @@ public final class ChatServerBuilder {
   /**
    * Builds the server (not started).
    *
-   * @throws IllegalStateException if no authenticator was set
+   * @throws IllegalStateException if no authenticator was set, if {@code port} and {@code httpPort}
+   *     are the same (non-zero) port while the HTTP side is on, or if the message limits do not fit
+   *     in {@code maxMessageBytes}
    */
   public ChatServer build() {
+    if (httpEnabled && port != 0 && port == httpPort) {
+      throw new IllegalStateException(
+          "port and httpPort are both "
+              + port
+              + ": the WebSocket endpoint and the HTTP side (/healthz, /readyz, pages) each need"
+              + " their own port; call httpPort(...) with another port (default "
+              + DEFAULT_HTTP_PORT
+              + "), or disableHttp()");
+    }
     if (authenticator == null) {
       throw new IllegalStateException(
           "no authenticator: call authenticator(yourAuthenticator), or for demos and tests only"
@@ -368,9 +392,12 @@ public final class ChatServerBuilder {
 
   // Read by the implementation.
 
-  /** The WebSocket bind host. */
+  /** The WebSocket bind host: the one asked for, else the default for the authenticator. */
   public String host() {
-    return host;
+    if (host != null) {
+      return host;
+    }
+    return authenticator instanceof DevelopmentAuthenticator ? DEVELOPMENT_HOST : DEFAULT_HOST;
   }
 
   /** The WebSocket port (0: any). */
@@ -380,7 +407,7 @@ public final class ChatServerBuilder {
 
   /** The HTTP bind host. */
   public String httpHost() {
-    return httpHost == null ? host : httpHost;
+    return httpHost == null ? host() : httpHost;
   }
 
   /** The HTTP port (0: any). */

@@ -24,6 +24,10 @@ final class ConnectionAttempt implements ClientTransportListener {
   boolean transportClosed;
   int malformedInARow;
   long goAwayDelayMillis = -1;
+
+  /** The server said it cannot take the session now: back off and retry, even on first connect. */
+  boolean serverAskedToRetry;
+
   Heartbeat heartbeat;
 
   /** Before Welcome the connect deadline; after it the next heartbeat check. */

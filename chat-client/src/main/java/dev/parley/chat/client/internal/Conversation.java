@@ -127,7 +127,8 @@ final class Conversation implements RoomDeliveries.Fetcher {
     return request.left;
   }
 
-  CompletableFuture<List<ChatMessage>> history(RealRoomHandle handle, long beforeSeq, int limit) {
+  CompletableFuture<dev.parley.chat.client.HistoryPage> history(
+      RealRoomHandle handle, long beforeSeq, int limit) {
     RoomId room = handle.id();
     if (!isJoined(handle)) {
       return notAMember(room);
@@ -338,7 +339,9 @@ final class Conversation implements RoomDeliveries.Fetcher {
     }
     List<ChatMessage> messages = ProtocolMapper.messages(request.room, page.getMessagesList());
     if (request.kind == PendingRequest.Kind.HISTORY) {
-      events.complete(request.history, List.copyOf(messages));
+      events.complete(
+          request.history,
+          new dev.parley.chat.client.HistoryPage(messages, page.getHasMore(), page.getFirstSeq()));
       return;
     }
     JoinedRoom room = rooms.get(request.room);
@@ -404,8 +407,7 @@ final class Conversation implements RoomDeliveries.Fetcher {
         }
         if (failure.code() == ErrorCode.NOT_A_MEMBER || failure.code() == ErrorCode.FORBIDDEN) {
           lose(
-              room,
-              new ChatException(failure.code(), "lost " + room.id + ": " + failure.getMessage()));
+              room, new ChatException(failure.code(), "lost " + room.id + ": " + failure.reason()));
         } else {
           wire.drop("reading the history of " + room.id + " failed: " + failure.getMessage());
         }

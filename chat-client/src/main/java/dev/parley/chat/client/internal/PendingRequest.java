@@ -1,10 +1,9 @@
 package dev.parley.chat.client.internal;
 
-import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.client.HistoryPage;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.protocol.internal.Envelope;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
@@ -29,7 +28,7 @@ final class PendingRequest {
   final Envelope frame;
   final CompletableFuture<RoomHandle> joined;
   final CompletableFuture<Void> left;
-  final CompletableFuture<List<ChatMessage>> history;
+  final CompletableFuture<HistoryPage> history;
   ScheduledFuture<?> timeout;
 
   private PendingRequest(
@@ -39,7 +38,7 @@ final class PendingRequest {
       Envelope frame,
       CompletableFuture<RoomHandle> joined,
       CompletableFuture<Void> left,
-      CompletableFuture<List<ChatMessage>> history) {
+      CompletableFuture<HistoryPage> history) {
     this.id = id;
     this.kind = kind;
     this.room = room;

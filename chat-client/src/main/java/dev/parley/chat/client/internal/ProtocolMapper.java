@@ -181,8 +181,13 @@ final class ProtocolMapper {
 
   static ChatException exception(dev.parley.chat.protocol.internal.Error error) {
     ErrorCode code = ErrorCode.fromCode(error.getCode());
-    String message = error.getMessage().isEmpty() ? code.name() : error.getMessage();
-    return new ChatException(code, message);
+    String message = error.getMessage();
+    // servers before 0.1 sent the code in front of the message; ChatException adds it again
+    String prefix = code.name() + ": ";
+    while (message.startsWith(prefix)) {
+      message = message.substring(prefix.length());
+    }
+    return new ChatException(code, message.isEmpty() ? code.name() : message);
   }
 
   /** Parses a room id from the wire, or null if it is not valid. */

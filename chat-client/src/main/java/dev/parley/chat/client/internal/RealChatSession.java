@@ -1,16 +1,15 @@
 package dev.parley.chat.client.internal;
 
 import dev.parley.chat.api.ChatException;
-import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.HistoryPage;
 import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -126,7 +125,7 @@ final class RealChatSession implements ChatSession {
     return lock.call(() -> conversation.send(handle, message));
   }
 
-  CompletableFuture<List<ChatMessage>> history(RealRoomHandle handle, long beforeSeq, int limit) {
+  CompletableFuture<HistoryPage> history(RealRoomHandle handle, long beforeSeq, int limit) {
     return lock.call(() -> conversation.history(handle, beforeSeq, limit));
   }
 

@@ -1,12 +1,11 @@
 package dev.parley.chat.client.internal;
 
-import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
+import dev.parley.chat.client.HistoryPage;
 import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +44,7 @@ final class RealRoomHandle implements RoomHandle {
   }
 
   @Override
-  public CompletableFuture<List<ChatMessage>> history(long beforeSeq, int limit) {
+  public CompletableFuture<HistoryPage> history(long beforeSeq, int limit) {
     if (beforeSeq < 0) {
       throw new IllegalArgumentException("beforeSeq must be 0 (newest) or more, was " + beforeSeq);
     }

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -34,6 +33,10 @@ import org.slf4j.LoggerFactory;
  *                                         ▲
  *            close(), or close code 1000, 4000, 4001, 1003, or a non-retryable Connect error
  * </pre>
+ *
+ * <p>A Connect answered with a retryable error (such as {@code UNAVAILABLE} from an authenticator
+ * whose backend is down) or a close with 1013 is retried with backoff, also on the first connect:
+ * the server asked for it, so the session stays CONNECTING instead of giving up.
  *
  * <p>Only the current {@link ConnectionAttempt} is listened to; anything from an attempt the
  * session has moved past is ignored. A connection the client gives up on (no Welcome in time, no
@@ -259,7 +262,11 @@ final class SessionLifecycle implements Conversation.Wire {
       unclosed.remove(attempt);
       if (attempt == current) {
         detach(attempt);
-        attemptFailed(attempt, ABNORMAL, describe(failure));
+        attemptEnded(
+            attempt,
+            ABNORMAL,
+            ConnectFailures.explain(
+                attempt.endpoint, config.transportConfig().subprotocol(), failure));
       }
       checkTerminated();
       return;
@@ -360,6 +367,9 @@ final class SessionLifecycle implements Conversation.Wire {
   /** The server answered Connect with an Error: retry later if it may pass, else close. */
   private void refused(ChatException refusal) {
     if (refusal.retryable()) {
+      if (current != null) {
+        current.serverAskedToRetry = true;
+      }
       drop("the server cannot take the session now: " + refusal.getMessage());
       return;
     }
@@ -385,6 +395,7 @@ final class SessionLifecycle implements Conversation.Wire {
     unclosed.remove(attempt);
     if (attempt == current) {
       detach(attempt);
+      attempt.serverAskedToRetry |= code == CloseCodes.TRY_AGAIN_LATER;
       if (attempt.welcomed) {
         connectionLost(attempt, code, reason);
       } else {
@@ -438,7 +449,11 @@ final class SessionLifecycle implements Conversation.Wire {
 
   /** An attempt ended before Welcome: next endpoint, or give up (first connect) or close. */
   private void attemptFailed(ConnectionAttempt attempt, int code, String reason) {
-    String why = attempt.endpoint + ": " + describe(code, reason);
+    attemptEnded(attempt, code, attempt.endpoint + ": " + describe(code, reason));
+  }
+
+  /** {@link #attemptFailed}, with the reason already written for the user. */
+  private void attemptEnded(ConnectionAttempt attempt, int code, String why) {
     if (!CloseCodes.shouldReconnect(code)) {
       ErrorCode error =
           code == CloseCodes.AUTHENTICATION_FAILED
@@ -448,7 +463,9 @@ final class SessionLifecycle implements Conversation.Wire {
       return;
     }
     Duration delay =
-        reconnects.afterFailedAttempt(state == State.CONNECTING, attempt.goAwayDelayMillis >= 0);
+        reconnects.afterFailedAttempt(
+            state == State.CONNECTING && !attempt.serverAskedToRetry,
+            attempt.goAwayDelayMillis >= 0);
     if (delay == null) {
       closeTerminal(
           code,
@@ -539,17 +556,5 @@ final class SessionLifecycle implements Conversation.Wire {
 
   private static String describe(int code, String reason) {
     return CloseCodes.name(code) + " (" + code + ")" + (reason.isEmpty() ? "" : " " + reason);
-  }
-
-  private static String describe(Throwable failure) {
-    if (failure == null) {
-      return "the transport gave no connection";
-    }
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    String message = cause.getMessage();
-    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 }

@@ -11,6 +11,7 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.ClosedEvent;
+import dev.parley.chat.client.HistoryPage;
 import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.PresenceEvent;
 import dev.parley.chat.client.RoomHandle;
@@ -18,7 +19,6 @@ import dev.parley.chat.client.SendReceipt;
 import dev.parley.chat.protocol.internal.Direction;
 import dev.parley.chat.protocol.internal.Envelope;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -242,14 +242,22 @@ class SessionRoomsTest {
     ClientHarness.Connected c = harness.connectAndWelcome("alice");
     RoomHandle room = ClientHarness.join(c, "general", 50);
 
-    CompletableFuture<List<ChatMessage>> future = room.history(0, 3);
+    CompletableFuture<HistoryPage> future = room.history(0, 3);
     Envelope request = c.server().next(Envelope.BodyCase.HISTORY_REQUEST);
     assertThat(request.getHistoryRequest().getDirection()).isEqualTo(Direction.BACKWARD);
     assertThat(request.getHistoryRequest().getFromSeq()).isZero();
     assertThat(request.getHistoryRequest().getLimit()).isEqualTo(3);
-    c.server().send(Frames.page(request.getRequestId(), "general", 1, 50, 48, 49, 50));
+    Envelope page = Frames.page(request.getRequestId(), "general", 7, 50, 48, 49, 50);
+    c.server()
+        .send(
+            page.toBuilder()
+                .setHistoryPage(page.getHistoryPage().toBuilder().setHasMore(true))
+                .build());
 
-    assertThat(future.join()).extracting(ChatMessage::seq).containsExactly(48L, 49L, 50L);
+    HistoryPage answer = future.join();
+    assertThat(answer.messages()).extracting(ChatMessage::seq).containsExactly(48L, 49L, 50L);
+    assertThat(answer.hasMore()).isTrue();
+    assertThat(answer.firstKeptSeq()).isEqualTo(7);
     harness.listener.assertExhausted();
   }
 
@@ -315,7 +323,7 @@ class SessionRoomsTest {
     RoomHandle room = ClientHarness.join(c, "general", 0);
     CompletableFuture<SendReceipt> send = room.send("never acked");
     CompletableFuture<RoomHandle> join = c.session().join(RoomId.of("other"));
-    CompletableFuture<List<ChatMessage>> history = room.history(0, 10);
+    CompletableFuture<HistoryPage> history = room.history(0, 10);
 
     c.session().close();
 

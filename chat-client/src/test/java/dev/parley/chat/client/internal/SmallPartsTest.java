@@ -31,6 +31,41 @@ class SmallPartsTest {
   }
 
   @Test
+  void outgoingMessageBuilderTakesTextPayloadAndIdAndRefusesAnEmptyMessage() {
+    byte[] payload = {1, 2};
+    var message =
+        dev.parley.chat.client.OutgoingMessage.builder()
+            .text("moved")
+            .payload(payload)
+            .clientMessageId(ClientMessageId.of("m-1"))
+            .build();
+    payload[0] = 9;
+    assertThat(message.text()).isEqualTo("moved");
+    assertThat(message.payload()).containsExactly(1, 2);
+    assertThat(message.clientMessageId()).contains(ClientMessageId.of("m-1"));
+    assertThat(dev.parley.chat.client.OutgoingMessage.builder().payload(payload).build().text())
+        .isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> dev.parley.chat.client.OutgoingMessage.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("neither");
+  }
+
+  @Test
+  void serverErrorBecomesAnExceptionThatNamesItsCodeOnce() {
+    for (String sent : new String[] {"carol may not join x", "FORBIDDEN: carol may not join x"}) {
+      var error =
+          dev.parley.chat.protocol.internal.Error.newBuilder()
+              .setCode(dev.parley.chat.api.ErrorCode.FORBIDDEN.code())
+              .setMessage(sent)
+              .build();
+      assertThat(ProtocolMapper.exception(error).getMessage())
+          .as(sent)
+          .isEqualTo("FORBIDDEN: carol may not join x");
+    }
+  }
+
+  @Test
   void heartbeatPingsOnceWhenQuietAndIsDeadAfterTwoIntervals() {
     Heartbeat heartbeat = new Heartbeat(Duration.ofSeconds(10), 0);
     assertThat(heartbeat.check(9_999)).isEqualTo(Heartbeat.Action.NOTHING);

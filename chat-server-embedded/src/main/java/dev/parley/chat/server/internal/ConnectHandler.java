@@ -18,6 +18,7 @@ import dev.parley.chat.protocol.internal.RoomPosition;
 import dev.parley.chat.protocol.internal.ServerLimits;
 import dev.parley.chat.protocol.internal.Welcome;
 import dev.parley.chat.spi.AuthenticationException;
+import dev.parley.chat.spi.AuthenticationUnavailableException;
 import dev.parley.chat.spi.ConnectRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +104,17 @@ final class ConnectHandler {
 
   private void refuse(ServerSession session, long requestId, Throwable failure) {
     Throwable cause = unwrap(failure);
+    if (cause instanceof AuthenticationUnavailableException) {
+      log.debug("{}: authenticator unavailable: {}", session, cause.getMessage());
+      error(
+          session,
+          requestId,
+          ErrorCode.UNAVAILABLE,
+          "authentication is unavailable, try again later: " + cause.getMessage(),
+          null);
+      session.close(CloseCodes.TRY_AGAIN_LATER, "authentication unavailable");
+      return;
+    }
     String reason =
         cause instanceof AuthenticationException
             ? cause.getMessage()

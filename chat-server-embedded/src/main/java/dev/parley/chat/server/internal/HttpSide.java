@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class HttpSide {
 
   HttpSide(InetSocketAddress bind, BooleanSupplier ready, Map<String, HttpHandler> handlers)
       throws IOException {
-    this.server = HttpServer.create(bind, 64);
+    this.server = bind(bind);
     this.executor = Executors.newFixedThreadPool(THREADS, threads("parley-http-"));
     server.setExecutor(executor);
     server.createContext("/healthz", exchange -> respond(exchange, 200, "ok\n"));
@@ -39,6 +40,29 @@ final class HttpSide {
           respond(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n");
         });
     handlers.forEach(server::createContext);
+  }
+
+  /** Binds the HTTP server; a failure names the address and port, which the JDK's does not. */
+  private static HttpServer bind(InetSocketAddress address) throws IOException {
+    try {
+      return HttpServer.create(address, 64);
+    } catch (IOException e) {
+      String host =
+          address.getAddress() == null
+              ? address.getHostString()
+              : address.getAddress().getHostAddress();
+      String message =
+          "cannot listen on "
+              + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+              + ":"
+              + address.getPort()
+              + " for the HTTP side (/healthz, /readyz): "
+              + e.getMessage();
+      IOException named =
+          e instanceof BindException ? new BindException(message) : new IOException(message);
+      named.initCause(e);
+      throw named;
+    }
   }
 
   void start() {

@@ -29,7 +29,7 @@ final class Replies {
   static dev.parley.chat.protocol.internal.Error toError(Throwable failure, RoomId id) {
     Throwable cause = unwrap(failure);
     if (cause instanceof ChatException chat) {
-      return Envelopes.error(chat.code(), chat.getMessage(), id);
+      return Envelopes.error(chat.code(), chat.reason(), id);
     }
     log.warn("operation on room {} failed", id, cause);
     return Envelopes.error(ErrorCode.UNAVAILABLE, "room " + id + " is unavailable", id);

@@ -142,13 +142,10 @@ final class RequestHandler {
    * Welcome frame.
    */
   private CompletableFuture<Joined> enter(ServerSession session, RoomId id, long requestId) {
-    if (id.isDirect() && !isWellFormedDirect(id)) {
+    String malformed = malformedDirect(id);
+    if (malformed != null) {
       return CompletableFuture.failedFuture(
-          new ChatException(
-              ErrorCode.INVALID_ARGUMENT,
-              id
-                  + " is not a direct room id: write dm:<first>:<second>, two different user ids in"
-                  + " ascending order"));
+          new ChatException(ErrorCode.INVALID_ARGUMENT, malformed));
     }
     if (!session.rooms().containsKey(id)
         && session.rooms().size() >= context.settings().maxRoomsPerSession()) {
@@ -409,21 +406,6 @@ final class RequestHandler {
 
   // --- Helpers ---
 
-  /** Whether a {@code dm:} id names two different valid user ids in ascending order. */
-  private static boolean isWellFormedDirect(RoomId id) {
-    String[] users = id.value().substring(RoomId.DIRECT_PREFIX.length()).split(":", -1);
-    if (users.length != 2 || users[0].compareTo(users[1]) >= 0) {
-      return false;
-    }
-    try {
-      UserId.of(users[0]);
-      UserId.of(users[1]);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
   private Room member(ServerSession session, long requestId, String roomText) {
     RoomId id = parseRoom(session, requestId, roomText);
     if (id == null) {
@@ -434,6 +416,35 @@ final class RequestHandler {
       error(session, requestId, ErrorCode.NOT_A_MEMBER, "join " + id + " first", id);
     }
     return room;
+  }
+
+  /**
+   * What is wrong with a direct room id ({@code dm:<user>:<user>}, two different valid user ids in
+   * sorted order, as {@link RoomId#direct} builds it), or null if nothing is or it is not direct.
+   */
+  static String malformedDirect(RoomId id) {
+    if (!id.isDirect()) {
+      return null;
+    }
+    String[] users = id.value().substring(RoomId.DIRECT_PREFIX.length()).split(":", -1);
+    String form = "a direct room id is dm:<user>:<user> with two different users in sorted order";
+    if (users.length != 2 || users[0].isEmpty() || users[1].isEmpty()) {
+      return form + " (build it with RoomId.direct); " + id + " does not name two users";
+    }
+    try {
+      UserId.of(users[0]);
+      UserId.of(users[1]);
+    } catch (IllegalArgumentException e) {
+      return form + "; in " + id + ": " + e.getMessage();
+    }
+    int order = users[0].compareTo(users[1]);
+    if (order == 0) {
+      return form + "; " + id + " names the same user twice";
+    }
+    if (order > 0) {
+      return form + "; write " + RoomId.DIRECT_PREFIX + users[1] + ":" + users[0] + ", not " + id;
+    }
+    return null;
   }
 
   private RoomId parseRoom(ServerSession session, long requestId, String text) {

@@ -145,6 +145,37 @@ class ServerEngineTest {
   }
 
   @Test
+  void malformedDirectRoomIdIsAnInvalidArgumentNotForbidden() {
+    FakeConnection zed = engine.connect("zed");
+    long requestId = 40;
+    for (String room : new String[] {"dm:zed", "dm:zed:zed", "dm:zed:alice", "dm:a:b:c", "dm:"}) {
+      engine.send(
+          zed,
+          Envelope.newBuilder()
+              .setRequestId(++requestId)
+              .setJoin(dev.parley.chat.protocol.internal.Join.newBuilder().setRoom(room))
+              .build());
+      var error = zed.next(ERROR).getError();
+      assertThat(error.getCode()).as(room).isEqualTo(ErrorCode.INVALID_ARGUMENT.code());
+      assertThat(error.getMessage()).as(room).contains("dm:<user>:<user>");
+    }
+  }
+
+  @Test
+  void errorMessagesOnTheWireDoNotRepeatTheCode() {
+    FakeConnection carol = engine.connect("carol");
+    engine.send(
+        carol,
+        Envelope.newBuilder()
+            .setRequestId(5)
+            .setJoin(dev.parley.chat.protocol.internal.Join.newBuilder().setRoom("dm:alice:bob"))
+            .build());
+    var error = carol.next(ERROR).getError();
+    assertThat(error.getCode()).isEqualTo(ErrorCode.FORBIDDEN.code());
+    assertThat(error.getMessage()).isEqualTo("carol may not join dm:alice:bob");
+  }
+
+  @Test
   void historyPagesBackwardAndForward() {
     FakeConnection alice = engine.connect("alice");
     engine.join(alice, "h");

@@ -10,6 +10,7 @@ import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.HistoryPage;
 import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
@@ -99,19 +100,31 @@ class ChatIT {
     for (int i = 1; i <= 45; i++) {
       room.send("m" + i).get(10, TimeUnit.SECONDS);
     }
-    List<ChatMessage> newest = room.history(0, 20).get(10, TimeUnit.SECONDS);
-    assertThat(newest).extracting(ChatMessage::seq).containsExactlyElementsOf(range(26, 45));
-    List<ChatMessage> middle = room.history(25, 20).get(10, TimeUnit.SECONDS);
-    assertThat(middle).extracting(ChatMessage::seq).containsExactlyElementsOf(range(6, 25));
-    List<ChatMessage> oldest = room.history(5, 20).get(10, TimeUnit.SECONDS);
-    assertThat(oldest).extracting(ChatMessage::seq).containsExactlyElementsOf(range(1, 5));
-    assertThat(oldest).extracting(ChatMessage::text).containsExactly("m1", "m2", "m3", "m4", "m5");
+    HistoryPage newest = room.history(0, 20).get(10, TimeUnit.SECONDS);
+    assertThat(newest.messages())
+        .extracting(ChatMessage::seq)
+        .containsExactlyElementsOf(range(26, 45));
+    assertThat(newest.hasMore()).isTrue();
+    assertThat(newest.firstKeptSeq()).isEqualTo(1);
+    HistoryPage middle = room.history(25, 20).get(10, TimeUnit.SECONDS);
+    assertThat(middle.messages())
+        .extracting(ChatMessage::seq)
+        .containsExactlyElementsOf(range(6, 25));
+    assertThat(middle.hasMore()).isTrue();
+    HistoryPage oldest = room.history(5, 20).get(10, TimeUnit.SECONDS);
+    assertThat(oldest.messages())
+        .extracting(ChatMessage::seq)
+        .containsExactlyElementsOf(range(1, 5));
+    assertThat(oldest.messages())
+        .extracting(ChatMessage::text)
+        .containsExactly("m1", "m2", "m3", "m4", "m5");
+    assertThat(oldest.hasMore()).as("nothing is older than seq 1").isFalse();
 
     // A newcomer sees nothing live from before its join, but the same history.
     RecordingListener lateEvents = new RecordingListener();
     ChatSession late = fixture.connect("late", lateEvents);
     RoomHandle lateRoom = late.join(RoomId.of("archive")).get(10, TimeUnit.SECONDS);
-    assertThat(lateRoom.history(0, 200).get(10, TimeUnit.SECONDS)).hasSize(45);
+    assertThat(lateRoom.history(0, 200).get(10, TimeUnit.SECONDS).messages()).hasSize(45);
     assertThat(lateEvents.messages(RoomId.of("archive"))).isEmpty();
   }
 
@@ -125,7 +138,11 @@ class ChatIT {
     RoomHandle room = alice.join(id).get(10, TimeUnit.SECONDS);
     bob.join(id).get(10, TimeUnit.SECONDS);
     OutgoingMessage message =
-        OutgoingMessage.text("exactly once").withClientMessageId(ClientMessageId.of("order-42"));
+        OutgoingMessage.builder()
+            .text("exactly once")
+            .payload(new byte[] {4, 2})
+            .clientMessageId(ClientMessageId.of("order-42"))
+            .build();
     SendReceipt first = room.send(message).get(10, TimeUnit.SECONDS);
     SendReceipt second = room.send(message).get(10, TimeUnit.SECONDS);
     assertThat(second.duplicate()).isTrue();
@@ -134,7 +151,8 @@ class ChatIT {
     room.send("after").get(10, TimeUnit.SECONDS);
     List<ChatMessage> atBob = bobEvents.awaitMessages(id, 2, WAIT);
     assertThat(atBob).extracting(ChatMessage::text).containsExactly("exactly once", "after");
-    assertThat(room.history(0, 10).get(10, TimeUnit.SECONDS)).hasSize(2);
+    assertThat(atBob.get(0).payload()).containsExactly(4, 2);
+    assertThat(room.history(0, 10).get(10, TimeUnit.SECONDS).messages()).hasSize(2);
   }
 
   @Test

@@ -112,7 +112,7 @@ class ConnectionCutIT {
           assertThat(events.gaps).as("no history was lost").isEmpty();
           events.assertContractKept();
         }
-        assertThat(sending.history(0, 1).get(10, TimeUnit.SECONDS).get(0).seq())
+        assertThat(sending.history(0, 1).get(10, TimeUnit.SECONDS).messages().get(0).seq())
             .as("the store holds exactly one copy of each message")
             .isEqualTo(MESSAGES);
         assertThat(proxy.cutCount()).isGreaterThanOrEqualTo(10);

@@ -42,10 +42,12 @@ import java.util.Objects;
  * them; never on a thread that calls {@code TransportConnection.close} or {@code
  * ServerTransport.close}. {@code close()} must not be called from a handler callback.
  *
- * <p>Logging: Java-WebSocket itself logs some hostile input (invalid frames, absurd lengths) at
- * ERROR with a stack trace, through SLF4J logger {@code org.java_websocket.WebSocketImpl}; a server
- * facing the internet should set that logger to WARN or OFF. This transport logs refusals and drops
- * at DEBUG under {@code dev.parley.chat.transport.jws}.
+ * <p>Logging: what a peer sends never produces an ERROR line or a stack trace. A connection closed
+ * for invalid input (1002, 1007, 1009) is reported at INFO under {@code
+ * dev.parley.chat.transport.jws}, at most one line per 10 s per transport, with a count of the
+ * closes not reported since the previous line; other refusals and drops are logged at DEBUG. A port
+ * that cannot be bound fails {@code start()} with an exception naming the address and port, and
+ * nothing is logged. ERROR is left for faults of the server itself.
  *
  * <p>Thread-safety: this provider is stateless and thread-safe.
  */

@@ -193,7 +193,7 @@ public final class ChatCli implements Callable<Integer> {
     } else if (command instanceof CliCommand.History history) {
       RoomHandle room = requireRoom();
       if (room != null) {
-        List<ChatMessage> messages = await(room.history(0, history.count()));
+        List<ChatMessage> messages = await(room.history(0, history.count())).messages();
         print("* the last " + messages.size() + " messages of " + room.id() + ":");
         messages.forEach(m -> print("  " + listener.format(m)));
       }

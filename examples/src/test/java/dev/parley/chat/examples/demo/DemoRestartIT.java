@@ -81,7 +81,7 @@ class DemoRestartIT {
       second = DemoServer.start("127.0.0.1", port, 0, data);
       lobby.send("hello after the restart").get(30, TimeUnit.SECONDS);
 
-      List<ChatMessage> history = lobby.history(0, 10).get(10, TimeUnit.SECONDS);
+      List<ChatMessage> history = lobby.history(0, 10).get(10, TimeUnit.SECONDS).messages();
       assertThat(history)
           .extracting(ChatMessage::text)
           .containsExactly("hello before the restart", "second message", "hello after the restart");

@@ -111,7 +111,7 @@ class DurableResumeIT {
       assertThat(seqsOf(aliceSaw)).containsExactlyElementsOf(seqs(1, 15));
       assertThat(aliceSaw.gaps()).isEmpty();
       assertThat(aliceSaw.errors()).as("no history reset is reported").isEmpty();
-      List<ChatMessage> history = bobRoom.history(0, 100).get(10, TimeUnit.SECONDS);
+      List<ChatMessage> history = bobRoom.history(0, 100).get(10, TimeUnit.SECONDS).messages();
       assertThat(history).extracting(ChatMessage::seq).containsExactlyElementsOf(seqs(1, 15));
       assertThat(history.get(0).text()).isEqualTo("before 1");
     } finally {

@@ -7,6 +7,7 @@ import dev.parley.chat.spi.ServerTransportHandler;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -110,7 +111,14 @@ public final class JwsServerTransport implements ServerTransport {
             "transport was already " + state.name().toLowerCase(Locale.ROOT));
       }
       state = State.STARTING;
-      LimitedDraft draft = new LimitedDraft(config);
+      ServerSocketChannel channel;
+      try {
+        channel = JwsWebSocketServer.bind(config.bindAddress());
+      } catch (IOException e) {
+        state = State.CLOSED;
+        throw e;
+      }
+      LimitedDraft draft = new LimitedDraft(config, ticker);
       JwsSocketFactory factory =
           new JwsSocketFactory(
               draft,
@@ -122,7 +130,7 @@ public final class JwsServerTransport implements ServerTransport {
               relay,
               onWriteQueueDrained);
       JwsWebSocketServer created =
-          new JwsWebSocketServer(config, workerCount(), draft, factory, threadNamePrefix);
+          new JwsWebSocketServer(channel, config, workerCount(), factory, threadNamePrefix);
       Thread selectorThread = new Thread(created, threadNamePrefix + "-selector");
       selectorThread.setDaemon(true);
       selectorThread.start();
@@ -157,7 +165,11 @@ public final class JwsServerTransport implements ServerTransport {
       stopFailedStart(created, selectorThread);
       Throwable cause = e.getCause();
       throw new IOException(
-          "cannot listen on " + config.bindAddress() + ": " + cause.getMessage(), cause);
+          "cannot listen on "
+              + JwsWebSocketServer.describe(config.bindAddress())
+              + ": "
+              + cause.getMessage(),
+          cause);
     } catch (TimeoutException e) {
       stopFailedStart(created, selectorThread);
       throw new IOException(

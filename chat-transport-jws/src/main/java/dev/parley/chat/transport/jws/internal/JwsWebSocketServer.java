@@ -1,8 +1,12 @@
 package dev.parley.chat.transport.jws.internal;
 
 import dev.parley.chat.spi.ServerTransportConfig;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,27 +44,74 @@ final class JwsWebSocketServer extends WebSocketServer {
   private final String selectorThreadName;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
 
+  /**
+   * @param channel the listening socket, already bound by {@link #bind}: the library then skips its
+   *     own bind, whose failure it would log at ERROR with a stack trace before reporting it
+   */
   JwsWebSocketServer(
+      ServerSocketChannel channel,
       ServerTransportConfig config,
       int workers,
-      Draft draft,
       JwsSocketFactory factory,
       String threadNamePrefix) {
-    super(config.bindAddress(), workers, List.of(draft));
+    super(channel);
     this.config = config;
     this.selectorThreadName = threadNamePrefix + "-selector";
     setTcpNoDelay(true);
-    // a restarted server must be able to bind its port while old connections are in TIME_WAIT
     setReuseAddr(true);
-    // the library's default accept queue (the JDK's 50) overflows when thousands connect at once:
-    // the kernel then drops handshakes, and clients wait for SYN retransmits or get resets
-    setMaxPendingConnections(ACCEPT_BACKLOG);
     setConnectionLostTimeout(0);
+    // this constructor makes one worker per processor; none is started yet
+    while (decoders.size() > workers) {
+      decoders.remove(decoders.size() - 1);
+    }
     setDaemon(true);
     setWebSocketFactory(factory);
     for (int i = 0; i < decoders.size(); i++) {
       decoders.get(i).setName(threadNamePrefix + "-worker-" + (i + 1));
     }
+  }
+
+  /**
+   * Opens the listening socket on {@code address}, with SO_REUSEADDR (a restarted server must be
+   * able to bind its port while old connections are in TIME_WAIT) and an accept queue of {@link
+   * #ACCEPT_BACKLOG} (the JDK's default of 50 overflows when thousands connect at once: the kernel
+   * then drops handshakes).
+   *
+   * @throws BindException naming the address and port when the port is taken or the address is not
+   *     local; another {@link IOException} naming them for any other failure
+   */
+  static ServerSocketChannel bind(InetSocketAddress address) throws IOException {
+    ServerSocketChannel channel = ServerSocketChannel.open();
+    try {
+      channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      channel.bind(address, ACCEPT_BACKLOG);
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      // RuntimeException: an address that did not resolve (UnresolvedAddressException)
+      try {
+        channel.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      String message =
+          "cannot listen on "
+              + describe(address)
+              + ": "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      IOException named =
+          e instanceof BindException ? new BindException(message) : new IOException(message);
+      named.initCause(e);
+      throw named;
+    }
+  }
+
+  /** {@code host:port} as a user would type it, the port always shown. */
+  static String describe(InetSocketAddress address) {
+    String host =
+        address.getAddress() == null
+            ? address.getHostString()
+            : address.getAddress().getHostAddress();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
   /** Completes when the socket is bound, or fails with the reason it could not be. */

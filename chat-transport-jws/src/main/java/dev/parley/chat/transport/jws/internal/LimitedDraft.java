@@ -2,9 +2,13 @@ package dev.parley.chat.transport.jws.internal;
 
 import dev.parley.chat.spi.ServerTransportConfig;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
@@ -19,6 +23,8 @@ import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.Handshakedata;
 import org.java_websocket.protocols.IProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * RFC 6455 as Java-WebSocket speaks it, with the limits Parley needs. One instance per connection
@@ -34,27 +40,62 @@ import org.java_websocket.protocols.IProtocol;
  * upgrade request in {@link #translateHandshake} (the library accumulates an incomplete request
  * without bound, issue #1090), and encodes outgoing frames itself so that a caller's buffer is only
  * read, never flipped, and every byte queued for the socket is counted.
+ *
+ * <p>Invalid input from a peer (a frame over the limit, too many fragments, an unknown opcode, a
+ * continuation without a message, text or a close reason that is not UTF-8) is handled here, never
+ * thrown: {@code WebSocketImpl.decodeFrames} logs every exception it catches at ERROR with a stack
+ * trace, and {@code Draft_6455.processFrame} logs some violations at ERROR before throwing, so any
+ * peer could fill the server's log. Instead, {@link #translateFrame} and {@link #processFrame}
+ * close the connection with the matching code (1002, 1007 or 1009), report it through the
+ * transport's rate-limited {@link PeerFaultLog}, and decode nothing more from that connection.
+ * Frames decoded from the same read before the bad one are dropped with it.
  */
 final class LimitedDraft extends Draft_6455 {
   /** Largest frame header: 2 bytes, 8 of extended length, 4 of mask. */
   private static final int MAX_FRAME_HEADER_BYTES = 14;
 
+  private static final Logger log = LoggerFactory.getLogger(LimitedDraft.class);
+
   private final ServerTransportConfig config;
   private final List<IProtocol> offers;
+  private final PeerFaultLog faults;
   private final UpgradeRefusal refusal;
   private final AtomicLong enqueuedBytes = new AtomicLong();
   private int fragments;
   private long fragmentBytes;
 
-  LimitedDraft(ServerTransportConfig config) {
-    this(config, SubprotocolOffer.offers(config.subprotocols()), null);
+  // Where the frame headers are in the byte stream, to check each one's mask bit: the bytes of the
+  // current frame still to come, and the part of a header read so far.
+  private long frameBytesLeft;
+  private final byte[] header = new byte[10];
+  private int headerBytes;
+  // a close frame's mask and payload while they arrive, to check its reason; null otherwise
+  private byte[] closePayload;
+  private int closeBytes;
+
+  /** Set once the peer sent invalid input; from then on nothing more is decoded. */
+  private InvalidDataException violation;
+
+  /**
+   * @param ticker the clock for the rate limit of the fault log, in nanoseconds
+   */
+  LimitedDraft(ServerTransportConfig config, LongSupplier ticker) {
+    this(
+        config,
+        SubprotocolOffer.offers(config.subprotocols()),
+        new PeerFaultLog(ticker, line -> log.info("{}", line)),
+        null);
   }
 
   private LimitedDraft(
-      ServerTransportConfig config, List<IProtocol> offers, UpgradeRefusal refusal) {
+      ServerTransportConfig config,
+      List<IProtocol> offers,
+      PeerFaultLog faults,
+      UpgradeRefusal refusal) {
     super(List.of(), offers, config.maxMessageBytes());
     this.config = config;
     this.offers = offers;
+    this.faults = faults;
     this.refusal = refusal;
   }
 
@@ -62,12 +103,12 @@ final class LimitedDraft extends Draft_6455 {
    * This draft for one socket, recording why it refuses that socket's upgrade in {@code refusal}.
    */
   LimitedDraft refusingWith(UpgradeRefusal refusal) {
-    return new LimitedDraft(config, offers, refusal);
+    return new LimitedDraft(config, offers, faults, refusal);
   }
 
   @Override
   public Draft copyInstance() {
-    return new LimitedDraft(config, offers, refusal);
+    return new LimitedDraft(config, offers, faults, refusal);
   }
 
   private void refuseWith(int status) {
@@ -161,37 +202,190 @@ final class LimitedDraft extends Draft_6455 {
   }
 
   /**
-   * Counts a fragmented message's frames and bytes before the library buffers them: more than
-   * {@code maxFragmentsPerMessage} frames closes with 1002, more than {@code maxMessageBytes} in
-   * total with 1009. Control frames between fragments are not counted.
+   * Decodes frames; on invalid input returns a {@link Rejection} in their place (so that {@link
+   * #processFrame} closes the connection) instead of throwing, and after that decodes nothing.
    */
   @Override
-  public void processFrame(WebSocketImpl socket, Framedata frame) throws InvalidDataException {
-    Opcode opcode = frame.getOpcode();
-    if (opcode == Opcode.CONTINUOUS) {
-      fragments++;
-      fragmentBytes += frame.getPayloadData().remaining();
-      if (fragments > config.maxFragmentsPerMessage()) {
-        resetMessage();
-        throw new InvalidDataException(
-            CloseFrame.PROTOCOL_ERROR,
-            "message split into more than " + config.maxFragmentsPerMessage() + " frames");
-      }
-      if (fragmentBytes > config.maxMessageBytes()) {
-        resetMessage();
-        throw new LimitExceededException(
-            "message larger than " + config.maxMessageBytes() + " bytes", config.maxMessageBytes());
-      }
-    } else if (opcode == Opcode.TEXT || opcode == Opcode.BINARY) {
-      fragments = 1;
-      fragmentBytes = frame.getPayloadData().remaining();
+  public List<Framedata> translateFrame(ByteBuffer buffer) throws InvalidDataException {
+    if (violation != null) {
+      buffer.position(buffer.limit());
+      return List.of();
     }
-    super.processFrame(socket, frame);
+    try {
+      requireMasked(buffer);
+      return super.translateFrame(buffer);
+    } catch (InvalidDataException e) {
+      buffer.position(buffer.limit());
+      return List.of(new Rejection(e));
+    } catch (RuntimeException e) {
+      // Draft_6455 fails so on some input it should refuse (a close reason that is not UTF-8 makes
+      // CloseFrame.isValid throw a NullPointerException); the input is the peer's fault
+      buffer.position(buffer.limit());
+      return List.of(
+          new Rejection(
+              new InvalidDataException(CloseFrame.PROTOCOL_ERROR, "undecodable frame: " + e)));
+    }
+  }
+
+  /**
+   * Refuses a frame from the client that is not masked (RFC 6455 5.1: the server must close the
+   * connection; {@code Draft_6455} 1.6.0 does not check), and a close frame whose reason is not
+   * UTF-8. Follows the frame boundaries through {@code buffer} without moving it.
+   */
+  private void requireMasked(ByteBuffer buffer) throws InvalidDataException {
+    for (int i = buffer.position(); i < buffer.limit(); ) {
+      if (closePayload != null) {
+        i = collectClosePayload(buffer, i);
+        continue;
+      }
+      if (frameBytesLeft > 0) {
+        long skip = Math.min(frameBytesLeft, buffer.limit() - i);
+        frameBytesLeft -= skip;
+        i += (int) skip;
+        continue;
+      }
+      header[headerBytes++] = buffer.get(i++);
+      if (headerBytes < 2) {
+        continue;
+      }
+      if ((header[1] & 0x80) == 0) {
+        throw new InvalidDataException(CloseFrame.PROTOCOL_ERROR, "client frame not masked");
+      }
+      int lengthCode = header[1] & 0x7F;
+      int lengthBytes = lengthCode == 127 ? 8 : lengthCode == 126 ? 2 : 0;
+      if (headerBytes < 2 + lengthBytes) {
+        continue;
+      }
+      long length = lengthCode;
+      if (lengthBytes > 0) {
+        length = 0;
+        for (int b = 2; b < 2 + lengthBytes; b++) {
+          length = (length << 8) | (header[b] & 0xFF);
+        }
+      }
+      if (length < 0 || length > config.maxMessageBytes()) {
+        return; // the library refuses the frame from its header
+      }
+      headerBytes = 0;
+      if ((header[0] & 0x0F) == 0x8 && length > 2 && length <= 125) {
+        closePayload = new byte[4 + (int) length];
+        closeBytes = 0;
+      } else {
+        frameBytesLeft = 4 + length;
+      }
+    }
+  }
+
+  /**
+   * Collects a close frame's mask and payload from {@code buffer} at {@code index}; once complete,
+   * refuses a reason that is not UTF-8 with 1007 ({@code Draft_6455} throws a NullPointerException
+   * there). Returns the index after the bytes taken.
+   */
+  private int collectClosePayload(ByteBuffer buffer, int index) throws InvalidDataException {
+    int take = Math.min(closePayload.length - closeBytes, buffer.limit() - index);
+    for (int i = 0; i < take; i++) {
+      closePayload[closeBytes++] = buffer.get(index + i);
+    }
+    if (closeBytes == closePayload.length) {
+      byte[] reason = new byte[closePayload.length - 6];
+      for (int i = 0; i < reason.length; i++) {
+        reason[i] = (byte) (closePayload[6 + i] ^ closePayload[(2 + i) & 3]);
+      }
+      closePayload = null;
+      if (!isUtf8(ByteBuffer.wrap(reason))) {
+        throw new InvalidDataException(CloseFrame.NO_UTF8, "close reason is not UTF-8");
+      }
+    }
+    return index + take;
+  }
+
+  /**
+   * Checks each frame before the library sees it: counts a fragmented message's frames and bytes
+   * before they are buffered (more than {@code maxFragmentsPerMessage} frames closes with 1002,
+   * more than {@code maxMessageBytes} in total with 1009; control frames between fragments are not
+   * counted), refuses frames out of sequence (1002), and closes the connection on anything the
+   * library refuses, without throwing.
+   */
+  @Override
+  public void processFrame(WebSocketImpl socket, Framedata frame) {
+    if (violation != null) {
+      return;
+    }
+    if (frame instanceof Rejection rejection) {
+      reject(socket, rejection.cause);
+      return;
+    }
+    try {
+      check(frame);
+      super.processFrame(socket, frame);
+    } catch (InvalidDataException e) {
+      reject(socket, e);
+      return;
+    }
+    Opcode opcode = frame.getOpcode();
     boolean dataFrame =
         opcode == Opcode.CONTINUOUS || opcode == Opcode.TEXT || opcode == Opcode.BINARY;
     if (dataFrame && frame.isFin()) {
       resetMessage();
     }
+  }
+
+  /**
+   * Throws for what {@code Draft_6455.processFrame} would log at ERROR before refusing it, and for
+   * Parley's own limits.
+   */
+  private void check(Framedata frame) throws InvalidDataException {
+    Opcode opcode = frame.getOpcode();
+    if (opcode == Opcode.CONTINUOUS) {
+      if (fragments == 0) {
+        throw new InvalidDataException(
+            CloseFrame.PROTOCOL_ERROR, "continuation frame without a message to continue");
+      }
+      fragments++;
+      fragmentBytes += frame.getPayloadData().remaining();
+      if (fragments > config.maxFragmentsPerMessage()) {
+        throw new InvalidDataException(
+            CloseFrame.PROTOCOL_ERROR,
+            "message split into more than " + config.maxFragmentsPerMessage() + " frames");
+      }
+      if (fragmentBytes > config.maxMessageBytes()) {
+        throw new LimitExceededException(
+            "message larger than " + config.maxMessageBytes() + " bytes", config.maxMessageBytes());
+      }
+    } else if (opcode == Opcode.TEXT || opcode == Opcode.BINARY) {
+      if (fragments > 0) {
+        throw new InvalidDataException(
+            CloseFrame.PROTOCOL_ERROR, "new message before the previous one ended");
+      }
+      // The library checks a first text fragment on its own, split characters included.
+      if (opcode == Opcode.TEXT && !frame.isFin() && !isUtf8(frame.getPayloadData())) {
+        throw new InvalidDataException(CloseFrame.NO_UTF8, "text is not valid UTF-8");
+      }
+      fragments = 1;
+      fragmentBytes = frame.getPayloadData().remaining();
+    }
+  }
+
+  private static boolean isUtf8(ByteBuffer bytes) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(bytes.duplicate());
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  private void reject(WebSocketImpl socket, InvalidDataException e) {
+    violation = e;
+    resetMessage();
+    int code = e.getCloseCode();
+    String reason = e.getMessage() == null ? "invalid data" : e.getMessage();
+    faults.closed(socket, code, reason);
+    socket.close(code, reason);
   }
 
   private void resetMessage() {
@@ -234,6 +428,60 @@ final class LimitedDraft extends Draft_6455 {
       enqueuedBytes.addAndGet(buffer.remaining());
     }
     return buffers;
+  }
+
+  /** Stands for input the library refused to decode; never leaves this class. */
+  private static final class Rejection implements Framedata {
+    private final InvalidDataException cause;
+
+    Rejection(InvalidDataException cause) {
+      this.cause = cause;
+    }
+
+    @Override
+    public boolean isFin() {
+      return true;
+    }
+
+    @Override
+    public boolean isRSV1() {
+      return false;
+    }
+
+    @Override
+    public boolean isRSV2() {
+      return false;
+    }
+
+    @Override
+    public boolean isRSV3() {
+      return false;
+    }
+
+    @Override
+    public boolean getTransfereMasked() {
+      return false;
+    }
+
+    @Override
+    public Opcode getOpcode() {
+      return Opcode.CLOSING;
+    }
+
+    @Override
+    public ByteBuffer getPayloadData() {
+      return ByteBuffer.allocate(0);
+    }
+
+    @Override
+    public void append(Framedata nextFrame) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public String toString() {
+      return "rejected input: " + cause.getMessage();
+    }
   }
 
   private static int opcodeBits(Opcode opcode) {

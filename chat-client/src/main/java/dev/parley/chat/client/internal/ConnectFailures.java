@@ -1,0 +1,108 @@
+package dev.parley.chat.client.internal;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLException;
+
+/**
+ * Turns the failure of a connection attempt into a sentence that says what to check: nothing
+ * listening, a wrong path or port, a refused subprotocol, TLS. Stateless; thread-safe.
+ */
+final class ConnectFailures {
+  private ConnectFailures() {}
+
+  /**
+   * Explains why {@code endpoint} could not be reached.
+   *
+   * @param subprotocol the subprotocol the client asked for
+   */
+  static String explain(URI endpoint, String subprotocol, Throwable failure) {
+    String at = hostAndPort(endpoint);
+    if (failure == null) {
+      return "the transport gave no connection to " + at;
+    }
+    Throwable cause = unwrap(failure);
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof WebSocketHandshakeException handshake) {
+        return refusedUpgrade(endpoint, at, subprotocol, handshake.getResponse().statusCode());
+      }
+      if (t instanceof SSLException) {
+        return "TLS with "
+            + at
+            + " failed ("
+            + t.getMessage()
+            + "): check that the server speaks TLS on this port (wss://) or not (ws://), and that"
+            + " its certificate is trusted by this JVM";
+      }
+      if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException) {
+        return "no answer from " + at + " in time: check the host, port and any firewall";
+      }
+      if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+        return "nothing is listening at "
+            + at
+            + " (connection refused): check that the server is running and that this is its"
+            + " WebSocket port";
+      }
+      if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+        return "the host of " + endpoint + " cannot be resolved: check its name";
+      }
+    }
+    String message = cause.getMessage();
+    return "cannot connect to "
+        + endpoint
+        + ": "
+        + cause.getClass().getSimpleName()
+        + (message == null ? "" : " " + message);
+  }
+
+  private static String refusedUpgrade(URI endpoint, String at, String subprotocol, int status) {
+    String prefix = at + " answered HTTP " + status + " instead of accepting the WebSocket: ";
+    if (status == 404) {
+      return prefix
+          + "check the path ("
+          + (endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty()
+              ? "none given"
+              : endpoint.getRawPath())
+          + "; a Parley server's default is /chat) and that this is the WebSocket port, not the"
+          + " HTTP port of /healthz; a Parley server also answers 404 when it does not speak the"
+          + " subprotocol "
+          + subprotocol
+          + " (client and server versions differ)";
+    }
+    if (status == 400 || status == 426) {
+      return prefix
+          + "the server refused the upgrade request; it may not speak the subprotocol "
+          + subprotocol
+          + " or this WebSocket version (client and server versions differ)";
+    }
+    if (status == 200 || status == 301 || status == 302 || status == 308) {
+      return prefix + "this is an HTTP server or a page, not a WebSocket endpoint";
+    }
+    return prefix + "check that the endpoint is a Parley server's WebSocket endpoint";
+  }
+
+  private static String hostAndPort(URI endpoint) {
+    int port = endpoint.getPort();
+    if (port < 0) {
+      port = "wss".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80;
+    }
+    return endpoint.getHost() + ":" + port;
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}
