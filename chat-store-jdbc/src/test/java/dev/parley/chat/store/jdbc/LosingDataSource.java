@@ -31,6 +31,8 @@ final class LosingDataSource implements DataSource, AppendFault, AutoCloseable {
   private final String applicationName;
   private final AtomicBoolean holdNext = new AtomicBoolean();
   private final AtomicBoolean broken = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicInteger commitsToBreak =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile CountDownLatch held = new CountDownLatch(1);
   private volatile CountDownLatch released = new CountDownLatch(1);
 
@@ -104,10 +106,18 @@ final class LosingDataSource implements DataSource, AppendFault, AutoCloseable {
     }
   }
 
+  /** Breaks the commits of the next {@code n} connections taken (H2's lost connections). */
+  void breakNextCommits(int n) {
+    commitsToBreak.set(n);
+  }
+
   @Override
   public Connection getConnection() throws SQLException {
     Connection c = pool.getConnection();
     if (!holdNext.compareAndSet(true, false)) {
+      if (commitsToBreak.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return commitFails(c);
+      }
       return c;
     }
     held.countDown();

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
@@ -72,19 +73,27 @@ public final class AppendWriter implements AutoCloseable {
 
   /**
    * A sender's failed append in a room: appends of that sender to that room with a ticket after
-   * {@code from} and before {@code until} fail unstored. {@code until} is set once the failure has
-   * been reported; until then it is open.
+   * {@code from} fail unstored while a failure they follow has not been reported yet, and after
+   * that as long as their ticket is below {@code until} (they were made before the report). Each
+   * append it fails is a failure too, which keeps it up until that one is reported: a sender's
+   * append made after hearing of the first failure but before hearing of the later ones must not
+   * overtake those.
    */
   private static final class Fence {
     final long from;
-    volatile long until = Long.MAX_VALUE;
+    final AtomicInteger unreported = new AtomicInteger();
+    volatile long until;
 
     Fence(long from) {
       this.from = from;
     }
 
     boolean covers(long ticket) {
-      return ticket > from && ticket < until;
+      return ticket > from && (unreported.get() > 0 || ticket < until);
+    }
+
+    boolean closed() {
+      return unreported.get() == 0;
     }
   }
 
@@ -274,16 +283,25 @@ public final class AppendWriter implements AutoCloseable {
     log.warn("Append to room {} failed: {}", p.request().room(), e.toString());
     Fence fence = new Fence(p.ticket());
     if (fences.size() >= MAX_FENCES) {
-      fences.values().removeIf(f -> f.until != Long.MAX_VALUE);
+      fences.values().removeIf(Fence::closed);
     }
     fences.put(p.key(), fence);
+    failBehind(
+        fence, p, new JdbcStoreException("could not store the message: " + e.getMessage(), e));
+  }
+
+  /** Fails {@code p}, keeping {@code fence} up until the caller has heard of it. */
+  private void failBehind(Fence fence, Pending p, JdbcStoreException failure) {
+    fence.unreported.incrementAndGet();
     completions.execute(
         () -> {
-          p.future()
-              .completeExceptionally(
-                  new JdbcStoreException("could not store the message: " + e.getMessage(), e));
-          // appends made from now on come after the caller heard of the failure
-          fence.until = tickets.get() + 1;
+          try {
+            p.future().completeExceptionally(failure);
+          } finally {
+            // appends made from now on come after the caller heard of this failure
+            fence.until = Math.max(fence.until, tickets.get() + 1);
+            fence.unreported.decrementAndGet();
+          }
         });
   }
 
@@ -298,20 +316,19 @@ public final class AppendWriter implements AutoCloseable {
       return false;
     }
     if (fence.covers(p.ticket())) {
-      completions.execute(
-          () ->
-              p.future()
-                  .completeExceptionally(
-                      new JdbcStoreException(
-                          "could not store the message: an earlier message of "
-                              + key.sender()
-                              + " to "
-                              + key.room()
-                              + " failed, and this one may not overtake it; resend both in order",
-                          null)));
+      failBehind(
+          fence,
+          p,
+          new JdbcStoreException(
+              "could not store the message: an earlier message of "
+                  + key.sender()
+                  + " to "
+                  + key.room()
+                  + " failed, and this one may not overtake it; resend both in order",
+              null));
       return true;
     }
-    if (p.ticket() >= fence.until) {
+    if (fence.closed() && p.ticket() >= fence.until) {
       fences.remove(key, fence);
     }
     return false;
