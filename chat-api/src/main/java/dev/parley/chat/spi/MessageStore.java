@@ -16,6 +16,16 @@ import java.util.concurrent.CompletableFuture;
  *       as the store promises.
  *   <li>Appends to one room made one after another by one thread get increasing seqs in that order
  *       (the server appends each session's sends in the order they arrived).
+ *   <li>A failed append is never overtaken by its sender: once an append fails, every later append
+ *       of the same sender to the same room that was made before the failure was reported (before
+ *       the failed future completed) fails too, and none of them is stored; their futures fail in
+ *       the order the appends were made. So a sender that resends what failed, in order and with
+ *       the same client message ids, has its messages stored in the order it made them. (A store
+ *       that loses its database connection in the middle of a batch must not store that sender's
+ *       later appends on a new connection ahead of the failed one.) Appends of other senders, and
+ *       of this sender to other rooms, are not affected. Appends made after the failure was
+ *       reported are stored as usual: holding a connection's later sends behind the failed one's
+ *       resend is the server's job.
  *   <li>An append with a (sender, client message id) already stored, in any room, returns the
  *       stored message with {@code duplicate = true} and stores nothing (the caller sees from the
  *       message's room whether the id was reused in another room).

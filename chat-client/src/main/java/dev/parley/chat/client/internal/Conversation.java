@@ -17,6 +17,7 @@ import dev.parley.chat.protocol.internal.Welcome;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -238,6 +239,7 @@ final class Conversation implements RoomDeliveries.Fetcher {
       }
     }
     for (Outbox.Entry entry : outbox.inOrder()) {
+      entry.awaitingResend = false; // goes out again now, in order
       unanswered.put(entry.requestId, entry.frame);
     }
     for (Envelope frame : unanswered.values()) {
@@ -381,13 +383,38 @@ final class Conversation implements RoomDeliveries.Fetcher {
     Duration delay = backoff.delay(entry.refusals++);
     log.debug(
         "send {} refused ({}); resending in {}", entry.clientMessageId, failure.code(), delay);
-    wire.schedule(
-        delay,
-        () -> {
-          if (outbox.get(entry.requestId) == entry && wire.ready()) {
-            wire.send(entry.frame);
-          }
-        });
+    entry.awaitingResend = true;
+    wire.schedule(delay, () -> resendRefused(entry.room, delay));
+  }
+
+  /**
+   * Sends again every refused send of {@code room} still waiting, oldest first, once every send of
+   * the room has been answered (else it looks again after {@code delay}). A later send must never
+   * go out again before an earlier one: the store and the server refuse a send that would overtake
+   * an earlier failed one, and with a delay per send the later one could use up its tries. Waiting
+   * for the answers means the resends come after the server has told of every failure among the
+   * sends before them, so a resend is not refused for a failure it could not yet know of.
+   */
+  private void resendRefused(RoomId room, Duration delay) {
+    if (!wire.ready()) {
+      return;
+    }
+    List<Outbox.Entry> due = new ArrayList<>();
+    for (Outbox.Entry e : outbox.inOrder()) {
+      if (!e.room.equals(room)) {
+        continue;
+      }
+      if (!e.awaitingResend) {
+        // sent and not answered yet: its answer may be a refusal that must be resent first
+        wire.schedule(delay, () -> resendRefused(room, delay));
+        return;
+      }
+      due.add(e);
+    }
+    for (Outbox.Entry e : due) {
+      e.awaitingResend = false;
+      wire.send(e.frame);
+    }
   }
 
   private void refused(PendingRequest request, ChatException failure) {

@@ -31,6 +31,9 @@ final class Outbox {
     /** How often the server refused it with a retryable error. */
     int refusals;
 
+    /** Refused with a retryable error and not sent again yet. */
+    boolean awaitingResend;
+
     Entry(long requestId, RoomId room, ClientMessageId clientMessageId, Envelope frame) {
       this.requestId = requestId;
       this.room = room;

@@ -218,6 +218,33 @@ class SessionRoomsTest {
   }
 
   @Test
+  void sendsRefusedWithARetryableCodeGoOutAgainOldestFirst() {
+    harness =
+        new ClientHarness(b -> b.reconnectBackoff(Duration.ofMillis(10), Duration.ofSeconds(10)));
+    ClientHarness.Connected c = harness.connectAndWelcome("alice");
+    RoomHandle room = ClientHarness.join(c, "general", 0);
+    List<Envelope> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      room.send("m" + i);
+      sent.add(c.server().next(Envelope.BodyCase.SEND));
+    }
+    // the store failed the first; the server refuses the later ones so they cannot overtake it
+    for (Envelope send : sent) {
+      c.server().send(Frames.errorReply(send.getRequestId(), ErrorCode.UNAVAILABLE, "store down"));
+      // each refusal has been seen before the next one comes, so its backoff starts apart
+      harness.scheduler.advance(Duration.ofMillis(3));
+    }
+    harness.scheduler.advance(Duration.ofSeconds(30));
+    List<String> resent = new java.util.ArrayList<>();
+    for (int i = 0; i < sent.size(); i++) {
+      resent.add(c.server().next(Envelope.BodyCase.SEND).getSend().getClientMessageId());
+    }
+    assertThat(resent)
+        .containsExactlyElementsOf(
+            sent.stream().map(e -> e.getSend().getClientMessageId()).toList());
+  }
+
+  @Test
   void aSendRefusedTooOftenFailsWithTheLastCode() {
     harness =
         new ClientHarness(b -> b.reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(10)));

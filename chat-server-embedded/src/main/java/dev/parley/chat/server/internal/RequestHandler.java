@@ -268,6 +268,17 @@ final class RequestHandler {
           id);
       return;
     }
+    // a send may not overtake an earlier one the store failed: that one must be resent first
+    long place = session.sendOrder().admit(id, clientMessageId);
+    if (place < 0) {
+      error(
+          session,
+          requestId,
+          ErrorCode.UNAVAILABLE,
+          "an earlier message to this room could not be stored; resend it first, then this one",
+          id);
+      return;
+    }
     AppendRequest append =
         new AppendRequest(
             id,
@@ -287,6 +298,7 @@ final class RequestHandler {
         (result, failure) -> {
           if (failure != null) {
             log.warn("{}: append to {} failed", session, id, unwrap(failure));
+            session.sendOrder().failed(id, clientMessageId, place);
             error(session, requestId, ErrorCode.UNAVAILABLE, "message could not be stored", id);
             return;
           }

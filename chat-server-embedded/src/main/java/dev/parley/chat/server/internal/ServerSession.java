@@ -71,6 +71,7 @@ final class ServerSession {
   private final RequestRateLimiter limiter;
   private final Executor closer;
   private final Map<RoomId, Room> rooms = new ConcurrentHashMap<>();
+  private final SendOrder sendOrder = new SendOrder();
   private volatile State state = State.AWAITING_CONNECT;
   private volatile UserId user;
   private volatile boolean welcomed;
@@ -126,6 +127,11 @@ final class ServerSession {
 
   Map<RoomId, Room> rooms() {
     return rooms;
+  }
+
+  /** This session's sends the store failed, waiting for their resends. */
+  SendOrder sendOrder() {
+    return sendOrder;
   }
 
   /** Called on the transport thread: moves from AWAITING_CONNECT to AUTHENTICATING. */

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An append the database refuses fails alone, with an error that does not carry the message's text;
- * the appends committed with it in one batch are stored.
+ * the other senders' appends committed with it in one batch are stored. (The refused sender's own
+ * later appends to the room would fail with it: a failed append is never overtaken by its sender.)
  */
 class PostgresFailureIT {
   @Test
@@ -31,7 +32,7 @@ class PostgresFailureIT {
     try (PostgresDatabase db = PostgresDatabase.requireRunning();
         JdbcMessageStore store = db.storeBuilder().build()) {
       RoomId room = RoomId.of("refusing");
-      store.append(request(room, "warmup", "ok")).get(10, TimeUnit.SECONDS);
+      store.append(request(room, "alice", "warmup", "ok")).get(10, TimeUnit.SECONDS);
       try (Connection c =
               DriverManager.getConnection(
                   PostgresDatabase.URL, PostgresDatabase.USER, PostgresDatabase.PASSWORD);
@@ -46,7 +47,11 @@ class PostgresFailureIT {
       String secret = "the secret plan is tomorrow";
       List<CompletableFuture<AppendResult>> batch = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
-        batch.add(store.append(request(room, "c" + i, i == 25 ? secret : "fine " + i)));
+        batch.add(
+            store.append(
+                i == 25
+                    ? request(room, "bob", "c" + i, secret)
+                    : request(room, "alice", "c" + i, "fine " + i)));
       }
       int stored = 0;
       Throwable refused = null;
@@ -71,11 +76,11 @@ class PostgresFailureIT {
     }
   }
 
-  private static AppendRequest request(RoomId room, String clientId, String text) {
+  private static AppendRequest request(RoomId room, String sender, String clientId, String text) {
     return new AppendRequest(
         room,
         MessageId.of("M" + clientId),
-        UserId.of("alice"),
+        UserId.of(sender),
         ClientMessageId.of(clientId),
         Instant.now(),
         text,

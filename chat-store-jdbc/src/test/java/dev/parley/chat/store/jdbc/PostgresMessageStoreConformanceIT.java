@@ -48,11 +48,25 @@ class PostgresMessageStoreConformanceIT extends MessageStoreConformanceSuite {
     return open(owners.get(closed), Retention.KEEP_ALL);
   }
 
+  private final List<LosingDataSource> pools = new ArrayList<>();
+
+  @Override
+  protected StoreWithFault newStoreWithAppendFault() {
+    PostgresDatabase db = newDatabase();
+    LosingDataSource pool = LosingDataSource.postgres(db);
+    pools.add(pool);
+    MessageStore store =
+        configure(db.storeBuilder().dataSource(pool, SqlDialect.POSTGRESQL)).build();
+    return new StoreWithFault(store, pool);
+  }
+
   /** Runs after the suite's own clean-up (subclass after-methods run first, so close here). */
   @AfterEach
   void dropSchemas() {
     // the suite closes its stores after this method; a schema dropped under an open pool is fine
     // for PostgreSQL, and the pool is closed right after
+    pools.forEach(LosingDataSource::close);
+    pools.clear();
     for (PostgresDatabase db : databases) {
       db.close();
     }

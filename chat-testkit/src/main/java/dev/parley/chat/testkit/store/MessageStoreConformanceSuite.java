@@ -64,6 +64,23 @@ public abstract class MessageStoreConformanceSuite {
    */
   protected abstract MessageStore reopen(MessageStore closed) throws Exception;
 
+  /**
+   * A new, empty store with a fault under it that can fail one of its writes on purpose, for the
+   * check that a failed append is never overtaken by its sender's later appends. A store that has
+   * no such fault returns {@code null}, and that check is skipped.
+   */
+  protected StoreWithFault newStoreWithAppendFault() throws Exception {
+    return null;
+  }
+
+  /**
+   * A store and the fault under it.
+   *
+   * @param store the store, which the suite closes
+   * @param fault the fault that fails one of its writes
+   */
+  public record StoreWithFault(MessageStore store, AppendFault fault) {}
+
   private MessageStore store;
   private final AtomicLong ids = new AtomicLong();
 
@@ -462,6 +479,79 @@ public abstract class MessageStoreConformanceSuite {
     assertThat(resent.message()).isEqualTo(before.get(3));
     assertThat(append(a, "alice", "r11", "message 11").message().seq()).isEqualTo(11);
     assertThat(append(b, "bob", "b2", "second").message().seq()).isEqualTo(2);
+  }
+
+  /**
+   * A failed append is never overtaken: the sender's later appends to the room that were made
+   * before the failure was reported fail too, so the sender, resending what failed in order with
+   * the same ids, gets its messages stored in the order it made them, each once. Other senders are
+   * not held back by it.
+   */
+  @Test
+  void aFailedAppendIsNeverOvertakenByItsSendersLaterAppends() throws Exception {
+    StoreWithFault faulty = newStoreWithAppendFault();
+    Assumptions.assumeTrue(faulty != null, "this store has no way to fail a write on purpose");
+    extra = faulty.store();
+    MessageStore s = faulty.store();
+    RoomId room = RoomId.of("conformance-failed-append");
+    await(s.append(request(room, "carol", "warm-up", "first")));
+    List<AppendRequest> sent = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      sent.add(request(room, "alice", "a" + i, "alice " + i));
+      sent.add(request(room, "bob", "b" + i, "bob " + i));
+    }
+    // alice's first append is in the write that fails; everything else is made while it is held
+    faulty.fault().holdNextWrite();
+    List<CompletableFuture<AppendResult>> attempts = new ArrayList<>();
+    attempts.add(s.append(sent.get(0)));
+    faulty.fault().awaitHeld(timeoutSeconds());
+    for (AppendRequest r : sent.subList(1, sent.size())) {
+      attempts.add(s.append(r));
+    }
+    faulty.fault().failHeld();
+    List<AppendRequest> outstanding = sent;
+    Set<String> failedOnce = new HashSet<>();
+    for (int round = 0; !outstanding.isEmpty(); round++) {
+      assertThat(round).as("rounds of resends").isLessThan(20);
+      List<AppendRequest> failed = new ArrayList<>();
+      for (int i = 0; i < outstanding.size(); i++) {
+        try {
+          attempts.get(i).get(timeoutSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          failed.add(outstanding.get(i));
+          failedOnce.add(outstanding.get(i).clientMessageId().value());
+        }
+      }
+      // the sender resends what failed, in the order it made it, with the same ids
+      outstanding = failed;
+      attempts = new ArrayList<>();
+      for (AppendRequest r : outstanding) {
+        attempts.add(s.append(r));
+      }
+    }
+    assertThat(failedOnce).as("the held write failed").contains("a1");
+    List<String> alice = new ArrayList<>();
+    List<String> bob = new ArrayList<>();
+    long from = 1;
+    while (true) {
+      HistorySlice slice = await(s.read(room, from, ReadDirection.FORWARD, 100));
+      for (ChatMessage m : slice.messages()) {
+        (m.sender().value().equals("alice")
+                ? alice
+                : m.sender().value().equals("bob") ? bob : new ArrayList<String>())
+            .add(m.clientMessageId().value());
+      }
+      if (!slice.hasMore() || slice.messages().isEmpty()) {
+        break;
+      }
+      from = slice.messages().get(slice.messages().size() - 1).seq() + 1;
+    }
+    assertThat(alice)
+        .as("alice's messages in seq order")
+        .containsExactly("a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "a10");
+    assertThat(bob)
+        .as("bob's messages in seq order")
+        .containsExactly("b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9", "b10");
   }
 
   private static List<Long> range(long from, long to) {

@@ -23,9 +23,12 @@ import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
@@ -44,7 +47,11 @@ import org.slf4j.LoggerFactory;
  * single-threaded), so the writer can start the next transaction while callers act on the last.
  *
  * <p>If a batch fails, each of its appends is retried in a transaction of its own, so one bad
- * append fails alone. Thread-safe.
+ * append does not fail the other senders' appends. A failed append is never overtaken by its
+ * sender: once an append fails, every later append of the same sender to the same room made before
+ * that failure was reported (its future completed) fails too, unstored, so a resend of the failed
+ * one still lands before them. Without this, a database connection lost mid-batch failed the first
+ * appends and stored the later ones on a fresh connection, ahead of the resends. Thread-safe.
  */
 public final class AppendWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AppendWriter.class);
@@ -55,7 +62,48 @@ public final class AppendWriter implements AutoCloseable {
     void committed(RoomId room, List<ChatMessage> added, RoomRow row);
   }
 
-  private record Pending(AppendRequest request, CompletableFuture<AppendResult> future) {}
+  private record Pending(
+      AppendRequest request, CompletableFuture<AppendResult> future, long ticket) {
+    RoomSender key() {
+      return new RoomSender(request.room(), request.sender());
+    }
+  }
+
+  private record RoomSender(RoomId room, UserId sender) {}
+
+  /**
+   * A sender's failed append in a room: appends of that sender to that room with a ticket after
+   * {@code from} fail unstored while a failure they follow has not been reported yet, and after
+   * that as long as their ticket is below {@code until} (they were made before the report). Each
+   * append it fails is a failure too, which keeps it up until that one is reported: a sender's
+   * append made after hearing of the first failure but before hearing of the later ones must not
+   * overtake those.
+   */
+  private static final class Fence {
+    final long from;
+    final AtomicInteger unreported = new AtomicInteger();
+    volatile long until;
+
+    Fence(long from) {
+      this.from = from;
+    }
+
+    boolean covers(long ticket) {
+      return ticket > from && (unreported.get() > 0 || ticket < until);
+    }
+
+    boolean closed() {
+      return unreported.get() == 0;
+    }
+  }
+
+  /** Fences kept at most; older closed ones are dropped (their appends have long been taken). */
+  private static final int MAX_FENCES = 10_000;
+
+  /** Numbers appends in the order they were made. */
+  private final AtomicLong tickets = new AtomicLong();
+
+  private final Map<RoomSender, Fence> fences = new ConcurrentHashMap<>();
 
   private record SenderKey(UserId sender, ClientMessageId clientMessageId) {}
 
@@ -118,7 +166,7 @@ public final class AppendWriter implements AutoCloseable {
     CompletableFuture<AppendResult> future = new CompletableFuture<>();
     BlockingQueue<Pending> queue =
         queues.get(Math.floorMod(request.room().hashCode(), queues.size()));
-    Pending pending = new Pending(request, future);
+    Pending pending = new Pending(request, future, tickets.incrementAndGet());
     if (closing) {
       future.completeExceptionally(new IllegalStateException("the message store is closed"));
     } else if (!queue.offer(pending)) {
@@ -156,6 +204,10 @@ public final class AppendWriter implements AutoCloseable {
   }
 
   private void commit(List<Pending> batch) {
+    batch.removeIf(this::failIfFenced);
+    if (batch.isEmpty()) {
+      return;
+    }
     try {
       finish(transaction(batch));
     } catch (SQLException | RuntimeException e) {
@@ -166,7 +218,9 @@ public final class AppendWriter implements AutoCloseable {
             withoutValues(e).toString());
       }
       for (Pending p : batch) {
-        commitAlone(p, batch.size() == 1 ? e : null);
+        if (!failIfFenced(p)) {
+          commitAlone(p, batch.size() == 1 ? e : null);
+        }
       }
     }
   }
@@ -227,11 +281,57 @@ public final class AppendWriter implements AutoCloseable {
   private void fail(Pending p, Exception failure) {
     SQLException e = withoutValues(failure);
     log.warn("Append to room {} failed: {}", p.request().room(), e.toString());
+    Fence fence = new Fence(p.ticket());
+    if (fences.size() >= MAX_FENCES) {
+      fences.values().removeIf(Fence::closed);
+    }
+    fences.put(p.key(), fence);
+    failBehind(
+        fence, p, new JdbcStoreException("could not store the message: " + e.getMessage(), e));
+  }
+
+  /** Fails {@code p}, keeping {@code fence} up until the caller has heard of it. */
+  private void failBehind(Fence fence, Pending p, JdbcStoreException failure) {
+    fence.unreported.incrementAndGet();
     completions.execute(
-        () ->
-            p.future()
-                .completeExceptionally(
-                    new JdbcStoreException("could not store the message: " + e.getMessage(), e)));
+        () -> {
+          try {
+            p.future().completeExceptionally(failure);
+          } finally {
+            // appends made from now on come after the caller heard of this failure
+            fence.until = Math.max(fence.until, tickets.get() + 1);
+            fence.unreported.decrementAndGet();
+          }
+        });
+  }
+
+  /**
+   * Fails {@code p} unstored if an earlier append of its sender to its room failed and {@code p}
+   * was made before that failure was reported; drops a fence that no longer covers anything.
+   */
+  private boolean failIfFenced(Pending p) {
+    RoomSender key = p.key();
+    Fence fence = fences.get(key);
+    if (fence == null) {
+      return false;
+    }
+    if (fence.covers(p.ticket())) {
+      failBehind(
+          fence,
+          p,
+          new JdbcStoreException(
+              "could not store the message: an earlier message of "
+                  + key.sender()
+                  + " to "
+                  + key.room()
+                  + " failed, and this one may not overtake it; resend both in order",
+              null));
+      return true;
+    }
+    if (fence.closed() && p.ticket() >= fence.until) {
+      fences.remove(key, fence);
+    }
+    return false;
   }
 
   private void finish(Result result) {
