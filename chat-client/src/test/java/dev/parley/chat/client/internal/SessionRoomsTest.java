@@ -19,6 +19,7 @@ import dev.parley.chat.client.SendReceipt;
 import dev.parley.chat.protocol.internal.Direction;
 import dev.parley.chat.protocol.internal.Envelope;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
