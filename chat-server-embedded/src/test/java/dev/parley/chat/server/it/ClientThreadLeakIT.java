@@ -88,25 +88,9 @@ class ClientThreadLeakIT {
               + ": connect failed or did not complete in 30 s; server sessions="
               + fixture.server.sessionCount()
               + "\n"
-              + threadDump(),
+              + ThreadDumps.dump(),
           e);
     }
-  }
-
-  private static String threadDump() {
-    StringBuilder dump = new StringBuilder();
-    Thread.getAllStackTraces()
-        .forEach(
-            (thread, stack) -> {
-              if (thread.getName().startsWith("parley")
-                  || thread.getName().startsWith("HttpClient")) {
-                dump.append(thread.getName()).append(' ').append(thread.getState()).append('\n');
-                for (int k = 0; k < Math.min(8, stack.length); k++) {
-                  dump.append("    at ").append(stack[k]).append('\n');
-                }
-              }
-            });
-    return dump.toString();
   }
 
   private static void warmUp(ChatClient client) throws Exception {

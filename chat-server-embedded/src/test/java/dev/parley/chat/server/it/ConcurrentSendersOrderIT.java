@@ -35,7 +35,7 @@ class ConcurrentSendersOrderIT {
       for (int i = 0; i < SENDERS + OBSERVERS; i++) {
         RecordingListener listener = new RecordingListener();
         ChatSession session = fixture.connect("user" + i, listener);
-        RoomHandle handle = session.join(room).get(10, TimeUnit.SECONDS);
+        RoomHandle handle = ThreadDumps.await(session.join(room), 10, "user" + i + " joining");
         listeners.add(listener);
         if (i < SENDERS) {
           senders.add(handle);
