@@ -35,7 +35,21 @@ class ConcurrentSendersOrderIT {
       for (int i = 0; i < SENDERS + OBSERVERS; i++) {
         RecordingListener listener = new RecordingListener();
         ChatSession session = fixture.connect("user" + i, listener);
-        RoomHandle handle = ThreadDumps.await(session.join(room), 10, "user" + i + " joining");
+        RoomHandle handle =
+            ThreadDumps.await(
+                session.join(room),
+                10,
+                "user"
+                    + i
+                    + " joining (session "
+                    + session.state()
+                    + ", states "
+                    + listener.states
+                    + ", errors "
+                    + listener.errors
+                    + ", server sessions "
+                    + fixture.server.sessionCount()
+                    + ")");
         listeners.add(listener);
         if (i < SENDERS) {
           senders.add(handle);

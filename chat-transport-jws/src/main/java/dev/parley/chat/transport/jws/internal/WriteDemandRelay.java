@@ -117,7 +117,6 @@ final class WriteDemandRelay {
 
   /** On the selector thread: serves every queued demand. */
   private void drainPending() {
-    signalled.set(false);
     Pipe current = pipe;
     if (current != null) {
       try {
@@ -130,6 +129,12 @@ final class WriteDemandRelay {
         // closed by close() meanwhile: the transport is stopping
       }
     }
+    // Only after the pipe is empty: a signal raised before this point has its socket queued
+    // already (queued before signalled), so the loop below serves it; one raised after it writes a
+    // byte this drain did not read, so the next drain runs. Cleared before reading the pipe, a
+    // byte written for a socket queued after the loop could be read here, leaving the flag set
+    // with an empty pipe, and that socket's frame waiting for the next ping.
+    signalled.set(false);
     JwsSocket socket;
     while ((socket = pending.poll()) != null) {
       socket.releaseWriteDemand();
