@@ -9,7 +9,9 @@ import dev.parley.chat.client.ChatClientBuilder;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.RoomHandle;
 import java.net.URI;
+import java.time.Clock;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +19,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.Widget;
 import org.jline.reader.impl.DefaultParser;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
@@ -32,17 +38,29 @@ import picocli.CommandLine.Option;
 
 /**
  * A terminal chat client on {@link ChatClient}: type to talk, {@code /help} for commands. Incoming
- * messages are printed above the line being typed, which stays intact.
+ * messages are printed above the line being typed, which stays intact. A line sent is erased from
+ * the input, so it shows once: when the server delivers it back, in the room's order. Who else is
+ * typing shows at the right of the input line; while the user types a message, the room is told (at
+ * most every {@link TypingSignal#REFRESH}). Ctrl-C clears the line being typed; Ctrl-D on an empty
+ * line, or {@code /quit}, leaves. Input need not come from a terminal: piped lines work the same,
+ * and messages still unconfirmed at the end are waited for.
  *
- * <p>Run it against the demo server with {@code ./mvnw -q -pl examples -am -Pcli package
- * -DskipTests -Dexec.args="--user bob"}; give {@code --url} once per node of a cluster.
+ * <p>{@code package} builds it as one jar: {@code java -jar examples/target/parley-cli.jar --user
+ * bob} (or {@code examples/parley-cli --user bob}); give {@code --url} once per node of a cluster.
+ *
+ * <p>One instance runs one chat; not thread-safe. Client callbacks run on the client's callback
+ * executor and only print (JLine's {@code printAbove} is thread-safe).
  */
 @Command(
-    name = "parley-chat",
+    name = "parley-cli",
     mixinStandardHelpOptions = true,
+    versionProvider = CliVersion.class,
     description = "A terminal client for a Parley chat server.")
 public final class ChatCli implements Callable<Integer> {
   private static final long WAIT_SECONDS = 15;
+
+  /** The widget that redraws the input line with who is typing at its right. */
+  private static final String SHOW_TYPING = "parley-show-typing";
 
   @Option(
       names = "--url",
@@ -69,54 +87,157 @@ public final class ChatCli implements Callable<Integer> {
   /** Where typed text goes; read by the listener's thread too. */
   private volatile RoomHandle current;
 
+  /** Sends not yet confirmed; only the input thread touches the list. */
+  private final List<CompletableFuture<?>> unconfirmed = new ArrayList<>();
+
   private LineReader reader;
   private PrintingListener listener;
+  private TypingIndicator typingIndicator;
+  private TypingSignal typingSignal;
 
   @Override
   public Integer call() throws Exception {
-    try (Terminal terminal = TerminalBuilder.builder().name("parley").system(true).build()) {
-      DefaultParser parser = new DefaultParser();
-      parser.setEofOnUnclosedQuote(false);
-      parser.setEofOnEscapedNewLine(false);
-      reader =
-          LineReaderBuilder.builder()
-              .terminal(terminal)
-              .appName("parley-chat")
-              .parser(parser)
-              .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-              .build();
-      CliCommand first = CliCommand.parse("/join " + firstRoom);
-      if (!(first instanceof CliCommand.Join)) {
-        print("! --room: " + ((CliCommand.Invalid) first).problem());
-        return 2;
+    // dumb(true): with stdin or stdout not a terminal (piped), a plain line reader, no warning.
+    try (Terminal terminal =
+        TerminalBuilder.builder().name("parley").system(true).dumb(true).build()) {
+      return run(terminal, Clock.systemUTC(), ZoneId.systemDefault());
+    }
+  }
+
+  /**
+   * Runs the chat on {@code terminal} until the user quits or the input ends; the options must have
+   * been parsed into this instance. Tests call it with a terminal on streams.
+   *
+   * @return the exit code: 0 after a normal end, 1 if the server could not be reached, 2 for bad
+   *     options
+   */
+  int run(Terminal terminal, Clock clock, ZoneId zone) throws Exception {
+    DefaultParser parser = new DefaultParser();
+    parser.setEofOnUnclosedQuote(false);
+    parser.setEofOnEscapedNewLine(false);
+    reader =
+        LineReaderBuilder.builder()
+            .terminal(terminal)
+            .appName("parley-cli")
+            .parser(parser)
+            .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+            // The line sent disappears from the input; the server's delivery shows it once.
+            .option(LineReader.Option.ERASE_LINE_ON_FINISH, true)
+            .build();
+    typingIndicator = new TypingIndicator(clock);
+    typingSignal = new TypingSignal(clock);
+    installTypingWidgets();
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "parley-cli-typing");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      // Typing signals that are not refreshed expire; redraw when one does.
+      ticker.scheduleWithFixedDelay(this::showTyping, 1, 1, TimeUnit.SECONDS);
+      return chatUntilQuit(zone);
+    } finally {
+      ticker.shutdownNow();
+    }
+  }
+
+  private int chatUntilQuit(ZoneId zone) throws Exception {
+    CliCommand first = CliCommand.parse("/join " + firstRoom);
+    if (!(first instanceof CliCommand.Join)) {
+      print("! --room: " + ((CliCommand.Invalid) first).problem());
+      return 2;
+    }
+    UserId me = askForUser();
+    if (me == null) {
+      return 2;
+    }
+    listener =
+        new PrintingListener(
+            this::print, this::currentRoom, zone, typingIndicator, this::showTyping);
+    ChatClientBuilder builder = ChatClient.builder().clientInfo("parley-cli", CliVersion.version());
+    urls.forEach(builder::endpoint);
+    try (ChatClient client = builder.build()) {
+      print(
+          "* connecting to "
+              + String.join(", ", urls.stream().map(URI::toString).toList())
+              + " as "
+              + me
+              + "...");
+      ChatSession session;
+      try {
+        session = client.connect(me.value(), listener).get(WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        print("! could not connect: " + describe(e));
+        return 1;
       }
-      UserId me = askForUser();
-      if (me == null) {
-        return 2;
+      print("* connected; /help lists the commands");
+      run(session, first);
+      chat(session);
+      typingSignal.stopped();
+      awaitUnconfirmed();
+      session.close();
+    }
+    return 0;
+  }
+
+  /**
+   * Tells the room while the user types a message: every key typed goes through {@code
+   * self-insert}, wrapped here. And a widget to redraw the line with who else is typing.
+   */
+  private void installTypingWidgets() {
+    Map<String, Widget> widgets = reader.getWidgets();
+    Widget selfInsert = widgets.get(LineReader.SELF_INSERT);
+    widgets.put(
+        LineReader.SELF_INSERT,
+        () -> {
+          boolean inserted = selfInsert.apply();
+          typingSignal.keyTyped(current, reader.getBuffer().toString());
+          return inserted;
+        });
+    widgets.put(
+        SHOW_TYPING,
+        () -> {
+          // The right prompt is only settable on JLine's implementation (what the builder makes).
+          ((LineReaderImpl) reader).setRightPrompt(typingStatus());
+          reader.callWidget(LineReader.REDISPLAY);
+          return true;
+        });
+  }
+
+  /** Redraws the input line if it is being read; called from any thread. */
+  private void showTyping() {
+    if (reader.isReading()) {
+      try {
+        reader.callWidget(SHOW_TYPING);
+      } catch (IllegalStateException e) {
+        // readLine returned meanwhile; the next one starts with the current status.
       }
-      listener = new PrintingListener(this::print, this::currentRoom, ZoneId.systemDefault());
-      ChatClientBuilder builder = ChatClient.builder().clientInfo("parley-cli", "0.1.0");
-      urls.forEach(builder::endpoint);
-      try (ChatClient client = builder.build()) {
-        print(
-            "* connecting to "
-                + String.join(", ", urls.stream().map(URI::toString).toList())
-                + " as "
-                + me
-                + "...");
-        ChatSession session;
-        try {
-          session = client.connect(me.value(), listener).get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-          print("! could not connect: " + describe(e));
-          return 1;
-        }
-        print("* connected; /help lists the commands");
-        run(session, first);
-        chat(session);
-        session.close();
-      }
-      return 0;
+    }
+  }
+
+  private String typingStatus() {
+    String typing = typingIndicator.describe(currentRoom());
+    return typing.isEmpty() ? "" : "(" + typing + ")";
+  }
+
+  /** Waits, within bounds, for the server to confirm the messages sent, so none is cut off. */
+  private void awaitUnconfirmed() {
+    unconfirmed.removeIf(CompletableFuture::isDone);
+    if (unconfirmed.isEmpty()) {
+      return;
+    }
+    try {
+      CompletableFuture.allOf(unconfirmed.toArray(CompletableFuture[]::new))
+          .get(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      // Each failed send was reported when it failed.
+    } catch (TimeoutException e) {
+      unconfirmed.removeIf(CompletableFuture::isDone);
+      print("! " + unconfirmed.size() + " messages were not confirmed by the server");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -126,7 +247,9 @@ public final class ChatCli implements Callable<Integer> {
       if (name == null) {
         try {
           name = reader.readLine("nickname: ").strip();
-        } catch (UserInterruptException | EndOfFileException e) {
+        } catch (UserInterruptException e) {
+          continue; // Ctrl-C clears the line, as in a shell
+        } catch (EndOfFileException e) {
           return null;
         }
       }
@@ -139,15 +262,25 @@ public final class ChatCli implements Callable<Integer> {
     }
   }
 
-  /** Reads and runs lines until /quit, Ctrl-D, Ctrl-C or the session closing. */
+  /**
+   * Reads and runs lines until /quit, Ctrl-D or the session closing. Ctrl-C clears the line being
+   * typed, as in a shell.
+   */
   private void chat(ChatSession session) {
     while (session.state() != ChatSession.State.CLOSED) {
       String line;
       try {
-        line = reader.readLine(prompt(session));
-      } catch (UserInterruptException | EndOfFileException e) {
+        line = reader.readLine(prompt(session), typingStatus(), (Character) null, null);
+      } catch (UserInterruptException e) {
+        typingSignal.stopped();
+        if (e.getPartialLine().isBlank()) {
+          print("* /quit or Ctrl-D leaves the chat");
+        }
+        continue;
+      } catch (EndOfFileException e) {
         return;
       }
+      typingSignal.stopped();
       if (!run(session, CliCommand.parse(line))) {
         return;
       }
@@ -200,13 +333,18 @@ public final class ChatCli implements Callable<Integer> {
     } else if (command instanceof CliCommand.Say say) {
       RoomHandle room = requireRoom();
       if (room != null) {
-        room.send(say.text())
-            .whenComplete(
-                (receipt, failure) -> {
-                  if (failure != null) {
-                    print("! not sent: " + describe(failure));
-                  }
-                });
+        if (session.state() != ChatSession.State.CONNECTED) {
+          print("* not connected; the message goes out once reconnected");
+        }
+        unconfirmed.removeIf(CompletableFuture::isDone);
+        CompletableFuture<?> sent = room.send(say.text());
+        unconfirmed.add(sent);
+        sent.whenComplete(
+            (receipt, failure) -> {
+              if (failure != null) {
+                print("! not sent: " + describe(failure));
+              }
+            });
       }
     } else if (command instanceof CliCommand.Help) {
       print(CliCommand.HELP);

@@ -10,6 +10,7 @@ import dev.parley.chat.client.HistoryGapEvent;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.PresenceEvent;
 import dev.parley.chat.client.StateChangeEvent;
+import dev.parley.chat.client.TypingEvent;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
@@ -17,9 +18,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Turns a session's events into lines for the terminal. Runs on the client's callback executor; it
- * only formats and hands each line to {@code out}, which must be thread-safe (JLine's {@code
- * printAbove} is).
+ * Turns a session's events into lines for the terminal, and typing signals into the {@link
+ * TypingIndicator}. Runs on the client's callback executor; it only formats and hands each line to
+ * {@code out}, which must be thread-safe (JLine's {@code printAbove} is), and calls {@code
+ * typingChanged} after each change to who is typing.
  */
 final class PrintingListener implements ChatListener {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
@@ -27,6 +29,8 @@ final class PrintingListener implements ChatListener {
   private final Consumer<String> out;
   private final Supplier<RoomId> currentRoom;
   private final ZoneId zone;
+  private final TypingIndicator typing;
+  private final Runnable typingChanged;
 
   /**
    * A listener that prints to {@code out}.
@@ -35,20 +39,42 @@ final class PrintingListener implements ChatListener {
    * @param currentRoom the room the user is talking in; messages from other rooms are prefixed with
    *     their room's name
    * @param zone the time zone message times are shown in
+   * @param typing records who is typing; a message or leaving ends a member's typing
+   * @param typingChanged called after {@code typing} changed, to show it
    */
-  PrintingListener(Consumer<String> out, Supplier<RoomId> currentRoom, ZoneId zone) {
+  PrintingListener(
+      Consumer<String> out,
+      Supplier<RoomId> currentRoom,
+      ZoneId zone,
+      TypingIndicator typing,
+      Runnable typingChanged) {
     this.out = Objects.requireNonNull(out, "out");
     this.currentRoom = Objects.requireNonNull(currentRoom, "currentRoom");
     this.zone = Objects.requireNonNull(zone, "zone");
+    this.typing = Objects.requireNonNull(typing, "typing");
+    this.typingChanged = Objects.requireNonNull(typingChanged, "typingChanged");
   }
 
   @Override
   public void onMessage(ChatSession session, MessageEvent event) {
-    out.accept(format(event.message()));
+    ChatMessage message = event.message();
+    typing.forget(message.room(), message.sender());
+    out.accept(format(message));
+    typingChanged.run();
+  }
+
+  @Override
+  public void onTyping(ChatSession session, TypingEvent event) {
+    typing.update(event.room(), event.user(), event.active());
+    typingChanged.run();
   }
 
   @Override
   public void onPresence(ChatSession session, PresenceEvent event) {
+    if (!event.online()) {
+      typing.forget(event.room(), event.user());
+      typingChanged.run();
+    }
     out.accept("* " + event.user() + (event.online() ? " joined " : " left ") + event.room());
   }
 

@@ -10,10 +10,12 @@ import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.HistoryGapEvent;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.PresenceEvent;
+import dev.parley.chat.client.TypingEvent;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PrintingListenerTest {
@@ -21,8 +23,12 @@ class PrintingListenerTest {
   private static final RoomId RANDOM = RoomId.of("random");
 
   private final List<String> lines = new ArrayList<>();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+  private final TypingIndicator typing = new TypingIndicator(clock);
+  private final AtomicInteger typingChanges = new AtomicInteger();
   private final PrintingListener listener =
-      new PrintingListener(lines::add, () -> GENERAL, ZoneOffset.UTC);
+      new PrintingListener(
+          lines::add, () -> GENERAL, ZoneOffset.UTC, typing, typingChanges::incrementAndGet);
 
   @Test
   void printsMessagesOfTheCurrentRoomPlainly() {
@@ -52,6 +58,25 @@ class PrintingListenerTest {
             "* bob joined general",
             "* bob left general",
             "* messages 3 to 7 of general are no longer kept by the server");
+  }
+
+  @Test
+  void showsWhoIsTypingUntilTheirMessageArrives() {
+    listener.onTyping(null, new TypingEvent(GENERAL, UserId.of("alice"), true));
+    assertThat(typing.describe(GENERAL)).isEqualTo("alice is typing");
+    assertThat(typingChanges).hasValue(1);
+
+    listener.onMessage(null, new MessageEvent(message(GENERAL, "hello")));
+    assertThat(typing.describe(GENERAL)).isEmpty();
+    assertThat(typingChanges).hasValue(2);
+    assertThat(lines).containsExactly("12:34 <alice> hello");
+  }
+
+  @Test
+  void aMemberWhoLeavesIsNoLongerTyping() {
+    listener.onTyping(null, new TypingEvent(GENERAL, UserId.of("bob"), true));
+    listener.onPresence(null, new PresenceEvent(GENERAL, UserId.of("bob"), false));
+    assertThat(typing.describe(GENERAL)).isEmpty();
   }
 
   private static ChatMessage message(RoomId room, String text) {
