@@ -195,10 +195,7 @@ public final class ClusterDemo implements Callable<Integer> {
     String urls =
         nodes.stream().map(n -> "--url " + n.webSocketUri()).collect(Collectors.joining(" "));
     out.println("Chat from a terminal through all three (it moves on when one stops):");
-    out.println(
-        "  ./mvnw -q -pl examples -am -Pcli package -DskipTests -Dexec.args=\"--user bob "
-            + urls
-            + "\"");
+    out.println("  java -jar examples/target/parley-cli.jar --user bob " + urls);
     out.println("Stop one node with `kill <pid>`: it drains, and its clients move to the others.");
     out.println("Press Ctrl-C to stop all of them.");
     out.println();

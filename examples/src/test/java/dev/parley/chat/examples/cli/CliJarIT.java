@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +100,19 @@ class CliJarIT {
     }
   }
 
+  @Test
+  void theScriptRunsTheJar() throws Exception {
+    Path script = Path.of(requiredProperty("basedir"), "parley-cli");
+    assertThat(script).isExecutable();
+    CliProcess cli =
+        run(
+            List.of(script.toString(), "--version"),
+            Map.of("JAVA_HOME", System.getProperty("java.home")));
+    assertThat(cli.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(cli.output().strip()).isEqualTo("parley-cli " + requiredProperty("parley.version"));
+    assertThat(cli.process.exitValue()).isZero();
+  }
+
   private CliProcess start(String... arguments) throws IOException {
     Path jar = Path.of(requiredProperty("parley.cli.jar"));
     assertThat(jar).as("built by `package` before the integration tests").isRegularFile();
@@ -107,13 +121,16 @@ class CliJarIT {
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(arguments));
+    return run(command, Map.of());
+  }
+
+  private CliProcess run(List<String> command, Map<String, String> environment) throws IOException {
     Path output = Files.createTempFile("parley-cli", ".out");
     output.toFile().deleteOnExit();
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     CliProcess cli = new CliProcess(process, output);
     processes.add(cli);
     return cli;
