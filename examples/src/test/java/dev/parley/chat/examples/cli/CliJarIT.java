@@ -101,6 +101,19 @@ class CliJarIT {
   }
 
   @Test
+  void badOptionsAreExplainedWithExitCode2() throws Exception {
+    CliProcess unknown = start("--colour", "blue");
+    CliProcess badRoom = start("--url", "ws://127.0.0.1:9/chat", "--user", "x", "--room", "a/b");
+    for (CliProcess cli : List.of(unknown, badRoom)) {
+      assertThat(cli.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(cli.process.exitValue()).as(cli.output()).isEqualTo(2);
+    }
+    assertThat(unknown.output())
+        .contains("Unknown options: '--colour', 'blue'", "Usage: parley-cli");
+    assertThat(badRoom.output()).contains("! --room: ").contains("'/'");
+  }
+
+  @Test
   void theScriptRunsTheJar() throws Exception {
     Path script = Path.of(requiredProperty("basedir"), "parley-cli");
     assertThat(script).isExecutable();
