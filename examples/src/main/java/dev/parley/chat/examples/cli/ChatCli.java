@@ -19,17 +19,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jline.reader.EndOfFileException;
-import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
-import org.jline.reader.Widget;
-import org.jline.reader.impl.DefaultParser;
-import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
@@ -59,9 +52,6 @@ import picocli.CommandLine.Option;
 public final class ChatCli implements Callable<Integer> {
   private static final long WAIT_SECONDS = 15;
 
-  /** The widget that redraws the input line with who is typing at its right. */
-  private static final String SHOW_TYPING = "parley-show-typing";
-
   @Option(
       names = "--url",
       defaultValue = "ws://localhost:8080/chat",
@@ -90,7 +80,7 @@ public final class ChatCli implements Callable<Integer> {
   /** Sends not yet confirmed; only the input thread touches the list. */
   private final List<CompletableFuture<?>> unconfirmed = new ArrayList<>();
 
-  private LineReader reader;
+  private ChatConsole console;
   private PrintingListener listener;
   private TypingIndicator typingIndicator;
   private TypingSignal typingSignal;
@@ -112,34 +102,12 @@ public final class ChatCli implements Callable<Integer> {
    *     options
    */
   int run(Terminal terminal, Clock clock, ZoneId zone) throws Exception {
-    DefaultParser parser = new DefaultParser();
-    parser.setEofOnUnclosedQuote(false);
-    parser.setEofOnEscapedNewLine(false);
-    reader =
-        LineReaderBuilder.builder()
-            .terminal(terminal)
-            .appName("parley-cli")
-            .parser(parser)
-            .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-            // The line sent disappears from the input; the server's delivery shows it once.
-            .option(LineReader.Option.ERASE_LINE_ON_FINISH, true)
-            .build();
     typingIndicator = new TypingIndicator(clock);
     typingSignal = new TypingSignal(clock);
-    installTypingWidgets();
-    ScheduledExecutorService ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "parley-cli-typing");
-              thread.setDaemon(true);
-              return thread;
-            });
-    try {
-      // Typing signals that are not refreshed expire; redraw when one does.
-      ticker.scheduleWithFixedDelay(this::showTyping, 1, 1, TimeUnit.SECONDS);
+    try (ChatConsole opened =
+        new ChatConsole(terminal, typingIndicator, typingSignal, () -> current)) {
+      console = opened;
       return chatUntilQuit(zone);
-    } finally {
-      ticker.shutdownNow();
     }
   }
 
@@ -155,7 +123,7 @@ public final class ChatCli implements Callable<Integer> {
     }
     listener =
         new PrintingListener(
-            this::print, this::currentRoom, zone, typingIndicator, this::showTyping);
+            this::print, this::currentRoom, zone, typingIndicator, console::showTyping);
     ChatClientBuilder builder = ChatClient.builder().clientInfo("parley-cli", CliVersion.version());
     urls.forEach(builder::endpoint);
     try (ChatClient client = builder.build()) {
@@ -182,46 +150,6 @@ public final class ChatCli implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * Tells the room while the user types a message: every key typed goes through {@code
-   * self-insert}, wrapped here. And a widget to redraw the line with who else is typing.
-   */
-  private void installTypingWidgets() {
-    Map<String, Widget> widgets = reader.getWidgets();
-    Widget selfInsert = widgets.get(LineReader.SELF_INSERT);
-    widgets.put(
-        LineReader.SELF_INSERT,
-        () -> {
-          boolean inserted = selfInsert.apply();
-          typingSignal.keyTyped(current, reader.getBuffer().toString());
-          return inserted;
-        });
-    widgets.put(
-        SHOW_TYPING,
-        () -> {
-          // The right prompt is only settable on JLine's implementation (what the builder makes).
-          ((LineReaderImpl) reader).setRightPrompt(typingStatus());
-          reader.callWidget(LineReader.REDISPLAY);
-          return true;
-        });
-  }
-
-  /** Redraws the input line if it is being read; called from any thread. */
-  private void showTyping() {
-    if (reader.isReading()) {
-      try {
-        reader.callWidget(SHOW_TYPING);
-      } catch (IllegalStateException e) {
-        // readLine returned meanwhile; the next one starts with the current status.
-      }
-    }
-  }
-
-  private String typingStatus() {
-    String typing = typingIndicator.describe(currentRoom());
-    return typing.isEmpty() ? "" : "(" + typing + ")";
-  }
-
   /** Waits, within bounds, for the server to confirm the messages sent, so none is cut off. */
   private void awaitUnconfirmed() {
     unconfirmed.removeIf(CompletableFuture::isDone);
@@ -246,7 +174,7 @@ public final class ChatCli implements Callable<Integer> {
     while (true) {
       if (name == null) {
         try {
-          name = reader.readLine("nickname: ").strip();
+          name = console.readLine("nickname: ").strip();
         } catch (UserInterruptException e) {
           continue; // Ctrl-C clears the line, as in a shell
         } catch (EndOfFileException e) {
@@ -270,7 +198,7 @@ public final class ChatCli implements Callable<Integer> {
     while (session.state() != ChatSession.State.CLOSED) {
       String line;
       try {
-        line = reader.readLine(prompt(session), typingStatus(), (Character) null, null);
+        line = console.readLine(prompt(session));
       } catch (UserInterruptException e) {
         typingSignal.stopped();
         if (e.getPartialLine().isBlank()) {
@@ -372,7 +300,7 @@ public final class ChatCli implements Callable<Integer> {
   }
 
   private void print(String text) {
-    reader.printAbove(text);
+    console.print(text);
   }
 
   private static String online(RoomHandle room) {
