@@ -74,7 +74,8 @@ class ChatCliIT {
 
   @AfterEach
   void stop() throws Exception {
-    terminal.close();
+    terminal.close(); // ends the input: the client closes its session and returns
+    await().atMost(WAIT).until(cli::isDone);
     alicesApp.close();
     server.close();
   }
