@@ -64,7 +64,8 @@ class ChatClientBuilderTest {
             "no endpoint: call endpoint(URI.create(\"ws://host:port/chat\")) before build()"),
         refused(
             "a given transport that cannot reach an endpoint",
-            b -> b.endpoint(URI.create("http://127.0.0.1/chat")).transport(UNUSED_TRANSPORT).build(),
+            b ->
+                b.endpoint(URI.create("http://127.0.0.1/chat")).transport(UNUSED_TRANSPORT).build(),
             IllegalStateException.class,
             "transport 'unused' given with transport(provider) does not support"
                 + " http://127.0.0.1/chat; give endpoints it supports, or another transport"),

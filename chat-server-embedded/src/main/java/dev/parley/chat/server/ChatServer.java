@@ -52,9 +52,9 @@ public interface ChatServer extends AutoCloseable {
    * /readyz} turns false and new connections are turned away, every client gets a {@code GoAway}
    * frame and reconnects to another endpoint (resuming where it was), and once all have gone, or
    * {@code timeout} has passed, the server {@linkplain #close() closes}. Returns at once; the
-   * future completes (on a thread of the server's) when the server has closed. Calling it again,
-   * or on a server that is already closing, returns a future for the same close. On a server that
-   * is not running it only closes, before returning.
+   * future completes (on a thread of the server's) when the server has closed. Calling it again, or
+   * on a server that is already closing, returns a future for the same close. On a server that is
+   * not running it only closes, before returning.
    *
    * @param timeout how long clients have to leave before the rest are disconnected
    * @return completes once the server is closed; never completes exceptionally

@@ -17,9 +17,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * Configures a {@link ChatServer}. Not thread-safe: configure it on one thread. The server it builds
- * is thread-safe and does not see later changes to the builder: {@link #build()} validates and
- * copies every setting into the server.
+ * Configures a {@link ChatServer}. Not thread-safe: configure it on one thread. The server it
+ * builds is thread-safe and does not see later changes to the builder: {@link #build()} validates
+ * and copies every setting into the server.
  *
  * <p>Setters validate at once and name the bad value. Calling a setter again replaces the earlier
  * value (so that a shared base configuration can be refined), except where two calls contradict
@@ -27,16 +27,15 @@ import java.util.function.Function;
  * side off and configuring it, naming a transport and giving one, adding the same HTTP path twice.
  * {@link #build()} checks the combination.
  *
- * <p><b>Who owns what you pass in.</b> The server closes or shuts down only what it created
- * itself: its default in-memory store, its default worker pool, its timer, its HTTP side and its
- * transport. What the application passes in stays the application's, to close after the server:
- * the {@link #messageStore(MessageStore) store}, the {@link #workerExecutor(Executor) worker
- * executor}, the {@link #authenticator(Authenticator) authenticator}, the {@link
- * #roomPolicy(RoomPolicy) room policy}, the {@link #transport(ServerTransportProvider) transport
- * provider}, the clock and the random. The one exception is the {@link #clusterBus(ClusterBus)
- * cluster bus}: the server joins the cluster with it on {@link ChatServer#start()} and leaves (closes
- * it) on {@link ChatServer#close()}, because a bus serves exactly one node and cannot be started
- * twice.
+ * <p><b>Who owns what you pass in.</b> The server closes or shuts down only what it created itself:
+ * its default in-memory store, its default worker pool, its timer, its HTTP side and its transport.
+ * What the application passes in stays the application's, to close after the server: the {@link
+ * #messageStore(MessageStore) store}, the {@link #workerExecutor(Executor) worker executor}, the
+ * {@link #authenticator(Authenticator) authenticator}, the {@link #roomPolicy(RoomPolicy) room
+ * policy}, the {@link #transport(ServerTransportProvider) transport provider}, the clock and the
+ * random. The one exception is the {@link #clusterBus(ClusterBus) cluster bus}: the server joins
+ * the cluster with it on {@link ChatServer#start()} and leaves (closes it) on {@link
+ * ChatServer#close()}, because a bus serves exactly one node and cannot be started twice.
  */
 public final class ChatServerBuilder {
   /**
@@ -58,7 +57,9 @@ public final class ChatServerBuilder {
    */
   public static final int DEFAULT_PORT = 7450;
 
-  /** Default HTTP side port ({@code /healthz}, {@code /readyz}, pages): 7451, next to the WebSocket. */
+  /**
+   * Default HTTP side port ({@code /healthz}, {@code /readyz}, pages): 7451, next to the WebSocket.
+   */
   public static final int DEFAULT_HTTP_PORT = 7451;
 
   /** Default largest inbound WebSocket message: 64 KiB. */
@@ -180,8 +181,8 @@ public final class ChatServerBuilder {
    * Turns the HTTP side off (no health endpoints, no pages).
    *
    * @throws IllegalStateException if the HTTP side was configured with {@link #httpPort(int)},
-   *     {@link #httpHost(String)} or {@link #httpHandler(String, PageHandler)}: one of the two calls
-   *     is a mistake
+   *     {@link #httpHost(String)} or {@link #httpHandler(String, PageHandler)}: one of the two
+   *     calls is a mistake
    */
   public ChatServerBuilder disableHttp() {
     String configured =
@@ -216,7 +217,8 @@ public final class ChatServerBuilder {
     }
     if (path.equals("/healthz") || path.equals("/readyz")) {
       throw new IllegalArgumentException(
-          path + " is reserved for the server's health checks; serve your handler under another path");
+          path
+              + " is reserved for the server's health checks; serve your handler under another path");
     }
     requireHttpOn("httpHandler(\"" + path + "\", ...)");
     if (httpHandlers.containsKey(path)) {
@@ -264,8 +266,8 @@ public final class ChatServerBuilder {
   /**
    * Uses {@code provider} as the server transport, without looking on the class path: for a
    * transport the application configures itself, or one the {@link java.util.ServiceLoader} cannot
-   * see. The provider stays the application's; the server closes only the transport it creates
-   * with it.
+   * see. The provider stays the application's; the server closes only the transport it creates with
+   * it.
    *
    * @throws IllegalStateException if a transport was named with {@link #transport(String)}
    */
@@ -426,9 +428,9 @@ public final class ChatServerBuilder {
    * Makes this server one node of a cluster: the nodes share rooms through {@code bus} (for example
    * {@code RedisClusterBus} from {@code chat-cluster-redis}), and must also share one {@link
    * #messageStore(MessageStore) store}, which orders each room and dedupes resends for all of them.
-   * The server starts the bus with its {@link #serverId(String) id} and closes it when it stops
-   * (a bus serves one node and cannot be restarted): give each server its own bus. Default: none,
-   * a single node.
+   * The server starts the bus with its {@link #serverId(String) id} and closes it when it stops (a
+   * bus serves one node and cannot be restarted): give each server its own bus. Default: none, a
+   * single node.
    */
   public ChatServerBuilder clusterBus(ClusterBus bus) {
     this.clusterBus = Objects.requireNonNull(bus, "bus");

@@ -9,8 +9,8 @@ import java.io.IOException;
  * <p>Called on the HTTP side's own threads ({@code parley-http-N}), possibly on several at once:
  * implementations must be thread-safe. They never run on a transport or worker thread, so a slow
  * page does not delay chat traffic. An exception thrown here is logged and answered with 500.
- * {@code HEAD} requests reach the handler like {@code GET}; the server sends the response's
- * headers without its body.
+ * {@code HEAD} requests reach the handler like {@code GET}; the server sends the response's headers
+ * without its body.
  */
 @FunctionalInterface
 public interface PageHandler {

@@ -44,8 +44,8 @@ public record PageRequest(
 
   /**
    * The request path below {@link #mountPath()}, without a leading {@code /}: {@code "app.js"} for
-   * {@code /web/app.js} under {@code /web}, {@code ""} for {@code /web} itself; empty if the path is
-   * not below the mount path (the HTTP side matches mount paths as plain prefixes, so {@code
+   * {@code /web/app.js} under {@code /web}, {@code ""} for {@code /web} itself; empty if the path
+   * is not below the mount path (the HTTP side matches mount paths as plain prefixes, so {@code
    * /webpage} also reaches the handler of {@code /web}).
    */
   public Optional<String> relativePath() {

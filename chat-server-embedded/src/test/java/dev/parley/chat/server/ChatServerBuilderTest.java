@@ -13,10 +13,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * What the builder refuses, with which message, before anything is bound; and what {@code build()}
@@ -159,7 +159,10 @@ class ChatServerBuilderTest {
             IllegalArgumentException.class,
             "httpPort must be 0 to 65535, was -1"),
         refused(
-            "a blank host", b -> b.host(" "), IllegalArgumentException.class, "host must not be blank"),
+            "a blank host",
+            b -> b.host(" "),
+            IllegalArgumentException.class,
+            "host must not be blank"),
         refused(
             "a path without slash",
             b -> b.path("chat"),
@@ -276,7 +279,8 @@ class ChatServerBuilderTest {
         SettingsSnapshots.of(
             ChatServer.builder()
                 .authenticator(
-                    request -> CompletableFuture.failedFuture(new IllegalStateException("unused"))));
+                    request ->
+                        CompletableFuture.failedFuture(new IllegalStateException("unused"))));
     assertThat(real.host()).isEqualTo(ChatServerBuilder.DEFAULT_HOST).isEqualTo("0.0.0.0");
   }
 

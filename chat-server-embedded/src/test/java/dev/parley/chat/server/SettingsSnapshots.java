@@ -2,7 +2,9 @@ package dev.parley.chat.server;
 
 import dev.parley.chat.server.internal.ServerSettings;
 
-/** Lets the engine tests in {@code .internal} take a builder's snapshot without building a server. */
+/**
+ * Lets the engine tests in {@code .internal} take a builder's snapshot without building a server.
+ */
 public final class SettingsSnapshots {
   private SettingsSnapshots() {}
 

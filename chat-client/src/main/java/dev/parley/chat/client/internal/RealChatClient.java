@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Resources: the transport chosen at build time (see {@link TransportSelection}); when the
  * client looked it up itself and it is {@link AutoCloseable}, as the default JDK transport is, the
  * client closes it, releasing its HTTP client and I/O threads. A transport the application gave is
- * left open. The callback executor and timer are the application's or the client's own
- * ({@link ClientExecutors}).
+ * left open. The callback executor and timer are the application's or the client's own ({@link
+ * ClientExecutors}).
  *
  * <p>{@link #close()}: closes every session (close code 1000), waits up to {@value
  * #CLOSE_WAIT_MILLIS} ms for their closing handshakes, aborts what is left, closes the transport,

@@ -68,7 +68,8 @@ final class HttpSide {
           throw new IllegalStateException("the handler returned null");
         }
       } catch (IOException | RuntimeException e) {
-        log.warn("HTTP handler for {} failed on {} {}", mountPath, request.method(), request.path(), e);
+        log.warn(
+            "HTTP handler for {} failed on {} {}", mountPath, request.method(), request.path(), e);
         response = PageResponse.text(500, "internal error\n");
       }
       response.headers().forEach(exchange.getResponseHeaders()::set);

@@ -19,8 +19,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -114,16 +114,15 @@ public final class RealChatServer implements ChatServer {
 
   private static ServerTransportProvider lookUpTransport(ServerSettings settings) {
     return ProviderLookup.select(
-            ServerTransportProvider.class,
-            ProviderLookup.load(
-                ServerTransportProvider.class, RealChatServer.class.getClassLoader()),
-            settings.transportName(),
-            ServerTransportProvider::name,
-            ServerTransportProvider::priority,
-            ServerTransportProvider::isAvailable,
-            "Add dev.parley:chat-transport-jws (the default) or another transport module to the"
-                + " class path, name an available one with ChatServerBuilder.transport(name), or"
-                + " give one with ChatServerBuilder.transport(provider).");
+        ServerTransportProvider.class,
+        ProviderLookup.load(ServerTransportProvider.class, RealChatServer.class.getClassLoader()),
+        settings.transportName(),
+        ServerTransportProvider::name,
+        ServerTransportProvider::priority,
+        ServerTransportProvider::isAvailable,
+        "Add dev.parley:chat-transport-jws (the default) or another transport module to the"
+            + " class path, name an available one with ChatServerBuilder.transport(name), or"
+            + " give one with ChatServerBuilder.transport(provider).");
   }
 
   @Override

@@ -9,8 +9,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * What every part of one server shares: the settings snapshot taken at build time, collaborators and
- * threads. Immutable apart from the accepting flag; thread-safe.
+ * What every part of one server shares: the settings snapshot taken at build time, collaborators
+ * and threads. Immutable apart from the accepting flag; thread-safe.
  */
 final class ServerContext {
   private final ServerSettings settings;

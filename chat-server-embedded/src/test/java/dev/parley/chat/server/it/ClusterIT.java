@@ -209,9 +209,7 @@ class ClusterIT {
         long start = System.nanoTime();
         a.drain(Duration.ofSeconds(30))
             .thenRun(
-                () ->
-                    drained.complete(
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+                () -> drained.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
         RecordingListener.await(() -> !a.isReady(), WAIT, () -> "A to turn not ready");
         readyDuringDrain.set(a.isReady());
       }

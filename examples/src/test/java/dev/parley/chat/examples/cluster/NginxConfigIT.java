@@ -156,8 +156,7 @@ class NginxConfigIT {
     awaitAll(sends);
     reader.await(before);
 
-    CompletableFuture<Void> drained =
-        CompletableFuture.runAsync(() -> writersNode.drain(Duration.ofSeconds(20)));
+    CompletableFuture<Void> drained = writersNode.drain(Duration.ofSeconds(20));
     for (int i = 0; i < during; i++) {
       sends.add(room.send("during " + i));
       Thread.sleep(5);

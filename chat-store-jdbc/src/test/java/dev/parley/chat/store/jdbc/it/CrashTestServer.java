@@ -36,6 +36,7 @@ public final class CrashTestServer {
           }
           default -> throw new IllegalArgumentException(usage());
         };
+    JdbcMessageStore messages = store.build();
     ChatServer server =
         ChatServer.builder()
             .host("127.0.0.1")
@@ -43,9 +44,16 @@ public final class CrashTestServer {
             .disableHttp()
             .requestRate(100_000, 100_000)
             .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-            .messageStore(store.build())
+            .messageStore(messages)
             .build();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "crash-test-server-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  messages.close(); // the server leaves a store it was given open
+                },
+                "crash-test-server-stop"));
     server.start();
     System.out.println(ServerProcess.READY + " " + server.address().getPort());
     System.out.flush();
