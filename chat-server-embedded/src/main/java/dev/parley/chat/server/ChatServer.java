@@ -64,7 +64,11 @@ public interface ChatServer extends AutoCloseable {
   /** Sessions currently open. */
   int sessionCount();
 
-  /** Stops the server gracefully; see the type's lifecycle. Idempotent. */
+  /**
+   * Stops the server gracefully; see the type's lifecycle. Closes what the server created (its
+   * transport, HTTP side, threads, default store and worker pool) and the cluster bus it started;
+   * leaves open what the application passed in (a store, an executor). Idempotent.
+   */
   @Override
   void close();
 }

@@ -152,15 +152,20 @@ public final class ChatServerBuilder {
     return this;
   }
 
-  /** The WebSocket port; 0 picks a free one (see {@link ChatServer#address()}). */
+  /**
+   * The WebSocket port; default {@value #DEFAULT_PORT}, 0 picks a free one (see {@link
+   * ChatServer#address()}).
+   */
   public ChatServerBuilder port(int port) {
     this.port = requirePort("port", port);
     return this;
   }
 
   /**
-   * The HTTP side's port; 0 picks a free one. The HTTP side binds the same host as the WebSocket
-   * endpoint unless {@link #httpHost(String)} says otherwise.
+   * The HTTP side's port; default {@value #DEFAULT_HTTP_PORT}, 0 picks a free one. The HTTP side
+   * binds the same host as the WebSocket endpoint unless {@link #httpHost(String)} says otherwise.
+   *
+   * @throws IllegalStateException if the HTTP side was turned off with {@link #disableHttp()}
    */
   public ChatServerBuilder httpPort(int port) {
     requirePort("httpPort", port);
@@ -169,7 +174,11 @@ public final class ChatServerBuilder {
     return this;
   }
 
-  /** The host for the HTTP side; default the WebSocket endpoint's host. */
+  /**
+   * The host for the HTTP side; default the WebSocket endpoint's host.
+   *
+   * @throws IllegalStateException if the HTTP side was turned off with {@link #disableHttp()}
+   */
   public ChatServerBuilder httpHost(String host) {
     requireText("httpHost", host);
     requireHttpOn("httpHost(\"" + host + "\")");
@@ -208,6 +217,10 @@ public final class ChatServerBuilder {
    * whose path starts with {@code path} reach it (the longest matching path wins). Runs on the HTTP
    * side's own threads. {@code /healthz} and {@code /readyz} are reserved; each path may be added
    * once. The handler stays the application's.
+   *
+   * @throws IllegalArgumentException if {@code path} does not start with {@code /} or is reserved
+   * @throws IllegalStateException if the HTTP side was turned off with {@link #disableHttp()}, or a
+   *     handler for {@code path} was already added
    */
   public ChatServerBuilder httpHandler(String path, PageHandler handler) {
     requireText("path", path);

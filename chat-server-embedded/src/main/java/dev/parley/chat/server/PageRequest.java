@@ -1,5 +1,6 @@
 package dev.parley.chat.server;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +31,7 @@ public record PageRequest(
     headers.forEach(
         (name, values) ->
             lower
-                .computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new java.util.ArrayList<>())
+                .computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
                 .addAll(values));
     lower.replaceAll((name, values) -> List.copyOf(values));
     headers = Map.copyOf(lower);

@@ -1,6 +1,7 @@
 package dev.parley.chat.server;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -72,13 +73,13 @@ public record PageResponse(
     return other instanceof PageResponse that
         && status == that.status
         && contentType.equals(that.contentType)
-        && java.util.Arrays.equals(body, that.body)
+        && Arrays.equals(body, that.body)
         && headers.equals(that.headers);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(status, contentType, java.util.Arrays.hashCode(body), headers);
+    return Objects.hash(status, contentType, Arrays.hashCode(body), headers);
   }
 
   @Override

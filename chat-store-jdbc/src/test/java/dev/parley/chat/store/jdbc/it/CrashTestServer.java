@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
  * The server that {@link StoreCrashIT} runs in a child JVM and kills: a {@link ChatServer} on
  * 127.0.0.1 backed by a {@link JdbcMessageStore} with its default (committed) durability. It prints
  * {@code READY <port>} on standard output once it listens, then runs until it is killed. On a
- * normal termination signal a shutdown hook closes the server, which closes the store.
+ * normal termination signal a shutdown hook closes the server, then the store.
  *
  * <p>Arguments: {@code h2 <port> <h2 file>}, or {@code pg <port> <jdbc url> <user> <password>
  * <schema>}.
