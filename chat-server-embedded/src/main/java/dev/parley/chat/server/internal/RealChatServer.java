@@ -205,10 +205,8 @@ public final class RealChatServer implements ChatServer {
         return closed.copy(); // already draining
       }
       context.accepting(false);
-      int sessions = core.sessionCount();
-      log.info("Parley server {} draining {} sessions", context.serverId(), sessions);
-      core.askAllToLeave("server is draining; reconnect to another node");
       long deadline = System.nanoTime() + timeout.toNanos();
+      // Scheduled under the lock: close() cannot shut the timer down in between.
       drainWatch.set(
           context
               .scheduler()
@@ -218,6 +216,8 @@ public final class RealChatServer implements ChatServer {
                   DRAIN_POLL_MILLIS,
                   TimeUnit.MILLISECONDS));
     }
+    log.info("Parley server {} draining {} sessions", context.serverId(), core.sessionCount());
+    core.askAllToLeave("server is draining; reconnect to another node");
     return closed.copy();
   }
 
