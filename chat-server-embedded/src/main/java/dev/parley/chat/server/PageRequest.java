@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * An HTTP request for a {@link PageHandler}: the request line and headers (the HTTP side reads no
- * request bodies). Immutable.
+ * request bodies). Immutable and thread-safe.
  *
  * @param method the request method, such as {@code GET}
  * @param mountPath the path the handler was registered under, such as {@code /web}

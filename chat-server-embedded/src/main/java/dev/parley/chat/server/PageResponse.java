@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * A {@link PageHandler}'s complete answer: status, content type, body and extra headers. Immutable
- * (the body is copied in and out).
+ * and thread-safe (the body is copied in and out).
  *
  * @param status the HTTP status, 100 to 599
  * @param contentType the {@code Content-Type}, such as {@code text/html; charset=utf-8}
