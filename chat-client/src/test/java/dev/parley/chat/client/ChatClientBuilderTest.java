@@ -156,6 +156,35 @@ class ChatClientBuilderTest {
   }
 
   @Test
+  void aTransportGivenAsAnInstanceIsNotClosedWithTheClient() {
+    ClosableTransport given = new ClosableTransport();
+    ChatClient client = ChatClient.builder().endpoint(ENDPOINT).transport(given).build();
+    client.close();
+    assertThat(given.closed).as("the application's transport is left open").isFalse();
+  }
+
+  /** A transport that can be closed, and remembers whether it was. */
+  private static final class ClosableTransport implements ClientTransportProvider, AutoCloseable {
+    volatile boolean closed;
+
+    @Override
+    public String name() {
+      return "closable";
+    }
+
+    @Override
+    public CompletableFuture<ClientTransportConnection> connect(
+        URI endpoint, ClientTransportConfig config, ClientTransportListener listener) {
+      throw new UnsupportedOperationException("not used by this test");
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  @Test
   void aTransportGivenAsAnInstanceIsHandedOver() {
     ClientConfig config =
         ClientConfigs.of(ChatClient.builder().endpoint(ENDPOINT).transport(UNUSED_TRANSPORT));
