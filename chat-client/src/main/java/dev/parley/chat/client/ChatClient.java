@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 public interface ChatClient extends AutoCloseable {
   /** A builder with every setting at its documented default. */
   static ChatClientBuilder builder() {
-    return new ChatClientBuilder(RealChatClient::new);
+    return new ChatClientBuilder(RealChatClient::create);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.parley.chat.client;
 
+import dev.parley.chat.client.internal.ClientConfig;
+import dev.parley.chat.spi.ClientTransportProvider;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,8 +14,19 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 /**
- * Configures a {@link ChatClient}. Not thread-safe; build once and share the client. Every setter
- * validates at once and names the bad value; {@link #build()} checks the combination.
+ * Configures a {@link ChatClient}. Not thread-safe: configure it on one thread, build once and
+ * share the client. {@link #build()} validates and copies every setting into the client, which does
+ * not see later changes to the builder.
+ *
+ * <p>Every setter validates at once and names the bad value. Calling a setter again replaces the
+ * earlier value, except where two calls contradict each other: naming a transport and giving one,
+ * adding the same endpoint twice; those fail at once with a message that says which call to remove.
+ *
+ * <p><b>Who owns what you pass in.</b> The client shuts down only what it created: its default
+ * callback pool, its default timer and the transport it looked up. A {@link
+ * #callbackExecutor(Executor) callback executor}, {@link #scheduler(ScheduledExecutorService)
+ * scheduler} or {@link #transport(ClientTransportProvider) transport} you pass in stays yours, to
+ * shut down after {@link ChatClient#close()}.
  */
 public final class ChatClientBuilder {
   /** Default for {@link #connectTimeout(Duration)}: 10 seconds. */
@@ -37,9 +50,10 @@ public final class ChatClientBuilder {
   /** Default for {@link #maxMessageBytes(int)}: 1 MiB (history pages can be large). */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
-  private final Function<ChatClientBuilder, ChatClient> factory;
+  private final Function<ClientConfig, ChatClient> factory;
   private final List<URI> endpoints = new ArrayList<>();
-  private String transport;
+  private String transportName;
+  private ClientTransportProvider transport;
   private String clientName = "parley-java";
   private String clientVersion = "0.1.0";
   private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -54,13 +68,15 @@ public final class ChatClientBuilder {
   private Random random;
   private Clock clock = Clock.systemUTC();
 
-  ChatClientBuilder(Function<ChatClientBuilder, ChatClient> factory) {
+  ChatClientBuilder(Function<ClientConfig, ChatClient> factory) {
     this.factory = factory;
   }
 
   /**
-   * Adds a server endpoint, such as {@code ws://localhost:8080/chat}. With several, the session
+   * Adds a server endpoint, such as {@code ws://localhost:7450/chat}. With several, the session
    * tries them in order and moves on to the next when one fails.
+   *
+   * @throws IllegalStateException if {@code endpoint} was already added
    */
   public ChatClientBuilder endpoint(URI endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
@@ -68,6 +84,13 @@ public final class ChatClientBuilder {
     if (scheme == null || endpoint.getHost() == null) {
       throw new IllegalArgumentException(
           "endpoint must be an absolute ws:// or wss:// URI with a host, was " + endpoint);
+    }
+    if (endpoints.contains(endpoint)) {
+      throw new IllegalStateException(
+          "endpoint "
+              + endpoint
+              + " was already added; add each endpoint once (the session already comes back to it"
+              + " after trying the others)");
     }
     endpoints.add(endpoint);
     return this;
@@ -77,9 +100,41 @@ public final class ChatClientBuilder {
    * Selects the client transport by name (for example {@code "jdk"}, the default transport on
    * {@code java.net.http.WebSocket} that ships with this module) instead of the highest priority
    * one found on the class path that supports every endpoint.
+   *
+   * @throws IllegalStateException if a transport was given with {@link
+   *     #transport(ClientTransportProvider)}
    */
   public ChatClientBuilder transport(String name) {
-    this.transport = requireText("transport", name);
+    requireText("transport", name);
+    if (transport != null) {
+      throw new IllegalStateException(
+          "a transport was already given with transport(provider) ('"
+              + transport.name()
+              + "'); remove that call to select '"
+              + name
+              + "' by name");
+    }
+    this.transportName = name;
+    return this;
+  }
+
+  /**
+   * Uses {@code provider} as the client transport, without looking on the class path: for a
+   * transport the application configures itself, or one the {@link java.util.ServiceLoader} cannot
+   * see. It must support every endpoint ({@link #build()} checks). It stays the application's: the
+   * client does not close it.
+   *
+   * @throws IllegalStateException if a transport was named with {@link #transport(String)}
+   */
+  public ChatClientBuilder transport(ClientTransportProvider provider) {
+    Objects.requireNonNull(provider, "provider");
+    if (transportName != null) {
+      throw new IllegalStateException(
+          "the transport was already selected by name with transport(\""
+              + transportName
+              + "\"); remove that call to give a transport instance");
+    }
+    this.transport = provider;
     return this;
   }
 
@@ -190,91 +245,38 @@ public final class ChatClientBuilder {
   }
 
   /**
-   * Builds the client.
+   * Builds the client from a copy of this builder's settings: changing the builder afterwards does
+   * not change the client.
    *
    * @throws IllegalStateException if no endpoint was given, or no transport fits the endpoints
    */
   public ChatClient build() {
+    return factory.apply(config());
+  }
+
+  /** Validates the combination and copies the settings; what {@link #build()} hands over. */
+  ClientConfig config() {
     if (endpoints.isEmpty()) {
       throw new IllegalStateException(
           "no endpoint: call endpoint(URI.create(\"ws://host:port/chat\")) before build()");
     }
-    return factory.apply(this);
-  }
-
-  /** The endpoints, in the order given. */
-  public List<URI> endpoints() {
-    return List.copyOf(endpoints);
-  }
-
-  /** The transport name requested, or {@code null} for automatic selection. */
-  public String transportName() {
-    return transport;
-  }
-
-  /** The client name reported to the server. */
-  public String clientName() {
-    return clientName;
-  }
-
-  /** The client version reported to the server. */
-  public String clientVersion() {
-    return clientVersion;
-  }
-
-  /** See {@link #connectTimeout(Duration)}. */
-  public Duration connectTimeout() {
-    return connectTimeout;
-  }
-
-  /** See {@link #requestTimeout(Duration)}. */
-  public Duration requestTimeout() {
-    return requestTimeout;
-  }
-
-  /** See {@link #reconnectBackoff(Duration, Duration)}. */
-  public Duration initialBackoff() {
-    return initialBackoff;
-  }
-
-  /** See {@link #reconnectBackoff(Duration, Duration)}. */
-  public Duration maxBackoff() {
-    return maxBackoff;
-  }
-
-  /** See {@link #heartbeatInterval(Duration)}. */
-  public Duration heartbeatInterval() {
-    return heartbeatInterval;
-  }
-
-  /** See {@link #maxOutbox(int)}. */
-  public int maxOutbox() {
-    return maxOutbox;
-  }
-
-  /** See {@link #maxMessageBytes(int)}. */
-  public int maxMessageBytes() {
-    return maxMessageBytes;
-  }
-
-  /** The callback executor given, or {@code null} for the default. */
-  public Executor callbackExecutor() {
-    return callbackExecutor;
-  }
-
-  /** The scheduler given, or {@code null} for the default. */
-  public ScheduledExecutorService scheduler() {
-    return scheduler;
-  }
-
-  /** The random given, or {@code null} for the default. */
-  public Random random() {
-    return random;
-  }
-
-  /** The clock. */
-  public Clock clock() {
-    return clock;
+    return new ClientConfig(
+        endpoints,
+        transportName,
+        transport,
+        clientName,
+        clientVersion,
+        connectTimeout,
+        requestTimeout,
+        initialBackoff,
+        maxBackoff,
+        heartbeatInterval,
+        maxOutbox,
+        maxMessageBytes,
+        callbackExecutor,
+        scheduler,
+        random != null ? random : new Random(),
+        clock);
   }
 
   private static String requireText(String what, String value) {

@@ -2,7 +2,7 @@
  * The Parley Java client.
  *
  * <pre>{@code
- * ChatClient client = ChatClient.builder().endpoint(URI.create("ws://localhost:8080/chat")).build();
+ * ChatClient client = ChatClient.builder().endpoint(URI.create("ws://localhost:7450/chat")).build();
  * ChatSession session = client.connect("alice-token", listener).join();
  * RoomHandle room = session.join(RoomId.of("general")).join();
  * room.send("hello").thenAccept(receipt -> ...);

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A chat server running inside the application's own process. Thread-safe.
@@ -19,7 +20,7 @@ import java.util.Optional;
 public interface ChatServer extends AutoCloseable {
   /** A builder with every setting at its documented default. */
   static ChatServerBuilder builder() {
-    return new ChatServerBuilder(RealChatServer::new);
+    return new ChatServerBuilder(RealChatServer::create);
   }
 
   /**
@@ -34,7 +35,7 @@ public interface ChatServer extends AutoCloseable {
   /** The bound WebSocket address (with the real port when the builder asked for port 0). */
   InetSocketAddress address();
 
-  /** The WebSocket endpoint clients connect to, such as {@code ws://127.0.0.1:8080/chat}. */
+  /** The WebSocket endpoint clients connect to, such as {@code ws://127.0.0.1:7450/chat}. */
   URI webSocketUri();
 
   /** The HTTP side's base URI ({@code /healthz}, {@code /readyz}), unless it is disabled. */
@@ -50,15 +51,24 @@ public interface ChatServer extends AutoCloseable {
    * Stops the server after moving its clients elsewhere, for rolling restarts and scale-in: {@code
    * /readyz} turns false and new connections are turned away, every client gets a {@code GoAway}
    * frame and reconnects to another endpoint (resuming where it was), and once all have gone, or
-   * {@code timeout} has passed, the server {@linkplain #close() closes}. Blocks the caller until
-   * then. On a server that is not running it only closes.
+   * {@code timeout} has passed, the server {@linkplain #close() closes}. Returns at once; the
+   * future completes (on a thread of the server's) when the server has closed. Calling it again, or
+   * on a server that is already closing, returns a future for the same close. On a server that is
+   * not running it only closes, before returning.
+   *
+   * @param timeout how long clients have to leave before the rest are disconnected
+   * @return completes once the server is closed; never completes exceptionally
    */
-  void drain(Duration timeout);
+  CompletableFuture<Void> drain(Duration timeout);
 
   /** Sessions currently open. */
   int sessionCount();
 
-  /** Stops the server gracefully; see the type's lifecycle. Idempotent. */
+  /**
+   * Stops the server gracefully; see the type's lifecycle. Closes what the server created (its
+   * transport, HTTP side, threads, default store and worker pool) and the cluster bus it started;
+   * leaves open what the application passed in (a store, an executor). Idempotent.
+   */
   @Override
   void close();
 }

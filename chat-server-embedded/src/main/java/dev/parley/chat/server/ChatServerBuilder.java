@@ -1,22 +1,41 @@
 package dev.parley.chat.server;
 
-import com.sun.net.httpserver.HttpHandler;
 import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.server.internal.ServerSettings;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.ServerTransportProvider;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * Configures a {@link ChatServer}. Not thread-safe; the server it builds is. Setters validate at
- * once and name the bad value; {@link #build()} checks the combination.
+ * Configures a {@link ChatServer}. Not thread-safe: configure it on one thread. The server it
+ * builds is thread-safe and does not see later changes to the builder: {@link #build()} validates
+ * and copies every setting into the server.
+ *
+ * <p>Setters validate at once and name the bad value. Calling a setter again replaces the earlier
+ * value (so that a shared base configuration can be refined), except where two calls contradict
+ * each other; those fail at once with a message that says which call to remove: turning the HTTP
+ * side off and configuring it, naming a transport and giving one, adding the same HTTP path twice.
+ * {@link #build()} checks the combination.
+ *
+ * <p><b>Who owns what you pass in.</b> The server closes or shuts down only what it created itself:
+ * its default in-memory store, its default worker pool, its timer, its HTTP side and its transport.
+ * What the application passes in stays the application's, to close after the server: the {@link
+ * #messageStore(MessageStore) store}, the {@link #workerExecutor(Executor) worker executor}, the
+ * {@link #authenticator(Authenticator) authenticator}, the {@link #roomPolicy(RoomPolicy) room
+ * policy}, the {@link #transport(ServerTransportProvider) transport provider}, the clock and the
+ * random. The one exception is the {@link #clusterBus(ClusterBus) cluster bus}: the server joins
+ * the cluster with it on {@link ChatServer#start()} and leaves (closes it) on {@link
+ * ChatServer#close()}, because a bus serves exactly one node and cannot be started twice.
  */
 public final class ChatServerBuilder {
   /**
@@ -31,11 +50,17 @@ public final class ChatServerBuilder {
    */
   public static final String DEVELOPMENT_HOST = "127.0.0.1";
 
-  /** Default WebSocket port. */
-  public static final int DEFAULT_PORT = 8080;
+  /**
+   * Default WebSocket port: 7450. Not 8080: the server runs inside an application that often
+   * already serves HTTP on 8080 (Tomcat, Jetty, Spring Boot) or 8081 (their management port), and a
+   * clash there would stop the application from starting.
+   */
+  public static final int DEFAULT_PORT = 7450;
 
-  /** Default HTTP side port ({@code /healthz}, {@code /readyz}, pages). */
-  public static final int DEFAULT_HTTP_PORT = 8081;
+  /**
+   * Default HTTP side port ({@code /healthz}, {@code /readyz}, pages): 7451, next to the WebSocket.
+   */
+  public static final int DEFAULT_HTTP_PORT = 7451;
 
   /** Default largest inbound WebSocket message: 64 KiB. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = Protocol.DEFAULT_MAX_FRAME_BYTES;
@@ -79,14 +104,15 @@ public final class ChatServerBuilder {
   /** Default period of the catch-up sweep a clustered node runs; see {@link #catchUpInterval}. */
   public static final Duration DEFAULT_CATCH_UP_INTERVAL = Duration.ofSeconds(2);
 
-  private final Function<ChatServerBuilder, ChatServer> factory;
-  private String host; // null: not asked for; see host()
+  private final Function<ServerSettings, ChatServer> factory;
+  private String host; // null: not asked for; see resolvedHost()
   private int port = DEFAULT_PORT;
   private String httpHost;
-  private int httpPort = DEFAULT_HTTP_PORT;
-  private boolean httpEnabled = true;
+  private Integer httpPort; // null: not asked for (DEFAULT_HTTP_PORT)
+  private boolean httpDisabled;
   private String path = Protocol.DEFAULT_PATH;
-  private String transport;
+  private String transportName;
+  private ServerTransportProvider transport;
   private Authenticator authenticator;
   private MessageStore messageStore;
   private ClusterBus clusterBus;
@@ -105,13 +131,14 @@ public final class ChatServerBuilder {
   private int maxPayloadBytes = Protocol.DEFAULT_MAX_PAYLOAD_BYTES;
   private int requestsPerSecond = DEFAULT_REQUESTS_PER_SECOND;
   private int requestBurst = DEFAULT_REQUEST_BURST;
-  private ExecutorService workerExecutor;
+  private Executor workerExecutor;
+  private boolean catchUpIntervalSet;
   private Clock clock = Clock.systemUTC();
   private Random random;
   private String serverId;
-  private final Map<String, HttpHandler> httpHandlers = new LinkedHashMap<>();
+  private final Map<String, PageHandler> httpHandlers = new LinkedHashMap<>();
 
-  ChatServerBuilder(Function<ChatServerBuilder, ChatServer> factory) {
+  ChatServerBuilder(Function<ServerSettings, ChatServer> factory) {
     this.factory = factory;
   }
 
@@ -125,50 +152,96 @@ public final class ChatServerBuilder {
     return this;
   }
 
-  /** The WebSocket port; 0 picks a free one (see {@link ChatServer#address()}). */
+  /**
+   * The WebSocket port; default {@value #DEFAULT_PORT}, 0 picks a free one (see {@link
+   * ChatServer#address()}).
+   */
   public ChatServerBuilder port(int port) {
     this.port = requirePort("port", port);
     return this;
   }
 
   /**
-   * The HTTP side's port; 0 picks a free one. The HTTP side binds the same host as the WebSocket
-   * endpoint unless {@link #httpHost(String)} says otherwise.
+   * The HTTP side's port; default {@value #DEFAULT_HTTP_PORT}, 0 picks a free one. The HTTP side
+   * binds the same host as the WebSocket endpoint unless {@link #httpHost(String)} says otherwise.
+   *
+   * @throws IllegalStateException if the HTTP side was turned off with {@link #disableHttp()}
    */
   public ChatServerBuilder httpPort(int port) {
-    this.httpPort = requirePort("httpPort", port);
-    this.httpEnabled = true;
-    return this;
-  }
-
-  /** The host for the HTTP side. */
-  public ChatServerBuilder httpHost(String host) {
-    this.httpHost = requireText("httpHost", host);
-    return this;
-  }
-
-  /** Turns the HTTP side off (no health endpoints, no pages). */
-  public ChatServerBuilder disableHttp() {
-    this.httpEnabled = false;
+    requirePort("httpPort", port);
+    requireHttpOn("httpPort(" + port + ")");
+    this.httpPort = port;
     return this;
   }
 
   /**
-   * Serves {@code handler} on the HTTP side under {@code path} (for example a web page). Runs on
-   * the HTTP side's own executor. {@code /healthz} and {@code /readyz} are reserved.
+   * The host for the HTTP side; default the WebSocket endpoint's host.
+   *
+   * @throws IllegalStateException if the HTTP side was turned off with {@link #disableHttp()}
    */
-  public ChatServerBuilder httpHandler(String path, HttpHandler handler) {
+  public ChatServerBuilder httpHost(String host) {
+    requireText("httpHost", host);
+    requireHttpOn("httpHost(\"" + host + "\")");
+    this.httpHost = host;
+    return this;
+  }
+
+  /**
+   * Turns the HTTP side off (no health endpoints, no pages).
+   *
+   * @throws IllegalStateException if the HTTP side was configured with {@link #httpPort(int)},
+   *     {@link #httpHost(String)} or {@link #httpHandler(String, PageHandler)}: one of the two
+   *     calls is a mistake
+   */
+  public ChatServerBuilder disableHttp() {
+    String configured =
+        httpPort != null
+            ? "httpPort(" + httpPort + ")"
+            : httpHost != null
+                ? "httpHost(\"" + httpHost + "\")"
+                : httpHandlers.isEmpty()
+                    ? null
+                    : "httpHandler(\"" + httpHandlers.keySet().iterator().next() + "\", ...)";
+    if (configured != null) {
+      throw new IllegalStateException(
+          "the HTTP side was configured with "
+              + configured
+              + "; remove that call, or remove disableHttp() to keep the HTTP side");
+    }
+    this.httpDisabled = true;
+    return this;
+  }
+
+  /**
+   * Serves {@code handler} on the HTTP side under {@code path} (for example a web page): requests
+   * whose path starts with {@code path} reach it (the longest matching path wins). Runs on the HTTP
+   * side's own threads. {@code /healthz} and {@code /readyz} are reserved; each path may be added
+   * once. The handler stays the application's.
+   *
+   * @throws IllegalArgumentException if {@code path} does not start with {@code /} or is reserved
+   * @throws IllegalStateException if the HTTP side was turned off with {@link #disableHttp()}, or a
+   *     handler for {@code path} was already added
+   */
+  public ChatServerBuilder httpHandler(String path, PageHandler handler) {
     requireText("path", path);
     Objects.requireNonNull(handler, "handler");
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("HTTP path must start with '/', was '" + path + "'");
     }
     if (path.equals("/healthz") || path.equals("/readyz")) {
-      throw new IllegalArgumentException(path + " is reserved for the server's health checks");
+      throw new IllegalArgumentException(
+          path
+              + " is reserved for the server's health checks; serve your handler under another path");
     }
-    if (httpHandlers.putIfAbsent(path, handler) != null) {
-      throw new IllegalArgumentException("a handler for " + path + " was already added");
+    requireHttpOn("httpHandler(\"" + path + "\", ...)");
+    if (httpHandlers.containsKey(path)) {
+      throw new IllegalStateException(
+          "a handler for "
+              + path
+              + " was already added; add each path once (one handler can serve several files"
+              + " below it)");
     }
+    httpHandlers.put(path, handler);
     return this;
   }
 
@@ -182,16 +255,52 @@ public final class ChatServerBuilder {
     return this;
   }
 
-  /** Selects the server transport by name instead of the highest-priority one found. */
+  /**
+   * Selects the server transport by name among those found with {@link java.util.ServiceLoader},
+   * instead of the highest-priority one.
+   *
+   * @throws IllegalStateException if a transport was given with {@link
+   *     #transport(ServerTransportProvider)}
+   */
   public ChatServerBuilder transport(String name) {
-    this.transport = requireText("transport", name);
+    requireText("transport", name);
+    if (transport != null) {
+      throw new IllegalStateException(
+          "a transport was already given with transport(provider) ('"
+              + transport.name()
+              + "'); remove that call to select '"
+              + name
+              + "' by name");
+    }
+    this.transportName = name;
+    return this;
+  }
+
+  /**
+   * Uses {@code provider} as the server transport, without looking on the class path: for a
+   * transport the application configures itself, or one the {@link java.util.ServiceLoader} cannot
+   * see. The provider stays the application's; the server closes only the transport it creates with
+   * it.
+   *
+   * @throws IllegalStateException if a transport was named with {@link #transport(String)}
+   */
+  public ChatServerBuilder transport(ServerTransportProvider provider) {
+    Objects.requireNonNull(provider, "provider");
+    if (transportName != null) {
+      throw new IllegalStateException(
+          "the transport was already selected by name with transport(\""
+              + transportName
+              + "\"); remove that call to give a transport instance");
+    }
+    this.transport = provider;
     return this;
   }
 
   /**
    * Who the connecting clients are. Required: there is no default, so that no server goes to
    * production accepting anyone. For demos and tests use {@link
-   * DevelopmentAuthenticator#ANY_NICKNAME}.
+   * DevelopmentAuthenticator#ANY_NICKNAME}. Called on the worker executor; it stays the
+   * application's (the server never closes it).
    */
   public ChatServerBuilder authenticator(Authenticator authenticator) {
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
@@ -200,8 +309,9 @@ public final class ChatServerBuilder {
 
   /**
    * Where messages are kept. Default: an {@link InMemoryMessageStore} keeping {@value
-   * #DEFAULT_IN_MEMORY_HISTORY} messages per room, lost when the process ends. The server closes
-   * the store when it closes.
+   * #DEFAULT_IN_MEMORY_HISTORY} messages per room, lost when the process ends, created and closed
+   * by the server. A store passed here stays the application's: the server does not close it, so
+   * close it after {@link ChatServer#close()} (it may outlive the server, or serve several).
    */
   public ChatServerBuilder messageStore(MessageStore store) {
     this.messageStore = Objects.requireNonNull(store, "store");
@@ -303,11 +413,12 @@ public final class ChatServerBuilder {
   }
 
   /**
-   * Threads for the authenticator, the room policy and store continuations. Default: a fixed pool
-   * of daemon threads (one per core, at least 2) owned and shut down by the server. A supplied
-   * executor is not shut down by the server.
+   * Threads for the authenticator and the room policy. Default: a fixed pool of daemon threads
+   * named {@code parley-worker-N} (one per core, at least 2), created and shut down by the server.
+   * An executor passed here stays the application's: the server never shuts it down. It must not
+   * run tasks on the calling thread (the caller may be a transport I/O thread).
    */
-  public ChatServerBuilder workerExecutor(ExecutorService executor) {
+  public ChatServerBuilder workerExecutor(Executor executor) {
     this.workerExecutor = Objects.requireNonNull(executor, "executor");
     return this;
   }
@@ -330,8 +441,9 @@ public final class ChatServerBuilder {
    * Makes this server one node of a cluster: the nodes share rooms through {@code bus} (for example
    * {@code RedisClusterBus} from {@code chat-cluster-redis}), and must also share one {@link
    * #messageStore(MessageStore) store}, which orders each room and dedupes resends for all of them.
-   * The server starts the bus with its {@link #serverId(String) id} and closes it when it stops.
-   * Default: none, a single node.
+   * The server starts the bus with its {@link #serverId(String) id} and closes it when it stops (a
+   * bus serves one node and cannot be restarted): give each server its own bus. Default: none, a
+   * single node.
    */
   public ChatServerBuilder clusterBus(ClusterBus bus) {
     this.clusterBus = Objects.requireNonNull(bus, "bus");
@@ -346,6 +458,7 @@ public final class ChatServerBuilder {
    */
   public ChatServerBuilder catchUpInterval(Duration interval) {
     this.catchUpInterval = requirePositive("catchUpInterval", interval);
+    this.catchUpIntervalSet = true;
     return this;
   }
 
@@ -356,14 +469,22 @@ public final class ChatServerBuilder {
   }
 
   /**
-   * Builds the server (not started).
+   * Builds the server (not started) from a copy of this builder's settings: changing the builder
+   * afterwards does not change the server. The builder may be used again to build another.
    *
    * @throws IllegalStateException if no authenticator was set, if {@code port} and {@code httpPort}
-   *     are the same (non-zero) port while the HTTP side is on, or if the message limits do not fit
-   *     in {@code maxMessageBytes}
+   *     are the same (non-zero) port while the HTTP side is on, if the message limits do not fit in
+   *     {@code maxMessageBytes}, if a cluster bus was given without a shared store, or if {@code
+   *     catchUpInterval} was set without a cluster bus
    */
   public ChatServer build() {
-    if (httpEnabled && port != 0 && port == httpPort) {
+    return factory.apply(settings());
+  }
+
+  /** Validates the combination and copies the settings; what {@link #build()} hands over. */
+  ServerSettings settings() {
+    int httpPort = this.httpPort == null ? DEFAULT_HTTP_PORT : this.httpPort;
+    if (!httpDisabled && port != 0 && port == httpPort) {
       throw new IllegalStateException(
           "port and httpPort are both "
               + port
@@ -371,6 +492,18 @@ public final class ChatServerBuilder {
               + " their own port; call httpPort(...) with another port (default "
               + DEFAULT_HTTP_PORT
               + "), or disableHttp()");
+    }
+    if (clusterBus != null && messageStore == null) {
+      throw new IllegalStateException(
+          "clusterBus(...) was set without messageStore(...): the nodes of a cluster must share one"
+              + " store (for example JdbcMessageStore on PostgreSQL); call messageStore(sharedStore)");
+    }
+    if (clusterBus == null && catchUpIntervalSet) {
+      throw new IllegalStateException(
+          "catchUpInterval("
+              + catchUpInterval
+              + ") is used only by a node of a cluster; call clusterBus(bus), or remove"
+              + " catchUpInterval(...)");
     }
     if (authenticator == null) {
       throw new IllegalStateException(
@@ -387,162 +520,49 @@ public final class ChatServerBuilder {
               + maxMessageBytes
               + "); raise maxMessageBytes or lower the others");
     }
-    return factory.apply(this);
+    String resolvedHost =
+        host != null
+            ? host
+            : authenticator instanceof DevelopmentAuthenticator ? DEVELOPMENT_HOST : DEFAULT_HOST;
+    return new ServerSettings(
+        resolvedHost,
+        port,
+        !httpDisabled,
+        httpHost == null ? resolvedHost : httpHost,
+        httpPort,
+        httpHandlers,
+        path,
+        transportName,
+        transport,
+        authenticator,
+        messageStore,
+        clusterBus,
+        catchUpInterval,
+        roomPolicy,
+        maxMessageBytes,
+        maxFragments,
+        maxHandshakeBytes,
+        handshakeTimeout,
+        connectTimeout,
+        pingInterval,
+        maxConnections,
+        maxOutboundBytes,
+        maxRoomsPerSession,
+        maxTextBytes,
+        maxPayloadBytes,
+        requestsPerSecond,
+        requestBurst,
+        workerExecutor,
+        clock,
+        random != null ? random : new SecureRandom(),
+        serverId);
   }
 
-  // Read by the implementation.
-
-  /** The WebSocket bind host: the one asked for, else the default for the authenticator. */
-  public String host() {
-    if (host != null) {
-      return host;
+  private void requireHttpOn(String call) {
+    if (httpDisabled) {
+      throw new IllegalStateException(
+          "the HTTP side was turned off with disableHttp(); remove that call to use " + call);
     }
-    return authenticator instanceof DevelopmentAuthenticator ? DEVELOPMENT_HOST : DEFAULT_HOST;
-  }
-
-  /** The WebSocket port (0: any). */
-  public int port() {
-    return port;
-  }
-
-  /** The HTTP bind host. */
-  public String httpHost() {
-    return httpHost == null ? host() : httpHost;
-  }
-
-  /** The HTTP port (0: any). */
-  public int httpPort() {
-    return httpPort;
-  }
-
-  /** Whether the HTTP side runs. */
-  public boolean httpEnabled() {
-    return httpEnabled;
-  }
-
-  /** Extra HTTP handlers by path. */
-  public Map<String, HttpHandler> httpHandlers() {
-    return Map.copyOf(httpHandlers);
-  }
-
-  /** The WebSocket path. */
-  public String path() {
-    return path;
-  }
-
-  /** The requested transport name, or {@code null}. */
-  public String transportName() {
-    return transport;
-  }
-
-  /** The authenticator. */
-  public Authenticator authenticator() {
-    return authenticator;
-  }
-
-  /** The store given, or {@code null} for the default in-memory one. */
-  public MessageStore messageStore() {
-    return messageStore;
-  }
-
-  /** The cluster bus given, or {@code null} for a single node. */
-  public ClusterBus clusterBus() {
-    return clusterBus;
-  }
-
-  /** See {@link #catchUpInterval(Duration)}. */
-  public Duration catchUpInterval() {
-    return catchUpInterval;
-  }
-
-  /** The room policy. */
-  public RoomPolicy roomPolicy() {
-    return roomPolicy;
-  }
-
-  /** See {@link #maxMessageBytes(int)}. */
-  public int maxMessageBytes() {
-    return maxMessageBytes;
-  }
-
-  /** See {@link #maxFragmentsPerMessage(int)}. */
-  public int maxFragmentsPerMessage() {
-    return maxFragments;
-  }
-
-  /** See {@link #maxHandshakeBytes(int)}. */
-  public int maxHandshakeBytes() {
-    return maxHandshakeBytes;
-  }
-
-  /** See {@link #handshakeTimeout(Duration)}. */
-  public Duration handshakeTimeout() {
-    return handshakeTimeout;
-  }
-
-  /** See {@link #connectTimeout(Duration)}. */
-  public Duration connectTimeout() {
-    return connectTimeout;
-  }
-
-  /** See {@link #pingInterval(Duration)}. */
-  public Duration pingInterval() {
-    return pingInterval;
-  }
-
-  /** See {@link #maxConnections(int)}. */
-  public int maxConnections() {
-    return maxConnections;
-  }
-
-  /** See {@link #maxOutboundBytes(long)}. */
-  public long maxOutboundBytes() {
-    return maxOutboundBytes;
-  }
-
-  /** See {@link #maxRoomsPerSession(int)}. */
-  public int maxRoomsPerSession() {
-    return maxRoomsPerSession;
-  }
-
-  /** See {@link #maxTextBytes(int)}. */
-  public int maxTextBytes() {
-    return maxTextBytes;
-  }
-
-  /** See {@link #maxPayloadBytes(int)}. */
-  public int maxPayloadBytes() {
-    return maxPayloadBytes;
-  }
-
-  /** See {@link #requestRate(int, int)}. */
-  public int requestsPerSecond() {
-    return requestsPerSecond;
-  }
-
-  /** See {@link #requestRate(int, int)}. */
-  public int requestBurst() {
-    return requestBurst;
-  }
-
-  /** The worker executor given, or {@code null} for the default. */
-  public ExecutorService workerExecutor() {
-    return workerExecutor;
-  }
-
-  /** The clock. */
-  public Clock clock() {
-    return clock;
-  }
-
-  /** The random given, or {@code null} for the default. */
-  public Random random() {
-    return random;
-  }
-
-  /** The server id given, or {@code null} for a random one. */
-  public String serverId() {
-    return serverId;
   }
 
   private static String requireText(String what, String value) {

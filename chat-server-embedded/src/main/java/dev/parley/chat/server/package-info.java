@@ -4,7 +4,7 @@
  *
  * <pre>{@code
  * try (ChatServer server = ChatServer.builder()
- *         .port(8080)
+ *         .port(7450)
  *         .authenticator(myAuthenticator)
  *         .build()
  *         .start()) {

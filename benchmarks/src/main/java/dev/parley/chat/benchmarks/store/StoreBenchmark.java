@@ -164,13 +164,14 @@ public final class StoreBenchmark {
 
   private static Result run(Config config, Load shape, Duration warmUp, Duration measure)
       throws Exception {
-    try (ChatServer server =
+    try (MessageStore store = config.store().get();
+        ChatServer server =
             ChatServer.builder()
                 .host("127.0.0.1")
                 .port(0)
                 .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
                 .requestRate(1_000_000, 1_000_000)
-                .messageStore(config.store().get())
+                .messageStore(store)
                 .build()
                 .start();
         ChatClient client = ChatClient.builder().endpoint(server.webSocketUri()).build()) {

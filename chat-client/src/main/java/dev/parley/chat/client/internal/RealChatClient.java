@@ -3,7 +3,6 @@ package dev.parley.chat.client.internal;
 import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.client.ChatClient;
-import dev.parley.chat.client.ChatClientBuilder;
 import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.spi.ClientTransportProvider;
@@ -26,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * The {@link ChatClient}: shared settings, transport and threads for any number of sessions.
  * Thread-safe.
  *
- * <p>Resources: the transport chosen at build time (see {@link TransportSelection}); when it is
- * {@link AutoCloseable}, as the default JDK transport is, the client closes it, releasing its HTTP
- * client and I/O threads. The callback executor and timer are the application's or the client's own
- * ({@link ClientExecutors}).
+ * <p>Resources: the transport chosen at build time (see {@link TransportSelection}); when the
+ * client looked it up itself and it is {@link AutoCloseable}, as the default JDK transport is, the
+ * client closes it, releasing its HTTP client and I/O threads. A transport the application gave is
+ * left open. The callback executor and timer are the application's or the client's own ({@link
+ * ClientExecutors}).
  *
  * <p>{@link #close()}: closes every session (close code 1000), waits up to {@value
  * #CLOSE_WAIT_MILLIS} ms for their closing handshakes, aborts what is left, closes the transport,
@@ -46,23 +46,27 @@ public final class RealChatClient implements ChatClient {
   private final Set<RealChatSession> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  private final boolean ownsTransport;
+
   /**
-   * The constructor {@link ChatClient#builder()} uses: selects the transport from the class path.
+   * Builds a client from validated settings; what {@code ChatClientBuilder.build()} calls. Selects
+   * the transport from the class path unless one was given.
+   *
+   * @param config the snapshot of the builder
+   * @return a client
    */
-  public RealChatClient(ChatClientBuilder builder) {
-    this(builder, TransportSelection.select(builder.endpoints(), builder.transportName()));
+  public static ChatClient create(ClientConfig config) {
+    return new RealChatClient(config, SessionConfig.from(config));
   }
 
-  /** A client on the given transport (tests use an in-memory one). */
-  public RealChatClient(ChatClientBuilder builder, ClientTransportProvider transport) {
-    this(builder, transport, SessionConfig.from(builder));
-  }
-
-  RealChatClient(
-      ChatClientBuilder builder, ClientTransportProvider transport, SessionConfig config) {
-    this.transport = Objects.requireNonNull(transport, "transport");
+  RealChatClient(ClientConfig builder, SessionConfig config) {
+    this.ownsTransport = builder.transport() == null;
+    this.transport =
+        ownsTransport
+            ? TransportSelection.select(builder.endpoints(), builder.transportName())
+            : TransportSelection.check(builder.transport(), builder.endpoints());
     this.executors = new ClientExecutors(builder.callbackExecutor(), builder.scheduler());
-    Random random = builder.random() != null ? builder.random() : new Random();
+    Random random = builder.random();
     this.context =
         new SessionContext(
             config,
@@ -113,7 +117,7 @@ public final class RealChatClient implements ChatClient {
     }
     awaitClosed(closing, Duration.ofMillis(CLOSE_WAIT_MILLIS));
     open.forEach(RealChatSession::abortConnections);
-    if (transport instanceof AutoCloseable closeable) {
+    if (ownsTransport && transport instanceof AutoCloseable closeable) {
       try {
         closeable.close();
       } catch (Exception e) {

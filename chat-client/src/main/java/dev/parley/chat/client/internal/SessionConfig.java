@@ -1,6 +1,5 @@
 package dev.parley.chat.client.internal;
 
-import dev.parley.chat.client.ChatClientBuilder;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.spi.ClientTransportConfig;
 import java.net.URI;
@@ -8,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A session's settings: the builder's, frozen, plus internal bounds. Immutable.
+ * A session's settings: the client's ({@link ClientConfig}), plus internal bounds. Immutable.
  *
  * @param endpoints the endpoints, in order
  * @param clientName reported in Connect
@@ -49,7 +48,7 @@ record SessionConfig(
     }
   }
 
-  static SessionConfig from(ChatClientBuilder builder) {
+  static SessionConfig from(ClientConfig builder) {
     Duration grace =
         builder.connectTimeout().compareTo(MAX_CLOSE_GRACE) < 0
             ? builder.connectTimeout()

@@ -23,6 +23,25 @@ final class TransportSelection {
         requestedName);
   }
 
+  /**
+   * Checks that a transport the application gave supports every endpoint.
+   *
+   * @throws IllegalStateException naming the first endpoint it cannot connect to
+   */
+  static ClientTransportProvider check(ClientTransportProvider given, List<URI> endpoints) {
+    for (URI endpoint : endpoints) {
+      if (!given.supports(endpoint)) {
+        throw new IllegalStateException(
+            "transport '"
+                + given.name()
+                + "' given with transport(provider) does not support "
+                + endpoint
+                + "; give endpoints it supports, or another transport");
+      }
+    }
+    return given;
+  }
+
   static ClientTransportProvider select(
       List<ClientTransportProvider> candidates, List<URI> endpoints, String requestedName) {
     String schemes =

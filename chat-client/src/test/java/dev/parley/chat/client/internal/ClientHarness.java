@@ -6,6 +6,7 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatClientBuilder;
 import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.ClientConfigs;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.protocol.internal.Envelope;
 import java.net.URI;
@@ -51,8 +52,8 @@ final class ClientHarness implements AutoCloseable {
             .callbackExecutor(Runnable::run)
             .random(new Random(42));
     configure.accept(builder);
-    this.client =
-        new RealChatClient(builder, transport, internals.apply(SessionConfig.from(builder)));
+    ClientConfig config = ClientConfigs.of(builder.transport(transport));
+    this.client = new RealChatClient(config, internals.apply(SessionConfig.from(config)));
   }
 
   CompletableFuture<ChatSession> connect() {

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class TransportSelectionTest {
-  private static final List<URI> WS = List.of(URI.create("ws://localhost:8080/chat"));
+  private static final List<URI> WS = List.of(URI.create("ws://localhost:7450/chat"));
 
   record Fake(String name, int priority, boolean isAvailable) implements ClientTransportProvider {
     @Override
@@ -68,7 +68,7 @@ class TransportSelectionTest {
 
   @Test
   void anEndpointNoTransportSupportsFailsWithTheFix() {
-    List<URI> http = List.of(URI.create("http://localhost:8080/chat"));
+    List<URI> http = List.of(URI.create("http://localhost:7450/chat"));
     assertThatThrownBy(() -> ChatClient.builder().endpoint(http.get(0)).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no usable ClientTransportProvider")

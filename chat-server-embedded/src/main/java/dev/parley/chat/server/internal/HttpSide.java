@@ -1,8 +1,10 @@
 package dev.parley.chat.server.internal;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.parley.chat.server.PageHandler;
+import dev.parley.chat.server.PageRequest;
+import dev.parley.chat.server.PageResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -15,6 +17,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's plain-HTTP side on the JDK's {@code com.sun.net.httpserver}: {@code /healthz}
@@ -22,12 +26,13 @@ import java.util.function.BooleanSupplier;
  * small executor so a slow page never delays chat traffic. Thread-safe.
  */
 final class HttpSide {
+  private static final Logger log = LoggerFactory.getLogger(HttpSide.class);
   private static final int THREADS = 2;
 
   private final HttpServer server;
   private final ExecutorService executor;
 
-  HttpSide(InetSocketAddress bind, BooleanSupplier ready, Map<String, HttpHandler> handlers)
+  HttpSide(InetSocketAddress bind, BooleanSupplier ready, Map<String, PageHandler> handlers)
       throws IOException {
     this.server = bind(bind);
     this.executor = Executors.newFixedThreadPool(THREADS, threads("parley-http-"));
@@ -39,7 +44,46 @@ final class HttpSide {
           boolean isReady = ready.getAsBoolean();
           respond(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n");
         });
-    handlers.forEach(server::createContext);
+    handlers.forEach(
+        (path, handler) -> server.createContext(path, exchange -> serve(exchange, path, handler)));
+  }
+
+  /** Runs an application's handler on one exchange and writes what it returns. */
+  private static void serve(HttpExchange exchange, String mountPath, PageHandler handler)
+      throws IOException {
+    try (exchange) {
+      PageRequest request =
+          new PageRequest(
+              exchange.getRequestMethod(),
+              mountPath,
+              exchange.getRequestURI().getPath(),
+              exchange.getRequestURI().getRawQuery() == null
+                  ? ""
+                  : exchange.getRequestURI().getRawQuery(),
+              exchange.getRequestHeaders());
+      PageResponse response;
+      try {
+        response = handler.handle(request);
+        if (response == null) {
+          throw new IllegalStateException("the handler returned null");
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn(
+            "HTTP handler for {} failed on {} {}", mountPath, request.method(), request.path(), e);
+        response = PageResponse.text(500, "internal error\n");
+      }
+      response.headers().forEach(exchange.getResponseHeaders()::set);
+      exchange.getResponseHeaders().set("Content-Type", response.contentType());
+      byte[] body = response.body();
+      if ("HEAD".equals(request.method()) || body.length == 0) {
+        exchange.sendResponseHeaders(response.status(), -1);
+        return;
+      }
+      exchange.sendResponseHeaders(response.status(), body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
   }
 
   /** Binds the HTTP server; a failure names the address and port, which the JDK's does not. */

@@ -2,7 +2,6 @@ package dev.parley.chat.server.internal;
 
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.server.ChatServer;
-import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
@@ -13,21 +12,31 @@ import dev.parley.chat.spi.ServerTransportProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one {@link ChatServer} implementation. Thread-safe; see the interface for lifecycle. */
+/**
+ * The one {@link ChatServer} implementation. Thread-safe; see the interface for lifecycle. Reads
+ * its configuration only from the {@link ServerSettings} snapshot it was built with.
+ *
+ * <p>Ownership: {@link #close()} closes the transport, the HTTP side, the timer, and the worker
+ * pool and store only when the server created them (none was given); the cluster bus, which the
+ * server started, is closed too. Everything else the application passed in is left alone.
+ */
 public final class RealChatServer implements ChatServer {
   private static final Logger log = LoggerFactory.getLogger(RealChatServer.class);
 
@@ -39,29 +48,41 @@ public final class RealChatServer implements ChatServer {
 
   private static final long DRAIN_POLL_MILLIS = 20;
 
-  private final ChatServerBuilder settings;
+  private final ServerSettings settings;
   private final ServerContext context;
   private final ServerCore core;
   private final ServerTransport transport;
-  private final boolean ownsWorkers;
+  private final ExecutorService ownWorkers; // null: the application's
+  private final MessageStore ownStore; // null: the application's
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private final AtomicReference<ScheduledFuture<?>> drainWatch = new AtomicReference<>();
   private HttpSide http;
   private Phase phase = Phase.NEW;
 
-  /** Builds the server from a validated builder; called by {@link ChatServerBuilder#build()}. */
-  public RealChatServer(ChatServerBuilder settings) {
+  /**
+   * Builds a server from validated settings; what {@code ChatServerBuilder.build()} calls.
+   *
+   * @param settings the snapshot of the builder
+   * @return a server that is not started
+   */
+  public static ChatServer create(ServerSettings settings) {
+    return new RealChatServer(settings);
+  }
+
+  private RealChatServer(ServerSettings settings) {
     this.settings = settings;
-    Random random = settings.random() != null ? settings.random() : new SecureRandom();
+    Random random = settings.random();
     String serverId = settings.serverId() != null ? settings.serverId() : randomId(random);
-    MessageStore store =
-        settings.messageStore() != null ? settings.messageStore() : new InMemoryMessageStore();
+    this.ownStore = settings.messageStore() == null ? new InMemoryMessageStore() : null;
+    MessageStore store = ownStore != null ? ownStore : settings.messageStore();
     ClusterBus bus = settings.clusterBus() != null ? settings.clusterBus() : SingleNodeBus.INSTANCE;
-    this.ownsWorkers = settings.workerExecutor() == null;
-    ExecutorService workers =
-        ownsWorkers
+    this.ownWorkers =
+        settings.workerExecutor() == null
             ? Executors.newFixedThreadPool(
                 Math.max(2, Runtime.getRuntime().availableProcessors()),
                 HttpSide.threads("parley-worker-"))
-            : settings.workerExecutor();
+            : null;
+    Executor workers = ownWorkers != null ? ownWorkers : settings.workerExecutor();
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(HttpSide.threads("parley-server-timer-"));
     this.context =
@@ -75,16 +96,7 @@ public final class RealChatServer implements ChatServer {
             new MessageIdGenerator(settings.clock(), random));
     this.core = new ServerCore(context);
     ServerTransportProvider provider =
-        ProviderLookup.select(
-            ServerTransportProvider.class,
-            ProviderLookup.load(
-                ServerTransportProvider.class, RealChatServer.class.getClassLoader()),
-            settings.transportName(),
-            ServerTransportProvider::name,
-            ServerTransportProvider::priority,
-            ServerTransportProvider::isAvailable,
-            "Add dev.parley:chat-transport-jws (the default) or another transport module to the"
-                + " class path, or name an available one with ChatServerBuilder.transport(name).");
+        settings.transport() != null ? settings.transport() : lookUpTransport(settings);
     this.transport =
         provider.create(
             new ServerTransportConfig(
@@ -98,6 +110,19 @@ public final class RealChatServer implements ChatServer {
                 settings.pingInterval(),
                 settings.maxConnections()),
             core);
+  }
+
+  private static ServerTransportProvider lookUpTransport(ServerSettings settings) {
+    return ProviderLookup.select(
+        ServerTransportProvider.class,
+        ProviderLookup.load(ServerTransportProvider.class, RealChatServer.class.getClassLoader()),
+        settings.transportName(),
+        ServerTransportProvider::name,
+        ServerTransportProvider::priority,
+        ServerTransportProvider::isAvailable,
+        "Add dev.parley:chat-transport-jws (the default) or another transport module to the"
+            + " class path, name an available one with ChatServerBuilder.transport(name), or"
+            + " give one with ChatServerBuilder.transport(provider).");
   }
 
   @Override
@@ -121,7 +146,7 @@ public final class RealChatServer implements ChatServer {
             new HttpSide(
                 new InetSocketAddress(settings.httpHost(), settings.httpPort()),
                 this::isReady,
-                settings.httpHandlers());
+                settings.pageHandlers());
         http.start();
       }
     } catch (IOException | RuntimeException e) {
@@ -169,34 +194,51 @@ public final class RealChatServer implements ChatServer {
   }
 
   @Override
-  public void drain(Duration timeout) {
+  public CompletableFuture<Void> drain(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     synchronized (this) {
       if (phase != Phase.STARTED) {
         close();
-        return;
+        return closed.copy();
       }
+      if (drainWatch.get() != null) {
+        return closed.copy(); // already draining
+      }
+      context.accepting(false);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      // Scheduled under the lock: close() cannot shut the timer down in between.
+      drainWatch.set(
+          context
+              .scheduler()
+              .scheduleWithFixedDelay(
+                  () -> watchDrain(deadline, timeout),
+                  DRAIN_POLL_MILLIS,
+                  DRAIN_POLL_MILLIS,
+                  TimeUnit.MILLISECONDS));
     }
-    context.accepting(false);
-    int sessions = core.sessionCount();
-    log.info("Parley server {} draining {} sessions", context.serverId(), sessions);
+    log.info("Parley server {} draining {} sessions", context.serverId(), core.sessionCount());
     core.askAllToLeave("server is draining; reconnect to another node");
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      while (core.sessionCount() > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(DRAIN_POLL_MILLIS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    return closed.copy();
+  }
+
+  /** On the timer: once every session has gone or the time is up, closes on a thread of its own. */
+  private void watchDrain(long deadline, Duration timeout) {
+    int open = core.sessionCount();
+    if (open > 0 && System.nanoTime() < deadline) {
+      return;
     }
-    if (core.sessionCount() > 0) {
+    drainWatch.get().cancel(false);
+    if (open > 0) {
       log.info(
           "Parley server {}: {} sessions still open after {}; closing them",
           context.serverId(),
-          core.sessionCount(),
+          open,
           timeout);
     }
-    close();
+    // Not on the timer thread: close() shuts the timer down.
+    Thread closer = new Thread(this::close, "parley-server-drain");
+    closer.setDaemon(true);
+    closer.start();
   }
 
   private void catchUp() {
@@ -215,6 +257,14 @@ public final class RealChatServer implements ChatServer {
       }
       phase = Phase.CLOSED;
     }
+    try {
+      stop();
+    } finally {
+      closed.complete(null);
+    }
+  }
+
+  private void stop() {
     context.accepting(false);
     core.goAwayAll("server is stopping");
     transport.close();
@@ -222,11 +272,11 @@ public final class RealChatServer implements ChatServer {
       http.stop();
     }
     context.scheduler().shutdownNow();
-    if (ownsWorkers) {
-      context.workers().shutdown();
+    if (ownWorkers != null) {
+      ownWorkers.shutdown();
       try {
-        if (!context.workers().awaitTermination(5, TimeUnit.SECONDS)) {
-          context.workers().shutdownNow();
+        if (!ownWorkers.awaitTermination(5, TimeUnit.SECONDS)) {
+          ownWorkers.shutdownNow();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -237,7 +287,9 @@ public final class RealChatServer implements ChatServer {
     } catch (RuntimeException e) {
       log.warn("closing the cluster bus failed", e);
     }
-    context.store().close();
+    if (ownStore != null) {
+      ownStore.close();
+    }
     log.info("Parley server {} stopped", context.serverId());
   }
 

@@ -1,35 +1,34 @@
 package dev.parley.chat.server.internal;
 
-import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.RoomPolicy;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * What every part of one server shares: settings, collaborators and threads. Immutable apart from
- * the accepting flag; thread-safe.
+ * What every part of one server shares: the settings snapshot taken at build time, collaborators
+ * and threads. Immutable apart from the accepting flag; thread-safe.
  */
 final class ServerContext {
-  private final ChatServerBuilder settings;
+  private final ServerSettings settings;
   private final String serverId;
   private final MessageStore store;
   private final RoomRegistry rooms;
-  private final ExecutorService workers;
+  private final Executor workers;
   private final ScheduledExecutorService scheduler;
   private final MessageIdGenerator messageIds;
   private final ClusterBus bus;
   private volatile boolean accepting;
 
   ServerContext(
-      ChatServerBuilder settings,
+      ServerSettings settings,
       String serverId,
       MessageStore store,
       ClusterBus bus,
-      ExecutorService workers,
+      Executor workers,
       ScheduledExecutorService scheduler,
       MessageIdGenerator messageIds) {
     this.settings = settings;
@@ -42,7 +41,7 @@ final class ServerContext {
     this.messageIds = messageIds;
   }
 
-  ChatServerBuilder settings() {
+  ServerSettings settings() {
     return settings;
   }
 
@@ -58,7 +57,7 @@ final class ServerContext {
     return rooms;
   }
 
-  ExecutorService workers() {
+  Executor workers() {
     return workers;
   }
 

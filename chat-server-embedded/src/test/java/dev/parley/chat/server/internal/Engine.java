@@ -9,6 +9,7 @@ import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.server.SettingsSnapshots;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +27,7 @@ import java.util.function.Consumer;
  */
 final class Engine implements AutoCloseable {
   final ManualClock clock = new ManualClock();
-  final ChatServerBuilder settings;
+  final ServerSettings settings;
   final ServerContext context;
   final ServerCore core;
   private final ExecutorService workers = Executors.newFixedThreadPool(2);
@@ -38,12 +39,13 @@ final class Engine implements AutoCloseable {
   }
 
   Engine(Consumer<ChatServerBuilder> configure) {
-    settings =
+    ChatServerBuilder builder =
         ChatServer.builder()
             .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
             .clock(clock)
             .connectTimeout(Duration.ofSeconds(5));
-    configure.accept(settings);
+    configure.accept(builder);
+    settings = SettingsSnapshots.of(builder);
     context =
         new ServerContext(
             settings,

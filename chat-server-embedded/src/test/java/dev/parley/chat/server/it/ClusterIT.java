@@ -203,17 +203,13 @@ class ClusterIT {
     List<CompletableFuture<SendReceipt>> sends = new ArrayList<>();
     CompletableFuture<Long> drained = new CompletableFuture<>();
     AtomicBoolean readyDuringDrain = new AtomicBoolean(true);
-    Thread drainer =
-        new Thread(
-            () -> {
-              long start = System.nanoTime();
-              a.drain(Duration.ofSeconds(30));
-              drained.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-            });
     for (int i = 0; i < total; i++) {
       sends.add(room.send("m" + i));
       if (i == total / 2) {
-        drainer.start();
+        long start = System.nanoTime();
+        a.drain(Duration.ofSeconds(30))
+            .thenRun(
+                () -> drained.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
         RecordingListener.await(() -> !a.isReady(), WAIT, () -> "A to turn not ready");
         readyDuringDrain.set(a.isReady());
       }
@@ -255,7 +251,7 @@ class ClusterIT {
     List<SendReceipt> first = sendAll(room, "before", 20);
     moverEvents.awaitMessages(ROOM, 20, WAIT);
 
-    a.drain(Duration.ofSeconds(20));
+    a.drain(Duration.ofSeconds(20)).get(30, TimeUnit.SECONDS);
     RecordingListener.await(
         () -> mover.state() == ChatSession.State.CONNECTED && b.sessionCount() == 2,
         WAIT,

@@ -10,10 +10,11 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One store for several server nodes in one JVM (tests, benchmarks, demos of a cluster): a server
- * closes its store when it stops, and a node that stops must not close the store the others still
- * use. This forwards every call to the store it wraps, except {@link #close()}, which does nothing;
- * {@link #closeShared()} closes the wrapped store once every node has stopped.
+ * One store for several server nodes in one JVM (tests, benchmarks, demos of a cluster), for code
+ * that closes each node's store with the node: a node that stops must not close the store the
+ * others still use. (A server itself never closes a store it was given.) This forwards every call
+ * to the store it wraps, except {@link #close()}, which does nothing; {@link #closeShared()} closes
+ * the wrapped store once every node has stopped.
  *
  * <p>Thread-safe if the wrapped store is; futures complete wherever the wrapped store completes
  * them.

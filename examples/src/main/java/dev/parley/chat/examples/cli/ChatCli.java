@@ -54,7 +54,7 @@ public final class ChatCli implements Callable<Integer> {
 
   @Option(
       names = "--url",
-      defaultValue = "ws://localhost:8080/chat",
+      defaultValue = "ws://localhost:7450/chat",
       description =
           "The server's WebSocket endpoint (default: ${DEFAULT-VALUE}). Repeat it for the nodes"
               + " of a cluster: the client moves to the next when one fails or stops.")

@@ -57,7 +57,7 @@ public final class ClusterDemo implements Callable<Integer> {
 
   @Option(
       names = "--base-port",
-      defaultValue = "8081",
+      defaultValue = "7451",
       description =
           "WebSocket port of the first node; the others take the next ones, and each node's"
               + " HTTP port is its WebSocket port + "

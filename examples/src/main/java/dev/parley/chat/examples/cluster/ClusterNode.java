@@ -74,13 +74,13 @@ public final class ClusterNode implements Callable<Integer> {
 
   @Option(
       names = "--port",
-      defaultValue = "8080",
+      defaultValue = "7450",
       description = "WebSocket port (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(
       names = "--http-port",
-      defaultValue = "8081",
+      defaultValue = "7451",
       description = "Port of the web page, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
@@ -123,8 +123,9 @@ public final class ClusterNode implements Callable<Integer> {
 
   /**
    * Starts one node on the given store and bus, with the demo's web page: the chat endpoint on
-   * {@code port}, the page and health checks on {@code httpPort}. The server owns {@code store} and
-   * {@code bus} from here on and closes them when it closes, also when it fails to start.
+   * {@code port}, the page and health checks on {@code httpPort}. The server owns {@code bus} from
+   * here on and closes it when it closes; {@code store} stays the caller's, to close after the
+   * server. If the node cannot be built or started, both are closed before the exception leaves.
    *
    * @param nodeId the node's id, unique among live nodes
    * @throws IOException if a port cannot be bound
@@ -150,7 +151,12 @@ public final class ClusterNode implements Callable<Integer> {
       store.close();
       throw e;
     }
-    return server.start();
+    try {
+      return server.start();
+    } catch (IOException | RuntimeException e) {
+      store.close(); // the server closed the bus it started, never the store
+      throw e;
+    }
   }
 
   @Override
@@ -193,7 +199,8 @@ public final class ClusterNode implements Callable<Integer> {
             new Thread(
                 () -> {
                   System.out.println("Node " + id + " is draining, then stopping...");
-                  server.drain(DRAIN_TIMEOUT); // clients move to the other nodes
+                  server.drain(DRAIN_TIMEOUT).join(); // clients move to the other nodes
+                  store.close(); // the node's, not the server's
                   System.out.println("Node " + id + " stopped.");
                   stopped.countDown();
                 },

@@ -27,8 +27,8 @@ public final class ConfigurationSample {
     ChatServer server =
         ChatServer.builder()
             .host("0.0.0.0") // every interface; TLS is terminated by the proxy in front
-            .port(8080)
-            .httpPort(8081) // /healthz and /readyz for the load balancer
+            .port(7450)
+            .httpPort(7451) // /healthz and /readyz for the load balancer
             .authenticator(new SignedTokenAuthenticator(secret, Clock.systemUTC()))
             .roomPolicy((user, room) -> !room.isDirect() || room.isDirectMember(user))
             .messageStore(new InMemoryMessageStore(50_000)) // newest 50,000 per room

@@ -45,13 +45,13 @@ public final class DemoServer implements Callable<Integer> {
 
   @Option(
       names = "--port",
-      defaultValue = "${sys:parley.demo.port:-8080}",
+      defaultValue = "${sys:parley.demo.port:-7450}",
       description = "WebSocket port, 0 for any free one (default: ${DEFAULT-VALUE}).")
   private int port;
 
   @Option(
       names = "--http-port",
-      defaultValue = "${sys:parley.demo.httpPort:-8081}",
+      defaultValue = "${sys:parley.demo.httpPort:-7451}",
       description =
           "Web page and health check port, 0 for any free one (default: ${DEFAULT-VALUE}).")
   private int httpPort;
@@ -79,26 +79,21 @@ public final class DemoServer implements Callable<Integer> {
   }
 
   /**
-   * Like {@link #start(String, int, int)}, but messages are kept in the H2 database file {@code
-   * dataDir/demo.mv.db}, created when missing: a server started again on the same folder has the
-   * whole conversation.
+   * The demo's durable store: the H2 database file {@code dataDir/demo.mv.db}, created when
+   * missing, so that a server started again on the same folder has the whole conversation. The
+   * caller closes it after the server.
    *
-   * @throws IOException if a port cannot be bound
    * @throws dev.parley.chat.store.jdbc.JdbcStoreException if the database cannot be opened (for
    *     example, another demo already uses it)
    */
-  public static ChatServer start(String host, int port, int httpPort, Path dataDir)
-      throws IOException {
-    return start(host, port, httpPort, durableStore(dataDir), ChatServer::webSocketUri);
-  }
-
   static MessageStore durableStore(Path dataDir) {
     return JdbcMessageStore.builder().h2File(dataDir.resolve("demo")).build();
   }
 
   /**
    * Starts a demo server on {@code store}; the page is sent to the endpoint {@code advertised}
-   * returns, asked again each time the page connects (tests put a proxy there).
+   * returns, asked again each time the page connects (tests put a proxy there). The store stays the
+   * caller's: close it after the server.
    */
   static ChatServer start(
       String host, int port, int httpPort, MessageStore store, Function<ChatServer, URI> advertised)
@@ -115,7 +110,7 @@ public final class DemoServer implements Callable<Integer> {
                   .messageStore(store),
               advertised);
     } catch (RuntimeException e) {
-      store.close(); // the server never owned it
+      store.close();
       throw e;
     }
     return server.start();
@@ -123,9 +118,9 @@ public final class DemoServer implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ChatServer server;
+    MessageStore store;
     try {
-      server = inMemory ? start(host, port, httpPort) : start(host, port, httpPort, dataDir);
+      store = inMemory ? new InMemoryMessageStore() : durableStore(dataDir);
     } catch (JdbcStoreException e) {
       System.err.println(
           "Cannot open the demo's messages in "
@@ -134,6 +129,7 @@ public final class DemoServer implements Callable<Integer> {
               + e.getMessage());
       return 1;
     }
+    ChatServer server = start(host, port, httpPort, store, ChatServer::webSocketUri);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -141,6 +137,7 @@ public final class DemoServer implements Callable<Integer> {
                 () -> {
                   System.out.println("Stopping the Parley demo server...");
                   server.close();
+                  store.close(); // the server leaves what it was given to its owner
                   stopped.countDown();
                 },
                 "parley-demo-shutdown"));

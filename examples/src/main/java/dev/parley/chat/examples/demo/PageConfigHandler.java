@@ -1,9 +1,8 @@
 package dev.parley.chat.examples.demo;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import java.io.IOException;
-import java.io.OutputStream;
+import dev.parley.chat.server.PageHandler;
+import dev.parley.chat.server.PageRequest;
+import dev.parley.chat.server.PageResponse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -11,10 +10,10 @@ import java.util.function.Supplier;
 
 /**
  * Answers {@code GET /config.json} with where the page finds the chat endpoint: {@code
- * {"webSocketPort":8080,"webSocketPath":"/chat"}}. The page combines them with the host it was
+ * {"webSocketPort":7450,"webSocketPath":"/chat"}}. The page combines them with the host it was
  * loaded from, so it works whatever name the browser used for the server. Thread-safe.
  */
-final class PageConfigHandler implements HttpHandler {
+final class PageConfigHandler implements PageHandler {
   private final Supplier<URI> webSocketUri;
 
   /**
@@ -28,29 +27,22 @@ final class PageConfigHandler implements HttpHandler {
   }
 
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().set("Allow", "GET");
-        exchange.sendResponseHeaders(405, -1);
-        return;
-      }
-      URI uri = webSocketUri.get();
-      byte[] body =
-          ("{\"webSocketPort\":"
-                  + uri.getPort()
-                  + ",\"webSocketPath\":\""
-                  + jsonEscape(uri.getRawPath())
-                  + "\"}")
-              .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.getResponseHeaders().set("Cache-Control", "no-store");
-      exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
+  public PageResponse handle(PageRequest request) {
+    if (!"GET".equals(request.method()) && !"HEAD".equals(request.method())) {
+      return PageResponse.of(405, "text/plain; charset=utf-8", new byte[0])
+          .withHeader("Allow", "GET, HEAD");
     }
+    URI uri = webSocketUri.get();
+    byte[] body =
+        ("{\"webSocketPort\":"
+                + uri.getPort()
+                + ",\"webSocketPath\":\""
+                + jsonEscape(uri.getRawPath())
+                + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    return PageResponse.of(200, "application/json", body)
+        .withHeader("Cache-Control", "no-store")
+        .withHeader("X-Content-Type-Options", "nosniff");
   }
 
   private static String jsonEscape(String text) {

@@ -1,12 +1,10 @@
 package dev.parley.chat.examples.demo;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import dev.parley.chat.server.PageHandler;
+import dev.parley.chat.server.PageRequest;
+import dev.parley.chat.server.PageResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +21,7 @@ import java.util.regex.Pattern;
  * reach a class-path resource outside the folder. A path ending in {@code /} serves that folder's
  * {@code index.html}.
  */
-public final class StaticResourceHandler implements HttpHandler {
+public final class StaticResourceHandler implements PageHandler {
   /** Content types by file extension; files of any other type are not served. */
   static final Map<String, String> CONTENT_TYPES =
       Map.of(
@@ -70,40 +68,22 @@ public final class StaticResourceHandler implements HttpHandler {
   }
 
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String method = exchange.getRequestMethod();
-      boolean head = "HEAD".equals(method);
-      if (!head && !"GET".equals(method)) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        sendText(exchange, 405, "method not allowed\n", false);
-        return;
+  public PageResponse handle(PageRequest request) throws IOException {
+    String method = request.method();
+    if (!"HEAD".equals(method) && !"GET".equals(method)) {
+      return withSafetyHeaders(PageResponse.text(405, "method not allowed\n"))
+          .withHeader("Allow", "GET, HEAD");
+    }
+    Optional<String> resource = request.relativePath().flatMap(StaticResourceHandler::resourceName);
+    if (resource.isEmpty()) {
+      return withSafetyHeaders(PageResponse.text(404, "not found\n"));
+    }
+    try (InputStream in = classLoader.getResourceAsStream(folder + "/" + resource.get())) {
+      if (in == null) {
+        return withSafetyHeaders(PageResponse.text(404, "not found\n"));
       }
-      String contextPath = exchange.getHttpContext().getPath();
-      String path = exchange.getRequestURI().getPath();
-      Optional<String> resource = resourceName(relativePath(contextPath, path));
-      if (resource.isEmpty()) {
-        sendText(exchange, 404, "not found\n", head);
-        return;
-      }
-      try (InputStream in = classLoader.getResourceAsStream(folder + "/" + resource.get())) {
-        if (in == null) {
-          sendText(exchange, 404, "not found\n", head);
-          return;
-        }
-        byte[] body = in.readAllBytes();
-        Headers headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", CONTENT_TYPES.get(extension(resource.get())));
-        addSafetyHeaders(headers);
-        if (head) {
-          exchange.sendResponseHeaders(200, -1);
-          return;
-        }
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      }
+      return withSafetyHeaders(
+          PageResponse.of(200, CONTENT_TYPES.get(extension(resource.get())), in.readAllBytes()));
     }
   }
 
@@ -131,46 +111,17 @@ public final class StaticResourceHandler implements HttpHandler {
     return Optional.of(path);
   }
 
-  /** The request path below the handler's context, or null if it is not below it. */
-  private static String relativePath(String contextPath, String requestPath) {
-    if (requestPath == null || !requestPath.startsWith(contextPath)) {
-      return null;
-    }
-    String rest = requestPath.substring(contextPath.length());
-    if (rest.startsWith("/")) {
-      rest = rest.substring(1);
-    } else if (!rest.isEmpty() && !contextPath.endsWith("/")) {
-      return null; // "/webpage" is not below the context "/web"
-    }
-    return rest;
-  }
-
   private static String extension(String path) {
     int slash = path.lastIndexOf('/');
     int dot = path.lastIndexOf('.');
     return dot > slash ? path.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
   }
 
-  private static void addSafetyHeaders(Headers headers) {
-    headers.set("Cache-Control", "no-cache");
-    headers.set("X-Content-Type-Options", "nosniff");
-    headers.set("Referrer-Policy", "no-referrer");
-    headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-  }
-
-  private static void sendText(HttpExchange exchange, int status, String text, boolean head)
-      throws IOException {
-    byte[] body = text.getBytes(StandardCharsets.UTF_8);
-    Headers headers = exchange.getResponseHeaders();
-    headers.set("Content-Type", "text/plain; charset=utf-8");
-    addSafetyHeaders(headers);
-    if (head) {
-      exchange.sendResponseHeaders(status, -1);
-      return;
-    }
-    exchange.sendResponseHeaders(status, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
+  private static PageResponse withSafetyHeaders(PageResponse response) {
+    return response
+        .withHeader("Cache-Control", "no-cache")
+        .withHeader("X-Content-Type-Options", "nosniff")
+        .withHeader("Referrer-Policy", "no-referrer")
+        .withHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
   }
 }

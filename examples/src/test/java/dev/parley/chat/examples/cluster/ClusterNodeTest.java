@@ -31,8 +31,8 @@ class ClusterNodeTest {
   void withoutEnvironmentTheBuiltInDefaultsApply() {
     ClusterNode node = parse(Map.of());
     assertThat(node.host).isEqualTo("127.0.0.1");
-    assertThat(node.port).isEqualTo(8080);
-    assertThat(node.httpPort).isEqualTo(8081);
+    assertThat(node.port).isEqualTo(7450);
+    assertThat(node.httpPort).isEqualTo(7451);
     assertThat(node.redis).isEqualTo(ClusterNode.DEFAULT_REDIS);
     assertThat(node.jdbcUrl).isEqualTo(ClusterNode.DEFAULT_JDBC_URL);
     assertThat(node.dbUser).isEqualTo("postgres");
@@ -55,7 +55,7 @@ class ClusterNodeTest {
     assertThat(node.port).isEqualTo(9000);
     assertThat(node.redis).isEqualTo("redis://cache:6380");
     assertThat(node.nodeId).isEqualTo("from-command-line");
-    assertThat(node.httpPort).isEqualTo(8081);
+    assertThat(node.httpPort).isEqualTo(7451);
   }
 
   static ClusterNode parse(Map<String, String> environment, String... args) {

@@ -223,7 +223,7 @@ class ComposeFileTest {
         .containsEntry("condition", "service_healthy");
   }
 
-  /** The host side of a port mapping: "127.0.0.1:8081:8080" and "8081:8080" give 8081. */
+  /** The host side of a port mapping: "127.0.0.1:7451:7450" and "7451:7450" give 7451. */
   private static int hostPort(String mapping) {
     String[] parts = mapping.split(":");
     return Integer.parseInt(parts[parts.length - 2]);

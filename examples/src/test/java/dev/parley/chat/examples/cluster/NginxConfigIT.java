@@ -156,8 +156,7 @@ class NginxConfigIT {
     awaitAll(sends);
     reader.await(before);
 
-    CompletableFuture<Void> drained =
-        CompletableFuture.runAsync(() -> writersNode.drain(Duration.ofSeconds(20)));
+    CompletableFuture<Void> drained = writersNode.drain(Duration.ofSeconds(20));
     for (int i = 0; i < during; i++) {
       sends.add(room.send("during " + i));
       Thread.sleep(5);
@@ -198,10 +197,10 @@ class NginxConfigIT {
     // nginx may run as nobody (see nginxCommand): let it write its pid and temporary files.
     Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
     String conf = Files.readString(ComposeFileTest.file("nginx.conf"));
-    assertThat(conf).contains("listen 8080;");
+    assertThat(conf).contains("listen 7450;");
     Files.writeString(
         folder.resolve("nginx.conf"),
-        conf.replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
+        conf.replace("listen 7450;", "listen 127.0.0.1:" + port + ";")
             .replace("worker_processes auto;", "worker_processes 1;"));
 
     Path shipped = ComposeFileTest.file("upstreams.conf");

@@ -12,6 +12,7 @@ import dev.parley.chat.client.HistoryGapEvent;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.spi.MessageStore;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,10 @@ class DemoRestartIT {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    ChatServer first = DemoServer.start("127.0.0.1", port, 0, data);
+    MessageStore firstStore = DemoServer.durableStore(data);
+    ChatServer first = DemoServer.start("127.0.0.1", port, 0, firstStore, ChatServer::webSocketUri);
+    boolean firstStoreOpen = true;
+    MessageStore secondStore = null;
     ChatServer second = null;
     try (ChatClient client =
         ChatClient.builder()
@@ -78,7 +82,10 @@ class DemoRestartIT {
       lobby.send("second message").get(10, TimeUnit.SECONDS);
 
       first.close();
-      second = DemoServer.start("127.0.0.1", port, 0, data);
+      firstStore.close(); // the demo's, not the server's: it lets go of the database file
+      firstStoreOpen = false;
+      secondStore = DemoServer.durableStore(data);
+      second = DemoServer.start("127.0.0.1", port, 0, secondStore, ChatServer::webSocketUri);
       lobby.send("hello after the restart").get(30, TimeUnit.SECONDS);
 
       List<ChatMessage> history = lobby.history(0, 10).get(10, TimeUnit.SECONDS).messages();
@@ -93,8 +100,14 @@ class DemoRestartIT {
       assertThat(reader.trouble).isEmpty();
     } finally {
       first.close();
+      if (firstStoreOpen) {
+        firstStore.close();
+      }
       if (second != null) {
         second.close();
+      }
+      if (secondStore != null) {
+        secondStore.close();
       }
     }
   }

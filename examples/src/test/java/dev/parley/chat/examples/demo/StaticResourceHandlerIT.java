@@ -3,7 +3,8 @@ package dev.parley.chat.examples.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.DevelopmentAuthenticator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,25 +24,31 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The static handler behind a real JDK HTTP server on loopback, probed with raw HTTP requests so
+ * The static handler on a real server's HTTP side on loopback, probed with raw HTTP requests so
  * that no client library tidies up the paths first.
  */
 class StaticResourceHandlerIT {
   private static final ClassLoader LOADER = StaticResourceHandlerIT.class.getClassLoader();
 
-  private HttpServer server;
+  private ChatServer server;
 
   @BeforeEach
   void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", new StaticResourceHandler(LOADER, "static-test"));
-    server.createContext("/web", new StaticResourceHandler(LOADER, "web"));
-    server.start();
+    server =
+        ChatServer.builder()
+            .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+            .host("127.0.0.1")
+            .port(0)
+            .httpPort(0)
+            .httpHandler("/", new StaticResourceHandler(LOADER, "static-test"))
+            .httpHandler("/web", new StaticResourceHandler(LOADER, "web"))
+            .build()
+            .start();
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
+    server.close();
   }
 
   @Test
@@ -158,7 +165,9 @@ class StaticResourceHandlerIT {
 
   /** Sends the request line exactly as given and reads the whole response. */
   private Response request(String method, String path) throws IOException {
-    InetSocketAddress address = server.getAddress();
+    InetSocketAddress address =
+        new InetSocketAddress(
+            InetAddress.getLoopbackAddress(), server.httpUri().orElseThrow().getPort());
     try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
       socket.setSoTimeout(5_000);
       OutputStream out = socket.getOutputStream();

@@ -55,7 +55,12 @@ public final class ClusterTestNode {
             .build();
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(() -> server.drain(Duration.ofSeconds(10)), "cluster-test-node-stop"));
+            new Thread(
+                () -> {
+                  server.drain(Duration.ofSeconds(10)).join();
+                  store.close(); // the server leaves a store it was given open
+                },
+                "cluster-test-node-stop"));
     server.start();
     System.out.println(ServerProcess.READY + " " + server.address().getPort());
     System.out.flush();

@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
  * The server that {@link StoreCrashIT} runs in a child JVM and kills: a {@link ChatServer} on
  * 127.0.0.1 backed by a {@link JdbcMessageStore} with its default (committed) durability. It prints
  * {@code READY <port>} on standard output once it listens, then runs until it is killed. On a
- * normal termination signal a shutdown hook closes the server, which closes the store.
+ * normal termination signal a shutdown hook closes the server, then the store.
  *
  * <p>Arguments: {@code h2 <port> <h2 file>}, or {@code pg <port> <jdbc url> <user> <password>
  * <schema>}.
@@ -36,6 +36,7 @@ public final class CrashTestServer {
           }
           default -> throw new IllegalArgumentException(usage());
         };
+    JdbcMessageStore messages = store.build();
     ChatServer server =
         ChatServer.builder()
             .host("127.0.0.1")
@@ -43,9 +44,16 @@ public final class CrashTestServer {
             .disableHttp()
             .requestRate(100_000, 100_000)
             .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-            .messageStore(store.build())
+            .messageStore(messages)
             .build();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "crash-test-server-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  messages.close(); // the server leaves a store it was given open
+                },
+                "crash-test-server-stop"));
     server.start();
     System.out.println(ServerProcess.READY + " " + server.address().getPort());
     System.out.flush();

@@ -37,14 +37,31 @@ class DurableResumeIT {
   private static final RoomId ROOM = RoomId.of("durable");
   @TempDir Path dir;
 
-  private ChatServer server(Path db, int port, Retention retention) throws IOException {
-    return ChatServer.builder()
-        .host("127.0.0.1")
-        .port(port)
-        .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-        .messageStore(JdbcMessageStore.builder().h2File(db).retention(retention).build())
-        .build()
-        .start();
+  /** A server and the store it was given; closing stops the server, then closes the store. */
+  private record Node(ChatServer server, JdbcMessageStore store) implements AutoCloseable {
+    @Override
+    public void close() {
+      server.close();
+      store.close(); // the server leaves a store it was given open
+    }
+  }
+
+  private Node server(Path db, int port, Retention retention) throws IOException {
+    JdbcMessageStore store = JdbcMessageStore.builder().h2File(db).retention(retention).build();
+    try {
+      return new Node(
+          ChatServer.builder()
+              .host("127.0.0.1")
+              .port(port)
+              .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+              .messageStore(store)
+              .build()
+              .start(),
+          store);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
   }
 
   private static ChatClient client(URI endpoint) {
@@ -84,9 +101,9 @@ class DurableResumeIT {
   void aRestartedServerKeepsTheConversationAndClientsResumeWithoutAGap() throws Exception {
     Path db = dir.resolve("restart");
     int port = freePort();
-    ChatServer first = server(db, port, Retention.KEEP_ALL);
-    ChatServer second = null;
-    try (ChatClient clients = client(first.webSocketUri())) {
+    Node first = server(db, port, Retention.KEEP_ALL);
+    Node second = null;
+    try (ChatClient clients = client(first.server().webSocketUri())) {
       MemberLog aliceSaw = new MemberLog("alice");
       MemberLog bobSaw = new MemberLog("bob");
       ChatSession alice = clients.connect("alice", aliceSaw).get(10, TimeUnit.SECONDS);
@@ -100,7 +117,7 @@ class DurableResumeIT {
 
       first.close();
       second = server(db, port, Retention.KEEP_ALL);
-      ChatServer restarted = second;
+      ChatServer restarted = second.server();
       await(() -> restarted.sessionCount() == 2, "both sessions back on the restarted server");
       for (int i = 11; i <= 15; i++) {
         var receipt = bobRoom.send("after " + i).get(10, TimeUnit.SECONDS);
@@ -115,8 +132,9 @@ class DurableResumeIT {
       assertThat(history).extracting(ChatMessage::seq).containsExactlyElementsOf(seqs(1, 15));
       assertThat(history.get(0).text()).isEqualTo("before 1");
     } finally {
-      first.close();
-      if (second != null) {
+      if (second == null) {
+        first.close();
+      } else {
         second.close();
       }
     }
@@ -124,15 +142,19 @@ class DurableResumeIT {
 
   @Test
   void aClientAwayWhileRetentionTrimmedIsToldExactlyWhatIsGone() throws Exception {
-    try (ChatServer server = server(dir.resolve("trim"), 0, Retention.keepLatest(10));
+    try (Node node = server(dir.resolve("trim"), 0, Retention.keepLatest(10));
         ChaosProxy aliceLine =
-            new ChaosProxy(new InetSocketAddress("127.0.0.1", server.webSocketUri().getPort()))
+            new ChaosProxy(
+                    new InetSocketAddress("127.0.0.1", node.server().webSocketUri().getPort()))
                 .start();
         ChatClient aliceClient =
             client(
                 URI.create(
-                    "ws://127.0.0.1:" + aliceLine.port() + server.webSocketUri().getPath()));
-        ChatClient bobClient = client(server.webSocketUri())) {
+                    "ws://127.0.0.1:"
+                        + aliceLine.port()
+                        + node.server().webSocketUri().getPath()));
+        ChatClient bobClient = client(node.server().webSocketUri())) {
+      ChatServer server = node.server();
       MemberLog aliceSaw = new MemberLog("alice");
       ChatSession alice = aliceClient.connect("alice", aliceSaw).get(10, TimeUnit.SECONDS);
       alice.join(ROOM).get(10, TimeUnit.SECONDS);
