@@ -31,13 +31,15 @@ final class ServerCore implements ServerTransportHandler {
   static final int MAX_MALFORMED_IN_ROW = 10;
 
   private final ServerContext context;
+  private final MessageIntake intake;
   private final RequestHandler requests;
   private final ConcurrentHashMap<String, ServerSession> sessions = new ConcurrentHashMap<>();
   private final AtomicLong sessionCounter = new AtomicLong();
 
   ServerCore(ServerContext context) {
     this.context = context;
-    this.requests = new RequestHandler(context);
+    this.intake = new MessageIntake(context);
+    this.requests = new RequestHandler(context, intake);
   }
 
   @Override
@@ -196,6 +198,11 @@ final class ServerCore implements ServerTransportHandler {
               Envelopes.errorFrame(
                   envelope.getRequestId(), ErrorCode.INTERNAL, "server error", null)));
     }
+  }
+
+  /** The message intake stage, shared by client sends and server-side publishes. */
+  MessageIntake intake() {
+    return intake;
   }
 
   int sessionCount() {
