@@ -58,6 +58,12 @@ public interface ChatServer extends AutoCloseable {
   /** Sessions currently open. */
   int sessionCount();
 
+  /**
+   * The application's handle on the rooms: publish as a system user, online members, disconnect,
+   * close a room, read history. The same handle every time; usable once the server has started.
+   */
+  ServerRooms rooms();
+
   /** Stops the server gracefully; see the type's lifecycle. Idempotent. */
   @Override
   void close();

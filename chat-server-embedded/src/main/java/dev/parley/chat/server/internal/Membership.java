@@ -95,7 +95,11 @@ final class Membership {
                           Joined joined;
                           if (requestId >= 0) {
                             joined =
-                                room.join(session, requestId, position.firstSeq())
+                                room.join(
+                                        session,
+                                        requestId,
+                                        position.firstSeq(),
+                                        () -> context.hooks().joined(session, id))
                                     ? Joined.getDefaultInstance()
                                     : null;
                           } else {
@@ -108,6 +112,7 @@ final class Membership {
                           if (session.state() == ServerSession.State.CLOSED) {
                             session.rooms().remove(id);
                             room.leave(session);
+                            context.hooks().left(session, id);
                           }
                           return CompletableFuture.completedFuture(joined);
                         }));
@@ -124,6 +129,7 @@ final class Membership {
       return;
     }
     room.leave(session);
+    context.hooks().left(session, id);
     session.reply(
         frame(
             Envelope.newBuilder()

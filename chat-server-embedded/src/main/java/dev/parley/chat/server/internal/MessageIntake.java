@@ -4,12 +4,16 @@ import static dev.parley.chat.server.internal.Replies.error;
 import static dev.parley.chat.server.internal.Replies.frame;
 import static dev.parley.chat.server.internal.Replies.unwrap;
 
+import dev.parley.chat.api.ChatException;
+import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.Send;
 import dev.parley.chat.protocol.internal.SendAck;
+import dev.parley.chat.server.BeforeStoreEvent;
 import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.AppendResult;
 import java.util.concurrent.CompletableFuture;
@@ -17,20 +21,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The message intake stage: checks a Send (membership, client message id, text and payload limits),
- * keeps the sender's order through {@link SendOrder}, appends to the store, hands the stored
- * message to room delivery and the bus, and answers {@code SendAck}. Stateless apart from its
- * collaborators; thread-safe. Called on the connection's transport thread; what follows the append
- * runs on the thread that completes the store's future.
+ * The message intake stage: checks a message (membership, client message id, text and payload
+ * limits), keeps the sender's order through {@link SendOrder}, runs the before-store hooks if there
+ * are any ({@link BeforeStoreScreening}), appends to the store, hands the stored message to room
+ * delivery and the bus, answers the sender, and queues the after-store hooks. Client sends and
+ * server-side publishes take the same path. Stateless apart from its collaborators; thread-safe.
+ *
+ * <p>Threads: a client send is checked on its connection's transport thread. Without hooks the
+ * append starts there too; with hooks it starts on a worker, in the room's lane. What follows the
+ * append runs on the thread that completes the store's future.
  */
 final class MessageIntake {
   private static final Logger log = LoggerFactory.getLogger(MessageIntake.class);
+
+  private static final String FENCED =
+      "an earlier message to this room could not be stored; resend it first, then this one";
 
   private final ServerContext context;
 
   MessageIntake(ServerContext context) {
     this.context = context;
   }
+
+  /** How a message's outcome reaches whoever sent it. */
+  private interface Answer {
+    void stored(AppendResult result);
+
+    /**
+     * The message was not stored.
+     *
+     * @param failed true when the sender must resend it before its later sends to the room (the
+     *     failed-send rule of decision 0014)
+     */
+    void refused(ErrorCode code, String reason, boolean failed);
+  }
+
+  /** A message on its way to the store. */
+  private record Submission(
+      RoomId room,
+      UserId sender,
+      ClientMessageId clientMessageId,
+      String text,
+      byte[] payload,
+      String sessionId,
+      ServerSession session,
+      long place,
+      Answer answer) {}
 
   void send(ServerSession session, long requestId, Send send) {
     Room room = RoomArguments.member(session, requestId, send.getRoom());
@@ -58,45 +94,150 @@ final class MessageIntake {
     // a send may not overtake an earlier one the store failed: that one must be resent first
     long place = session.sendOrder().admit(id, clientMessageId);
     if (place < 0) {
-      error(
-          session,
-          requestId,
-          ErrorCode.UNAVAILABLE,
-          "an earlier message to this room could not be stored; resend it first, then this one",
-          id);
+      error(session, requestId, ErrorCode.UNAVAILABLE, FENCED, id);
       return;
     }
-    AppendRequest append =
-        new AppendRequest(
+    Answer answer =
+        new Answer() {
+          @Override
+          public void stored(AppendResult result) {
+            session.reply(
+                frame(Envelope.newBuilder().setRequestId(requestId).setSendAck(ack(result))));
+          }
+
+          @Override
+          public void refused(ErrorCode code, String reason, boolean failed) {
+            if (failed) {
+              session.sendOrder().failed(id, clientMessageId, place);
+            }
+            error(session, requestId, code, reason, id);
+          }
+        };
+    submit(
+        new Submission(
             id,
-            context.messageIds().next(),
             session.user(),
             clientMessageId,
-            context.clock().instant(),
             send.getText(),
-            send.getPayload().toByteArray());
+            send.getPayload().toByteArray(),
+            session.id(),
+            session,
+            place,
+            answer));
+  }
+
+  /**
+   * A message the application publishes itself, as {@code sender}: the same checks (but no
+   * membership), hooks, store and delivery as a client's send.
+   */
+  CompletableFuture<ChatMessage> publish(
+      RoomId room, UserId sender, ClientMessageId clientMessageId, String text, byte[] payload) {
+    String problem = RoomArguments.malformedDirect(room);
+    if (problem == null) {
+      problem = invalidText(text);
+    }
+    if (problem != null) {
+      return CompletableFuture.failedFuture(new ChatException(ErrorCode.INVALID_ARGUMENT, problem));
+    }
+    String tooLarge = tooLarge(text, payload.length);
+    if (tooLarge != null) {
+      return CompletableFuture.failedFuture(new ChatException(ErrorCode.TOO_LARGE, tooLarge));
+    }
+    CompletableFuture<ChatMessage> published = new CompletableFuture<>();
+    Answer answer =
+        new Answer() {
+          @Override
+          public void stored(AppendResult result) {
+            published.complete(result.message());
+          }
+
+          @Override
+          public void refused(ErrorCode code, String reason, boolean failed) {
+            published.completeExceptionally(new ChatException(code, reason));
+          }
+        };
+    submit(
+        new Submission(room, sender, clientMessageId, text, payload.clone(), "", null, -1, answer));
+    return published;
+  }
+
+  private void submit(Submission s) {
+    BeforeStoreScreening screening = context.hooks().screening();
+    if (screening.isEmpty()) {
+      store(s, s.text());
+      return;
+    }
+    screening.screen(
+        new BeforeStoreScreening.Candidate() {
+          @Override
+          public BeforeStoreEvent event() {
+            return new BeforeStoreEvent(
+                s.room(), s.sender(), s.clientMessageId(), s.text(), s.payload(), s.sessionId());
+          }
+
+          @Override
+          public boolean fenced() {
+            return s.session() != null
+                && s.session().sendOrder().waitingBefore(s.room(), s.place());
+          }
+
+          @Override
+          public String invalid(String text) {
+            String invalid = invalidText(text);
+            return invalid != null ? invalid : tooLarge(text, 0);
+          }
+
+          @Override
+          public void decided(BeforeStoreScreening.Verdict verdict) {
+            switch (verdict.outcome()) {
+              case ACCEPTED -> store(s, verdict.text());
+              case REJECTED -> s.answer().refused(ErrorCode.REJECTED, verdict.reason(), false);
+              case FENCED -> s.answer().refused(ErrorCode.UNAVAILABLE, FENCED, true);
+              case FAILED ->
+                  s.answer().refused(ErrorCode.UNAVAILABLE, verdict.reason() + "; resend it", true);
+            }
+          }
+        });
+  }
+
+  private void store(Submission s, String text) {
+    AppendRequest append =
+        new AppendRequest(
+            s.room(),
+            context.messageIds().next(),
+            s.sender(),
+            s.clientMessageId(),
+            context.clock().instant(),
+            text,
+            s.payload());
     append(append)
         .whenComplete(
             (result, failure) -> {
               if (failure != null) {
-                log.warn("{}: append to {} failed", session, id, unwrap(failure));
-                session.sendOrder().failed(id, clientMessageId, place);
-                error(session, requestId, ErrorCode.UNAVAILABLE, "message could not be stored", id);
+                log.warn("{} append to {} failed", origin(s), s.room(), unwrap(failure));
+                s.answer().refused(ErrorCode.UNAVAILABLE, "message could not be stored", true);
                 return;
               }
-              if (!result.message().room().equals(id)) {
-                error(
-                    session,
-                    requestId,
-                    ErrorCode.INVALID_ARGUMENT,
-                    "client message id " + clientMessageId + " was already used in another room",
-                    id);
+              if (!result.message().room().equals(s.room())) {
+                s.answer()
+                    .refused(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "client message id "
+                            + s.clientMessageId()
+                            + " was already used in another room",
+                        false);
                 return;
               }
               deliver(result);
-              session.reply(
-                  frame(Envelope.newBuilder().setRequestId(requestId).setSendAck(ack(result))));
+              s.answer().stored(result);
+              if (!result.duplicate()) {
+                context.hooks().afterStore(result.message(), s.sessionId());
+              }
             });
+  }
+
+  private static String origin(Submission s) {
+    return s.session() != null ? s.session() + ":" : "server-side publish:";
   }
 
   /** The store's append, with a store that throws turned into a failed future. */

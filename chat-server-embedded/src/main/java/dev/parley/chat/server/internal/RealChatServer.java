@@ -4,6 +4,7 @@ import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.server.ServerRooms;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.ProviderLookup;
@@ -42,6 +43,7 @@ public final class RealChatServer implements ChatServer {
   private final ChatServerBuilder settings;
   private final ServerContext context;
   private final ServerCore core;
+  private final ServerRooms rooms;
   private final ServerTransport transport;
   private final boolean ownsWorkers;
   private HttpSide http;
@@ -72,8 +74,10 @@ public final class RealChatServer implements ChatServer {
             bus,
             workers,
             scheduler,
-            new MessageIdGenerator(settings.clock(), random));
+            new MessageIdGenerator(settings.clock(), random),
+            ServerHooks.Config.of(settings));
     this.core = new ServerCore(context);
+    this.rooms = new RealServerRooms(context, core);
     ServerTransportProvider provider =
         ProviderLookup.select(
             ServerTransportProvider.class,
@@ -166,6 +170,11 @@ public final class RealChatServer implements ChatServer {
   @Override
   public int sessionCount() {
     return core.sessionCount();
+  }
+
+  @Override
+  public ServerRooms rooms() {
+    return rooms;
   }
 
   @Override

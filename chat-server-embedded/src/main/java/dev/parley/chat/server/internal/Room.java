@@ -61,13 +61,18 @@ final class Room {
    * receives live messages from {@code deliveredSeq + 1} on.
    *
    * @param firstSeq the oldest seq the store keeps, for the Joined frame
+   * @param whenAdded run under the monitor before the Joined frame is queued, if the session was
+   *     not a member yet (so what it does comes before anything the client does after Joined)
    * @return false if the room is retired (the caller loads a new one and retries)
    */
-  synchronized boolean join(ServerSession session, long requestId, long firstSeq) {
+  synchronized boolean join(
+      ServerSession session, long requestId, long firstSeq, Runnable whenAdded) {
     if (retired) {
       return false;
     }
-    add(session);
+    if (add(session)) {
+      whenAdded.run();
+    }
     var joined = Envelopes.joined(id, delivery.position(firstSeq), presence.onlineUsers());
     session.deliver(
         new OutboundFrame(Envelope.newBuilder().setRequestId(requestId).setJoined(joined).build()));
@@ -84,11 +89,13 @@ final class Room {
     return Envelopes.joined(id, delivery.position(firstSeq), presence.onlineUsers());
   }
 
-  private void add(ServerSession session) {
-    if (members.add(session)) {
-      fanOut = members.toArray(ServerSession[]::new);
-      presence.sessionJoined(session);
+  private boolean add(ServerSession session) {
+    if (!members.add(session)) {
+      return false;
     }
+    fanOut = members.toArray(ServerSession[]::new);
+    presence.sessionJoined(session);
+    return true;
   }
 
   /** Removes a session; retires the room when it was the last member. */
@@ -107,6 +114,39 @@ final class Room {
     retired = true;
     delivery.releaseWaiters();
     registry.retire(this);
+  }
+
+  /**
+   * Closes the room on this node: queues {@code left} on every member, removes them all and retires
+   * the room, so nothing for it follows the Left frame.
+   *
+   * @return the sessions removed
+   */
+  synchronized List<ServerSession> close(OutboundFrame left) {
+    if (retired) {
+      return List.of();
+    }
+    List<ServerSession> removed = new ArrayList<>(members);
+    for (ServerSession session : removed) {
+      session.rooms().remove(id, this);
+      session.deliver(left);
+    }
+    members.clear();
+    fanOut = new ServerSession[0];
+    for (ServerSession session : removed) {
+      presence.sessionLeft(session.user());
+    }
+    retire();
+    return removed;
+  }
+
+  /** Users with a session in the room, on this node or (as far as it knows) on other nodes. */
+  synchronized Set<UserId> onlineUsers() {
+    Set<UserId> users = new java.util.HashSet<>();
+    for (String user : presence.onlineUsers()) {
+      users.add(UserId.of(user));
+    }
+    return users;
   }
 
   /** Delivers a stored message to every member, in seq order; see {@link RoomDelivery}. */

@@ -113,11 +113,6 @@ final class RoomPresence {
     return users.stream().map(UserId::value).sorted().toList();
   }
 
-  /** Users with a session in the room on this node. */
-  Set<UserId> localUsers() {
-    return Set.copyOf(sessionsPerUser.keySet());
-  }
-
   void typing(ServerSession from, boolean active) {
     room.broadcastExcept(
         from,

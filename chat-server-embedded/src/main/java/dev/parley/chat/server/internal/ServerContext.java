@@ -22,6 +22,7 @@ final class ServerContext {
   private final ScheduledExecutorService scheduler;
   private final MessageIdGenerator messageIds;
   private final ClusterBus bus;
+  private final ServerHooks hooks;
   private volatile boolean accepting;
 
   ServerContext(
@@ -32,6 +33,19 @@ final class ServerContext {
       ExecutorService workers,
       ScheduledExecutorService scheduler,
       MessageIdGenerator messageIds) {
+    this(settings, serverId, store, bus, workers, scheduler, messageIds, ServerHooks.Config.NONE);
+  }
+
+  ServerContext(
+      ChatServerBuilder settings,
+      String serverId,
+      MessageStore store,
+      ClusterBus bus,
+      ExecutorService workers,
+      ScheduledExecutorService scheduler,
+      MessageIdGenerator messageIds,
+      ServerHooks.Config hooks) {
+    this.hooks = new ServerHooks(hooks, workers, scheduler);
     this.settings = settings;
     this.serverId = serverId;
     this.store = store;
@@ -84,6 +98,11 @@ final class ServerContext {
 
   ClusterBus bus() {
     return bus;
+  }
+
+  /** The application's hooks and listeners. */
+  ServerHooks hooks() {
+    return hooks;
   }
 
   /** Whether new connections are welcome: started, not stopping or draining. */

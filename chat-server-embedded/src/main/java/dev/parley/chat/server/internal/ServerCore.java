@@ -157,7 +157,9 @@ final class ServerCore implements ServerTransportHandler {
     sessions.remove(session.id());
     for (Room room : session.closed()) {
       room.leave(session);
+      context.hooks().left(session, room.id());
     }
+    context.hooks().disconnected(session);
   }
 
   private void malformed(ServerSession session, FrameDecodeException e) {
@@ -207,6 +209,11 @@ final class ServerCore implements ServerTransportHandler {
 
   int sessionCount() {
     return sessions.size();
+  }
+
+  /** The open session with this id, or null. */
+  ServerSession session(String id) {
+    return sessions.get(id);
   }
 
   Collection<ServerSession> sessions() {

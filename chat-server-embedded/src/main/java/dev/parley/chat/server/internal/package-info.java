@@ -4,10 +4,10 @@
  *
  * <h2>The request path, in named stages</h2>
  *
- * <p>Each client frame travels down a fixed line of stages, each a small class with one job, in
- * the spirit of a Netty channel pipeline. Stages above the line run on the connection's transport
- * thread and never block; the room policy, the authenticator and hooks run on the worker
- * executor; what follows a store operation runs on the thread that completes the store's future.
+ * <p>Each client frame travels down a fixed line of stages, each a small class with one job, in the
+ * spirit of a Netty channel pipeline. Stages above the line run on the connection's transport
+ * thread and never block; the room policy, the authenticator and hooks run on the worker executor;
+ * what follows a store operation runs on the thread that completes the store's future.
  *
  * <pre>
  *  transport I/O thread

@@ -54,7 +54,8 @@ final class Engine implements AutoCloseable {
             settings.clusterBus() != null ? settings.clusterBus() : SingleNodeBus.INSTANCE,
             workers,
             scheduler,
-            new MessageIdGenerator(clock, new Random(42)));
+            new MessageIdGenerator(clock, new Random(42)),
+            ServerHooks.Config.of(settings));
     core = new ServerCore(context);
     context.accepting(true);
   }
