@@ -34,5 +34,19 @@
  *                     fan-out: one OutboundFrame, encoded once, queued on every member's
  *                     ServerSession (a slow consumer is closed, never waited for)
  * </pre>
+ *
+ * <p>The application attaches to the stages, never to the transport threads ({@code ServerHooks}):
+ * with message hooks registered, intake hands each checked message to its room's serial lane on the
+ * worker executor ({@code BeforeStoreScreening}), which screens it within the hook budget and then
+ * appends it; after-store and session-listener calls follow the events on lanes of their own.
+ * {@code RealServerRooms} drives the same stages for the application: publishing goes through
+ * intake, closing a room through the room.
+ *
+ * <pre>
+ *  MessageIntake (transport thread)       worker threads                      store thread
+ *  checks, SendOrder.admit ──► room lane: MessageHook.beforeStore ──► append ──► delivery, SendAck
+ *  ServerRooms.publish ──────┘  (one at a time per room, within        └─► afterStore, on the
+ *                               hookTimeout)                               room's after-store lane
+ * </pre>
  */
 package dev.parley.chat.server.internal;
