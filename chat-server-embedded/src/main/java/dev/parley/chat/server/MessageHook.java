@@ -10,8 +10,9 @@ package dev.parley.chat.server;
  * server's worker executor, one call at a time per room, in the order the messages arrived, so
  * per-room and per-sender order hold; calls for different rooms may run at the same time, on
  * different threads. {@link #afterStore} runs on the worker executor too, one call at a time per
- * room in seq order, after the message has been delivered and acknowledged: it never delays
- * delivery. An implementation shared by several rooms must therefore be thread-safe.
+ * room in the order the store reported the messages stored (seq order with the built-in stores; use
+ * the seq where order matters), after the message has been handed to delivery and acknowledged: it
+ * never delays delivery. An implementation shared by several rooms must therefore be thread-safe.
  *
  * <p><b>Time budget.</b> {@link #beforeStore} has {@link ChatServerBuilder#hookTimeout} (default
  * {@link ChatServerBuilder#DEFAULT_HOOK_TIMEOUT}) from the moment the message reaches its room's

@@ -11,8 +11,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,12 +82,21 @@ final class BeforeStoreScreening {
   /** Queues a message on its room's lane; its decision comes through {@link Candidate#decided}. */
   void screen(Candidate candidate) {
     Pending pending = new Pending(candidate);
-    try {
-      pending.deadline = timer.schedule(pending::expire, budget.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException stopping) {
-      pending.decide(new Verdict(Outcome.FAILED, null, "the server is stopping"));
-      return;
-    }
+    // The deadline is a future with a timeout (its timer entry is removed when the message is
+    // decided in time, so decided messages leave nothing queued); expiry hops to the timer thread.
+    pending
+        .deadline
+        .orTimeout(budget.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (ignored, failure) -> {
+              if (failure instanceof TimeoutException) {
+                try {
+                  timer.execute(pending::expire);
+                } catch (RejectedExecutionException stopping) {
+                  pending.expire();
+                }
+              }
+            });
     if (!lanes.submit(candidate.event().room(), pending)) {
       pending.decide(
           new Verdict(
@@ -100,7 +109,7 @@ final class BeforeStoreScreening {
   /** One message in a lane; decided once, by the lane or by its deadline, whichever comes first. */
   private final class Pending implements SerialLanes.Task {
     private final Candidate candidate;
-    private volatile ScheduledFuture<?> deadline;
+    private final CompletableFuture<Void> deadline = new CompletableFuture<>();
     private boolean decided; // guarded by this
 
     Pending(Candidate candidate) {
@@ -116,10 +125,7 @@ final class BeforeStoreScreening {
         return false;
       }
       decided = true;
-      ScheduledFuture<?> d = deadline;
-      if (d != null) {
-        d.cancel(false);
-      }
+      deadline.complete(null);
       candidate.decided(verdict);
       return true;
     }
