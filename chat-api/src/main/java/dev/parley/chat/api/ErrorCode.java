@@ -34,7 +34,12 @@ public enum ErrorCode {
   /** The server cannot serve the request now (stopping, store unavailable); retry later. */
   UNAVAILABLE(13, true),
   /** Connect was sent twice on one connection. */
-  ALREADY_CONNECTED(14, false);
+  ALREADY_CONNECTED(14, false),
+  /**
+   * The server application refused the message (a moderation rule, a filter); the error's message
+   * says why. Sending the same message again gets the same answer.
+   */
+  REJECTED(15, false);
 
   private final int code;
   private final boolean retryable;

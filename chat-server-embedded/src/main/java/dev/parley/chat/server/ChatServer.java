@@ -65,6 +65,12 @@ public interface ChatServer extends AutoCloseable {
   int sessionCount();
 
   /**
+   * The application's handle on the rooms: publish as a system user, online members, disconnect,
+   * close a room, read history. The same handle every time; usable once the server has started.
+   */
+  ServerRooms rooms();
+
+  /**
    * Stops the server gracefully; see the type's lifecycle. Closes what the server created (its
    * transport, HTTP side, threads, default store and worker pool) and the cluster bus it started;
    * leaves open what the application passed in (a store, an executor). Idempotent.

@@ -9,7 +9,9 @@ import dev.parley.chat.spi.ServerTransportProvider;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -468,6 +470,46 @@ public final class ChatServerBuilder {
     return this;
   }
 
+  // --- Hooks (MessageHook, SessionListener) ---
+
+  /** Default for {@link #hookTimeout(Duration)}: 2 seconds. */
+  public static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofSeconds(2);
+
+  private final List<MessageHook> messageHooks = new ArrayList<>();
+  private final List<SessionListener> sessionListeners = new ArrayList<>();
+  private Duration hookTimeout = DEFAULT_HOOK_TIMEOUT;
+
+  /**
+   * Adds a hook on the message path: it screens every message before it is stored (accept, reject,
+   * rewrite) and learns of it after. Hooks run in the order they were added, on the worker
+   * executor, never on a transport thread; see {@link MessageHook} for threads, order and what a
+   * failing hook means for the sender. Default: none.
+   */
+  public ChatServerBuilder messageHook(MessageHook hook) {
+    messageHooks.add(Objects.requireNonNull(hook, "hook"));
+    return this;
+  }
+
+  /**
+   * Adds a listener for sessions connecting and disconnecting and members joining and leaving
+   * rooms; see {@link SessionListener}. Default: none.
+   */
+  public ChatServerBuilder sessionListener(SessionListener listener) {
+    sessionListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /**
+   * How long {@link MessageHook#beforeStore} may take for one message, counted from when the
+   * message reaches its room's lane; default {@link #DEFAULT_HOOK_TIMEOUT}. Past it the sender gets
+   * {@code UNAVAILABLE} and may resend. Keep it well below the clients' request timeout (30 s for
+   * the Java client).
+   */
+  public ChatServerBuilder hookTimeout(Duration timeout) {
+    this.hookTimeout = requirePositive("hookTimeout", timeout);
+    return this;
+  }
+
   /**
    * Builds the server (not started) from a copy of this builder's settings: changing the builder
    * afterwards does not change the server. The builder may be used again to build another.
@@ -555,7 +597,10 @@ public final class ChatServerBuilder {
         workerExecutor,
         clock,
         random != null ? random : new SecureRandom(),
-        serverId);
+        serverId,
+        messageHooks,
+        sessionListeners,
+        hookTimeout);
   }
 
   private void requireHttpOn(String call) {

@@ -162,6 +162,7 @@ final class ConnectHandler {
                   welcome.addRejected((dev.parley.chat.protocol.internal.Error) outcome);
                 }
               }
+              context.hooks().connected(session);
               session.welcome(
                   frame(Envelope.newBuilder().setRequestId(requestId).setWelcome(welcome)));
             });

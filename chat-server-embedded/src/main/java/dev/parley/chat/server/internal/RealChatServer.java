@@ -3,6 +3,7 @@ package dev.parley.chat.server.internal;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.server.ServerRooms;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.ProviderLookup;
@@ -51,6 +52,7 @@ public final class RealChatServer implements ChatServer {
   private final ServerSettings settings;
   private final ServerContext context;
   private final ServerCore core;
+  private final ServerRooms rooms;
   private final ServerTransport transport;
   private final ExecutorService ownWorkers; // null: the application's
   private final MessageStore ownStore; // null: the application's
@@ -95,6 +97,7 @@ public final class RealChatServer implements ChatServer {
             scheduler,
             new MessageIdGenerator(settings.clock(), random));
     this.core = new ServerCore(context);
+    this.rooms = new RealServerRooms(context, core);
     ServerTransportProvider provider =
         settings.transport() != null ? settings.transport() : lookUpTransport(settings);
     this.transport =
@@ -191,6 +194,11 @@ public final class RealChatServer implements ChatServer {
   @Override
   public int sessionCount() {
     return core.sessionCount();
+  }
+
+  @Override
+  public ServerRooms rooms() {
+    return rooms;
   }
 
   @Override

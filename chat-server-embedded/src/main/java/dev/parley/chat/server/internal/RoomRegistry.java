@@ -84,6 +84,12 @@ final class RoomRegistry implements ClusterBus.Listener {
     return raced;
   }
 
+  /** The room if it is loaded or loading, without loading it; completes with null if not. */
+  CompletableFuture<Room> loaded(RoomId id) {
+    CompletableFuture<Room> room = rooms.get(id);
+    return room != null ? room : CompletableFuture.completedFuture(null);
+  }
+
   /** Delivers a stored message to the room's members on this node, if the room is loaded. */
   void publish(ChatMessage message) {
     CompletableFuture<Room> room = rooms.get(message.room());

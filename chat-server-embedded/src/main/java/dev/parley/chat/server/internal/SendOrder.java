@@ -51,6 +51,16 @@ final class SendOrder {
     return -1;
   }
 
+  /**
+   * Whether a send of this session to {@code room} that arrived before {@code place} failed and
+   * waits for its resend: a send admitted meanwhile must fail too rather than be stored ahead of it
+   * (checked by stages that hold sends back before the store, such as before-store hooks).
+   */
+  synchronized boolean waitingBefore(RoomId room, long place) {
+    TreeMap<Long, ClientMessageId> refused = waiting.get(room);
+    return refused != null && refused.firstKey() < place;
+  }
+
   /** The store failed the send admitted at {@code place}: it waits for its resend, in its place. */
   synchronized void failed(RoomId room, ClientMessageId id, long place) {
     remember(waiting.computeIfAbsent(room, r -> new TreeMap<>()), place, id);

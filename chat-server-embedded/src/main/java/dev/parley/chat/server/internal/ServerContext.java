@@ -21,6 +21,7 @@ final class ServerContext {
   private final ScheduledExecutorService scheduler;
   private final MessageIdGenerator messageIds;
   private final ClusterBus bus;
+  private final ServerHooks hooks;
   private volatile boolean accepting;
 
   ServerContext(
@@ -31,6 +32,7 @@ final class ServerContext {
       Executor workers,
       ScheduledExecutorService scheduler,
       MessageIdGenerator messageIds) {
+    this.hooks = new ServerHooks(ServerHooks.Config.of(settings), workers, scheduler);
     this.settings = settings;
     this.serverId = serverId;
     this.store = store;
@@ -83,6 +85,11 @@ final class ServerContext {
 
   ClusterBus bus() {
     return bus;
+  }
+
+  /** The application's hooks and listeners. */
+  ServerHooks hooks() {
+    return hooks;
   }
 
   /** Whether new connections are welcome: started, not stopping or draining. */

@@ -31,13 +31,15 @@ final class ServerCore implements ServerTransportHandler {
   static final int MAX_MALFORMED_IN_ROW = 10;
 
   private final ServerContext context;
+  private final MessageIntake intake;
   private final RequestHandler requests;
   private final ConcurrentHashMap<String, ServerSession> sessions = new ConcurrentHashMap<>();
   private final AtomicLong sessionCounter = new AtomicLong();
 
   ServerCore(ServerContext context) {
     this.context = context;
-    this.requests = new RequestHandler(context);
+    this.intake = new MessageIntake(context);
+    this.requests = new RequestHandler(context, intake);
   }
 
   @Override
@@ -155,7 +157,9 @@ final class ServerCore implements ServerTransportHandler {
     sessions.remove(session.id());
     for (Room room : session.closed()) {
       room.leave(session);
+      context.hooks().left(session, room.id());
     }
+    context.hooks().disconnected(session);
   }
 
   private void malformed(ServerSession session, FrameDecodeException e) {
@@ -198,8 +202,18 @@ final class ServerCore implements ServerTransportHandler {
     }
   }
 
+  /** The message intake stage, shared by client sends and server-side publishes. */
+  MessageIntake intake() {
+    return intake;
+  }
+
   int sessionCount() {
     return sessions.size();
+  }
+
+  /** The open session with this id, or null. */
+  ServerSession session(String id) {
+    return sessions.get(id);
   }
 
   Collection<ServerSession> sessions() {

@@ -1,13 +1,16 @@
 package dev.parley.chat.server.internal;
 
+import dev.parley.chat.server.MessageHook;
 import dev.parley.chat.server.PageHandler;
 import dev.parley.chat.server.RoomPolicy;
+import dev.parley.chat.server.SessionListener;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.ServerTransportProvider;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -51,6 +54,9 @@ import java.util.concurrent.Executor;
  * @param clock time for timestamps, rate limits and deadlines
  * @param random randomness for message and session ids
  * @param serverId the node id asked for, or {@code null} for a random one
+ * @param messageHooks the message hooks, in the order they were added
+ * @param sessionListeners the session listeners, in the order they were added
+ * @param hookTimeout the budget of one before-store hook call
  */
 public record ServerSettings(
     String host,
@@ -83,7 +89,10 @@ public record ServerSettings(
     Executor workerExecutor,
     Clock clock,
     Random random,
-    String serverId) {
+    String serverId,
+    List<MessageHook> messageHooks,
+    List<SessionListener> sessionListeners,
+    Duration hookTimeout) {
 
   /** Copies the handler map; checks that nothing required is missing. */
   public ServerSettings {
@@ -99,5 +108,8 @@ public record ServerSettings(
     Objects.requireNonNull(pingInterval, "pingInterval");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(random, "random");
+    messageHooks = List.copyOf(messageHooks);
+    sessionListeners = List.copyOf(sessionListeners);
+    Objects.requireNonNull(hookTimeout, "hookTimeout");
   }
 }

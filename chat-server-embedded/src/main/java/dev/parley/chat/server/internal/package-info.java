@@ -1,5 +1,52 @@
 /**
  * Not API. The server's implementation: sessions, rooms, fan-out, the HTTP side. May change in any
  * release.
+ *
+ * <h2>The request path, in named stages</h2>
+ *
+ * <p>Each client frame travels down a fixed line of stages, each a small class with one job, in the
+ * spirit of a Netty channel pipeline. Stages above the line run on the connection's transport
+ * thread and never block; the room policy, the authenticator and hooks run on the worker executor;
+ * what follows a store operation runs on the thread that completes the store's future.
+ *
+ * <pre>
+ *  transport I/O thread
+ *  ─────────────────────────────────────────────────────────────────────────────────────────
+ *  ServerTransport ──► ServerCore ──────────► ServerSession ───────────► RequestHandler
+ *   (frames)           decode (binary/JSON),   Connect first, frames      dispatcher: one
+ *                      malformed-frame rule    held until Welcome,        stage per request
+ *                                              rate limiter               │
+ *       ┌───────────────────┬──────────────────┬──────────────────┬───────┴─────────┐
+ *       ▼                   ▼                  ▼                  ▼                 ▼
+ *  ConnectHandler       Membership        MessageIntake       HistoryReads      RoomSignals
+ *  version, auth,       Join, Leave,      checks, SendOrder   pages, capped     typing, read
+ *  rejoins, Welcome     room policy,      fence, store        in bytes          receipts
+ *                       reach the head    append, SendAck
+ *  ─────────────────────────────────┬─────────────┬──────────────────────────────────────────
+ *                                   │             ▼
+ *                                   │      MessageStore (assigns seqs) ──► ClusterBus (others)
+ *                                   ▼             │                           │
+ *                     Room (one monitor per room) ◄───────────────────────────┘
+ *                       ├─ RoomDelivery: seq-ordered fan-out, gap checks, catch-up
+ *                       └─ RoomPresence: online users, typing, read receipts
+ *                                   │
+ *                                   ▼
+ *                     fan-out: one OutboundFrame, encoded once, queued on every member's
+ *                     ServerSession (a slow consumer is closed, never waited for)
+ * </pre>
+ *
+ * <p>The application attaches to the stages, never to the transport threads ({@code ServerHooks}):
+ * with message hooks registered, intake hands each checked message to its room's serial lane on the
+ * worker executor ({@code BeforeStoreScreening}), which screens it within the hook budget and then
+ * appends it; after-store and session-listener calls follow the events on lanes of their own.
+ * {@code RealServerRooms} drives the same stages for the application: publishing goes through
+ * intake, closing a room through the room.
+ *
+ * <pre>
+ *  MessageIntake (transport thread)       worker threads                      store thread
+ *  checks, SendOrder.admit ──► room lane: MessageHook.beforeStore ──► append ──► delivery, SendAck
+ *  ServerRooms.publish ──────┘  (one at a time per room, within        └─► afterStore, on the
+ *                               hookTimeout)                               room's after-store lane
+ * </pre>
  */
 package dev.parley.chat.server.internal;

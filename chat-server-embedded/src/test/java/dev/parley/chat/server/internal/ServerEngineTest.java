@@ -219,7 +219,7 @@ class ServerEngineTest {
     }
     var newest = history(alice, "big", 0, Direction.BACKWARD, 200);
     int kept = newest.getMessagesList().size();
-    assertThat(kept).isBetween(1, RequestHandler.MAX_HISTORY_PAGE_BYTES / text.length());
+    assertThat(kept).isBetween(1, HistoryReads.MAX_HISTORY_PAGE_BYTES / text.length());
     assertThat(newest.getMessages(kept - 1).getSeq()).isEqualTo(count);
     assertThat(newest.getMessages(0).getSeq()).isEqualTo(count - kept + 1);
     assertThat(newest.getHasMore()).isTrue();

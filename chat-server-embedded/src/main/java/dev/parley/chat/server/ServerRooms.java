@@ -1,0 +1,87 @@
+package dev.parley.chat.server;
+
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.ClientMessageId;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import dev.parley.chat.spi.HistorySlice;
+import dev.parley.chat.spi.MessageStore.ReadDirection;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The application's side of the rooms: publish messages as a system or bot user, see who is online,
+ * disconnect sessions, close rooms, read history. Get it from {@link ChatServer#rooms()}.
+ * Thread-safe; every method may be called from any thread and none blocks. Futures complete on a
+ * server or store thread: do not run long work in their continuations.
+ *
+ * <p>The methods act on this node: in a cluster, published messages reach every node (through the
+ * store and the bus), but disconnecting and closing reach only the sessions connected here.
+ */
+public interface ServerRooms {
+  /**
+   * Publishes a message with a generated client message id; see {@link #publish(RoomId, UserId,
+   * ClientMessageId, String, byte[])}.
+   */
+  CompletableFuture<ChatMessage> publish(RoomId room, UserId sender, String text);
+
+  /**
+   * Publishes a message into a room as {@code sender} (a system or bot user; it need not be
+   * connected or a member). It takes the client send's path: the same limits, the {@link
+   * MessageHook}s (which see {@link BeforeStoreEvent#fromServer()} true), the store's seq, delivery
+   * in seq order to every member, and the after-store hooks. Messages published one after another
+   * to one room keep that order.
+   *
+   * @param clientMessageId the idempotency key: publishing again with the same sender and id
+   *     returns the first message and stores nothing
+   * @return completes with the stored message once it is stored and handed to delivery; fails with
+   *     a {@link dev.parley.chat.api.ChatException}: {@code REJECTED} (a hook refused it, with the
+   *     hook's reason), {@code UNAVAILABLE} (the store or a hook failed; publishing again with the
+   *     same id is safe), {@code INVALID_ARGUMENT} or {@code TOO_LARGE}
+   */
+  CompletableFuture<ChatMessage> publish(
+      RoomId room, UserId sender, ClientMessageId clientMessageId, String text, byte[] payload);
+
+  /**
+   * The users online in a room: with a session in it on this node, or (in a cluster) on another
+   * node as far as this node knows.
+   */
+  CompletableFuture<Set<UserId>> onlineMembers(RoomId room);
+
+  /** The ids of the user's open sessions on this node (those {@link SessionEvent} reported). */
+  Set<String> sessionsOf(UserId user);
+
+  /**
+   * Closes every session of a user on this node with close code 1000 and {@code reason}. A client
+   * closed this way does not reconnect by itself; to keep the user out, refuse them in your {@code
+   * Authenticator} too.
+   *
+   * @return how many sessions were closed
+   */
+  int disconnectUser(UserId user, String reason);
+
+  /**
+   * Closes one session (as {@link #disconnectUser} does).
+   *
+   * @return false if no such session is open on this node
+   */
+  boolean disconnectSession(String sessionId, String reason);
+
+  /**
+   * Closes a room on this node: every member session is removed and told with a {@code Left} frame
+   * that carries {@code reason} (clients forget the room and do not rejoin it on reconnect). The
+   * room's history is kept, and it may be joined again; keep users out with your {@link
+   * RoomPolicy}.
+   *
+   * @return completes with the number of sessions removed
+   */
+  CompletableFuture<Integer> close(RoomId room, String reason);
+
+  /**
+   * Reads a room's history from the store, as a member's history request does but with no page cap:
+   * {@code FORWARD} reads seqs {@code >= fromSeq} upward, {@code BACKWARD} seqs {@code <= fromSeq}
+   * downward ({@code 0}: from the newest), at most {@code limit} messages, in ascending seq order.
+   */
+  CompletableFuture<HistorySlice> history(
+      RoomId room, long fromSeq, ReadDirection direction, int limit);
+}

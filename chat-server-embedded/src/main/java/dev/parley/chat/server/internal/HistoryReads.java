@@ -1,0 +1,102 @@
+package dev.parley.chat.server.internal;
+
+import static dev.parley.chat.server.internal.Replies.error;
+import static dev.parley.chat.server.internal.Replies.frame;
+import static dev.parley.chat.server.internal.Replies.unwrap;
+
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.protocol.internal.Direction;
+import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.HistoryPage;
+import dev.parley.chat.protocol.internal.HistoryRequest;
+import dev.parley.chat.spi.MessageStore.ReadDirection;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * History reads for members: a page of the store's messages, capped in count and in bytes.
+ * Stateless apart from its collaborators; thread-safe. The page is answered on the thread that
+ * completes the store's read.
+ */
+final class HistoryReads {
+  private static final Logger log = LoggerFactory.getLogger(HistoryReads.class);
+
+  /** Largest history page, in encoded bytes: a page always fits a client's default frame limit. */
+  static final int MAX_HISTORY_PAGE_BYTES = 256 * 1024;
+
+  private final ServerContext context;
+
+  HistoryReads(ServerContext context) {
+    this.context = context;
+  }
+
+  void read(ServerSession session, long requestId, HistoryRequest request) {
+    Room room = RoomArguments.member(session, requestId, request.getRoom());
+    if (room == null) {
+      return;
+    }
+    int max = Protocol.DEFAULT_MAX_HISTORY_PAGE;
+    int limit = request.getLimit() == 0 ? max : Math.min(request.getLimit(), max);
+    ReadDirection direction =
+        request.getDirection() == Direction.FORWARD
+            ? ReadDirection.FORWARD
+            : ReadDirection.BACKWARD;
+    long fromSeq = request.getFromSeq();
+    if (fromSeq < 0) {
+      error(session, requestId, ErrorCode.INVALID_ARGUMENT, "from_seq is out of range", room.id());
+      return;
+    }
+    context
+        .store()
+        .read(room.id(), fromSeq, direction, limit)
+        .whenComplete(
+            (slice, failure) -> {
+              if (failure != null) {
+                log.warn("{}: history of {} failed", session, room.id(), unwrap(failure));
+                error(session, requestId, ErrorCode.UNAVAILABLE, "history unavailable", room.id());
+                return;
+              }
+              HistoryPage.Builder page =
+                  HistoryPage.newBuilder()
+                      .setRoom(room.id().value())
+                      .setHasMore(slice.hasMore())
+                      .setFirstSeq(slice.position().firstSeq())
+                      .setHeadSeq(slice.position().headSeq());
+              boolean truncated = addWithinBudget(page, slice.messages(), direction);
+              page.setHasMore(slice.hasMore() || truncated);
+              session.reply(
+                  frame(Envelope.newBuilder().setRequestId(requestId).setHistoryPage(page)));
+            });
+  }
+
+  /**
+   * Adds messages to a page until it would pass {@link #MAX_HISTORY_PAGE_BYTES}, keeping the ones
+   * nearest the reader's starting point: the oldest when reading forward, the newest when reading
+   * backward. At least one message always goes in. Returns whether any were left out.
+   */
+  private static boolean addWithinBudget(
+      HistoryPage.Builder page, List<ChatMessage> messages, ReadDirection direction) {
+    List<dev.parley.chat.protocol.internal.Message> kept = new ArrayList<>();
+    long bytes = 0;
+    int n = messages.size();
+    for (int i = 0; i < n; i++) {
+      var m = messages.get(direction == ReadDirection.FORWARD ? i : n - 1 - i);
+      var encoded = Envelopes.message(m);
+      bytes += encoded.getSerializedSize() + 8;
+      if (!kept.isEmpty() && bytes > MAX_HISTORY_PAGE_BYTES) {
+        break;
+      }
+      kept.add(encoded);
+    }
+    if (direction == ReadDirection.BACKWARD) {
+      Collections.reverse(kept);
+    }
+    page.addAllMessages(kept);
+    return kept.size() < n;
+  }
+}

@@ -1,0 +1,139 @@
+package dev.parley.chat.server.internal;
+
+import static dev.parley.chat.server.internal.Replies.error;
+import static dev.parley.chat.server.internal.Replies.frame;
+import static dev.parley.chat.server.internal.Replies.toError;
+
+import dev.parley.chat.api.ChatException;
+import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.Joined;
+import dev.parley.chat.protocol.internal.Left;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The membership stage: Join, Leave, and the rejoins of a resuming Connect. Checks the room policy
+ * (on a worker thread) and the per-session room limit, loads the room, waits until this node has
+ * delivered up to the store's head, and adds the session. Stateless apart from its collaborators;
+ * thread-safe.
+ */
+final class Membership {
+  private final ServerContext context;
+
+  Membership(ServerContext context) {
+    this.context = context;
+  }
+
+  void join(ServerSession session, long requestId, String roomText) {
+    RoomId id = RoomArguments.parse(session, requestId, roomText);
+    if (id == null) {
+      return;
+    }
+    enter(session, id, requestId)
+        .whenComplete(
+            (joined, failure) -> {
+              if (failure != null) {
+                dev.parley.chat.protocol.internal.Error e = toError(failure, id);
+                session.reply(frame(Envelope.newBuilder().setRequestId(requestId).setError(e)));
+              }
+            });
+  }
+
+  /** Adds a session to a room during Connect; the Joined goes into the Welcome frame. */
+  CompletableFuture<Joined> rejoin(ServerSession session, RoomId id) {
+    return enter(session, id, -1);
+  }
+
+  /**
+   * Checks the policy and limits, loads the room and adds the session. With {@code requestId >= 0}
+   * the room queues the Joined answer itself (ordered before live messages) and the future's value
+   * is only informative; with {@code -1} (rejoin during Connect) the Joined is returned for the
+   * Welcome frame.
+   */
+  private CompletableFuture<Joined> enter(ServerSession session, RoomId id, long requestId) {
+    String malformed = RoomArguments.malformedDirect(id);
+    if (malformed != null) {
+      return CompletableFuture.failedFuture(
+          new ChatException(ErrorCode.INVALID_ARGUMENT, malformed));
+    }
+    if (!session.rooms().containsKey(id)
+        && session.rooms().size() >= context.settings().maxRoomsPerSession()) {
+      return CompletableFuture.failedFuture(
+          new ChatException(
+              ErrorCode.LIMIT_EXCEEDED,
+              "a session may be in at most "
+                  + context.settings().maxRoomsPerSession()
+                  + " rooms; leave one first"));
+    }
+    return CompletableFuture.supplyAsync(
+            () -> context.roomPolicy().mayJoin(session.user(), id), context.workers())
+        .thenCompose(
+            allowed -> {
+              if (!allowed) {
+                throw new ChatException(
+                    ErrorCode.FORBIDDEN, session.user() + " may not join " + id);
+              }
+              return attach(session, id, requestId);
+            });
+  }
+
+  private CompletableFuture<Joined> attach(ServerSession session, RoomId id, long requestId) {
+    return context
+        .rooms()
+        .load(id)
+        .thenCompose(
+            room ->
+                context
+                    .store()
+                    .position(id)
+                    .thenCompose(
+                        position -> room.reach(position.headSeq()).thenApply(v -> position))
+                    .thenCompose(
+                        position -> {
+                          session.rooms().put(id, room);
+                          Joined joined;
+                          if (requestId >= 0) {
+                            joined =
+                                room.join(
+                                        session,
+                                        requestId,
+                                        position.firstSeq(),
+                                        () -> context.hooks().joined(session, id))
+                                    ? Joined.getDefaultInstance()
+                                    : null;
+                          } else {
+                            joined = room.rejoin(session, position.firstSeq());
+                          }
+                          if (joined == null) {
+                            session.rooms().remove(id, room);
+                            return attach(session, id, requestId); // room retired meanwhile
+                          }
+                          if (session.state() == ServerSession.State.CLOSED) {
+                            session.rooms().remove(id);
+                            room.leave(session);
+                            context.hooks().left(session, id);
+                          }
+                          return CompletableFuture.completedFuture(joined);
+                        }));
+  }
+
+  void leave(ServerSession session, long requestId, String roomText) {
+    RoomId id = RoomArguments.parse(session, requestId, roomText);
+    if (id == null) {
+      return;
+    }
+    Room room = session.rooms().remove(id);
+    if (room == null) {
+      error(session, requestId, ErrorCode.NOT_A_MEMBER, "not in room " + id, id);
+      return;
+    }
+    room.leave(session);
+    context.hooks().left(session, id);
+    session.reply(
+        frame(
+            Envelope.newBuilder()
+                .setRequestId(requestId)
+                .setLeft(Left.newBuilder().setRoom(id.value()))));
+  }
+}

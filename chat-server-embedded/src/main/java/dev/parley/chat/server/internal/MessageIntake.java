@@ -1,0 +1,295 @@
+package dev.parley.chat.server.internal;
+
+import static dev.parley.chat.server.internal.Replies.error;
+import static dev.parley.chat.server.internal.Replies.frame;
+import static dev.parley.chat.server.internal.Replies.unwrap;
+
+import dev.parley.chat.api.ChatException;
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.ClientMessageId;
+import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.Send;
+import dev.parley.chat.protocol.internal.SendAck;
+import dev.parley.chat.server.BeforeStoreEvent;
+import dev.parley.chat.spi.AppendRequest;
+import dev.parley.chat.spi.AppendResult;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The message intake stage: checks a message (membership, client message id, text and payload
+ * limits), keeps the sender's order through {@link SendOrder}, runs the before-store hooks if there
+ * are any ({@link BeforeStoreScreening}), appends to the store, hands the stored message to room
+ * delivery and the bus, answers the sender, and queues the after-store hooks. Client sends and
+ * server-side publishes take the same path. Stateless apart from its collaborators; thread-safe.
+ *
+ * <p>Threads: a client send is checked on its connection's transport thread. Without hooks the
+ * append starts there too; with hooks it starts on a worker, in the room's lane. What follows the
+ * append runs on the thread that completes the store's future.
+ */
+final class MessageIntake {
+  private static final Logger log = LoggerFactory.getLogger(MessageIntake.class);
+
+  private static final String FENCED =
+      "an earlier message to this room could not be stored; resend it first, then this one";
+
+  private final ServerContext context;
+
+  MessageIntake(ServerContext context) {
+    this.context = context;
+  }
+
+  /** How a message's outcome reaches whoever sent it. */
+  private interface Answer {
+    void stored(AppendResult result);
+
+    /**
+     * The message was not stored.
+     *
+     * @param failed true when the sender must resend it before its later sends to the room (the
+     *     failed-send rule of decision 0014)
+     */
+    void refused(ErrorCode code, String reason, boolean failed);
+  }
+
+  /** A message on its way to the store. */
+  private record Submission(
+      RoomId room,
+      UserId sender,
+      ClientMessageId clientMessageId,
+      String text,
+      byte[] payload,
+      String sessionId,
+      ServerSession session,
+      long place,
+      Answer answer) {}
+
+  void send(ServerSession session, long requestId, Send send) {
+    Room room = RoomArguments.member(session, requestId, send.getRoom());
+    if (room == null) {
+      return;
+    }
+    RoomId id = room.id();
+    ClientMessageId clientMessageId;
+    try {
+      clientMessageId = ClientMessageId.of(send.getClientMessageId());
+    } catch (IllegalArgumentException e) {
+      error(session, requestId, ErrorCode.INVALID_ARGUMENT, e.getMessage(), id);
+      return;
+    }
+    String invalid = invalidText(send.getText());
+    if (invalid != null) {
+      error(session, requestId, ErrorCode.INVALID_ARGUMENT, invalid, id);
+      return;
+    }
+    String tooLarge = tooLarge(send.getText(), send.getPayload().size());
+    if (tooLarge != null) {
+      error(session, requestId, ErrorCode.TOO_LARGE, tooLarge, id);
+      return;
+    }
+    // a send may not overtake an earlier one the store failed: that one must be resent first
+    long place = session.sendOrder().admit(id, clientMessageId);
+    if (place < 0) {
+      error(session, requestId, ErrorCode.UNAVAILABLE, FENCED, id);
+      return;
+    }
+    Answer answer =
+        new Answer() {
+          @Override
+          public void stored(AppendResult result) {
+            session.reply(
+                frame(Envelope.newBuilder().setRequestId(requestId).setSendAck(ack(result))));
+          }
+
+          @Override
+          public void refused(ErrorCode code, String reason, boolean failed) {
+            if (failed) {
+              session.sendOrder().failed(id, clientMessageId, place);
+            }
+            error(session, requestId, code, reason, id);
+          }
+        };
+    submit(
+        new Submission(
+            id,
+            session.user(),
+            clientMessageId,
+            send.getText(),
+            send.getPayload().toByteArray(),
+            session.id(),
+            session,
+            place,
+            answer));
+  }
+
+  /**
+   * A message the application publishes itself, as {@code sender}: the same checks (but no
+   * membership), hooks, store and delivery as a client's send.
+   */
+  CompletableFuture<ChatMessage> publish(
+      RoomId room, UserId sender, ClientMessageId clientMessageId, String text, byte[] payload) {
+    String problem = RoomArguments.malformedDirect(room);
+    if (problem == null) {
+      problem = invalidText(text);
+    }
+    if (problem != null) {
+      return CompletableFuture.failedFuture(new ChatException(ErrorCode.INVALID_ARGUMENT, problem));
+    }
+    String tooLarge = tooLarge(text, payload.length);
+    if (tooLarge != null) {
+      return CompletableFuture.failedFuture(new ChatException(ErrorCode.TOO_LARGE, tooLarge));
+    }
+    CompletableFuture<ChatMessage> published = new CompletableFuture<>();
+    Answer answer =
+        new Answer() {
+          @Override
+          public void stored(AppendResult result) {
+            published.complete(result.message());
+          }
+
+          @Override
+          public void refused(ErrorCode code, String reason, boolean failed) {
+            published.completeExceptionally(new ChatException(code, reason));
+          }
+        };
+    submit(
+        new Submission(room, sender, clientMessageId, text, payload.clone(), "", null, -1, answer));
+    return published;
+  }
+
+  private void submit(Submission s) {
+    BeforeStoreScreening screening = context.hooks().screening();
+    if (screening.isEmpty()) {
+      store(s, s.text());
+      return;
+    }
+    screening.screen(
+        new BeforeStoreScreening.Candidate() {
+          @Override
+          public BeforeStoreEvent event() {
+            return new BeforeStoreEvent(
+                s.room(), s.sender(), s.clientMessageId(), s.text(), s.payload(), s.sessionId());
+          }
+
+          @Override
+          public boolean fenced() {
+            return s.session() != null
+                && s.session().sendOrder().waitingBefore(s.room(), s.place());
+          }
+
+          @Override
+          public String invalid(String text) {
+            String invalid = invalidText(text);
+            return invalid != null ? invalid : tooLarge(text, 0);
+          }
+
+          @Override
+          public void decided(BeforeStoreScreening.Verdict verdict) {
+            switch (verdict.outcome()) {
+              case ACCEPTED -> store(s, verdict.text());
+              case REJECTED -> s.answer().refused(ErrorCode.REJECTED, verdict.reason(), false);
+              case FENCED -> s.answer().refused(ErrorCode.UNAVAILABLE, FENCED, true);
+              case FAILED ->
+                  s.answer().refused(ErrorCode.UNAVAILABLE, verdict.reason() + "; resend it", true);
+            }
+          }
+        });
+  }
+
+  private void store(Submission s, String text) {
+    AppendRequest append =
+        new AppendRequest(
+            s.room(),
+            context.messageIds().next(),
+            s.sender(),
+            s.clientMessageId(),
+            context.clock().instant(),
+            text,
+            s.payload());
+    append(append)
+        .whenComplete(
+            (result, failure) -> {
+              if (failure != null) {
+                log.warn("{} append to {} failed", origin(s), s.room(), unwrap(failure));
+                s.answer().refused(ErrorCode.UNAVAILABLE, "message could not be stored", true);
+                return;
+              }
+              if (!result.message().room().equals(s.room())) {
+                s.answer()
+                    .refused(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "client message id "
+                            + s.clientMessageId()
+                            + " was already used in another room",
+                        false);
+                return;
+              }
+              deliver(result);
+              s.answer().stored(result);
+              if (!result.duplicate()) {
+                context.hooks().afterStore(result.message(), s.sessionId());
+              }
+            });
+  }
+
+  private static String origin(Submission s) {
+    return s.session() != null ? s.session() + ":" : "server-side publish:";
+  }
+
+  /** The store's append, with a store that throws turned into a failed future. */
+  private CompletableFuture<AppendResult> append(AppendRequest append) {
+    try {
+      return context.store().append(append);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Hands a stored message to room delivery on this node and to the bus. A duplicate is published
+   * again: its first append may have been stored by a node that died before telling anyone. Rooms
+   * ignore seqs they have delivered.
+   */
+  private void deliver(AppendResult result) {
+    context.rooms().publish(result.message());
+    context.bus().publishMessage(result.message());
+  }
+
+  private static SendAck.Builder ack(AppendResult result) {
+    var message = result.message();
+    return SendAck.newBuilder()
+        .setRoom(message.room().value())
+        .setClientMessageId(message.clientMessageId().value())
+        .setSeq(message.seq())
+        .setMessageId(message.id().value())
+        .setTimestampMs(message.timestamp().toEpochMilli())
+        .setDuplicate(result.duplicate());
+  }
+
+  /** What is wrong with a text that is not valid Unicode, or null. */
+  static String invalidText(String text) {
+    int unpaired = Utf8.firstUnpairedSurrogate(text);
+    return unpaired < 0
+        ? null
+        : "text has an unpaired surrogate at index " + unpaired + ": send valid Unicode";
+  }
+
+  /** Which limit a text or payload passes, or null. */
+  String tooLarge(String text, int payloadBytes) {
+    int textBytes = Utf8.length(text);
+    if (textBytes > context.settings().maxTextBytes()) {
+      return "text is " + textBytes + " bytes; the limit is " + context.settings().maxTextBytes();
+    }
+    if (payloadBytes > context.settings().maxPayloadBytes()) {
+      return "payload is "
+          + payloadBytes
+          + " bytes; the limit is "
+          + context.settings().maxPayloadBytes();
+    }
+    return null;
+  }
+}
