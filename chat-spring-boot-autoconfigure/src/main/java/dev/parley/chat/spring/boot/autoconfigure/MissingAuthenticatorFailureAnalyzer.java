@@ -4,9 +4,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Reports a {@link MissingAuthenticatorException} at startup as a description and an action
- * instead of a stack trace. Registered in {@code META-INF/spring.factories}; stateless and
- * thread-safe.
+ * Reports a {@link MissingAuthenticatorException} at startup as a description and an action instead
+ * of a stack trace. Registered in {@code META-INF/spring.factories}; stateless and thread-safe.
  */
 public final class MissingAuthenticatorFailureAnalyzer
     extends AbstractFailureAnalyzer<MissingAuthenticatorException> {

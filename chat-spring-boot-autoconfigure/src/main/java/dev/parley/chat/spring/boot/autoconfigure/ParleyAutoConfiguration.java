@@ -23,10 +23,10 @@ import org.springframework.context.annotation.Import;
  * properties ({@link ParleyProperties}) and the application's beans, and run with the application
  * context by {@link ParleyServerLifecycle}.
  *
- * <p>Beans it uses when the application has them: an {@link Authenticator} (required, unless
- * {@code parley.development-authenticator=true}), a {@link MessageStore} (else a {@code
- * JdbcMessageStore} on the application's {@code DataSource} when chat-store-jdbc is on the class
- * path, else the server's in-memory store), a {@link ClusterBus}, and any number of {@link
+ * <p>Beans it uses when the application has them: an {@link Authenticator} (required, unless {@code
+ * parley.development-authenticator=true}), a {@link MessageStore} (else a {@code JdbcMessageStore}
+ * on the application's {@code DataSource} when chat-store-jdbc is on the class path, else the
+ * server's in-memory store), a {@link ClusterBus}, and any number of {@link
  * ChatServerBuilderCustomizer}s. An application that declares its own {@code ChatServer} bean gets
  * only the lifecycle for it.
  *

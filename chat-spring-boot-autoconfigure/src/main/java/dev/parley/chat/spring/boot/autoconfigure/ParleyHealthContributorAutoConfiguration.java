@@ -14,7 +14,8 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(
     after = ParleyAutoConfiguration.class,
-    beforeName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
+    beforeName =
+        "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
 @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
 @ConditionalOnBean(ParleyServerLifecycle.class)
 @ConditionalOnEnabledHealthIndicator("parley")

@@ -6,9 +6,9 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The {@code parley.*} properties: how the auto-configured {@link dev.parley.chat.server.ChatServer}
- * is built. Every default is the {@link ChatServerBuilder}'s own ({@code DEFAULT_*} constants); a
- * property left unset leaves the builder's default in place.
+ * The {@code parley.*} properties: how the auto-configured {@link
+ * dev.parley.chat.server.ChatServer} is built. Every default is the {@link ChatServerBuilder}'s own
+ * ({@code DEFAULT_*} constants); a property left unset leaves the builder's default in place.
  *
  * <p>Bound by Spring once, on the thread that creates the application context, before the server is
  * built; the server copies what it needs, so changing this object later changes nothing. Not

@@ -130,8 +130,7 @@ class ParleyAutoConfigurationIT {
                   .send("kept")
                   .get(20, TimeUnit.SECONDS);
 
-              try (Connection connection =
-                      context.getBean(DataSource.class).getConnection();
+              try (Connection connection = context.getBean(DataSource.class).getConnection();
                   Statement statement = connection.createStatement();
                   ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM parley_message")) {
                 assertThat(rows.next()).isTrue();

@@ -60,7 +60,8 @@ class ParleyAutoConfigurationTest {
   @Test
   void aBadValueFailsStartupWithTheBuildersMessage() {
     runner
-        .withPropertyValues("parley.development-authenticator=true", "parley.limits.max-text-bytes=0")
+        .withPropertyValues(
+            "parley.development-authenticator=true", "parley.limits.max-text-bytes=0")
         .run(
             context -> {
               assertThat(context).hasFailed();
@@ -89,9 +90,7 @@ class ParleyAutoConfigurationTest {
     for (JsonElement element : metadata.getAsJsonArray("properties")) {
       JsonObject property = element.getAsJsonObject();
       String name = property.get("name").getAsString();
-      assertThat(property.has("description"))
-          .as("%s has a description", name)
-          .isTrue();
+      assertThat(property.has("description")).as("%s has a description", name).isTrue();
       if (property.has("defaultValue")) {
         defaults.put(name, property.get("defaultValue").getAsString());
       }
