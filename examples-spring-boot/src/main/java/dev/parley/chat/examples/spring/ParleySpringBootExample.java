@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * server from {@code application.properties} and this application's {@link TokenAuthenticator},
  * starts it with the application and drains it on shutdown; Actuator reports it at {@code
  * /actuator/health}. Run it with {@code ./mvnw -q -pl examples-spring-boot -am -Prun package
- * -DskipTests}.
+ * -DskipTests}. Holds no state of its own; Spring runs it on the {@code main} thread.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(DemoTokens.class)

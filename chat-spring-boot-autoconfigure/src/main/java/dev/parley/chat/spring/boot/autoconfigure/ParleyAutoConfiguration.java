@@ -31,6 +31,7 @@ import org.springframework.context.annotation.Import;
  * only the lifecycle for it.
  *
  * <p>Runs after the {@code DataSource} auto-configuration of Spring Boot 4 and of Spring Boot 3.
+ * Stateless: Spring calls its bean methods once each, on the thread that refreshes the context.
  */
 @AutoConfiguration(
     afterName = {

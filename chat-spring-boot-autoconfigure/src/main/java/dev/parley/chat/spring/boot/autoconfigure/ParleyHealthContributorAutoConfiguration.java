@@ -11,6 +11,8 @@ import org.springframework.context.annotation.Bean;
  * The {@code parley} health contributor ({@link ParleyHealthIndicator}) for Spring Boot 4's health
  * endpoint ({@code /actuator/health}). Needs {@code spring-boot-health} (brought by {@code
  * spring-boot-starter-actuator}); turned off with {@code management.health.parley.enabled=false}.
+ * Spring Boot 3's health API lives in another package, so on Boot 3 this configuration is skipped.
+ * Stateless: Spring calls its bean method once, on the thread that refreshes the context.
  */
 @AutoConfiguration(
     after = ParleyAutoConfiguration.class,

@@ -11,9 +11,12 @@ import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.server.InProcessClusterBus;
 import dev.parley.chat.spi.Authenticator;
+import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
 import java.net.URI;
@@ -23,8 +26,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -156,6 +161,58 @@ class ParleyAutoConfigurationIT {
   }
 
   /**
+   * Two nodes, each an application with a ClusterBus bean and a DataSource on one shared database:
+   * a message sent on one node reaches a member on the other, through the bus, and both stores (not
+   * exclusive writers, since the nodes share the database) agree on the room's head.
+   */
+  @Test
+  void withAClusterBusBeanTwoApplicationsShareRooms() {
+    InProcessClusterBus.Network network = new InProcessClusterBus.Network();
+    String database = "jdbc:h2:mem:parley-cluster-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+    ApplicationContextRunner node =
+        runner
+            .withPropertyValues(
+                "parley.development-authenticator=true", "parley.http.enabled=false")
+            .withBean(ClusterBus.class, () -> new InProcessClusterBus(network))
+            .withBean(DataSource.class, () -> h2(database));
+    node.withPropertyValues("parley.server-id=node-1")
+        .run(
+            first ->
+                node.withPropertyValues("parley.server-id=node-2")
+                    .run(
+                        second -> {
+                          ChatServer one = first.getBean(ChatServer.class);
+                          ChatServer two = second.getBean(ChatServer.class);
+                          List<String> received = new CopyOnWriteArrayList<>();
+                          try (ChatClient toOne =
+                                  ChatClient.builder().endpoint(one.webSocketUri()).build();
+                              ChatClient toTwo =
+                                  ChatClient.builder().endpoint(two.webSocketUri()).build()) {
+                            toTwo
+                                .connect("frank", recording(received))
+                                .get(20, TimeUnit.SECONDS)
+                                .join(ROOM)
+                                .get(20, TimeUnit.SECONDS);
+                            toOne
+                                .connect("grace", new ChatListener() {})
+                                .get(20, TimeUnit.SECONDS)
+                                .join(ROOM)
+                                .get(20, TimeUnit.SECONDS)
+                                .send("across nodes")
+                                .get(20, TimeUnit.SECONDS);
+                            await().atMost(WAIT).until(() -> received.contains("across nodes"));
+                          }
+                          assertThat(
+                                  second
+                                      .getBean(MessageStore.class)
+                                      .position(ROOM)
+                                      .get(20, TimeUnit.SECONDS)
+                                      .headSeq())
+                              .isEqualTo(1);
+                        }));
+  }
+
+  /**
    * A client that ignores GoAway keeps the drain waiting: meanwhile the health is OUT_OF_SERVICE;
    * once it goes, the server closes and the health is DOWN with no session left.
    */
@@ -200,6 +257,21 @@ class ParleyAutoConfigurationIT {
     return client.connect(token, new ChatListener() {}).get(20, TimeUnit.SECONDS);
   }
 
+  private static ChatListener recording(List<String> texts) {
+    return new ChatListener() {
+      @Override
+      public void onMessage(ChatSession session, MessageEvent event) {
+        texts.add(event.message().text());
+      }
+    };
+  }
+
+  private static DataSource h2(String url) {
+    JdbcDataSource dataSource = new JdbcDataSource();
+    dataSource.setURL(url);
+    return dataSource;
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class AppBeans {
     @Bean
@@ -227,9 +299,7 @@ class ParleyAutoConfigurationIT {
   static class H2DataSource {
     @Bean
     DataSource dataSource() {
-      JdbcDataSource dataSource = new JdbcDataSource();
-      dataSource.setURL("jdbc:h2:mem:parley-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-      return dataSource;
+      return h2("jdbc:h2:mem:parley-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
     }
   }
 
