@@ -24,6 +24,7 @@ public class TokenAuthenticator implements Authenticator {
     this.users = Map.copyOf(tokens.getTokens());
   }
 
+  // snippet:start authenticate
   @Override
   public CompletionStage<UserId> authenticate(ConnectRequest request) {
     String user = users.get(request.token());
@@ -33,4 +34,5 @@ public class TokenAuthenticator implements Authenticator {
     }
     return CompletableFuture.completedFuture(UserId.of(user));
   }
+  // snippet:end authenticate
 }

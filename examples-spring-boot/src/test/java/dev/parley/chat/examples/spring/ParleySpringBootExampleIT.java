@@ -1,10 +1,13 @@
 package dev.parley.chat.examples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.parley.chat.api.ChatException;
+import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatListener;
@@ -78,6 +81,12 @@ class ParleySpringBootExampleIT {
     ChatSession alice = alicesApp.connect("alice-token", alicesEvents).get(30, TimeUnit.SECONDS);
     ChatSession bob = bobsApp.connect("bob-token", bobsEvents).get(30, TimeUnit.SECONDS);
     bob.join(ROOM).get(30, TimeUnit.SECONDS);
+    Throwable refused =
+        catchThrowable(() -> bob.join(RoomId.of("staff-room")).get(30, TimeUnit.SECONDS));
+    assertThat(((ChatException) refused.getCause()).code())
+        .as("the application's customizer: staff rooms are for demo.staff")
+        .isEqualTo(ErrorCode.FORBIDDEN);
+    alice.join(RoomId.of("staff-room")).get(30, TimeUnit.SECONDS);
     alice.join(ROOM).get(30, TimeUnit.SECONDS).send("hello bob").get(30, TimeUnit.SECONDS);
 
     await()
