@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -141,6 +142,26 @@ class ParleyAutoConfigurationIT {
                 assertThat(rows.next()).isTrue();
                 assertThat(rows.getLong(1)).isEqualTo(1);
               }
+            });
+  }
+
+  @Test
+  void theJdbcStoreGoesOnTheDataSourceSpringBootConfigures() {
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(DataSourceAutoConfiguration.class, ParleyAutoConfiguration.class))
+        .withPropertyValues(
+            "parley.host=127.0.0.1",
+            "parley.port=0",
+            "parley.http.enabled=false",
+            "parley.development-authenticator=true",
+            "spring.datasource.url=jdbc:h2:mem:parley-boot4;DB_CLOSE_DELAY=-1",
+            "spring.datasource.username=sa")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).hasSingleBean(JdbcMessageStore.class);
+              assertThat(context.getBean(ChatServer.class).isReady()).isTrue();
             });
   }
 
