@@ -1,0 +1,101 @@
+package dev.parley.chat.spring.boot.autoconfigure;
+
+import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.ChatServerBuilder;
+import dev.parley.chat.server.DevelopmentAuthenticator;
+import dev.parley.chat.spi.Authenticator;
+import dev.parley.chat.spi.ClusterBus;
+import dev.parley.chat.spi.MessageStore;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Auto-configuration of an embedded Parley {@link ChatServer}, built from the {@code parley.*}
+ * properties ({@link ParleyProperties}) and the application's beans, and run with the application
+ * context by {@link ParleyServerLifecycle}.
+ *
+ * <p>Beans it uses when the application has them: an {@link Authenticator} (required, unless {@code
+ * parley.development-authenticator=true}), a {@link MessageStore} (else a {@code JdbcMessageStore}
+ * on the application's {@code DataSource} when chat-store-jdbc is on the class path, else the
+ * server's in-memory store), a {@link ClusterBus}, and any number of {@link
+ * ChatServerBuilderCustomizer}s. An application that declares its own {@code ChatServer} bean gets
+ * only the lifecycle for it.
+ *
+ * <p>Runs after the {@code DataSource} auto-configuration of Spring Boot 4 and of Spring Boot 3.
+ * Stateless: Spring calls its bean methods once each, on the thread that refreshes the context.
+ */
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+      "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"
+    })
+@ConditionalOnClass(ChatServer.class)
+@ConditionalOnProperty(prefix = "parley", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ParleyProperties.class)
+@Import(ParleyJdbcStoreConfiguration.class)
+public class ParleyAutoConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(ParleyAutoConfiguration.class);
+
+  /** Used by Spring. */
+  public ParleyAutoConfiguration() {}
+
+  /**
+   * The server, built but not started: {@link ParleyServerLifecycle} starts it once the context is
+   * ready. Closed (idempotently) when the context is destroyed, in case the lifecycle never ran.
+   *
+   * @throws MissingAuthenticatorException without an Authenticator bean or the development opt-in
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public ChatServer parleyChatServer(
+      ParleyProperties properties,
+      ObjectProvider<Authenticator> authenticator,
+      ObjectProvider<MessageStore> messageStore,
+      ObjectProvider<ClusterBus> clusterBus,
+      ObjectProvider<ChatServerBuilderCustomizer> customizers) {
+    ChatServerBuilder builder = ChatServer.builder();
+    ParleyServerSettings.apply(properties, builder);
+    builder.authenticator(authenticatorFor(properties, authenticator.getIfAvailable()));
+    messageStore.ifAvailable(builder::messageStore);
+    clusterBus.ifAvailable(builder::clusterBus);
+    customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+    return builder.build();
+  }
+
+  /** Starts the server with the context and drains it on shutdown. */
+  @Bean
+  @ConditionalOnMissingBean
+  public ParleyServerLifecycle parleyServerLifecycle(
+      ChatServer server, ParleyProperties properties) {
+    Executor drainThread =
+        task -> {
+          Thread thread = new Thread(task, "parley-drain");
+          thread.setDaemon(true);
+          thread.start();
+        };
+    return new ParleyServerLifecycle(
+        server, properties.getShutdown().getDrainTimeout(), drainThread);
+  }
+
+  private static Authenticator authenticatorFor(ParleyProperties properties, Authenticator bean) {
+    if (bean != null) {
+      return bean;
+    }
+    if (properties.isDevelopmentAuthenticator()) {
+      log.warn(
+          "Parley is using DevelopmentAuthenticator.ANY_NICKNAME (parley.development-authenticator"
+              + "=true): anyone can connect as anyone. For demos and tests only.");
+      return DevelopmentAuthenticator.ANY_NICKNAME;
+    }
+    throw new MissingAuthenticatorException();
+  }
+}

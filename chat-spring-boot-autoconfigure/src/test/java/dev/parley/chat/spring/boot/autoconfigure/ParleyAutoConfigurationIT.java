@@ -1,0 +1,376 @@
+package dev.parley.chat.spring.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.chat.api.ChatException;
+import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import dev.parley.chat.client.ChatClient;
+import dev.parley.chat.client.ChatListener;
+import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.MessageEvent;
+import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.server.InProcessClusterBus;
+import dev.parley.chat.spi.Authenticator;
+import dev.parley.chat.spi.ClusterBus;
+import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.store.jdbc.JdbcMessageStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The auto-configured server for real: started with the context, on loopback and free ports. */
+@Timeout(120)
+class ParleyAutoConfigurationIT {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final RoomId ROOM = RoomId.of("general");
+
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(
+                  ParleyAutoConfiguration.class, ParleyHealthContributorAutoConfiguration.class))
+          .withPropertyValues("parley.host=127.0.0.1", "parley.port=0", "parley.http.port=0");
+
+  private ChatClient client;
+
+  @AfterEach
+  void closeClient() {
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  @Test
+  void theDevelopmentOptInRunsAServerThatAcceptsAnyNicknameAndReportsUp() throws Exception {
+    runner
+        .withPropertyValues("parley.development-authenticator=true")
+        .run(
+            context -> {
+              ChatServer server = context.getBean(ChatServer.class);
+              assertThat(server.isReady()).isTrue();
+              assertThat(server.httpUri()).isPresent();
+              assertThat(context.getBean(ParleyServerLifecycle.class).isRunning()).isTrue();
+
+              ChatSession alice = connect(server, "alice");
+              assertThat(alice.user()).isEqualTo(UserId.of("alice"));
+
+              Health health = context.getBean(ParleyHealthIndicator.class).health();
+              assertThat(health.getStatus()).isEqualTo(Status.UP);
+              assertThat(health.getDetails())
+                  .containsEntry("sessions", 1)
+                  .containsEntry("state", "RUNNING")
+                  .containsEntry("endpoint", server.webSocketUri().toString());
+            });
+  }
+
+  @Test
+  void theApplicationsAuthenticatorStoreAndCustomizersAreUsed() {
+    runner
+        .withUserConfiguration(AppBeans.class)
+        .withPropertyValues("parley.http.enabled=false")
+        .run(
+            context -> {
+              ChatServer server = context.getBean(ChatServer.class);
+              assertThat(server.httpUri()).isEmpty();
+
+              Throwable refused = catchThrowable(() -> connect(server, "mallory"));
+              assertThat(refused).isInstanceOf(ExecutionException.class);
+              assertThat(((ChatException) refused.getCause()).code())
+                  .isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+
+              ChatSession bob = connect(server, "token-bob");
+              assertThat(bob.user()).isEqualTo(UserId.of("bob"));
+              Throwable forbidden =
+                  catchThrowable(() -> bob.join(RoomId.of("staff")).get(20, TimeUnit.SECONDS));
+              assertThat(((ChatException) forbidden.getCause()).code())
+                  .as("the customizer's room policy")
+                  .isEqualTo(ErrorCode.FORBIDDEN);
+              bob.join(ROOM).get(20, TimeUnit.SECONDS).send("hi").get(20, TimeUnit.SECONDS);
+
+              MessageStore store = context.getBean(MessageStore.class);
+              assertThat(store.position(ROOM).get(20, TimeUnit.SECONDS).headSeq())
+                  .as("the message is in the application's store")
+                  .isEqualTo(1);
+            });
+  }
+
+  @Test
+  void withTheJdbcStoreAndADataSourceMessagesGoToThatDatabase() {
+    runner
+        .withUserConfiguration(H2DataSource.class)
+        .withPropertyValues("parley.development-authenticator=true", "parley.http.enabled=false")
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(JdbcMessageStore.class);
+              ChatServer server = context.getBean(ChatServer.class);
+              connect(server, "carol")
+                  .join(ROOM)
+                  .get(20, TimeUnit.SECONDS)
+                  .send("kept")
+                  .get(20, TimeUnit.SECONDS);
+
+              try (Connection connection = context.getBean(DataSource.class).getConnection();
+                  Statement statement = connection.createStatement();
+                  ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM parley_message")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getLong(1)).isEqualTo(1);
+              }
+            });
+  }
+
+  @Test
+  void theJdbcStoreGoesOnTheDataSourceSpringBootConfigures() {
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(DataSourceAutoConfiguration.class, ParleyAutoConfiguration.class))
+        .withPropertyValues(
+            "parley.host=127.0.0.1",
+            "parley.port=0",
+            "parley.http.enabled=false",
+            "parley.development-authenticator=true",
+            "spring.datasource.url=jdbc:h2:mem:parley-boot4;DB_CLOSE_DELAY=-1",
+            "spring.datasource.username=sa")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).hasSingleBean(JdbcMessageStore.class);
+              assertThat(context.getBean(ChatServer.class).isReady()).isTrue();
+            });
+  }
+
+  @Test
+  void theJdbcStoreCanBeTurnedOff() {
+    runner
+        .withUserConfiguration(H2DataSource.class)
+        .withPropertyValues(
+            "parley.development-authenticator=true",
+            "parley.http.enabled=false",
+            "parley.store.jdbc.enabled=false")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean(MessageStore.class);
+              assertThat(context.getBean(ChatServer.class).isReady()).isTrue();
+            });
+  }
+
+  /**
+   * Two nodes, each an application with a ClusterBus bean and a DataSource on one shared database:
+   * a message sent on one node reaches a member on the other, through the bus, and both stores (not
+   * exclusive writers, since the nodes share the database) agree on the room's head.
+   */
+  @Test
+  void withAClusterBusBeanTwoApplicationsShareRooms() {
+    InProcessClusterBus.Network network = new InProcessClusterBus.Network();
+    String database = "jdbc:h2:mem:parley-cluster-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+    ApplicationContextRunner node =
+        runner
+            .withPropertyValues(
+                "parley.development-authenticator=true", "parley.http.enabled=false")
+            .withBean(ClusterBus.class, () -> new InProcessClusterBus(network))
+            .withBean(DataSource.class, () -> h2(database));
+    node.withPropertyValues("parley.server-id=node-1")
+        .run(
+            first ->
+                node.withPropertyValues("parley.server-id=node-2")
+                    .run(
+                        second -> {
+                          ChatServer one = first.getBean(ChatServer.class);
+                          ChatServer two = second.getBean(ChatServer.class);
+                          List<String> received = new CopyOnWriteArrayList<>();
+                          try (ChatClient toOne =
+                                  ChatClient.builder().endpoint(one.webSocketUri()).build();
+                              ChatClient toTwo =
+                                  ChatClient.builder().endpoint(two.webSocketUri()).build()) {
+                            toTwo
+                                .connect("frank", recording(received))
+                                .get(20, TimeUnit.SECONDS)
+                                .join(ROOM)
+                                .get(20, TimeUnit.SECONDS);
+                            toOne
+                                .connect("grace", new ChatListener() {})
+                                .get(20, TimeUnit.SECONDS)
+                                .join(ROOM)
+                                .get(20, TimeUnit.SECONDS)
+                                .send("across nodes")
+                                .get(20, TimeUnit.SECONDS);
+                            await().atMost(WAIT).until(() -> received.contains("across nodes"));
+                          }
+                          assertThat(
+                                  second
+                                      .getBean(MessageStore.class)
+                                      .position(ROOM)
+                                      .get(20, TimeUnit.SECONDS)
+                                      .headSeq())
+                              .isEqualTo(1);
+                        }));
+  }
+
+  /**
+   * A client that ignores GoAway keeps the drain waiting: meanwhile the health is OUT_OF_SERVICE;
+   * once it goes, the server closes and the health is DOWN with no session left.
+   */
+  @Test
+  void whileTheContextStopsTheServerDrainsAndIsOutOfService() {
+    runner
+        .withPropertyValues(
+            "parley.development-authenticator=true",
+            "parley.http.enabled=false",
+            "parley.shutdown.drain-timeout=60s")
+        .run(
+            context -> {
+              ChatServer server = context.getBean(ChatServer.class);
+              ParleyHealthIndicator health = context.getBean(ParleyHealthIndicator.class);
+              StubbornClient stubborn = StubbornClient.connect(server.webSocketUri(), "dave");
+              await().atMost(WAIT).until(() -> server.sessionCount() == 1);
+
+              CompletableFuture<Void> closed = CompletableFuture.runAsync(context::close);
+              await()
+                  .atMost(WAIT)
+                  .until(() -> health.health().getStatus().equals(Status.OUT_OF_SERVICE));
+              assertThat(health.health().getDetails())
+                  .containsEntry("state", "DRAINING")
+                  .containsEntry("sessions", 1);
+              assertThat(server.isReady()).isFalse();
+              assertThat(closed).isNotDone();
+              assertThat(stubborn.received()).contains("goAway");
+
+              stubborn.leave();
+              closed.get(30, TimeUnit.SECONDS);
+              assertThat(server.sessionCount()).isZero();
+              Health after = health.health();
+              assertThat(after.getStatus()).isEqualTo(Status.DOWN);
+              assertThat(after.getDetails()).containsEntry("state", "STOPPED");
+            });
+  }
+
+  private ChatSession connect(ChatServer server, String token) throws Exception {
+    if (client == null) {
+      client = ChatClient.builder().endpoint(server.webSocketUri()).build();
+    }
+    return client.connect(token, new ChatListener() {}).get(20, TimeUnit.SECONDS);
+  }
+
+  private static ChatListener recording(List<String> texts) {
+    return new ChatListener() {
+      @Override
+      public void onMessage(ChatSession session, MessageEvent event) {
+        texts.add(event.message().text());
+      }
+    };
+  }
+
+  private static DataSource h2(String url) {
+    JdbcDataSource dataSource = new JdbcDataSource();
+    dataSource.setURL(url);
+    return dataSource;
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class AppBeans {
+    @Bean
+    Authenticator tokenAuthenticator() {
+      return request ->
+          request.token().startsWith("token-")
+              ? CompletableFuture.completedFuture(
+                  UserId.of(request.token().substring("token-".length())))
+              : CompletableFuture.failedFuture(
+                  new ChatException(ErrorCode.AUTHENTICATION_FAILED, "unknown token"));
+    }
+
+    @Bean
+    MessageStore appStore() {
+      return new InMemoryMessageStore(100);
+    }
+
+    @Bean
+    ChatServerBuilderCustomizer noStaffRoom() {
+      return builder -> builder.roomPolicy((user, room) -> !room.value().equals("staff"));
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class H2DataSource {
+    @Bean
+    DataSource dataSource() {
+      return h2("jdbc:h2:mem:parley-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+    }
+  }
+
+  /**
+   * A raw JSON-subprotocol client that connects, then ignores GoAway and stays until told to leave.
+   */
+  private static final class StubbornClient implements WebSocket.Listener {
+    private final StringBuilder received = new StringBuilder();
+    private final StringBuilder partial = new StringBuilder();
+    private WebSocket socket;
+
+    static StubbornClient connect(URI endpoint, String nickname) throws Exception {
+      StubbornClient client = new StubbornClient();
+      client.socket =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .subprotocols("parley.v1.json")
+              .buildAsync(endpoint, client)
+              .get(20, TimeUnit.SECONDS);
+      client
+          .socket
+          .sendText(
+              "{\"requestId\":\"1\",\"connect\":{\"protocolVersion\":1,\"token\":\""
+                  + nickname
+                  + "\",\"clientName\":\"stubborn\",\"clientVersion\":\"1\"}}",
+              true)
+          .get(20, TimeUnit.SECONDS);
+      await().atMost(WAIT).until(() -> client.received().contains("welcome"));
+      return client;
+    }
+
+    synchronized String received() {
+      return received.toString();
+    }
+
+    void leave() throws Exception {
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(20, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      synchronized (this) {
+        partial.append(data);
+        if (last) {
+          received.append(partial).append('\n');
+          partial.setLength(0);
+        }
+      }
+      webSocket.request(1);
+      return null;
+    }
+  }
+}
