@@ -3,10 +3,11 @@ package dev.parley.chat.spring.boot.autoconfigure;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
+import dev.parley.chat.server.MessageHook;
+import dev.parley.chat.server.SessionListener;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
-import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -61,12 +62,19 @@ public class ParleyAutoConfiguration {
       ObjectProvider<Authenticator> authenticator,
       ObjectProvider<MessageStore> messageStore,
       ObjectProvider<ClusterBus> clusterBus,
+      ObjectProvider<MessageHook> messageHooks,
+      ObjectProvider<SessionListener> sessionListeners,
       ObjectProvider<ChatServerBuilderCustomizer> customizers) {
     ChatServerBuilder builder = ChatServer.builder();
     ParleyServerSettings.apply(properties, builder);
     builder.authenticator(authenticatorFor(properties, authenticator.getIfAvailable()));
     messageStore.ifAvailable(builder::messageStore);
-    clusterBus.ifAvailable(builder::clusterBus);
+    // The catch-up sweep is a cluster node's: set only with a bus (the builder refuses it alone).
+    clusterBus.ifAvailable(
+        bus ->
+            builder.clusterBus(bus).catchUpInterval(properties.getCluster().getCatchUpInterval()));
+    messageHooks.orderedStream().forEach(builder::messageHook);
+    sessionListeners.orderedStream().forEach(builder::sessionListener);
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
     return builder.build();
   }
@@ -76,14 +84,7 @@ public class ParleyAutoConfiguration {
   @ConditionalOnMissingBean
   public ParleyServerLifecycle parleyServerLifecycle(
       ChatServer server, ParleyProperties properties) {
-    Executor drainThread =
-        task -> {
-          Thread thread = new Thread(task, "parley-drain");
-          thread.setDaemon(true);
-          thread.start();
-        };
-    return new ParleyServerLifecycle(
-        server, properties.getShutdown().getDrainTimeout(), drainThread);
+    return new ParleyServerLifecycle(server, properties.getShutdown().getDrainTimeout());
   }
 
   private static Authenticator authenticatorFor(ParleyProperties properties, Authenticator bean) {

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -21,10 +21,10 @@ import org.springframework.context.SmartLifecycle;
  * cannot start again (a {@code ChatServer} is started once), so stopping and restarting the context
  * without refreshing it is not supported and fails with {@link IllegalStateException}.
  *
- * <p>Thread-safe. The drain runs on the {@code drainExecutor}'s thread, so the context's shutdown
- * can go on with other phases in parallel and is never blocked for longer than Spring's {@code
- * spring.lifecycle.timeout-per-shutdown-phase}; the callback Spring passes to {@link
- * #stop(Runnable)} runs on that thread once the server has closed.
+ * <p>Thread-safe. {@link #stop(Runnable)} does not block: the drain runs on the server's own timer,
+ * so the context's shutdown can go on with other phases in parallel and is never blocked for longer
+ * than Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}; the callback Spring passes
+ * runs on the server's thread that closes it, once it has closed.
  */
 public final class ParleyServerLifecycle implements SmartLifecycle {
   /** The lifecycle's states; see the type's description. */
@@ -43,18 +43,15 @@ public final class ParleyServerLifecycle implements SmartLifecycle {
 
   private final ChatServer server;
   private final Duration drainTimeout;
-  private final Executor drainExecutor;
   private volatile State state = State.NEW;
 
   /**
    * @param server the server to run
    * @param drainTimeout longest wait for clients to leave on shutdown
-   * @param drainExecutor runs the drain; each stop submits one task
    */
-  public ParleyServerLifecycle(ChatServer server, Duration drainTimeout, Executor drainExecutor) {
+  public ParleyServerLifecycle(ChatServer server, Duration drainTimeout) {
     this.server = Objects.requireNonNull(server, "server");
     this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
-    this.drainExecutor = Objects.requireNonNull(drainExecutor, "drainExecutor");
     if (drainTimeout.isNegative()) {
       throw new IllegalArgumentException(
           "parley.shutdown.drain-timeout must not be negative, was " + drainTimeout);
@@ -82,29 +79,22 @@ public final class ParleyServerLifecycle implements SmartLifecycle {
     }
   }
 
-  /** Drains the server on the calling thread; see the type's description. */
+  /** Drains the server and waits until it has closed; see the type's description. */
   @Override
   public void stop() {
     if (beginDrain()) {
-      drain();
+      drain().join();
     }
   }
 
-  /** Drains the server on the drain executor, then runs {@code callback} there. */
+  /** Starts draining the server and returns; {@code callback} runs once the server has closed. */
   @Override
   public void stop(Runnable callback) {
     if (!beginDrain()) {
       callback.run();
       return;
     }
-    drainExecutor.execute(
-        () -> {
-          try {
-            drain();
-          } finally {
-            callback.run();
-          }
-        });
+    drain().whenComplete((ignored, failure) -> callback.run());
   }
 
   private synchronized boolean beginDrain() {
@@ -115,16 +105,12 @@ public final class ParleyServerLifecycle implements SmartLifecycle {
     return true;
   }
 
-  private void drain() {
+  private CompletableFuture<Void> drain() {
     log.info(
         "Draining the Parley server: {} sessions, waiting up to {} for them to leave",
         server.sessionCount(),
         drainTimeout);
-    try {
-      server.drain(drainTimeout);
-    } finally {
-      state = State.STOPPED;
-    }
+    return server.drain(drainTimeout).whenComplete((ignored, failure) -> state = State.STOPPED);
   }
 
   @Override

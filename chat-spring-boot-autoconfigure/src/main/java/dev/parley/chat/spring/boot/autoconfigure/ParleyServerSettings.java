@@ -42,7 +42,6 @@ final class ParleyServerSettings {
         .maxRoomsPerSession(limits.getMaxRoomsPerSession())
         .maxTextBytes(limits.getMaxTextBytes())
         .maxPayloadBytes(limits.getMaxPayloadBytes())
-        .requestRate(limits.getRequestsPerSecond(), limits.getRequestBurst())
-        .catchUpInterval(properties.getCluster().getCatchUpInterval());
+        .requestRate(limits.getRequestsPerSecond(), limits.getRequestBurst());
   }
 }

@@ -12,9 +12,14 @@ import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.MessageEvent;
+import dev.parley.chat.server.BeforeStoreEvent;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.server.InProcessClusterBus;
+import dev.parley.chat.server.MembershipEvent;
+import dev.parley.chat.server.MessageHook;
+import dev.parley.chat.server.MessageVerdict;
+import dev.parley.chat.server.SessionListener;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
@@ -27,6 +32,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -238,6 +244,36 @@ class ParleyAutoConfigurationIT {
    * once it goes, the server closes and the health is DOWN with no session left.
    */
   @Test
+  void theApplicationsHookAndSessionListenerBeansAreRegistered() {
+    runner
+        .withUserConfiguration(HookBeans.class)
+        .withPropertyValues("parley.development-authenticator=true", "parley.http.enabled=false")
+        .run(
+            context -> {
+              ChatServer server = context.getBean(ChatServer.class);
+              List<String> texts = new CopyOnWriteArrayList<>();
+              if (client == null) {
+                client = ChatClient.builder().endpoint(server.webSocketUri()).build();
+              }
+              ChatSession carol =
+                  client.connect("carol", recording(texts)).get(20, TimeUnit.SECONDS);
+              var room = carol.join(ROOM).get(20, TimeUnit.SECONDS);
+
+              Throwable refused = catchThrowable(() -> room.send("spam").get(20, TimeUnit.SECONDS));
+              assertThat(refused).isInstanceOf(ExecutionException.class);
+              assertThat(((ChatException) refused.getCause()).code()).isEqualTo(ErrorCode.REJECTED);
+              assertThat(refused.getCause()).hasMessageContaining("no spam here");
+
+              room.send("hello").get(20, TimeUnit.SECONDS);
+              await().atMost(WAIT).until(() -> texts.contains("HELLO"));
+              assertThat(texts).containsExactly("HELLO");
+              await()
+                  .atMost(WAIT)
+                  .until(() -> context.getBean(HookBeans.class).joined.contains("carol"));
+            });
+  }
+
+  @Test
   void whileTheContextStopsTheServerDrainsAndIsOutOfService() {
     runner
         .withPropertyValues(
@@ -313,6 +349,33 @@ class ParleyAutoConfigurationIT {
     @Bean
     ChatServerBuilderCustomizer noStaffRoom() {
       return builder -> builder.roomPolicy((user, room) -> !room.value().equals("staff"));
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class HookBeans {
+    final List<String> joined = new CopyOnWriteArrayList<>();
+
+    @Bean
+    MessageHook shoutingSpamFilter() {
+      return new MessageHook() {
+        @Override
+        public MessageVerdict beforeStore(BeforeStoreEvent event) {
+          return event.text().equals("spam")
+              ? MessageVerdict.reject("no spam here")
+              : MessageVerdict.rewrite(event.text().toUpperCase(Locale.ROOT));
+        }
+      };
+    }
+
+    @Bean
+    SessionListener joinRecorder() {
+      return new SessionListener() {
+        @Override
+        public void onJoined(MembershipEvent event) {
+          joined.add(event.user().value());
+        }
+      };
     }
   }
 
