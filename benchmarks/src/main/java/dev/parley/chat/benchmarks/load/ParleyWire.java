@@ -1,31 +1,32 @@
 package dev.parley.chat.benchmarks.load;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
+import dev.parley.chat.api.ClientMessageId;
+import dev.parley.chat.api.RoomId;
 import dev.parley.chat.protocol.Protocol;
-import dev.parley.chat.protocol.internal.Connect;
+import dev.parley.chat.protocol.internal.BinaryFrames;
 import dev.parley.chat.protocol.internal.Direction;
 import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
+import dev.parley.chat.protocol.internal.FrameDecodeException;
 import dev.parley.chat.protocol.internal.HistoryPage;
-import dev.parley.chat.protocol.internal.HistoryRequest;
-import dev.parley.chat.protocol.internal.Join;
 import dev.parley.chat.protocol.internal.Joined;
 import dev.parley.chat.protocol.internal.Message;
 import dev.parley.chat.protocol.internal.RoomPosition;
-import dev.parley.chat.protocol.internal.Send;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Parley's protocol (Protobuf subprotocol) as a load client speaks it: Connect (with resume after a
  * reconnect), Join, Send with an 8-byte payload carrying the intended send time; after a resume it
  * reads the missed messages with forward history pages before it counts as ready. Stateless and
- * thread-safe; per-connection state lives in {@link LoadConnection}.
+ * thread-safe; per-connection state lives in {@link LoadConnection}. Frames are built and read with
+ * the codec the server and the client use ({@link EnvelopeCodec}, {@link BinaryFrames}).
  */
 final class ParleyWire implements Wire {
   private static final int PAGE = 200;
@@ -48,28 +49,22 @@ final class ParleyWire implements Wire {
 
   @Override
   public void opened(LoadConnection connection) {
-    Connect.Builder connect =
-        Connect.newBuilder()
-            .setProtocolVersion(Protocol.VERSION)
-            .setToken(connection.user())
-            .setClientName("parley-load");
-    if (connection.lastSeq() > 0) {
-      connect.addResume(
-          RoomPosition.newBuilder().setRoom(connection.room()).setLastSeq(connection.lastSeq()));
-    }
-    connection.write(encode(Envelope.newBuilder().setRequestId(1).setConnect(connect).build()));
+    List<RoomPosition> resume =
+        connection.lastSeq() > 0
+            ? List.of(EnvelopeCodec.position(room(connection), connection.lastSeq()))
+            : List.of();
+    connection.write(
+        encode(EnvelopeCodec.connect(1, connection.user(), "parley-load", "", resume)));
   }
 
   @Override
   public void received(LoadConnection connection, ByteBuf frame) {
     Envelope envelope;
     try {
-      envelope = Envelope.parseFrom(new ByteBufInputStream(frame.duplicate()));
-    } catch (InvalidProtocolBufferException e) {
+      envelope = BinaryFrames.decode(frame.nioBuffer());
+    } catch (FrameDecodeException e) {
       connection.failed("undecodable frame: " + e.getMessage());
       return;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     switch (envelope.getBodyCase()) {
       case MESSAGE -> message(connection, envelope.getMessage(), true);
@@ -77,12 +72,7 @@ final class ParleyWire implements Wire {
         if (envelope.getWelcome().getRejoinedCount() > 0) {
           rejoined(connection, envelope.getWelcome().getRejoined(0));
         } else {
-          connection.write(
-              encode(
-                  Envelope.newBuilder()
-                      .setRequestId(2)
-                      .setJoin(Join.newBuilder().setRoom(connection.room()))
-                      .build()));
+          connection.write(encode(EnvelopeCodec.join(2, room(connection))));
         }
       }
       case JOINED -> connection.markReady();
@@ -119,15 +109,8 @@ final class ParleyWire implements Wire {
   private void requestPage(LoadConnection connection) {
     connection.write(
         encode(
-            Envelope.newBuilder()
-                .setRequestId(3)
-                .setHistoryRequest(
-                    HistoryRequest.newBuilder()
-                        .setRoom(connection.room())
-                        .setFromSeq(connection.lastSeq() + 1)
-                        .setDirection(Direction.FORWARD)
-                        .setLimit(PAGE))
-                .build()));
+            EnvelopeCodec.history(
+                3, room(connection), connection.lastSeq() + 1, Direction.FORWARD, PAGE)));
   }
 
   private static void message(LoadConnection connection, Message m, boolean live) {
@@ -151,14 +134,12 @@ final class ParleyWire implements Wire {
   public ByteBuf send(LoadConnection connection, long intendedNanos, ByteBufAllocator alloc) {
     byte[] stamp = ByteBuffer.allocate(Long.BYTES).putLong(intendedNanos).array();
     Envelope envelope =
-        Envelope.newBuilder()
-            .setSend(
-                Send.newBuilder()
-                    .setRoom(connection.room())
-                    .setClientMessageId(Long.toString(connection.nextMessageId()))
-                    .setText(text)
-                    .setPayload(ByteString.copyFrom(stamp)))
-            .build();
+        EnvelopeCodec.send(
+            0,
+            room(connection),
+            ClientMessageId.of(Long.toString(connection.nextMessageId())),
+            text,
+            stamp);
     ByteBuf out = alloc.buffer(envelope.getSerializedSize());
     try {
       envelope.writeTo(new ByteBufOutputStream(out));
@@ -170,7 +151,11 @@ final class ParleyWire implements Wire {
   }
 
   private static ByteBuf encode(Envelope envelope) {
-    return io.netty.buffer.Unpooled.wrappedBuffer(envelope.toByteArray());
+    return Unpooled.wrappedBuffer(BinaryFrames.encode(envelope));
+  }
+
+  private static RoomId room(LoadConnection connection) {
+    return RoomId.of(connection.room());
   }
 
   @Override

@@ -5,11 +5,8 @@ import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.MessageId;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
-import dev.parley.chat.protocol.Protocol;
-import dev.parley.chat.protocol.internal.Connect;
 import dev.parley.chat.protocol.internal.Envelope;
-import dev.parley.chat.protocol.internal.Join;
-import dev.parley.chat.protocol.internal.Send;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.server.InMemoryMessageStore;
@@ -109,21 +106,9 @@ final class BenchmarkRoom implements AutoCloseable {
       CountingTransport transport, String subprotocol, String user) throws InterruptedException {
     CountingConnection connection = transport.open(subprotocol);
     connection.startRecording();
-    connection.fromClient(
-        Envelope.newBuilder()
-            .setRequestId(1)
-            .setConnect(
-                Connect.newBuilder()
-                    .setProtocolVersion(Protocol.VERSION)
-                    .setToken(user)
-                    .setClientName("benchmark"))
-            .build());
+    connection.fromClient(EnvelopeCodec.connect(1, user, "benchmark", "", List.of()));
     connection.await(Envelope.BodyCase.WELCOME);
-    connection.fromClient(
-        Envelope.newBuilder()
-            .setRequestId(2)
-            .setJoin(Join.newBuilder().setRoom(ROOM.value()))
-            .build());
+    connection.fromClient(EnvelopeCodec.join(2, ROOM));
     connection.await(Envelope.BodyCase.JOINED);
     connection.stopRecording();
     return connection;
@@ -136,14 +121,8 @@ final class BenchmarkRoom implements AutoCloseable {
 
   /** A client's Send of {@link #TEXT} to {@link #ROOM}. */
   static Envelope send(long requestId, String clientMessageId) {
-    return Envelope.newBuilder()
-        .setRequestId(requestId)
-        .setSend(
-            Send.newBuilder()
-                .setRoom(ROOM.value())
-                .setClientMessageId(clientMessageId)
-                .setText(TEXT))
-        .build();
+    return EnvelopeCodec.send(
+        requestId, ROOM, ClientMessageId.of(clientMessageId), TEXT, new byte[0]);
   }
 
   /** Has the server fan {@code message} out as one another node stored; on this thread. */

@@ -1,11 +1,10 @@
 package dev.parley.chat.benchmarks.micro;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.protocol.internal.BinaryFrames;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.FrameDecodeException;
+import dev.parley.chat.protocol.internal.JsonFrameCodec;
 import dev.parley.chat.spi.ServerTransportHandler;
 import dev.parley.chat.spi.TransportConnection;
 import java.net.InetSocketAddress;
@@ -98,10 +97,8 @@ final class CountingConnection implements TransportConnection {
       if (frame instanceof ByteBuffer binary) {
         return BinaryFrames.decode(binary);
       }
-      Envelope.Builder envelope = Envelope.newBuilder();
-      JsonFormat.parser().merge((String) frame, envelope);
-      return envelope.build();
-    } catch (FrameDecodeException | InvalidProtocolBufferException e) {
+      return JsonFrameCodec.decode((String) frame);
+    } catch (FrameDecodeException e) {
       throw new IllegalStateException("the server sent a frame that does not decode: " + frame, e);
     }
   }
@@ -148,14 +145,7 @@ final class CountingConnection implements TransportConnection {
    * {@link ByteBuffer} for binary, a {@link String} for JSON.
    */
   Object encode(Envelope envelope) {
-    if (!json) {
-      return BinaryFrames.encode(envelope);
-    }
-    try {
-      return JsonFormat.printer().print(envelope);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException("cannot print " + envelope.getBodyCase() + " as JSON", e);
-    }
+    return json ? JsonFrameCodec.encode(envelope) : BinaryFrames.encode(envelope);
   }
 
   /**

@@ -7,8 +7,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Any bytes at all either decode to an Envelope with a body or fail with {@link
- * FrameDecodeException}; nothing else escapes, and the input buffer is left untouched. In a normal
- * build this runs the saved inputs; with {@code JAZZER_FUZZ=1} it fuzzes.
+ * FrameDecodeException}; nothing else escapes, what decodes goes through {@link EnvelopeCodec}'s
+ * value decoders with only their documented failures, and the input buffer is left untouched. In a
+ * normal build this runs the saved inputs; with {@code JAZZER_FUZZ=1} it fuzzes.
  */
 class BinaryFramesFuzzTest {
   @FuzzTest(maxDuration = "30s")
@@ -19,6 +20,7 @@ class BinaryFramesFuzzTest {
       assertThat(envelope.getBodyCase()).isNotEqualTo(Envelope.BodyCase.BODY_NOT_SET);
       // What decodes must survive a round trip unchanged.
       assertThat(BinaryFrames.decode(BinaryFrames.encode(envelope))).isEqualTo(envelope);
+      EnvelopeCodecMalformedInputTest.readValues(envelope);
     } catch (FrameDecodeException expected) {
       assertThat(expected.code()).isNotNull();
     }

@@ -4,19 +4,23 @@ import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.api.MessageId;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
 import dev.parley.chat.protocol.internal.Direction;
 import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.HistoryPage;
 import dev.parley.chat.protocol.internal.Joined;
+import dev.parley.chat.protocol.internal.Left;
 import dev.parley.chat.protocol.internal.SendAck;
 import dev.parley.chat.protocol.internal.Welcome;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * reads, sends and their acknowledgements. It survives reconnects: {@link #onWelcome} rejoins the
  * rooms from where the listener stands, then resends every unanswered request and every
  * unacknowledged send, in the order they were made, under their original request ids and client
- * message ids. Pushed frames (messages, presence...) go to {@link RoomDeliveries}.
+ * message ids. The {@link InboundRouter} hands it the server's answers; pushed frames (messages,
+ * presence...) go from there to {@link RoomDeliveries}.
  *
  * <p>Not thread-safe: every method runs under the session's lock.
  */
@@ -105,7 +110,7 @@ final class Conversation implements RoomDeliveries.Fetcher {
       return tooManyRequests();
     }
     long id = nextRequestId();
-    PendingRequest request = PendingRequest.join(id, room, ProtocolMapper.join(id, room));
+    PendingRequest request = PendingRequest.join(id, room, EnvelopeCodec.join(id, room));
     submit(request);
     return request.joined;
   }
@@ -123,7 +128,7 @@ final class Conversation implements RoomDeliveries.Fetcher {
       return tooManyRequests();
     }
     long id = nextRequestId();
-    PendingRequest request = PendingRequest.leave(id, room, ProtocolMapper.leave(id, room));
+    PendingRequest request = PendingRequest.leave(id, room, EnvelopeCodec.leave(id, room));
     submit(request);
     return request.left;
   }
@@ -141,7 +146,7 @@ final class Conversation implements RoomDeliveries.Fetcher {
     int pageSize = Math.min(limit, limits.maxHistoryPage());
     PendingRequest request =
         PendingRequest.history(
-            id, room, ProtocolMapper.history(id, room, beforeSeq, Direction.BACKWARD, pageSize));
+            id, room, EnvelopeCodec.history(id, room, beforeSeq, Direction.BACKWARD, pageSize));
     submit(request);
     return request.history;
   }
@@ -180,7 +185,7 @@ final class Conversation implements RoomDeliveries.Fetcher {
           "a send with client message id " + clientMessageId + " is already waiting for its ack");
     }
     long id = nextRequestId();
-    Envelope frame = ProtocolMapper.send(id, room, clientMessageId, message.text(), payload);
+    Envelope frame = EnvelopeCodec.send(id, room, clientMessageId, message.text(), payload);
     Outbox.Entry entry = new Outbox.Entry(id, room, clientMessageId, frame);
     outbox.add(entry);
     if (wire.ready()) {
@@ -192,13 +197,13 @@ final class Conversation implements RoomDeliveries.Fetcher {
   boolean typing(RealRoomHandle handle, boolean active) {
     return isJoined(handle)
         && wire.ready()
-        && wire.send(ProtocolMapper.typing(nextRequestId(), handle.id(), active));
+        && wire.send(EnvelopeCodec.typing(nextRequestId(), handle.id(), active));
   }
 
   boolean markRead(RealRoomHandle handle, long seq) {
     return isJoined(handle)
         && wire.ready()
-        && wire.send(ProtocolMapper.readReceipt(nextRequestId(), handle.id(), seq));
+        && wire.send(EnvelopeCodec.readReceipt(nextRequestId(), handle.id(), seq));
   }
 
   // --- Connection lifecycle ---
@@ -221,7 +226,7 @@ final class Conversation implements RoomDeliveries.Fetcher {
     for (dev.parley.chat.protocol.internal.Error error : welcome.getRejectedList()) {
       JoinedRoom room = rooms.get(error.getRoom());
       if (room != null && notRejoined.remove(room.id)) {
-        ErrorCode code = ProtocolMapper.exception(error).code();
+        ErrorCode code = EnvelopeCodec.exception(error).code();
         lose(
             room,
             new ChatException(code, "could not rejoin " + room.id + ": " + error.getMessage()));
@@ -266,20 +271,7 @@ final class Conversation implements RoomDeliveries.Fetcher {
     rooms.clear();
   }
 
-  // --- The server's frames, once welcomed ---
-
-  void onFrame(Envelope envelope) {
-    long requestId = envelope.getRequestId();
-    switch (envelope.getBodyCase()) {
-      case JOINED -> joined(requestId, envelope.getJoined());
-      case LEFT -> left(requestId, ProtocolMapper.roomOrNull(envelope.getLeft().getRoom()));
-      case SEND_ACK -> acknowledged(requestId, envelope.getSendAck());
-      case HISTORY_PAGE -> page(requestId, envelope.getHistoryPage());
-      case ERROR -> error(requestId, envelope.getError());
-      case MESSAGE, PRESENCE, TYPING, READ_RECEIPT -> rooms.pushed(envelope);
-      default -> log.debug("ignoring a {} frame from the server", envelope.getBodyCase());
-    }
-  }
+  // --- The server's answers, once welcomed (from the InboundRouter) ---
 
   void onRequestTimeout(long requestId) {
     PendingRequest request = requests.remove(requestId);
@@ -295,9 +287,9 @@ final class Conversation implements RoomDeliveries.Fetcher {
     }
   }
 
-  private void joined(long requestId, Joined joined) {
+  void onJoined(long requestId, Joined joined) {
     PendingRequest request = take(requestId, PendingRequest.Kind.JOIN);
-    RoomId id = request != null ? request.room : ProtocolMapper.roomOrNull(joined.getRoom());
+    RoomId id = request != null ? request.room : EnvelopeCodec.roomOrNull(joined.getRoom());
     JoinedRoom room = rooms.get(id);
     if (room != null) {
       rooms.joinedAgain(room, joined);
@@ -309,9 +301,9 @@ final class Conversation implements RoomDeliveries.Fetcher {
     }
   }
 
-  private void left(long requestId, RoomId named) {
+  void onLeft(long requestId, Left left) {
     PendingRequest request = take(requestId, PendingRequest.Kind.LEAVE);
-    RoomId id = request != null ? request.room : named;
+    RoomId id = request != null ? request.room : EnvelopeCodec.roomOrNull(left.getRoom());
     if (id != null) {
       forget(id);
     }
@@ -320,13 +312,13 @@ final class Conversation implements RoomDeliveries.Fetcher {
     }
   }
 
-  private void acknowledged(long requestId, SendAck ack) {
+  void onSendAck(long requestId, SendAck ack) {
     Outbox.Entry entry = outbox.removeAcknowledged(ack.getClientMessageId(), requestId);
     if (entry == null) {
       return;
     }
     try {
-      events.complete(entry.future, ProtocolMapper.receipt(entry.room, entry.clientMessageId, ack));
+      events.complete(entry.future, receipt(entry, ack));
     } catch (IllegalArgumentException | DateTimeException e) {
       events.fail(
           entry.future,
@@ -334,12 +326,12 @@ final class Conversation implements RoomDeliveries.Fetcher {
     }
   }
 
-  private void page(long requestId, HistoryPage page) {
+  void onHistoryPage(long requestId, HistoryPage page) {
     PendingRequest request = take(requestId, PendingRequest.Kind.FILL, PendingRequest.Kind.HISTORY);
     if (request == null) {
       return;
     }
-    List<ChatMessage> messages = ProtocolMapper.messages(request.room, page.getMessagesList());
+    List<ChatMessage> messages = EnvelopeCodec.chatMessages(request.room, page.getMessagesList());
     if (request.kind == PendingRequest.Kind.HISTORY) {
       events.complete(
           request.history,
@@ -352,8 +344,8 @@ final class Conversation implements RoomDeliveries.Fetcher {
     }
   }
 
-  private void error(long requestId, dev.parley.chat.protocol.internal.Error error) {
-    ChatException failure = ProtocolMapper.exception(error);
+  void onError(long requestId, dev.parley.chat.protocol.internal.Error error) {
+    ChatException failure = EnvelopeCodec.exception(error);
     if (requestId != 0) {
       Outbox.Entry entry = outbox.get(requestId);
       if (entry != null) {
@@ -367,6 +359,25 @@ final class Conversation implements RoomDeliveries.Fetcher {
       }
     }
     events.error(failure);
+  }
+
+  /**
+   * The acknowledgement as the send's receipt.
+   *
+   * @throws IllegalArgumentException if a field is invalid
+   * @throws DateTimeException if the timestamp is out of range
+   */
+  private static SendReceipt receipt(Outbox.Entry entry, SendAck ack) {
+    if (ack.getSeq() < 1) {
+      throw new IllegalArgumentException("acknowledged seq must be 1 or more, was " + ack.getSeq());
+    }
+    return new SendReceipt(
+        entry.room,
+        entry.clientMessageId,
+        ack.getSeq(),
+        MessageId.of(ack.getMessageId()),
+        Instant.ofEpochMilli(ack.getTimestampMs()),
+        ack.getDuplicate());
   }
 
   /**
@@ -448,7 +459,7 @@ final class Conversation implements RoomDeliveries.Fetcher {
   public void fetch(RoomId room, long fromSeq) {
     long id = nextRequestId();
     Envelope frame =
-        ProtocolMapper.history(id, room, fromSeq, Direction.FORWARD, limits.maxHistoryPage());
+        EnvelopeCodec.history(id, room, fromSeq, Direction.FORWARD, limits.maxHistoryPage());
     PendingRequest request = PendingRequest.fill(id, room, frame);
     requests.add(request);
     request.timeout = wire.schedule(config.requestTimeout(), () -> onRequestTimeout(id));

@@ -5,10 +5,13 @@ import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
-import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.Joined;
 import dev.parley.chat.protocol.internal.Message;
+import dev.parley.chat.protocol.internal.Presence;
+import dev.parley.chat.protocol.internal.ReadReceipt;
 import dev.parley.chat.protocol.internal.RoomPosition;
+import dev.parley.chat.protocol.internal.Typing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentMap;
@@ -57,7 +60,7 @@ final class RoomDeliveries implements RoomSequencer.Sink {
   }
 
   JoinedRoom get(String idText) {
-    return get(ProtocolMapper.roomOrNull(idText));
+    return get(EnvelopeCodec.roomOrNull(idText));
   }
 
   List<JoinedRoom> all() {
@@ -116,7 +119,7 @@ final class RoomDeliveries implements RoomSequencer.Sink {
   List<RoomPosition> positions() {
     List<RoomPosition> positions = new ArrayList<>();
     for (JoinedRoom room : rooms.values()) {
-      positions.add(ProtocolMapper.position(room.id, room.sequencer.lastDelivered()));
+      positions.add(EnvelopeCodec.position(room.id, room.sequencer.lastDelivered()));
     }
     return positions;
   }
@@ -127,48 +130,11 @@ final class RoomDeliveries implements RoomSequencer.Sink {
     }
   }
 
-  /** A pushed frame about a room: a message, presence, typing or a read receipt. */
-  void pushed(Envelope envelope) {
-    switch (envelope.getBodyCase()) {
-      case MESSAGE -> live(envelope.getMessage());
-      case PRESENCE -> {
-        var presence = envelope.getPresence();
-        JoinedRoom room = get(presence.getRoom());
-        UserId user = userOrNull(presence.getUser());
-        if (room != null && user != null) {
-          if (presence.getOnline()) {
-            room.online.add(user);
-          } else {
-            room.online.remove(user);
-          }
-          events.presence(room.id, user, presence.getOnline());
-        }
-      }
-      case TYPING -> {
-        var typing = envelope.getTyping();
-        JoinedRoom room = get(typing.getRoom());
-        UserId user = userOrNull(typing.getUser());
-        if (room != null && user != null) {
-          events.typing(room.id, user, typing.getActive());
-        }
-      }
-      case READ_RECEIPT -> {
-        var receipt = envelope.getReadReceipt();
-        JoinedRoom room = get(receipt.getRoom());
-        UserId user = userOrNull(receipt.getUser());
-        if (room != null && user != null) {
-          events.readReceipt(room.id, user, receipt.getSeq());
-        }
-      }
-      default ->
-          throw new IllegalArgumentException("not a pushed frame: " + envelope.getBodyCase());
-    }
-  }
-
-  private void live(Message frame) {
+  /** A live message: to its room's sequencer, which delivers in seq order. */
+  void onMessage(Message frame) {
     ChatMessage message;
     try {
-      message = ProtocolMapper.message(frame);
+      message = EnvelopeCodec.chatMessage(frame);
     } catch (IllegalArgumentException | java.time.DateTimeException e) {
       log.warn(
           "ignoring an invalid message (room {}, seq {}): {}",
@@ -180,6 +146,35 @@ final class RoomDeliveries implements RoomSequencer.Sink {
     JoinedRoom room = rooms.get(message.room());
     if (room != null) {
       room.sequencer.live(message);
+    }
+  }
+
+  void onPresence(Presence presence) {
+    JoinedRoom room = get(presence.getRoom());
+    UserId user = EnvelopeCodec.userOrNull(presence.getUser());
+    if (room != null && user != null) {
+      if (presence.getOnline()) {
+        room.online.add(user);
+      } else {
+        room.online.remove(user);
+      }
+      events.presence(room.id, user, presence.getOnline());
+    }
+  }
+
+  void onTyping(Typing typing) {
+    JoinedRoom room = get(typing.getRoom());
+    UserId user = EnvelopeCodec.userOrNull(typing.getUser());
+    if (room != null && user != null) {
+      events.typing(room.id, user, typing.getActive());
+    }
+  }
+
+  void onReadReceipt(ReadReceipt receipt) {
+    JoinedRoom room = get(receipt.getRoom());
+    UserId user = EnvelopeCodec.userOrNull(receipt.getUser());
+    if (room != null && user != null) {
+      events.readReceipt(room.id, user, receipt.getSeq());
     }
   }
 
@@ -200,13 +195,5 @@ final class RoomDeliveries implements RoomSequencer.Sink {
   @Override
   public void fetch(RoomId room, long fromSeq) {
     fetcher.fetch(room, fromSeq);
-  }
-
-  private static UserId userOrNull(String text) {
-    try {
-      return UserId.of(text);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 }

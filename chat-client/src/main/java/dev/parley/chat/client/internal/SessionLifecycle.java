@@ -8,7 +8,9 @@ import dev.parley.chat.client.ChatSession.State;
 import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.internal.BinaryFrames;
 import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.FrameDecodeException;
+import dev.parley.chat.protocol.internal.GoAway;
 import dev.parley.chat.protocol.internal.Welcome;
 import dev.parley.chat.spi.ClientTransportConnection;
 import java.nio.ByteBuffer;
@@ -38,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * whose backend is down) or a close with 1013 is retried with backoff, also on the first connect:
  * the server asked for it, so the session stays CONNECTING instead of giving up.
  *
+ * <p>Frames from the server are decoded here and, once they pass the checks that belong to the
+ * connection (current attempt, heartbeat, listener backlog), handed to the {@link InboundRouter},
+ * which sends each frame type to its handler: this class for Welcome, GoAway and a refused Connect,
+ * the {@link Conversation} for answers, {@link RoomDeliveries} for pushed frames.
+ *
  * <p>Only the current {@link ConnectionAttempt} is listened to; anything from an attempt the
  * session has moved past is ignored. A connection the client gives up on (no Welcome in time, no
  * frame for two heartbeat intervals, a listener too far behind, a failed history fill, too many
@@ -61,6 +68,7 @@ final class SessionLifecycle implements Conversation.Wire {
   private final SessionLock lock;
   private final RoomDeliveries deliveries;
   private final Conversation conversation;
+  private final InboundRouter router;
   private final ReconnectPolicy reconnects;
   private final CompletableFuture<ChatSession> connected = new CompletableFuture<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -94,6 +102,7 @@ final class SessionLifecycle implements Conversation.Wire {
             deliveries,
             new ClientMessageIds(context.random()),
             context.backoff());
+    this.router = new InboundRouter(this, conversation, deliveries, events);
     this.reconnects = new ReconnectPolicy(config.endpoints(), context.backoff());
   }
 
@@ -277,7 +286,7 @@ final class SessionLifecycle implements Conversation.Wire {
       return;
     }
     Envelope connect =
-        ProtocolMapper.connect(
+        EnvelopeCodec.connect(
             attempt.connectRequestId,
             token,
             config.clientName(),
@@ -301,38 +310,13 @@ final class SessionLifecycle implements Conversation.Wire {
       drop("the listener is " + backlog + " events behind; reading resumes once it catches up");
       return;
     }
-    switch (envelope.getBodyCase()) {
-      case WELCOME -> welcomed(attempt, envelope.getWelcome());
-      case GO_AWAY -> {
-        attempt.goAwayDelayMillis =
-            Integer.toUnsignedLong(envelope.getGoAway().getReconnectAfterMs());
-        reconnects.goingAway();
-        log.info(
-            "{}: the server is going away ({}); reconnecting in {} ms",
-            session,
-            envelope.getGoAway().getReason(),
-            attempt.goAwayDelayMillis);
-        leave(attempt, envelope.getGoAway().getReason());
-      }
-      case PONG -> {}
-      case ERROR -> {
-        if (envelope.getRequestId() == attempt.connectRequestId) {
-          refused(ProtocolMapper.exception(envelope.getError()));
-        } else if (attempt.welcomed) {
-          conversation.onFrame(envelope);
-        } else {
-          events.error(ProtocolMapper.exception(envelope.getError()));
-        }
-      }
-      default -> {
-        if (attempt.welcomed) {
-          conversation.onFrame(envelope);
-        }
-      }
-    }
+    router.route(attempt, envelope);
   }
 
-  private void welcomed(ConnectionAttempt attempt, Welcome welcome) {
+  // --- Frames about the connection itself, from the InboundRouter (under the lock) ---
+
+  /** The server welcomed {@code attempt}: CONNECTED, then rejoin, resend and start heartbeats. */
+  void welcomed(ConnectionAttempt attempt, Welcome welcome) {
     if (attempt.welcomed) {
       return;
     }
@@ -364,8 +348,20 @@ final class SessionLifecycle implements Conversation.Wire {
     }
   }
 
+  /** The server asked us to go: leave now and reconnect after the delay it named. */
+  void goingAway(ConnectionAttempt attempt, GoAway goAway) {
+    attempt.goAwayDelayMillis = Integer.toUnsignedLong(goAway.getReconnectAfterMs());
+    reconnects.goingAway();
+    log.info(
+        "{}: the server is going away ({}); reconnecting in {} ms",
+        session,
+        goAway.getReason(),
+        attempt.goAwayDelayMillis);
+    leave(attempt, goAway.getReason());
+  }
+
   /** The server answered Connect with an Error: retry later if it may pass, else close. */
-  private void refused(ChatException refusal) {
+  void refused(ChatException refusal) {
     if (refusal.retryable()) {
       if (current != null) {
         current.serverAskedToRetry = true;
@@ -503,7 +499,7 @@ final class SessionLifecycle implements Conversation.Wire {
         drop("no frame from the server for " + attempt.heartbeat.deadAfterMillis() + " ms");
         return;
       }
-      case PING -> send(ProtocolMapper.ping(conversation.nextRequestId(), ++pingNonce));
+      case PING -> send(EnvelopeCodec.ping(conversation.nextRequestId(), ++pingNonce));
       case NOTHING -> {}
     }
     scheduleHeartbeat(attempt);

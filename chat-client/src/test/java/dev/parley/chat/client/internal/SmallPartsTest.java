@@ -52,20 +52,6 @@ class SmallPartsTest {
   }
 
   @Test
-  void serverErrorBecomesAnExceptionThatNamesItsCodeOnce() {
-    for (String sent : new String[] {"carol may not join x", "FORBIDDEN: carol may not join x"}) {
-      var error =
-          dev.parley.chat.protocol.internal.Error.newBuilder()
-              .setCode(dev.parley.chat.api.ErrorCode.FORBIDDEN.code())
-              .setMessage(sent)
-              .build();
-      assertThat(ProtocolMapper.exception(error).getMessage())
-          .as(sent)
-          .isEqualTo("FORBIDDEN: carol may not join x");
-    }
-  }
-
-  @Test
   void heartbeatPingsOnceWhenQuietAndIsDeadAfterTwoIntervals() {
     Heartbeat heartbeat = new Heartbeat(Duration.ofSeconds(10), 0);
     assertThat(heartbeat.check(9_999)).isEqualTo(Heartbeat.Action.NOTHING);

@@ -1,5 +1,6 @@
 package dev.parley.chat.server.internal;
 
+import dev.parley.chat.protocol.internal.BinaryFrames;
 import dev.parley.chat.protocol.internal.Envelope;
 import java.nio.ByteBuffer;
 
@@ -25,7 +26,7 @@ final class OutboundFrame {
   ByteBuffer binary() {
     ByteBuffer b = binary;
     if (b == null) {
-      b = ByteBuffer.wrap(envelope.toByteArray()).asReadOnlyBuffer();
+      b = BinaryFrames.encode(envelope).asReadOnlyBuffer();
       binary = b;
     }
     return b;

@@ -4,6 +4,7 @@ import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,7 @@ final class Replies {
 
   static void error(
       ServerSession session, long requestId, ErrorCode code, String message, RoomId room) {
-    session.reply(new OutboundFrame(Envelopes.errorFrame(requestId, code, message, room)));
+    session.reply(new OutboundFrame(EnvelopeCodec.errorFrame(requestId, code, message, room)));
   }
 
   static OutboundFrame frame(Envelope.Builder envelope) {
@@ -29,10 +30,10 @@ final class Replies {
   static dev.parley.chat.protocol.internal.Error toError(Throwable failure, RoomId id) {
     Throwable cause = unwrap(failure);
     if (cause instanceof ChatException chat) {
-      return Envelopes.error(chat.code(), chat.reason(), id);
+      return EnvelopeCodec.error(chat, id);
     }
     log.warn("operation on room {} failed", id, cause);
-    return Envelopes.error(ErrorCode.UNAVAILABLE, "room " + id + " is unavailable", id);
+    return EnvelopeCodec.error(ErrorCode.UNAVAILABLE, "room " + id + " is unavailable", id);
   }
 
   static Throwable unwrap(Throwable failure) {
@@ -44,10 +45,6 @@ final class Replies {
   }
 
   static RoomId parseRoomOrNull(String text) {
-    try {
-      return RoomId.of(text);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+    return EnvelopeCodec.roomOrNull(text);
   }
 }

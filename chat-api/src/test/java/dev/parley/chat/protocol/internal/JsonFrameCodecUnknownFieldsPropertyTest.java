@@ -1,4 +1,4 @@
-package dev.parley.chat.server.internal;
+package dev.parley.chat.protocol.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,16 +8,6 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import dev.parley.chat.protocol.internal.Connect;
-import dev.parley.chat.protocol.internal.Direction;
-import dev.parley.chat.protocol.internal.Envelope;
-import dev.parley.chat.protocol.internal.HistoryRequest;
-import dev.parley.chat.protocol.internal.Join;
-import dev.parley.chat.protocol.internal.Ping;
-import dev.parley.chat.protocol.internal.ReadReceipt;
-import dev.parley.chat.protocol.internal.RoomPosition;
-import dev.parley.chat.protocol.internal.Send;
-import dev.parley.chat.protocol.internal.Typing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -28,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * nested messages), of any JSON type, decodes to the same Envelope as without them. Seeded, so a
  * failure reproduces; the seed and the frame are in the assertion message.
  */
-class JsonFramesUnknownFieldsPropertyTest {
+class JsonFrameCodecUnknownFieldsPropertyTest {
   private static final int CASES = 2_000;
 
   @Test
@@ -36,7 +26,7 @@ class JsonFramesUnknownFieldsPropertyTest {
     Random random = new Random(20261205);
     for (int i = 0; i < CASES; i++) {
       Envelope original = randomClientFrame(random);
-      JsonObject json = JsonParser.parseString(JsonFrames.encode(original)).getAsJsonObject();
+      JsonObject json = JsonParser.parseString(JsonFrameCodec.encode(original)).getAsJsonObject();
       List<JsonObject> objects = new ArrayList<>();
       collectObjects(json, objects);
       int additions = 1 + random.nextInt(4);
@@ -45,7 +35,7 @@ class JsonFramesUnknownFieldsPropertyTest {
         target.add("future" + random.nextInt(1000) + "Field", randomValue(random, 2));
       }
       String frame = json.toString();
-      assertThat(JsonFrames.decode(frame)).as("case %d: %s", i, frame).isEqualTo(original);
+      assertThat(JsonFrameCodec.decode(frame)).as("case %d: %s", i, frame).isEqualTo(original);
     }
   }
 

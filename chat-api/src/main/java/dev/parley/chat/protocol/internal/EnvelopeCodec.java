@@ -1,0 +1,413 @@
+package dev.parley.chat.protocol.internal;
+
+import com.google.protobuf.ByteString;
+import dev.parley.chat.api.ChatException;
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.ClientMessageId;
+import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.api.MessageId;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
+import dev.parley.chat.protocol.Protocol;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one mapping between Parley's value types and the Protobuf {@link Envelope}, used by the
+ * server, the client and the benchmarks. Every frame of {@code parley.v1} has a builder here, named
+ * after its body; frames a server pushes about another user ({@link #typingNotice}, {@link
+ * #readReceiptNotice}) are named apart from the requests with the same body. The reverse direction
+ * turns what arrives into value types: {@link #chatMessage}, {@link #exception}, {@link #position}
+ * and {@link #roomOrNull}. Bytes are the business of {@link BinaryFrames} and {@link
+ * JsonFrameCodec}.
+ *
+ * <p>Stateless and thread-safe. Not API: generated types appear in these signatures, which is why
+ * the class lives in an internal package.
+ */
+public final class EnvelopeCodec {
+  private static final Logger log = LoggerFactory.getLogger(EnvelopeCodec.class);
+
+  private EnvelopeCodec() {}
+
+  // --- Client to server ---
+
+  /** The first frame on a connection; {@code resume} lists the rooms to rejoin. */
+  public static Envelope connect(
+      long requestId,
+      String token,
+      String clientName,
+      String clientVersion,
+      List<RoomPosition> resume) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setConnect(
+            Connect.newBuilder()
+                .setProtocolVersion(Protocol.VERSION)
+                .setToken(token)
+                .setClientName(clientName)
+                .setClientVersion(clientVersion)
+                .addAllResume(resume))
+        .build();
+  }
+
+  /** One entry of {@link #connect}'s resume list. */
+  public static RoomPosition position(RoomId room, long lastSeq) {
+    return RoomPosition.newBuilder().setRoom(room.value()).setLastSeq(lastSeq).build();
+  }
+
+  public static Envelope join(long requestId, RoomId room) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setJoin(Join.newBuilder().setRoom(room.value()))
+        .build();
+  }
+
+  public static Envelope leave(long requestId, RoomId room) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setLeave(Leave.newBuilder().setRoom(room.value()))
+        .build();
+  }
+
+  /** A Send; an empty payload is left out of the frame. */
+  public static Envelope send(
+      long requestId, RoomId room, ClientMessageId id, String text, byte[] payload) {
+    Send.Builder send =
+        Send.newBuilder().setRoom(room.value()).setClientMessageId(id.value()).setText(text);
+    if (payload.length > 0) {
+      send.setPayload(ByteString.copyFrom(payload));
+    }
+    return Envelope.newBuilder().setRequestId(requestId).setSend(send).build();
+  }
+
+  public static Envelope history(
+      long requestId, RoomId room, long fromSeq, Direction direction, int limit) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setHistoryRequest(
+            HistoryRequest.newBuilder()
+                .setRoom(room.value())
+                .setFromSeq(fromSeq)
+                .setDirection(direction)
+                .setLimit(limit))
+        .build();
+  }
+
+  /** The sender's own typing state. */
+  public static Envelope typing(long requestId, RoomId room, boolean active) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setTyping(Typing.newBuilder().setRoom(room.value()).setActive(active))
+        .build();
+  }
+
+  /** "I have read up to {@code seq}". */
+  public static Envelope readReceipt(long requestId, RoomId room, long seq) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setReadReceipt(ReadReceipt.newBuilder().setRoom(room.value()).setSeq(seq))
+        .build();
+  }
+
+  public static Envelope ping(long requestId, long nonce) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setPing(Ping.newBuilder().setNonce(nonce))
+        .build();
+  }
+
+  // --- Server to client ---
+
+  /**
+   * The Welcome that answers Connect.
+   *
+   * @param rejoined one entry per resumed room that was rejoined
+   * @param rejected one entry per resumed room that was not, naming the room
+   */
+  public static Envelope welcome(
+      long requestId,
+      UserId user,
+      String sessionId,
+      String serverId,
+      ServerLimits limits,
+      int heartbeatIntervalMillis,
+      List<Joined> rejoined,
+      List<Error> rejected) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setWelcome(
+            Welcome.newBuilder()
+                .setUser(user.value())
+                .setSessionId(sessionId)
+                .setServerId(serverId)
+                .setProtocolVersion(Protocol.VERSION)
+                .setLimits(limits)
+                .setHeartbeatIntervalMs(heartbeatIntervalMillis)
+                .addAllRejoined(rejoined)
+                .addAllRejected(rejected))
+        .build();
+  }
+
+  /** The limits a Welcome announces. */
+  public static ServerLimits limits(
+      int maxFrameBytes,
+      int maxTextBytes,
+      int maxPayloadBytes,
+      int maxRoomsPerSession,
+      int maxHistoryPage) {
+    return ServerLimits.newBuilder()
+        .setMaxFrameBytes(maxFrameBytes)
+        .setMaxTextBytes(maxTextBytes)
+        .setMaxPayloadBytes(maxPayloadBytes)
+        .setMaxRoomsPerSession(maxRoomsPerSession)
+        .setMaxHistoryPage(maxHistoryPage)
+        .build();
+  }
+
+  /** A room's state at the moment of joining, as Joined and Welcome's rejoined entries carry it. */
+  public static Joined joined(
+      RoomId room, dev.parley.chat.spi.RoomPosition position, Iterable<String> online) {
+    return Joined.newBuilder()
+        .setRoom(room.value())
+        .setHeadSeq(position.headSeq())
+        .setFirstSeq(position.firstSeq())
+        .setEpoch(position.epoch())
+        .addAllOnline(online)
+        .build();
+  }
+
+  public static Envelope joinedReply(long requestId, Joined joined) {
+    return Envelope.newBuilder().setRequestId(requestId).setJoined(joined).build();
+  }
+
+  public static Envelope left(long requestId, RoomId room) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setLeft(Left.newBuilder().setRoom(room.value()))
+        .build();
+  }
+
+  /** The acknowledgement of a stored send; {@code duplicate} when it was stored before. */
+  public static Envelope sendAck(long requestId, ChatMessage stored, boolean duplicate) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setSendAck(
+            SendAck.newBuilder()
+                .setRoom(stored.room().value())
+                .setClientMessageId(stored.clientMessageId().value())
+                .setSeq(stored.seq())
+                .setMessageId(stored.id().value())
+                .setTimestampMs(stored.timestamp().toEpochMilli())
+                .setDuplicate(duplicate))
+        .build();
+  }
+
+  /** A stored message as the wire carries it; an empty payload is left out. */
+  public static Message message(ChatMessage m) {
+    Message.Builder b =
+        Message.newBuilder()
+            .setRoom(m.room().value())
+            .setSeq(m.seq())
+            .setMessageId(m.id().value())
+            .setSender(m.sender().value())
+            .setTimestampMs(m.timestamp().toEpochMilli())
+            .setText(m.text())
+            .setClientMessageId(m.clientMessageId().value());
+    if (m.payloadSize() > 0) {
+      b.setPayload(ByteString.copyFrom(m.payload()));
+    }
+    return b.build();
+  }
+
+  /** A live delivery of a stored message. */
+  public static Envelope delivery(ChatMessage m) {
+    return Envelope.newBuilder().setMessage(message(m)).build();
+  }
+
+  /**
+   * A page of history; {@code messages} are encoded with {@link #message} and must be in ascending
+   * seq order.
+   */
+  public static Envelope historyPage(
+      long requestId,
+      RoomId room,
+      List<Message> messages,
+      boolean hasMore,
+      dev.parley.chat.spi.RoomPosition position) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setHistoryPage(
+            HistoryPage.newBuilder()
+                .setRoom(room.value())
+                .addAllMessages(messages)
+                .setHasMore(hasMore)
+                .setFirstSeq(position.firstSeq())
+                .setHeadSeq(position.headSeq()))
+        .build();
+  }
+
+  /** A member came online in a room, or went offline. */
+  public static Envelope presence(RoomId room, UserId user, boolean online) {
+    return Envelope.newBuilder()
+        .setPresence(
+            Presence.newBuilder().setRoom(room.value()).setUser(user.value()).setOnline(online))
+        .build();
+  }
+
+  /** Another member's typing state. */
+  public static Envelope typingNotice(RoomId room, UserId user, boolean active) {
+    return Envelope.newBuilder()
+        .setTyping(
+            Typing.newBuilder().setRoom(room.value()).setUser(user.value()).setActive(active))
+        .build();
+  }
+
+  /** Another member's read receipt. */
+  public static Envelope readReceiptNotice(RoomId room, UserId user, long seq) {
+    return Envelope.newBuilder()
+        .setReadReceipt(
+            ReadReceipt.newBuilder().setRoom(room.value()).setUser(user.value()).setSeq(seq))
+        .build();
+  }
+
+  public static Envelope pong(long requestId, long nonce) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setPong(Pong.newBuilder().setNonce(nonce))
+        .build();
+  }
+
+  /** The server is about to close the connection; the client should come back after the delay. */
+  public static Envelope goAway(String reason, int reconnectAfterMillis) {
+    return Envelope.newBuilder()
+        .setGoAway(GoAway.newBuilder().setReason(reason).setReconnectAfterMs(reconnectAfterMillis))
+        .build();
+  }
+
+  /** An Error body: the code's number and name, whether it may pass, and the room, if any. */
+  public static Error error(ErrorCode code, String message, RoomId room) {
+    return errorNaming(code, message, room == null ? null : room.value());
+  }
+
+  /**
+   * An Error body naming the room as the client wrote it, which may not be a valid room id (a
+   * rejected entry of Welcome).
+   */
+  public static Error errorNaming(ErrorCode code, String message, String roomText) {
+    Error.Builder b =
+        Error.newBuilder()
+            .setCode(code.code())
+            .setName(code.name())
+            .setMessage(message)
+            .setRetryable(code.retryable());
+    if (roomText != null) {
+      b.setRoom(roomText);
+    }
+    return b.build();
+  }
+
+  /** The Error for a refused request: the exception's code and reason. */
+  public static Error error(ChatException failure, RoomId room) {
+    return error(failure.code(), failure.reason(), room);
+  }
+
+  public static Envelope errorFrame(long requestId, ErrorCode code, String message, RoomId room) {
+    return errorFrame(requestId, error(code, message, room));
+  }
+
+  public static Envelope errorFrame(long requestId, Error error) {
+    return Envelope.newBuilder().setRequestId(requestId).setError(error).build();
+  }
+
+  // --- Into value types ---
+
+  /**
+   * The message as a value.
+   *
+   * @throws IllegalArgumentException if a field is invalid (an empty id, seq 0...)
+   * @throws DateTimeException if the timestamp is out of range
+   */
+  public static ChatMessage chatMessage(Message m) {
+    return new ChatMessage(
+        RoomId.of(m.getRoom()),
+        m.getSeq(),
+        MessageId.of(m.getMessageId()),
+        UserId.of(m.getSender()),
+        ClientMessageId.of(m.getClientMessageId()),
+        Instant.ofEpochMilli(m.getTimestampMs()),
+        m.getText(),
+        m.getPayload().toByteArray());
+  }
+
+  /**
+   * The valid messages of a history page of {@code room}, in page order; invalid ones and ones of
+   * another room are logged and left out.
+   */
+  public static List<ChatMessage> chatMessages(RoomId room, List<Message> page) {
+    List<ChatMessage> result = new ArrayList<>(page.size());
+    for (Message m : page) {
+      try {
+        ChatMessage message = chatMessage(m);
+        if (message.room().equals(room)) {
+          result.add(message);
+        } else {
+          log.warn("history page of {} carried a message of {}; ignored", room, message.room());
+        }
+      } catch (IllegalArgumentException | DateTimeException e) {
+        log.warn(
+            "history page of {} carried an invalid message (seq {}): {}",
+            room,
+            m.getSeq(),
+            e.getMessage());
+      }
+    }
+    return result;
+  }
+
+  /**
+   * The Error as an exception. A code this version does not know becomes {@link
+   * ErrorCode#INTERNAL}; an empty message becomes the code's name.
+   */
+  public static ChatException exception(Error error) {
+    ErrorCode code = ErrorCode.fromCode(error.getCode());
+    String message = error.getMessage();
+    // servers before 0.1 sent the code in front of the message; ChatException adds it again
+    String prefix = code.name() + ": ";
+    while (message.startsWith(prefix)) {
+      message = message.substring(prefix.length());
+    }
+    return new ChatException(code, message.isEmpty() ? code.name() : message);
+  }
+
+  /**
+   * Where the room stood when Joined was sent.
+   *
+   * @throws IllegalArgumentException if the numbers are inconsistent (first seq above the head)
+   */
+  public static dev.parley.chat.spi.RoomPosition position(Joined joined) {
+    return new dev.parley.chat.spi.RoomPosition(
+        joined.getHeadSeq(), joined.getFirstSeq(), joined.getEpoch());
+  }
+
+  /** Parses a room id from the wire, or null if it is not valid. */
+  public static RoomId roomOrNull(String text) {
+    try {
+      return RoomId.of(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** Parses a user id from the wire, or null if it is not valid. */
+  public static UserId userOrNull(String text) {
+    try {
+      return UserId.of(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}
