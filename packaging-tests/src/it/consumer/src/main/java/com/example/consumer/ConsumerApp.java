@@ -1,0 +1,106 @@
+package com.example.consumer;
+
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.client.ChatClient;
+import dev.parley.chat.client.ChatListener;
+import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.MessageEvent;
+import dev.parley.chat.client.RoomHandle;
+import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.DevelopmentAuthenticator;
+import dev.parley.chat.store.jdbc.JdbcMessageStore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs Parley as an application on the module path would: a server with the durable store on an
+ * H2 file, two clients, one message. Before that, it checks what the packaging promises: Parley's
+ * jars are named modules, the transport is found through the module system's services, and the
+ * PostgreSQL driver is not brought in unless the application asks for it. Exits with status 1 on
+ * the first broken promise.
+ */
+public final class ConsumerApp {
+  private ConsumerApp() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dataDir = Path.of(args[0]);
+    for (String module :
+        List.of(
+            "dev.parley.chat.api",
+            "dev.parley.chat.server",
+            "dev.parley.chat.client",
+            "dev.parley.chat.store.jdbc",
+            "dev.parley.chat.transport.jws")) {
+      check(ModuleLayer.boot().findModule(module).isPresent(), "module " + module + " resolved");
+    }
+    check(
+        ChatServer.class.getModule().getDescriptor() != null
+            && !ChatServer.class.getModule().getDescriptor().isAutomatic(),
+        "chat-server-embedded is an explicit module");
+    check(
+        !ChatServer.class.getModule().isExported("dev.parley.chat.server.internal"),
+        "the server's internal package is not exported");
+    check(
+        ModuleLayer.boot().findModule("org.postgresql.jdbc").isEmpty(),
+        "the PostgreSQL driver is not on the module path");
+
+    try (JdbcMessageStore unexpected =
+        JdbcMessageStore.builder()
+            .jdbcUrl("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")
+            .build()) {
+      check(false, "a PostgreSQL store without its driver fails to build, built " + unexpected);
+    } catch (IllegalStateException e) {
+      System.out.println("Without the driver: " + e.getMessage());
+      check(
+          e.getMessage().contains("org.postgresql:postgresql"),
+          "the missing-driver error names the artifact to add");
+    }
+
+    try (JdbcMessageStore store =
+            JdbcMessageStore.builder().h2File(dataDir.resolve("parley")).build();
+        ChatServer server =
+            ChatServer.builder()
+                .port(0)
+                .disableHttp()
+                .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+                .messageStore(store)
+                .build()
+                .start();
+        ChatClient alicesApp = ChatClient.builder().endpoint(server.webSocketUri()).build();
+        ChatClient bobsApp = ChatClient.builder().endpoint(server.webSocketUri()).build()) {
+      CompletableFuture<ChatMessage> bobReceived = new CompletableFuture<>();
+      ChatSession bob =
+          bobsApp
+              .connect(
+                  "bob",
+                  new ChatListener() {
+                    @Override
+                    public void onMessage(ChatSession session, MessageEvent event) {
+                      bobReceived.complete(event.message());
+                    }
+                  })
+              .get(30, TimeUnit.SECONDS);
+      bob.join(RoomId.of("general")).get(30, TimeUnit.SECONDS);
+      ChatSession alice =
+          alicesApp.connect("alice", new ChatListener() {}).get(30, TimeUnit.SECONDS);
+      RoomHandle general = alice.join(RoomId.of("general")).get(30, TimeUnit.SECONDS);
+      general.send("hello from the module path").get(30, TimeUnit.SECONDS);
+      ChatMessage message = bobReceived.get(30, TimeUnit.SECONDS);
+      System.out.println("Bob received from " + message.sender() + ": " + message.text());
+      check(
+          message.text().equals("hello from the module path"), "the message arrived unchanged");
+    }
+    System.out.println("Module path check passed");
+  }
+
+  private static void check(boolean ok, String what) {
+    if (!ok) {
+      System.out.println("FAILED: " + what);
+      System.exit(1);
+    }
+    System.out.println("ok: " + what);
+  }
+}

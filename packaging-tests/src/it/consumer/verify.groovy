@@ -1,0 +1,18 @@
+// Runs after the consumer's build: what the build log must show besides success.
+def log = new File(basedir, 'build.log').text
+[
+    'RequireUpperBoundDeps passed',
+    'DependencyConvergence passed',
+    'the missing-driver error names the artifact to add',
+    'Bob received from alice: hello from the module path',
+    'Module path check passed',
+    // The application has no SLF4J provider: SLF4J says so once...
+    'No SLF4J providers were found',
+].each { line ->
+    assert log.contains(line): "the consumer's build log lacks: " + line
+}
+// ...and Flyway, which migrated the H2 file, stays silent instead of printing through
+// java.util.logging.
+assert !log.contains('org.flywaydb'): 'Flyway logged outside SLF4J'
+assert !log.contains('FAILED:')
+return true
