@@ -4,7 +4,8 @@ def log = new File(basedir, 'build.log').text
     'RequireUpperBoundDeps passed',
     'DependencyConvergence passed',
     'the missing-driver error names the artifact to add',
-    'Bob received from alice: hello from the module path',
+    'Bob received from alice: hello from the module path over java-websocket',
+    'Bob received from alice: hello from the module path over netty',
     'Module path check passed',
     // The application has no SLF4J provider: SLF4J says so once...
     'No SLF4J providers were found',

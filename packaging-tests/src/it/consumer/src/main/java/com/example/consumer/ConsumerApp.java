@@ -8,6 +8,7 @@ import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs Parley as an application on the module path would: a server with the durable store on an
- * H2 file, two clients, one message. Before that, it checks what the packaging promises: Parley's
+ * H2 file and two clients exchanging a message, then the same over the Netty transport. Before that, it checks what the packaging promises: Parley's
  * jars are named modules, the transport is found through the module system's services, and the
  * PostgreSQL driver is not brought in unless the application asks for it. Exits with status 1 on
  * the first broken promise.
@@ -33,7 +34,8 @@ public final class ConsumerApp {
             "dev.parley.chat.server",
             "dev.parley.chat.client",
             "dev.parley.chat.store.jdbc",
-            "dev.parley.chat.transport.jws")) {
+            "dev.parley.chat.transport.jws",
+            "dev.parley.chat.transport.netty")) {
       check(ModuleLayer.boot().findModule(module).isPresent(), "module " + module + " resolved");
     }
     check(
@@ -59,14 +61,21 @@ public final class ConsumerApp {
           "the missing-driver error names the artifact to add");
     }
 
+    // The default transport (Java-WebSocket) with the durable store, then the Netty transport.
     try (JdbcMessageStore store =
-            JdbcMessageStore.builder().h2File(dataDir.resolve("parley")).build();
-        ChatServer server =
-            ChatServer.builder()
+        JdbcMessageStore.builder().h2File(dataDir.resolve("parley")).build()) {
+      exchange(ChatServer.builder().messageStore(store), "java-websocket");
+    }
+    exchange(ChatServer.builder().transport("netty"), "netty");
+    System.out.println("Module path check passed");
+  }
+
+  private static void exchange(ChatServerBuilder builder, String transport) throws Exception {
+    try (ChatServer server =
+            builder
                 .port(0)
                 .disableHttp()
                 .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-                .messageStore(store)
                 .build()
                 .start();
         ChatClient alicesApp = ChatClient.builder().endpoint(server.webSocketUri()).build();
@@ -87,13 +96,12 @@ public final class ConsumerApp {
       ChatSession alice =
           alicesApp.connect("alice", new ChatListener() {}).get(30, TimeUnit.SECONDS);
       RoomHandle general = alice.join(RoomId.of("general")).get(30, TimeUnit.SECONDS);
-      general.send("hello from the module path").get(30, TimeUnit.SECONDS);
+      String text = "hello from the module path over " + transport;
+      general.send(text).get(30, TimeUnit.SECONDS);
       ChatMessage message = bobReceived.get(30, TimeUnit.SECONDS);
       System.out.println("Bob received from " + message.sender() + ": " + message.text());
-      check(
-          message.text().equals("hello from the module path"), "the message arrived unchanged");
+      check(message.text().equals(text), "the message arrived unchanged over " + transport);
     }
-    System.out.println("Module path check passed");
   }
 
   private static void check(boolean ok, String what) {
