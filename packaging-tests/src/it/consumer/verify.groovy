@@ -6,6 +6,8 @@ def log = new File(basedir, 'build.log').text
     'the missing-driver error names the artifact to add',
     'Bob received from alice: hello from the module path over java-websocket',
     'Bob received from alice: hello from the module path over netty',
+    'ok: a browser\'s JSON frames are parsed and answered over java-websocket',
+    'ok: a browser\'s JSON frames are parsed and answered over netty',
     'Module path check passed',
     // The application has no SLF4J provider: SLF4J says so once...
     'No SLF4J providers were found',

@@ -3,4 +3,5 @@ module com.example.consumer {
   requires dev.parley.chat.server;
   requires dev.parley.chat.client;
   requires dev.parley.chat.store.jdbc;
+  requires java.net.http;
 }

@@ -11,14 +11,19 @@ import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs Parley as an application on the module path would: a server with the durable store on an
- * H2 file and two clients exchanging a message, then the same over the Netty transport. Before that, it checks what the packaging promises: Parley's
+ * H2 file and two clients exchanging a message, and a browser's JSON connect; then the same over
+ * the Netty transport. Before that, it checks what the packaging promises: Parley's
  * jars are named modules, the transport is found through the module system's services, and the
  * PostgreSQL driver is not brought in unless the application asks for it. Exits with status 1 on
  * the first broken promise.
@@ -101,7 +106,53 @@ public final class ConsumerApp {
       ChatMessage message = bobReceived.get(30, TimeUnit.SECONDS);
       System.out.println("Bob received from " + message.sender() + ": " + message.text());
       check(message.text().equals(text), "the message arrived unchanged over " + transport);
+      String welcome = jsonWelcome(server.webSocketUri());
+      System.out.println("JSON welcome over " + transport + ": " + welcome);
+      check(
+          welcome.contains("\"welcome\"") && welcome.contains("\"user\":\"carol\""),
+          "a browser's JSON frames are parsed and answered over " + transport);
     }
+  }
+
+  /**
+   * Connects as a browser does, with the JSON subprotocol, which the server reads and writes with
+   * Protobuf's JsonFormat: reflection over the generated classes, across module boundaries.
+   */
+  private static String jsonWelcome(URI endpoint) throws Exception {
+    CompletableFuture<String> firstText = new CompletableFuture<>();
+    WebSocket.Listener listener =
+        new WebSocket.Listener() {
+          private final StringBuilder text = new StringBuilder();
+
+          @Override
+          public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+              firstText.complete(text.toString());
+            }
+            socket.request(1);
+            return null;
+          }
+
+          @Override
+          public void onError(WebSocket socket, Throwable error) {
+            firstText.completeExceptionally(error);
+          }
+        };
+    WebSocket socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .subprotocols("parley.v1.json")
+            .buildAsync(endpoint, listener)
+            .get(30, TimeUnit.SECONDS);
+    socket
+        .sendText(
+            "{\"requestId\":\"1\",\"connect\":{\"protocolVersion\":1,\"token\":\"carol\"}}",
+            true)
+        .get(30, TimeUnit.SECONDS);
+    String welcome = firstText.get(30, TimeUnit.SECONDS);
+    socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(30, TimeUnit.SECONDS);
+    return welcome;
   }
 
   private static void check(boolean ok, String what) {
