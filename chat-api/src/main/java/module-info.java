@@ -15,7 +15,6 @@ module dev.parley.chat.api {
   exports dev.parley.chat.protocol;
   exports dev.parley.chat.protocol.internal to
       com.google.protobuf,
-      com.google.protobuf.util,
       dev.parley.chat.server,
       dev.parley.chat.client;
 
