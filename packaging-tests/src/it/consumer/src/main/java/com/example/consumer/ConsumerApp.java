@@ -7,10 +7,14 @@ import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.RoomHandle;
+import dev.parley.chat.cluster.redis.RedisClusterBus;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -23,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs Parley as an application on the module path would: a server with the durable store on an
  * H2 file and two clients exchanging a message, and a browser's JSON connect; then the same over
- * the Netty transport. Before that, it checks what the packaging promises: Parley's
+ * the Netty transport, and on a node with the Redis cluster bus (when Redis runs). Before that, it checks what the packaging promises: Parley's
  * jars are named modules, the transport is found through the module system's services, and the
  * PostgreSQL driver is not brought in unless the application asks for it. Exits with status 1 on
  * the first broken promise.
@@ -72,6 +76,23 @@ public final class ConsumerApp {
       exchange(ChatServer.builder().messageStore(store), "java-websocket");
     }
     exchange(ChatServer.builder().transport("netty"), "netty");
+
+    // Lettuce (and its Netty and Reactor) on the module path: a node with the Redis cluster bus.
+    URI redis =
+        URI.create(
+            System.getenv().getOrDefault("PARLEY_TEST_REDIS_URI", "redis://127.0.0.1:6379"));
+    if (reachable(redis)) {
+      RedisClusterBus bus =
+          RedisClusterBus.builder()
+              .uri(redis)
+              .keyPrefix("parley-consumer-" + ProcessHandle.current().pid())
+              .build();
+      exchange(ChatServer.builder().clusterBus(bus), "redis cluster bus");
+    } else if ("true".equals(System.getenv("CI"))) {
+      check(false, "Redis is reachable at " + redis + " (CI=true)");
+    } else {
+      System.out.println("skipped: no Redis at " + redis + ", the cluster bus was not run");
+    }
     System.out.println("Module path check passed");
   }
 
@@ -153,6 +174,17 @@ public final class ConsumerApp {
     String welcome = firstText.get(30, TimeUnit.SECONDS);
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(30, TimeUnit.SECONDS);
     return welcome;
+  }
+
+  private static boolean reachable(URI redis) {
+    try (Socket socket = new Socket()) {
+      socket.connect(
+          new InetSocketAddress(redis.getHost(), redis.getPort() < 0 ? 6379 : redis.getPort()),
+          2_000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static void check(boolean ok, String what) {
