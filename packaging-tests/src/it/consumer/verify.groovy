@@ -21,5 +21,11 @@ assert !log.contains('org.flywaydb'): 'Flyway logged outside SLF4J'
 if (System.getenv('CI') == 'true' || !log.contains('skipped: no Redis')) {
     assert log.contains('ok: the message arrived unchanged over redis cluster bus')
 }
+// So does the store on PostgreSQL, in the run with its driver.
+assert log.contains('ok: the PostgreSQL driver is on the module path when the application adds it')
+if (System.getenv('CI') == 'true' || !log.contains('skipped: no PostgreSQL')) {
+    assert log.contains('ok: the message arrived unchanged over postgresql store')
+    assert log.contains('PostgreSQL check passed')
+}
 assert !log.contains('FAILED:')
 return true

@@ -19,6 +19,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -27,7 +30,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs Parley as an application on the module path would: a server with the durable store on an
  * H2 file and two clients exchanging a message, and a browser's JSON connect; then the same over
- * the Netty transport, and on a node with the Redis cluster bus (when Redis runs). Before that, it checks what the packaging promises: Parley's
+ * the Netty transport, and on a node with the Redis cluster bus (when Redis runs). Run again with
+ * PostgreSQL's driver on the module path and the argument {@code postgresql}, it runs the store on
+ * PostgreSQL. Before that, it checks what the packaging promises: Parley's
  * jars are named modules, the transport is found through the module system's services, and the
  * PostgreSQL driver is not brought in unless the application asks for it. Exits with status 1 on
  * the first broken promise.
@@ -36,6 +41,10 @@ public final class ConsumerApp {
   private ConsumerApp() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 1 && args[1].equals("postgresql")) {
+      onPostgres();
+      return;
+    }
     Path dataDir = Path.of(args[0]);
     for (String module :
         List.of(
@@ -176,11 +185,47 @@ public final class ConsumerApp {
     return welcome;
   }
 
+  /**
+   * The second run, with PostgreSQL's driver added to the module path: the store on PostgreSQL, in
+   * a schema of its own that is dropped afterwards.
+   */
+  private static void onPostgres() throws Exception {
+    check(
+        ModuleLayer.boot().findModule("org.postgresql.jdbc").isPresent(),
+        "the PostgreSQL driver is on the module path when the application adds it");
+    String url =
+        System.getenv()
+            .getOrDefault("PARLEY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    String user = System.getenv().getOrDefault("PARLEY_TEST_PG_USER", "postgres");
+    String password = System.getenv().getOrDefault("PARLEY_TEST_PG_PASSWORD", "");
+    URI server = URI.create(url.substring("jdbc:".length()));
+    if (!reachable(server.getHost(), server.getPort() < 0 ? 5432 : server.getPort())) {
+      check(!"true".equals(System.getenv("CI")), "PostgreSQL is reachable at " + url + " (CI=true)");
+      System.out.println("skipped: no PostgreSQL at " + url + ", the store was not run on it");
+      return;
+    }
+    String schema = "parley_consumer_" + ProcessHandle.current().pid();
+    try {
+      try (JdbcMessageStore store =
+          JdbcMessageStore.builder().jdbcUrl(url, user, password).schema(schema).build()) {
+        exchange(ChatServer.builder().messageStore(store), "postgresql store");
+      }
+    } finally {
+      try (Connection c = DriverManager.getConnection(url, user, password);
+          Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
+    System.out.println("PostgreSQL check passed");
+  }
+
   private static boolean reachable(URI redis) {
+    return reachable(redis.getHost(), redis.getPort() < 0 ? 6379 : redis.getPort());
+  }
+
+  private static boolean reachable(String host, int port) {
     try (Socket socket = new Socket()) {
-      socket.connect(
-          new InetSocketAddress(redis.getHost(), redis.getPort() < 0 ? 6379 : redis.getPort()),
-          2_000);
+      socket.connect(new InetSocketAddress(host, port), 2_000);
       return true;
     } catch (IOException e) {
       return false;
