@@ -7,6 +7,22 @@ import java.util.concurrent.CompletableFuture;
  * The entry point of the client: configuration and shared resources (transport, scheduler) for any
  * number of sessions. Create one per application with {@link #builder()} and share it; it is
  * immutable and thread-safe. {@link #close()} closes every session it opened and stops its threads.
+ *
+ * <p>Connect, join a room and send a message; the future completes once the server has stored it:
+ *
+ * <pre>{@code
+ * URI endpoint = URI.create("ws://127.0.0.1:8080/chat");
+ * try (ChatClient client = ChatClient.builder().endpoint(endpoint).build()) {
+ *   ChatSession session =
+ *       client.connect("alice", new ChatListener() {}).get(10, TimeUnit.SECONDS);
+ *   RoomHandle room = session.join(RoomId.of("general")).get(10, TimeUnit.SECONDS);
+ *   SendReceipt receipt = room.send("Hello!").get(10, TimeUnit.SECONDS);
+ * }
+ * }</pre>
+ *
+ * <p>Messages from others arrive at the {@link ChatListener} given to {@link #connect}. The
+ * README's quickstart ({@code examples/.../Quickstart.java}, compiled and run by the build) shows
+ * the whole exchange.
  */
 public interface ChatClient extends AutoCloseable {
   /** A builder with every setting at its documented default. */

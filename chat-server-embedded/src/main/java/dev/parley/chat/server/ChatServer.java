@@ -16,6 +16,22 @@ import java.util.concurrent.CompletableFuture;
  * connections; {@link #close()} stops it: {@code /readyz} turns false, every client gets a {@code
  * GoAway} frame and close code 1001 (they reconnect elsewhere and resume), then threads stop. A
  * closed server cannot be started again.
+ *
+ * <p>A server for local tests, on any free port, that lets anyone in under any nickname:
+ *
+ * <pre>{@code
+ * try (ChatServer server =
+ *     ChatServer.builder()
+ *         .port(0)
+ *         .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+ *         .build()
+ *         .start()) {
+ *   URI endpoint = server.webSocketUri(); // give this to ChatClient.builder().endpoint(...)
+ * }
+ * }</pre>
+ *
+ * <p>The README's quickstart ({@code examples/.../Quickstart.java}, compiled and run by the build)
+ * shows a server and two clients exchanging a message.
  */
 public interface ChatServer extends AutoCloseable {
   /** A builder with every setting at its documented default. */

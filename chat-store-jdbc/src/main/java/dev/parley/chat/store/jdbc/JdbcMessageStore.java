@@ -201,6 +201,9 @@ public final class JdbcMessageStore implements MessageStore {
             .dataSource(dataSource)
             .locations(MIGRATIONS)
             .table("parley_schema_history")
+            // through SLF4J like the rest of Parley, even when no SLF4J provider is present (auto
+            // detection would then fall back to java.util.logging and print to stderr)
+            .loggers("slf4j")
             .placeholders(Map.of("binary_type", b.dialect.binaryType()));
     if (b.schema != null) {
       flyway = flyway.schemas(b.schema).defaultSchema(b.schema).createSchemas(true);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
@@ -53,7 +54,8 @@ public final class JdbcMessageStoreBuilder {
 
   /**
    * Stores messages in an H2 database file at {@code file} (H2 adds {@code .mv.db}), created with
-   * its folders when missing. Only one process may open it at a time.
+   * its folders when missing. Only one process may open it at a time. Needs H2's driver, {@code
+   * com.h2database:h2}, in the application's dependencies.
    */
   public JdbcMessageStoreBuilder h2File(Path file) {
     Objects.requireNonNull(file, "file");
@@ -62,8 +64,9 @@ public final class JdbcMessageStoreBuilder {
 
   /**
    * Connects with a JDBC URL ({@code jdbc:h2:...} or {@code jdbc:postgresql://...}); the store
-   * opens and closes its own connection pool. The database's driver must be on the class path (H2's
-   * is a dependency of this module; add {@code org.postgresql:postgresql} for PostgreSQL).
+   * opens and closes its own connection pool. The database's driver must be on the class path or
+   * module path: this module brings neither, so add {@code com.h2database:h2} or {@code
+   * org.postgresql:postgresql} to the application ({@link #build()} says which is missing).
    */
   public JdbcMessageStoreBuilder jdbcUrl(String jdbcUrl, String user, String password) {
     this.dialect = SqlDialect.forJdbcUrl(Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
@@ -212,13 +215,22 @@ public final class JdbcMessageStoreBuilder {
   /**
    * Connects, creates or migrates the tables, and starts the writer threads.
    *
-   * @throws IllegalStateException if no database was chosen
+   * @throws IllegalStateException if no database was chosen, or if the chosen database's JDBC
+   *     driver is on neither the class path nor the module path (the message names the artifact to
+   *     add)
    * @throws JdbcStoreException if the database cannot be reached or migrated
    */
   public JdbcMessageStore build() {
     if (jdbcUrl == null && dataSource == null) {
       throw new IllegalStateException(
           "choose a database: h2File(...), jdbcUrl(...) or dataSource(...)");
+    }
+    if (jdbcUrl != null) {
+      requireDriver(
+          dialect,
+          List.of(
+              Thread.currentThread().getContextClassLoader(),
+              JdbcMessageStoreBuilder.class.getClassLoader()));
     }
     if (writerThreads == 0) {
       writerThreads = dialect == SqlDialect.H2 ? 1 : groupCommit ? 2 : 16;
@@ -227,5 +239,32 @@ public final class JdbcMessageStoreBuilder {
       random = new SecureRandom();
     }
     return JdbcMessageStore.open(this);
+  }
+
+  /**
+   * Fails with a message naming the artifact to add when none of {@code loaders} (null ones are
+   * skipped) can load the dialect's JDBC driver. The store's pool finds drivers through {@link
+   * java.sql.DriverManager}, which would otherwise only say "no suitable driver".
+   */
+  static void requireDriver(SqlDialect dialect, List<ClassLoader> loaders) {
+    for (ClassLoader loader : loaders) {
+      if (loader == null) {
+        continue;
+      }
+      try {
+        Class.forName(dialect.driverClass(), false, loader);
+        return;
+      } catch (ClassNotFoundException | LinkageError e) {
+        // not visible to this loader: try the next
+      }
+    }
+    throw new IllegalStateException(
+        "no JDBC driver for "
+            + dialect
+            + " ("
+            + dialect.driverClass()
+            + ") on the class path or module path: add the dependency "
+            + dialect.driverArtifact()
+            + " to the application (chat-store-jdbc does not bring a database driver)");
   }
 }

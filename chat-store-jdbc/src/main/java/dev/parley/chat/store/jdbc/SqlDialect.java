@@ -9,19 +9,33 @@ import java.util.Locale;
  */
 public enum SqlDialect {
   /** H2 2.x, embedded in the application's process (file or in-memory databases). */
-  H2("VARBINARY"),
+  H2("VARBINARY", "org.h2.Driver", "com.h2database:h2"),
   /** PostgreSQL 12 or later. */
-  POSTGRESQL("BYTEA");
+  POSTGRESQL("BYTEA", "org.postgresql.Driver", "org.postgresql:postgresql");
 
   private final String binaryType;
+  private final String driverClass;
+  private final String driverArtifact;
 
-  SqlDialect(String binaryType) {
+  SqlDialect(String binaryType, String driverClass, String driverArtifact) {
     this.binaryType = binaryType;
+    this.driverClass = driverClass;
+    this.driverArtifact = driverArtifact;
   }
 
   /** The column type of variable-length bytes: the only difference in the schema. */
   public String binaryType() {
     return binaryType;
+  }
+
+  /** The class name of the database's JDBC driver. */
+  String driverClass() {
+    return driverClass;
+  }
+
+  /** The Maven coordinates (groupId:artifactId) of the database's JDBC driver. */
+  String driverArtifact() {
+    return driverArtifact;
   }
 
   /**

@@ -1,6 +1,8 @@
 /**
  * A durable {@link dev.parley.chat.spi.MessageStore} on JDBC: an H2 file database by default
- * (nothing to install), PostgreSQL for scale.
+ * (nothing to install), PostgreSQL for scale. The application adds the driver of the database it
+ * uses ({@code com.h2database:h2} or {@code org.postgresql:postgresql}); this module brings
+ * neither.
  *
  * <pre>{@code
  * JdbcMessageStore store = JdbcMessageStore.builder()

@@ -1,0 +1,16 @@
+/**
+ * The embedded chat server. Its transport is not required here: put {@code
+ * dev.parley.chat.transport.jws} (the default) or {@code dev.parley.chat.transport.netty} on the
+ * module path and {@link java.util.ServiceLoader} finds it.
+ */
+module dev.parley.chat.server {
+  requires transitive dev.parley.chat.api;
+  requires jdk.httpserver;
+  // The JSON subprotocol's codec lives in chat-api, which needs these only when a server runs.
+  requires com.google.gson;
+  requires com.google.protobuf;
+  requires com.google.protobuf.util;
+  requires org.slf4j;
+
+  exports dev.parley.chat.server;
+}

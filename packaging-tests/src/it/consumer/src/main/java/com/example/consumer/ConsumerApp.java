@@ -1,0 +1,242 @@
+package com.example.consumer;
+
+import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.client.ChatClient;
+import dev.parley.chat.client.ChatListener;
+import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.MessageEvent;
+import dev.parley.chat.client.RoomHandle;
+import dev.parley.chat.cluster.redis.RedisClusterBus;
+import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.ChatServerBuilder;
+import dev.parley.chat.server.DevelopmentAuthenticator;
+import dev.parley.chat.store.jdbc.JdbcMessageStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs Parley as an application on the module path would: a server with the durable store on an
+ * H2 file and two clients exchanging a message, and a browser's JSON connect; then the same over
+ * the Netty transport, and on a node with the Redis cluster bus (when Redis runs). Run again with
+ * PostgreSQL's driver on the module path and the argument {@code postgresql}, it runs the store on
+ * PostgreSQL. Before that, it checks what the packaging promises: Parley's
+ * jars are named modules, the transport is found through the module system's services, and the
+ * PostgreSQL driver is not brought in unless the application asks for it. Exits with status 1 on
+ * the first broken promise.
+ */
+public final class ConsumerApp {
+  private ConsumerApp() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 1 && args[1].equals("postgresql")) {
+      onPostgres();
+      return;
+    }
+    Path dataDir = Path.of(args[0]);
+    for (String module :
+        List.of(
+            "dev.parley.chat.api",
+            "dev.parley.chat.server",
+            "dev.parley.chat.client",
+            "dev.parley.chat.store.jdbc",
+            "dev.parley.chat.transport.jws",
+            "dev.parley.chat.transport.netty")) {
+      check(ModuleLayer.boot().findModule(module).isPresent(), "module " + module + " resolved");
+    }
+    check(
+        ChatServer.class.getModule().getDescriptor() != null
+            && !ChatServer.class.getModule().getDescriptor().isAutomatic(),
+        "chat-server-embedded is an explicit module");
+    check(
+        !ChatServer.class.getModule().isExported("dev.parley.chat.server.internal"),
+        "the server's internal package is not exported");
+    check(
+        ModuleLayer.boot().findModule("org.postgresql.jdbc").isEmpty(),
+        "the PostgreSQL driver is not on the module path");
+
+    try (JdbcMessageStore unexpected =
+        JdbcMessageStore.builder()
+            .jdbcUrl("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")
+            .build()) {
+      check(false, "a PostgreSQL store without its driver fails to build, built " + unexpected);
+    } catch (IllegalStateException e) {
+      System.out.println("Without the driver: " + e.getMessage());
+      check(
+          e.getMessage().contains("org.postgresql:postgresql"),
+          "the missing-driver error names the artifact to add");
+    }
+
+    // The default transport (Java-WebSocket) with the durable store, then the Netty transport.
+    try (JdbcMessageStore store =
+        JdbcMessageStore.builder().h2File(dataDir.resolve("parley")).build()) {
+      exchange(ChatServer.builder().messageStore(store), "java-websocket");
+    }
+    exchange(ChatServer.builder().transport("netty"), "netty");
+
+    // Lettuce (and its Netty and Reactor) on the module path: a node with the Redis cluster bus.
+    URI redis =
+        URI.create(
+            System.getenv().getOrDefault("PARLEY_TEST_REDIS_URI", "redis://127.0.0.1:6379"));
+    if (reachable(redis)) {
+      RedisClusterBus bus =
+          RedisClusterBus.builder()
+              .uri(redis)
+              .keyPrefix("parley-consumer-" + ProcessHandle.current().pid())
+              .build();
+      exchange(ChatServer.builder().clusterBus(bus), "redis cluster bus");
+    } else if ("true".equals(System.getenv("CI"))) {
+      check(false, "Redis is reachable at " + redis + " (CI=true)");
+    } else {
+      System.out.println("skipped: no Redis at " + redis + ", the cluster bus was not run");
+    }
+    System.out.println("Module path check passed");
+  }
+
+  private static void exchange(ChatServerBuilder builder, String transport) throws Exception {
+    try (ChatServer server =
+            builder
+                .port(0)
+                .disableHttp()
+                .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+                .build()
+                .start();
+        ChatClient alicesApp = ChatClient.builder().endpoint(server.webSocketUri()).build();
+        ChatClient bobsApp = ChatClient.builder().endpoint(server.webSocketUri()).build()) {
+      CompletableFuture<ChatMessage> bobReceived = new CompletableFuture<>();
+      ChatSession bob =
+          bobsApp
+              .connect(
+                  "bob",
+                  new ChatListener() {
+                    @Override
+                    public void onMessage(ChatSession session, MessageEvent event) {
+                      bobReceived.complete(event.message());
+                    }
+                  })
+              .get(30, TimeUnit.SECONDS);
+      bob.join(RoomId.of("general")).get(30, TimeUnit.SECONDS);
+      ChatSession alice =
+          alicesApp.connect("alice", new ChatListener() {}).get(30, TimeUnit.SECONDS);
+      RoomHandle general = alice.join(RoomId.of("general")).get(30, TimeUnit.SECONDS);
+      String text = "hello from the module path over " + transport;
+      general.send(text).get(30, TimeUnit.SECONDS);
+      ChatMessage message = bobReceived.get(30, TimeUnit.SECONDS);
+      System.out.println("Bob received from " + message.sender() + ": " + message.text());
+      check(message.text().equals(text), "the message arrived unchanged over " + transport);
+      String welcome = jsonWelcome(server.webSocketUri());
+      System.out.println("JSON welcome over " + transport + ": " + welcome);
+      check(
+          welcome.contains("\"welcome\"") && welcome.contains("\"user\":\"carol\""),
+          "a browser's JSON frames are parsed and answered over " + transport);
+    }
+  }
+
+  /**
+   * Connects as a browser does, with the JSON subprotocol, which the server reads and writes with
+   * Protobuf's JsonFormat: reflection over the generated classes, across module boundaries.
+   */
+  private static String jsonWelcome(URI endpoint) throws Exception {
+    CompletableFuture<String> firstText = new CompletableFuture<>();
+    WebSocket.Listener listener =
+        new WebSocket.Listener() {
+          private final StringBuilder text = new StringBuilder();
+
+          @Override
+          public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+              firstText.complete(text.toString());
+            }
+            socket.request(1);
+            return null;
+          }
+
+          @Override
+          public void onError(WebSocket socket, Throwable error) {
+            firstText.completeExceptionally(error);
+          }
+        };
+    WebSocket socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .subprotocols("parley.v1.json")
+            .buildAsync(endpoint, listener)
+            .get(30, TimeUnit.SECONDS);
+    socket
+        .sendText(
+            "{\"requestId\":\"1\",\"connect\":{\"protocolVersion\":1,\"token\":\"carol\"}}",
+            true)
+        .get(30, TimeUnit.SECONDS);
+    String welcome = firstText.get(30, TimeUnit.SECONDS);
+    socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(30, TimeUnit.SECONDS);
+    return welcome;
+  }
+
+  /**
+   * The second run, with PostgreSQL's driver added to the module path: the store on PostgreSQL, in
+   * a schema of its own that is dropped afterwards.
+   */
+  private static void onPostgres() throws Exception {
+    check(
+        ModuleLayer.boot().findModule("org.postgresql.jdbc").isPresent(),
+        "the PostgreSQL driver is on the module path when the application adds it");
+    String url =
+        System.getenv()
+            .getOrDefault("PARLEY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    String user = System.getenv().getOrDefault("PARLEY_TEST_PG_USER", "postgres");
+    String password = System.getenv().getOrDefault("PARLEY_TEST_PG_PASSWORD", "");
+    URI server = URI.create(url.substring("jdbc:".length()));
+    if (!reachable(server.getHost(), server.getPort() < 0 ? 5432 : server.getPort())) {
+      check(!"true".equals(System.getenv("CI")), "PostgreSQL is reachable at " + url + " (CI=true)");
+      System.out.println("skipped: no PostgreSQL at " + url + ", the store was not run on it");
+      return;
+    }
+    String schema = "parley_consumer_" + ProcessHandle.current().pid();
+    try {
+      try (JdbcMessageStore store =
+          JdbcMessageStore.builder().jdbcUrl(url, user, password).schema(schema).build()) {
+        exchange(ChatServer.builder().messageStore(store), "postgresql store");
+      }
+    } finally {
+      try (Connection c = DriverManager.getConnection(url, user, password);
+          Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
+    System.out.println("PostgreSQL check passed");
+  }
+
+  private static boolean reachable(URI redis) {
+    return reachable(redis.getHost(), redis.getPort() < 0 ? 6379 : redis.getPort());
+  }
+
+  private static boolean reachable(String host, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 2_000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void check(boolean ok, String what) {
+    if (!ok) {
+      System.out.println("FAILED: " + what);
+      System.exit(1);
+    }
+    System.out.println("ok: " + what);
+  }
+}

@@ -1,0 +1,31 @@
+// Runs after the consumer's build: what the build log must show besides success.
+def log = new File(basedir, 'build.log').text
+[
+    'RequireUpperBoundDeps passed',
+    'DependencyConvergence passed',
+    'the missing-driver error names the artifact to add',
+    'Bob received from alice: hello from the module path over java-websocket',
+    'Bob received from alice: hello from the module path over netty',
+    'ok: a browser\'s JSON frames are parsed and answered over java-websocket',
+    'ok: a browser\'s JSON frames are parsed and answered over netty',
+    'Module path check passed',
+    // The application has no SLF4J provider: SLF4J says so once...
+    'No SLF4J providers were found',
+].each { line ->
+    assert log.contains(line): "the consumer's build log lacks: " + line
+}
+// ...and Flyway, which migrated the H2 file, stays silent instead of printing through
+// java.util.logging.
+assert !log.contains('org.flywaydb'): 'Flyway logged outside SLF4J'
+// The Redis cluster bus runs where Redis does; in CI it must.
+if (System.getenv('CI') == 'true' || !log.contains('skipped: no Redis')) {
+    assert log.contains('ok: the message arrived unchanged over redis cluster bus')
+}
+// So does the store on PostgreSQL, in the run with its driver.
+assert log.contains('ok: the PostgreSQL driver is on the module path when the application adds it')
+if (System.getenv('CI') == 'true' || !log.contains('skipped: no PostgreSQL')) {
+    assert log.contains('ok: the message arrived unchanged over postgresql store')
+    assert log.contains('PostgreSQL check passed')
+}
+assert !log.contains('FAILED:')
+return true
