@@ -11,6 +11,7 @@ import dev.parley.chat.cluster.redis.RedisClusterBus;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
+import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -96,7 +97,10 @@ public final class ConsumerApp {
               .uri(redis)
               .keyPrefix("parley-consumer-" + ProcessHandle.current().pid())
               .build();
-      exchange(ChatServer.builder().clusterBus(bus), "redis cluster bus");
+      // A node of a cluster needs a store the nodes share; one node here, so an in-memory one.
+      exchange(
+          ChatServer.builder().clusterBus(bus).messageStore(new InMemoryMessageStore(1_000)),
+          "redis cluster bus");
     } else if ("true".equals(System.getenv("CI"))) {
       check(false, "Redis is reachable at " + redis + " (CI=true)");
     } else {
