@@ -75,9 +75,9 @@ final class HistoryReads {
   }
 
   /**
-   * Adds messages to a page until it would pass {@link #MAX_HISTORY_PAGE_BYTES}, keeping the ones
-   * nearest the reader's starting point: the oldest when reading forward, the newest when reading
-   * backward. At least one message always goes in. Returns the kept ones in ascending seq order.
+   * The messages that fit in one page of {@link #MAX_HISTORY_PAGE_BYTES}, keeping the ones nearest
+   * the reader's starting point: the oldest when reading forward, the newest when reading backward.
+   * At least one message always goes in. Returns the kept ones in ascending seq order.
    */
   private static List<Message> withinBudget(List<ChatMessage> messages, ReadDirection direction) {
     List<Message> kept = new ArrayList<>();
