@@ -264,6 +264,8 @@ class Room {
     /** user -> highest seq they reported reading */
     this.readUpTo = new Map();
     this.readSent = 0;
+    /** Why the server took this page out of the room (it closed it), or null. */
+    this.closedReason = null;
   }
 }
 
@@ -293,6 +295,7 @@ const page = {
   typing: $('typing'),
   composer: $('composer'),
   messageInput: $('message-input'),
+  sendButton: $('send'),
   notice: $('notice'),
 };
 
@@ -346,7 +349,7 @@ const app = {
         this.notice('Could not rejoin ' + room.name + ': ' + (error.message || error.name));
       }
     }
-    if (!rejoined) {
+    if (!rejoined && room.closedReason === null) {
       room.joined = false;
       this.join(room);
     }
@@ -389,6 +392,8 @@ const app = {
       this.receiveTyping(room, frame.typing);
     } else if (frame.readReceipt) {
       this.receiveReadReceipt(room, frame.readReceipt);
+    } else if (frame.left) {
+      this.removedFromRoom(frame.left);
     } else if (frame.goAway) {
       this.notice('The server is going away (' + (frame.goAway.reason || 'no reason') +
           '); reconnecting.');
@@ -520,9 +525,34 @@ const app = {
       });
   },
 
+  /**
+   * A Left that answers no request: the server took this page out of a room, for example because
+   * the application closed it. The page says why and drops the room: nobody shown online, sends
+   * waiting for it failed, no rejoin on reconnect. Joining it again by name is allowed.
+   */
+  removedFromRoom(left) {
+    const room = this.room;
+    if (!room || left.room !== room.name || !room.joined) {
+      return;
+    }
+    room.joined = false;
+    room.closedReason = left.reason || 'no reason given';
+    clearTimeout(this.typingIdleTimer);
+    this.typingActive = false;
+    this.clearTyping();
+    room.online.clear();
+    this.renderOnline();
+    for (const entry of this.outbox) {
+      this.markFailed(entry, 'not sent: ' + room.name + ' was closed');
+    }
+    this.outbox = [];
+    this.renderRoomState();
+    this.notice('room closed: ' + room.closedReason, 0);
+  },
+
   switchRoom(name) {
     const old = this.room;
-    if (old && old.name === name) {
+    if (old && old.name === name && old.closedReason === null) {
       return;
     }
     if (old && old.joined) {
@@ -643,6 +673,10 @@ const app = {
   send(text) {
     const room = this.room;
     if (!text) {
+      return;
+    }
+    if (room.closedReason !== null) {
+      this.notice('room closed: ' + room.closedReason + '. Join another room to write.', 0);
       return;
     }
     if (new TextEncoder().encode(text).length > this.maxTextBytes) {
@@ -784,11 +818,11 @@ const app = {
 
   renderRoom() {
     const room = this.room;
-    page.roomTitle.textContent = '# ' + room.name;
     document.title = room.name + ' - Parley demo';
     page.messages.replaceChildren();
     page.outbox.replaceChildren();
     page.roomInput.value = '';
+    this.renderRoomState();
     this.renderOnline();
     this.renderTyping();
     this.renderLoadOlder();
@@ -802,6 +836,18 @@ const app = {
     room.readSent = 0;
     room.readUpTo.clear();
     page.messages.replaceChildren();
+  },
+
+  /** A closed room keeps its messages on screen but takes no more input. */
+  renderRoomState() {
+    const closed = this.room.closedReason !== null;
+    page.roomTitle.textContent = '# ' + this.room.name + (closed ? ' (closed)' : '');
+    page.roomTitle.dataset.state = closed ? 'closed' : 'open';
+    page.messageInput.disabled = closed;
+    page.sendButton.disabled = closed;
+    if (!closed && page.notice.textContent.startsWith('room closed: ')) {
+      this.notice('');
+    }
   },
 
   renderOnline() {

@@ -30,6 +30,13 @@ public interface ChatListener {
   default void onPresence(ChatSession session, PresenceEvent event) {}
 
   /**
+   * The server took this session out of a joined room without being asked (for example, the server
+   * application closed the room). No further events for the room follow; its handle is stale, and
+   * sends still waiting for it failed with {@code NOT_A_MEMBER}.
+   */
+  default void onRemovedFromRoom(ChatSession session, RoomRemovedEvent event) {}
+
+  /**
    * Messages this session missed can no longer be read (the server no longer keeps them). Delivery
    * continues after the gap.
    */

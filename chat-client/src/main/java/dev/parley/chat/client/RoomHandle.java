@@ -6,14 +6,23 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A room this session has joined. Thread-safe. Valid until {@link #leave()} or the session closes
- * (or the server refuses to rejoin it after a reconnect, reported to {@link ChatListener#onError});
- * after that its operations fail with {@link dev.parley.chat.api.ChatException} ({@code
- * NOT_A_MEMBER}), and {@link #typing} and {@link #markRead} return false.
+ * A room this session has joined. Thread-safe. Valid until {@link #leave()} or the session closes,
+ * or the server takes the session out of the room (it closed the room, reported to {@link
+ * ChatListener#onRemovedFromRoom}), or refuses to rejoin it after a reconnect (reported to {@link
+ * ChatListener#onError}); {@link #isJoined()} tells which. After that its operations fail with
+ * {@link dev.parley.chat.api.ChatException} ({@code NOT_A_MEMBER}), and {@link #typing} and {@link
+ * #markRead} return false.
  */
 public interface RoomHandle {
   /** The room's id. */
   RoomId id();
+
+  /**
+   * Whether this handle is still valid: false once the room was left, the server removed this
+   * session from it, a rejoin was refused, or the session closed. A snapshot: it may change as soon
+   * as it returned.
+   */
+  boolean isJoined();
 
   /**
    * Sends a text message. Completes once the server has stored it and assigned its seq. If the

@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The one mapping between Parley's value types and the Protobuf {@link Envelope}, used by the
  * server, the client and the benchmarks. Every frame of {@code parley.v1} has a builder here, named
- * after its body; frames a server pushes about another user ({@link #typingNotice}, {@link
- * #readReceiptNotice}) are named apart from the requests with the same body. The reverse direction
- * turns what arrives into value types: {@link #chatMessage}, {@link #exception}, {@link #position}
- * and {@link #roomOrNull}. Bytes are the business of {@link BinaryFrames} and {@link
- * JsonFrameCodec}.
+ * after its body; frames a server pushes unrequested with a body that also answers or makes a
+ * request ({@link #typingNotice}, {@link #readReceiptNotice}, {@link #leftNotice}) are named apart.
+ * The reverse direction turns what arrives into value types: {@link #chatMessage}, {@link
+ * #exception}, {@link #position} and {@link #roomOrNull}. Bytes are the business of {@link
+ * BinaryFrames} and {@link JsonFrameCodec}.
  *
  * <p>Stateless and thread-safe. Not API: generated types appear in these signatures, which is why
  * the class lives in an internal package.
@@ -203,6 +203,16 @@ public final class EnvelopeCodec {
                 .setMessageId(stored.id().value())
                 .setTimestampMs(stored.timestamp().toEpochMilli())
                 .setDuplicate(duplicate))
+        .build();
+  }
+
+  /**
+   * An unrequested Left (request id 0): the server application took this connection out of the
+   * room, for example because it closed the room, and {@code reason} says why.
+   */
+  public static Envelope leftNotice(RoomId room, String reason) {
+    return Envelope.newBuilder()
+        .setLeft(Left.newBuilder().setRoom(room.value()).setReason(reason))
         .build();
   }
 

@@ -288,10 +288,17 @@ class EnvelopeCodecRoundTripTest {
       }
       case LEFT -> {
         RoomId room = room(r);
-        yield new Sample(
-            EnvelopeCodec.left(requestId, room),
-            List.of(requestId, room),
-            e -> List.of(e.getRequestId(), EnvelopeCodec.roomOrNull(e.getLeft().getRoom())));
+        Function<Envelope, Object> read =
+            e ->
+                List.of(
+                    e.getRequestId(),
+                    EnvelopeCodec.roomOrNull(e.getLeft().getRoom()),
+                    e.getLeft().getReason());
+        if (r.nextBoolean()) {
+          yield new Sample(EnvelopeCodec.left(requestId, room), List.of(requestId, room, ""), read);
+        }
+        String reason = text(r);
+        yield new Sample(EnvelopeCodec.leftNotice(room, reason), List.of(0L, room, reason), read);
       }
       case SEND_ACK -> {
         ChatMessage stored = message(r, room(r));

@@ -302,6 +302,10 @@ final class Conversation implements RoomDeliveries.Fetcher {
   }
 
   void onLeft(long requestId, Left left) {
+    if (requestId == 0) {
+      onRemoved(left);
+      return;
+    }
     PendingRequest request = take(requestId, PendingRequest.Kind.LEAVE);
     RoomId id = request != null ? request.room : EnvelopeCodec.roomOrNull(left.getRoom());
     if (id != null) {
@@ -310,6 +314,23 @@ final class Conversation implements RoomDeliveries.Fetcher {
     if (request != null) {
       events.complete(request.left, null);
     }
+  }
+
+  /**
+   * A Left that answers no request: the server took the session out of the room. Sends waiting for
+   * the room fail, a leave of it completes, and the application hears why. A room not joined (left
+   * a moment before) is ignored.
+   */
+  private void onRemoved(Left left) {
+    JoinedRoom room = rooms.get(left.getRoom());
+    if (room == null) {
+      return;
+    }
+    String reason = left.getReason();
+    String detail = reason.isEmpty() ? "" : ": " + reason;
+    release(
+        room, new ChatException(ErrorCode.NOT_A_MEMBER, "room " + room.id + " closed" + detail));
+    events.removedFromRoom(room.id, reason);
   }
 
   void onSendAck(long requestId, SendAck ack) {
@@ -490,6 +511,12 @@ final class Conversation implements RoomDeliveries.Fetcher {
 
   /** The room is gone against the application's will: fail what depends on it, and say so. */
   private void lose(JoinedRoom room, ChatException failure) {
+    release(room, failure);
+    events.error(failure);
+  }
+
+  /** Forgets a room the session no longer has, failing the sends and completing the leaves. */
+  private void release(JoinedRoom room, ChatException failure) {
     forget(room.id);
     for (Outbox.Entry entry : outbox.removeAll(room.id)) {
       events.fail(entry.future, failure);
@@ -497,7 +524,6 @@ final class Conversation implements RoomDeliveries.Fetcher {
     for (PendingRequest request : requests.removeAll(PendingRequest.Kind.LEAVE, room.id)) {
       events.complete(request.left, null);
     }
-    events.error(failure);
   }
 
   /** Removes and returns the request {@code requestId} if it is of one of {@code kinds}. */

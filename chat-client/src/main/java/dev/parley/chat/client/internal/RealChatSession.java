@@ -129,6 +129,10 @@ final class RealChatSession implements ChatSession {
     return lock.call(() -> conversation.history(handle, beforeSeq, limit));
   }
 
+  boolean isJoined(RealRoomHandle handle) {
+    return lifecycle.state() != State.CLOSED && rooms.get(handle.id()) == handle.room();
+  }
+
   CompletableFuture<Void> leave(RealRoomHandle handle) {
     return lock.call(() -> conversation.leave(handle));
   }

@@ -34,6 +34,11 @@ final class RealRoomHandle implements RoomHandle {
   }
 
   @Override
+  public boolean isJoined() {
+    return session.isJoined(this);
+  }
+
+  @Override
   public CompletableFuture<SendReceipt> send(String text) {
     return send(OutgoingMessage.text(Objects.requireNonNull(text, "text")));
   }

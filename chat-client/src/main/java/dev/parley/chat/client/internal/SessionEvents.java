@@ -12,6 +12,7 @@ import dev.parley.chat.client.HistoryGapEvent;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.PresenceEvent;
 import dev.parley.chat.client.ReadReceiptEvent;
+import dev.parley.chat.client.RoomRemovedEvent;
 import dev.parley.chat.client.StateChangeEvent;
 import dev.parley.chat.client.TypingEvent;
 import java.util.ArrayList;
@@ -85,6 +86,11 @@ final class SessionEvents {
   void presence(RoomId room, UserId user, boolean online) {
     PresenceEvent event = new PresenceEvent(room, user, online);
     enqueue(l -> l.onPresence(session, event));
+  }
+
+  void removedFromRoom(RoomId room, String reason) {
+    RoomRemovedEvent event = new RoomRemovedEvent(room, reason);
+    enqueue(l -> l.onRemovedFromRoom(session, event));
   }
 
   void error(ChatException error) {

@@ -10,6 +10,7 @@ import dev.parley.chat.client.HistoryGapEvent;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.PresenceEvent;
 import dev.parley.chat.client.ReadReceiptEvent;
+import dev.parley.chat.client.RoomRemovedEvent;
 import dev.parley.chat.client.StateChangeEvent;
 import dev.parley.chat.client.TypingEvent;
 import java.util.List;
@@ -75,6 +76,11 @@ class RecordingListener implements ChatListener {
 
   @Override
   public void onHistoryGap(ChatSession session, HistoryGapEvent event) {
+    record(event);
+  }
+
+  @Override
+  public void onRemovedFromRoom(ChatSession session, RoomRemovedEvent event) {
     record(event);
   }
 

@@ -15,9 +15,11 @@ import dev.parley.chat.client.HistoryPage;
 import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.PresenceEvent;
 import dev.parley.chat.client.RoomHandle;
+import dev.parley.chat.client.RoomRemovedEvent;
 import dev.parley.chat.client.SendReceipt;
 import dev.parley.chat.protocol.internal.Direction;
 import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -321,9 +323,57 @@ class SessionRoomsTest {
                 .build());
 
     assertThat(left).isCompleted();
+    assertThat(room.isJoined()).isFalse();
     assertThat(c.session().room(RoomId.of("general"))).isEmpty();
     assertThat(unwrap(room.send("too late")).code()).isEqualTo(ErrorCode.NOT_A_MEMBER);
     c.server().send(Frames.live("general", 1));
+    harness.listener.assertExhausted();
+  }
+
+  @Test
+  void aPushedLeftForgetsTheRoomFailsItsWaitingSendsAndTellsTheListenerWhy() {
+    harness = new ClientHarness();
+    ClientHarness.Connected c = harness.connectAndWelcome("alice");
+    RoomHandle room = ClientHarness.join(c, "general", 0);
+    RoomHandle other = ClientHarness.join(c, "other", 0);
+    CompletableFuture<SendReceipt> waiting = room.send("not acknowledged yet");
+    c.server().next(Envelope.BodyCase.SEND);
+    CompletableFuture<Void> leaving = room.leave();
+    c.server().next(Envelope.BodyCase.LEAVE);
+
+    c.server().send(EnvelopeCodec.leftNotice(RoomId.of("general"), "archived"));
+
+    assertThat(harness.listener.next(RoomRemovedEvent.class))
+        .isEqualTo(new RoomRemovedEvent(RoomId.of("general"), "archived"));
+    ChatException failure = unwrap(waiting);
+    assertThat(failure.code()).isEqualTo(ErrorCode.NOT_A_MEMBER);
+    assertThat(failure.getMessage()).contains("general").contains("archived");
+    assertThat(leaving).isCompletedWithValue(null);
+    assertThat(room.isJoined()).isFalse();
+    assertThat(other.isJoined()).isTrue();
+    assertThat(c.session().room(RoomId.of("general"))).isEmpty();
+    assertThat(unwrap(room.send("too late")).code()).isEqualTo(ErrorCode.NOT_A_MEMBER);
+    assertThat(room.typing(true)).isFalse();
+
+    // a second pushed Left, one for a room never joined, and frames of the old room change nothing
+    c.server().send(EnvelopeCodec.leftNotice(RoomId.of("general"), "again"));
+    c.server().send(EnvelopeCodec.leftNotice(RoomId.of("never-joined"), "none"));
+    c.server().send(Frames.live("general", 1));
+    c.server().assertNothingReceived();
+    assertThat(other.isJoined()).isTrue();
+    harness.listener.assertExhausted();
+  }
+
+  @Test
+  void aPushedLeftWithoutAReasonReportsAnEmptyOne() {
+    harness = new ClientHarness();
+    ClientHarness.Connected c = harness.connectAndWelcome("alice");
+    RoomHandle room = ClientHarness.join(c, "general", 0);
+
+    c.server().send(EnvelopeCodec.leftNotice(RoomId.of("general"), ""));
+
+    assertThat(harness.listener.next(RoomRemovedEvent.class).reason()).isEmpty();
+    assertThat(room.isJoined()).isFalse();
     harness.listener.assertExhausted();
   }
 

@@ -12,11 +12,10 @@ import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.protocol.internal.Connect;
-import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.Joined;
 import dev.parley.chat.protocol.internal.RoomPosition;
 import dev.parley.chat.protocol.internal.ServerLimits;
-import dev.parley.chat.protocol.internal.Welcome;
 import dev.parley.chat.spi.AuthenticationException;
 import dev.parley.chat.spi.AuthenticationUnavailableException;
 import dev.parley.chat.spi.ConnectRequest;
@@ -134,11 +133,10 @@ final class ConnectHandler {
       if (results.size() >= max) {
         results.add(
             CompletableFuture.completedFuture(
-                Envelopes.error(
-                        ErrorCode.LIMIT_EXCEEDED, "more than " + max + " rooms to resume", null)
-                    .toBuilder()
-                    .setRoom(position.getRoom())
-                    .build()));
+                EnvelopeCodec.errorNaming(
+                    ErrorCode.LIMIT_EXCEEDED,
+                    "more than " + max + " rooms to resume",
+                    position.getRoom())));
         continue;
       }
       results.add(rejoin(session, position.getRoom()));
@@ -146,25 +144,28 @@ final class ConnectHandler {
     CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
         .whenComplete(
             (ignored, failure) -> {
-              Welcome.Builder welcome =
-                  Welcome.newBuilder()
-                      .setUser(session.user().value())
-                      .setSessionId(session.id())
-                      .setServerId(context.serverId())
-                      .setProtocolVersion(Protocol.VERSION)
-                      .setLimits(limits())
-                      .setHeartbeatIntervalMs((int) context.settings().pingInterval().toMillis());
+              List<Joined> rejoined = new ArrayList<>();
+              List<dev.parley.chat.protocol.internal.Error> rejected = new ArrayList<>();
               for (CompletableFuture<Object> result : results) {
                 Object outcome = result.join();
                 if (outcome instanceof Joined joined) {
-                  welcome.addRejoined(joined);
+                  rejoined.add(joined);
                 } else {
-                  welcome.addRejected((dev.parley.chat.protocol.internal.Error) outcome);
+                  rejected.add((dev.parley.chat.protocol.internal.Error) outcome);
                 }
               }
               context.hooks().connected(session);
               session.welcome(
-                  frame(Envelope.newBuilder().setRequestId(requestId).setWelcome(welcome)));
+                  frame(
+                      EnvelopeCodec.welcome(
+                          requestId,
+                          session.user(),
+                          session.id(),
+                          context.serverId(),
+                          limits(),
+                          (int) context.settings().pingInterval().toMillis(),
+                          rejoined,
+                          rejected)));
             });
   }
 
@@ -176,9 +177,7 @@ final class ConnectHandler {
     RoomId id = parseRoomOrNull(roomText);
     if (id == null) {
       return CompletableFuture.completedFuture(
-          Envelopes.error(ErrorCode.INVALID_ARGUMENT, "invalid room id", null).toBuilder()
-              .setRoom(roomText)
-              .build());
+          EnvelopeCodec.errorNaming(ErrorCode.INVALID_ARGUMENT, "invalid room id", roomText));
     }
     return rejoinRoom
         .apply(session, id)
@@ -188,13 +187,12 @@ final class ConnectHandler {
 
   private ServerLimits limits() {
     var s = context.settings();
-    return ServerLimits.newBuilder()
-        .setMaxFrameBytes(s.maxMessageBytes())
-        .setMaxTextBytes(s.maxTextBytes())
-        .setMaxPayloadBytes(s.maxPayloadBytes())
-        .setMaxRoomsPerSession(s.maxRoomsPerSession())
-        .setMaxHistoryPage(Protocol.DEFAULT_MAX_HISTORY_PAGE)
-        .build();
+    return EnvelopeCodec.limits(
+        s.maxMessageBytes(),
+        s.maxTextBytes(),
+        s.maxPayloadBytes(),
+        s.maxRoomsPerSession(),
+        Protocol.DEFAULT_MAX_HISTORY_PAGE);
   }
 
   private static String truncate(String text) {

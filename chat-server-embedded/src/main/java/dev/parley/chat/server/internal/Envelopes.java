@@ -5,7 +5,6 @@ import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
-import dev.parley.chat.protocol.internal.Error;
 import dev.parley.chat.protocol.internal.Message;
 import dev.parley.chat.spi.RoomPosition;
 
@@ -22,10 +21,6 @@ final class Envelopes {
 
   static Envelope delivery(ChatMessage m) {
     return EnvelopeCodec.delivery(m);
-  }
-
-  static Error error(ErrorCode code, String message, RoomId room) {
-    return EnvelopeCodec.error(code, message, room);
   }
 
   static Envelope errorFrame(long requestId, ErrorCode code, String message, RoomId room) {

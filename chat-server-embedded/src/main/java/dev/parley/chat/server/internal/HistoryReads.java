@@ -8,9 +8,9 @@ import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.protocol.internal.Direction;
-import dev.parley.chat.protocol.internal.Envelope;
-import dev.parley.chat.protocol.internal.HistoryPage;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.HistoryRequest;
+import dev.parley.chat.protocol.internal.Message;
 import dev.parley.chat.spi.MessageStore.ReadDirection;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -61,27 +61,26 @@ final class HistoryReads {
                 error(session, requestId, ErrorCode.UNAVAILABLE, "history unavailable", room.id());
                 return;
               }
-              HistoryPage.Builder page =
-                  HistoryPage.newBuilder()
-                      .setRoom(room.id().value())
-                      .setHasMore(slice.hasMore())
-                      .setFirstSeq(slice.position().firstSeq())
-                      .setHeadSeq(slice.position().headSeq());
-              boolean truncated = addWithinBudget(page, slice.messages(), direction);
-              page.setHasMore(slice.hasMore() || truncated);
+              List<Message> kept = withinBudget(slice.messages(), direction);
+              boolean truncated = kept.size() < slice.messages().size();
               session.reply(
-                  frame(Envelope.newBuilder().setRequestId(requestId).setHistoryPage(page)));
+                  frame(
+                      EnvelopeCodec.historyPage(
+                          requestId,
+                          room.id(),
+                          kept,
+                          slice.hasMore() || truncated,
+                          slice.position())));
             });
   }
 
   /**
-   * Adds messages to a page until it would pass {@link #MAX_HISTORY_PAGE_BYTES}, keeping the ones
-   * nearest the reader's starting point: the oldest when reading forward, the newest when reading
-   * backward. At least one message always goes in. Returns whether any were left out.
+   * The messages that fit in one page of {@link #MAX_HISTORY_PAGE_BYTES}, keeping the ones nearest
+   * the reader's starting point: the oldest when reading forward, the newest when reading backward.
+   * At least one message always goes in. Returns the kept ones in ascending seq order.
    */
-  private static boolean addWithinBudget(
-      HistoryPage.Builder page, List<ChatMessage> messages, ReadDirection direction) {
-    List<dev.parley.chat.protocol.internal.Message> kept = new ArrayList<>();
+  private static List<Message> withinBudget(List<ChatMessage> messages, ReadDirection direction) {
+    List<Message> kept = new ArrayList<>();
     long bytes = 0;
     int n = messages.size();
     for (int i = 0; i < n; i++) {
@@ -96,7 +95,6 @@ final class HistoryReads {
     if (direction == ReadDirection.BACKWARD) {
       Collections.reverse(kept);
     }
-    page.addAllMessages(kept);
-    return kept.size() < n;
+    return kept;
   }
 }

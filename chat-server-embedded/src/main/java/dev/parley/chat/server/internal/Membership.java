@@ -7,9 +7,8 @@ import static dev.parley.chat.server.internal.Replies.toError;
 import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
-import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.Joined;
-import dev.parley.chat.protocol.internal.Left;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,7 +34,7 @@ final class Membership {
             (joined, failure) -> {
               if (failure != null) {
                 dev.parley.chat.protocol.internal.Error e = toError(failure, id);
-                session.reply(frame(Envelope.newBuilder().setRequestId(requestId).setError(e)));
+                session.reply(frame(EnvelopeCodec.errorFrame(requestId, e)));
               }
             });
   }
@@ -130,10 +129,6 @@ final class Membership {
     }
     room.leave(session);
     context.hooks().left(session, id);
-    session.reply(
-        frame(
-            Envelope.newBuilder()
-                .setRequestId(requestId)
-                .setLeft(Left.newBuilder().setRoom(id.value()))));
+    session.reply(frame(EnvelopeCodec.left(requestId, id)));
   }
 }

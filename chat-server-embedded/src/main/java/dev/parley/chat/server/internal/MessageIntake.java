@@ -10,9 +10,8 @@ import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
-import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.Send;
-import dev.parley.chat.protocol.internal.SendAck;
 import dev.parley.chat.server.BeforeStoreEvent;
 import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.AppendResult;
@@ -102,7 +101,7 @@ final class MessageIntake {
           @Override
           public void stored(AppendResult result) {
             session.reply(
-                frame(Envelope.newBuilder().setRequestId(requestId).setSendAck(ack(result))));
+                frame(EnvelopeCodec.sendAck(requestId, result.message(), result.duplicate())));
           }
 
           @Override
@@ -257,17 +256,6 @@ final class MessageIntake {
   private void deliver(AppendResult result) {
     context.rooms().publish(result.message());
     context.bus().publishMessage(result.message());
-  }
-
-  private static SendAck.Builder ack(AppendResult result) {
-    var message = result.message();
-    return SendAck.newBuilder()
-        .setRoom(message.room().value())
-        .setClientMessageId(message.clientMessageId().value())
-        .setSeq(message.seq())
-        .setMessageId(message.id().value())
-        .setTimestampMs(message.timestamp().toEpochMilli())
-        .setDuplicate(result.duplicate());
   }
 
   /** What is wrong with a text that is not valid Unicode, or null. */

@@ -7,8 +7,7 @@ import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.CloseCodes;
-import dev.parley.chat.protocol.internal.Envelope;
-import dev.parley.chat.protocol.internal.Left;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.server.ServerRooms;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.HistorySlice;
@@ -129,11 +128,7 @@ final class RealServerRooms implements ServerRooms {
   public CompletableFuture<Integer> close(RoomId room, String reason) {
     Objects.requireNonNull(room, "room");
     Objects.requireNonNull(reason, "reason");
-    OutboundFrame left =
-        new OutboundFrame(
-            Envelope.newBuilder()
-                .setLeft(Left.newBuilder().setRoom(room.value()).setReason(reason))
-                .build());
+    OutboundFrame left = new OutboundFrame(EnvelopeCodec.leftNotice(room, reason));
     return context
         .rooms()
         .loaded(room)

@@ -22,8 +22,8 @@ final class Replies {
     session.reply(new OutboundFrame(EnvelopeCodec.errorFrame(requestId, code, message, room)));
   }
 
-  static OutboundFrame frame(Envelope.Builder envelope) {
-    return new OutboundFrame(envelope.build());
+  static OutboundFrame frame(Envelope envelope) {
+    return new OutboundFrame(envelope);
   }
 
   /** The Error for a failed room operation: its ChatException's code, else UNAVAILABLE. */

@@ -6,7 +6,7 @@ import static dev.parley.chat.server.internal.Replies.frame;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.internal.Envelope;
-import dev.parley.chat.protocol.internal.Pong;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 
 /**
  * The dispatcher: hands each decoded client request to the stage that owns it (see the package
@@ -47,11 +47,7 @@ final class RequestHandler {
     }
     switch (envelope.getBodyCase()) {
       case PING ->
-          session.reply(
-              frame(
-                  Envelope.newBuilder()
-                      .setRequestId(requestId)
-                      .setPong(Pong.newBuilder().setNonce(envelope.getPing().getNonce()))));
+          session.reply(frame(EnvelopeCodec.pong(requestId, envelope.getPing().getNonce())));
       case JOIN -> membership.join(session, requestId, envelope.getJoin().getRoom());
       case LEAVE -> membership.leave(session, requestId, envelope.getLeave().getRoom());
       case SEND -> intake.send(session, requestId, envelope.getSend());

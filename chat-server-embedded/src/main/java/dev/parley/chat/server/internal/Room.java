@@ -3,7 +3,7 @@ package dev.parley.chat.server.internal;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
-import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.RoomPosition;
 import java.util.ArrayList;
@@ -74,8 +74,7 @@ final class Room {
       whenAdded.run();
     }
     var joined = Envelopes.joined(id, delivery.position(firstSeq), presence.onlineUsers());
-    session.deliver(
-        new OutboundFrame(Envelope.newBuilder().setRequestId(requestId).setJoined(joined).build()));
+    session.deliver(new OutboundFrame(EnvelopeCodec.joinedReply(requestId, joined)));
     return true;
   }
 

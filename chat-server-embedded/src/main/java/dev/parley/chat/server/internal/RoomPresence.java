@@ -1,10 +1,7 @@
 package dev.parley.chat.server.internal;
 
 import dev.parley.chat.api.UserId;
-import dev.parley.chat.protocol.internal.Envelope;
-import dev.parley.chat.protocol.internal.Presence;
-import dev.parley.chat.protocol.internal.ReadReceipt;
-import dev.parley.chat.protocol.internal.Typing;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.spi.ClusterBus;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,15 +112,7 @@ final class RoomPresence {
 
   void typing(ServerSession from, boolean active) {
     room.broadcastExcept(
-        from,
-        new OutboundFrame(
-            Envelope.newBuilder()
-                .setTyping(
-                    Typing.newBuilder()
-                        .setRoom(room.id().value())
-                        .setUser(from.user().value())
-                        .setActive(active))
-                .build()));
+        from, new OutboundFrame(EnvelopeCodec.typingNotice(room.id(), from.user(), active)));
   }
 
   /**
@@ -141,15 +130,7 @@ final class RoomPresence {
     }
     readUpTo.put(from.user(), seq);
     room.broadcastExcept(
-        from,
-        new OutboundFrame(
-            Envelope.newBuilder()
-                .setReadReceipt(
-                    ReadReceipt.newBuilder()
-                        .setRoom(room.id().value())
-                        .setUser(from.user().value())
-                        .setSeq(seq))
-                .build()));
+        from, new OutboundFrame(EnvelopeCodec.readReceiptNotice(room.id(), from.user(), seq)));
     return true;
   }
 
@@ -165,13 +146,6 @@ final class RoomPresence {
   }
 
   private OutboundFrame presence(UserId user, boolean online) {
-    return new OutboundFrame(
-        Envelope.newBuilder()
-            .setPresence(
-                Presence.newBuilder()
-                    .setRoom(room.id().value())
-                    .setUser(user.value())
-                    .setOnline(online))
-            .build());
+    return new OutboundFrame(EnvelopeCodec.presence(room.id(), user, online));
   }
 }

@@ -6,8 +6,8 @@ import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.protocol.internal.BinaryFrames;
 import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.FrameDecodeException;
-import dev.parley.chat.protocol.internal.GoAway;
 import dev.parley.chat.spi.ServerTransportHandler;
 import dev.parley.chat.spi.TransportConnection;
 import java.nio.ByteBuffer;
@@ -243,9 +243,6 @@ final class ServerCore implements ServerTransportHandler {
   }
 
   private static OutboundFrame goAwayFrame(String reason) {
-    return new OutboundFrame(
-        Envelope.newBuilder()
-            .setGoAway(GoAway.newBuilder().setReason(reason).setReconnectAfterMs(0))
-            .build());
+    return new OutboundFrame(EnvelopeCodec.goAway(reason, 0));
   }
 }

@@ -12,6 +12,7 @@ import dev.parley.chat.client.HistoryGapEvent;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.PresenceEvent;
 import dev.parley.chat.client.ReadReceiptEvent;
+import dev.parley.chat.client.RoomRemovedEvent;
 import dev.parley.chat.client.StateChangeEvent;
 import dev.parley.chat.client.TypingEvent;
 import java.time.Duration;
@@ -35,6 +36,7 @@ final class RecordingListener implements ChatListener {
   final List<ReadReceiptEvent> receipts = new CopyOnWriteArrayList<>();
   final List<HistoryGapEvent> gaps = new CopyOnWriteArrayList<>();
   final List<ErrorEvent> errors = new CopyOnWriteArrayList<>();
+  final List<Removal> removals = new CopyOnWriteArrayList<>();
   final List<StateChangeEvent> states = new CopyOnWriteArrayList<>();
   final List<String> violations = new CopyOnWriteArrayList<>();
   volatile ClosedEvent closed;
@@ -94,6 +96,14 @@ final class RecordingListener implements ChatListener {
   }
 
   @Override
+  public void onRemovedFromRoom(ChatSession session, RoomRemovedEvent event) {
+    enter();
+    removals.add(
+        new Removal(event, Thread.currentThread().getName(), messages(event.room()).size()));
+    exit();
+  }
+
+  @Override
   public void onError(ChatSession session, ErrorEvent event) {
     enter();
     errors.add(event);
@@ -139,6 +149,12 @@ final class RecordingListener implements ChatListener {
         .pollInterval(Duration.ofMillis(5))
         .untilAsserted(() -> assertThat(condition.getAsBoolean()).as(what).isTrue());
   }
+
+  /**
+   * One {@code onRemovedFromRoom} call: the event, the thread it ran on, and how many messages of
+   * the room the listener had seen before it.
+   */
+  record Removal(RoomRemovedEvent event, String thread, int messagesBefore) {}
 
   void assertContractKept() {
     assertThat(violations).as("listener contract violations").isEmpty();

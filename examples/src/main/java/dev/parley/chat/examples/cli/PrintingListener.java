@@ -9,6 +9,7 @@ import dev.parley.chat.client.ErrorEvent;
 import dev.parley.chat.client.HistoryGapEvent;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.PresenceEvent;
+import dev.parley.chat.client.RoomRemovedEvent;
 import dev.parley.chat.client.StateChangeEvent;
 import dev.parley.chat.client.TypingEvent;
 import java.time.ZoneId;
@@ -104,6 +105,12 @@ final class PrintingListener implements ChatListener {
             + " of "
             + event.room()
             + " are no longer kept by the server");
+  }
+
+  @Override
+  public void onRemovedFromRoom(ChatSession session, RoomRemovedEvent event) {
+    String reason = event.reason().isEmpty() ? "no reason given" : printable(event.reason());
+    out.accept("* room closed: " + reason + " (" + event.room() + ")");
   }
 
   @Override

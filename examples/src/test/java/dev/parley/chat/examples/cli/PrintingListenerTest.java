@@ -10,6 +10,7 @@ import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.HistoryGapEvent;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.PresenceEvent;
+import dev.parley.chat.client.RoomRemovedEvent;
 import dev.parley.chat.client.TypingEvent;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -46,6 +47,16 @@ class PrintingListenerTest {
   void neutralizesControlCharactersSoAMessageCannotDriveTheTerminal() {
     listener.onMessage(null, new MessageEvent(message(GENERAL, "a\u001b[2Jb\nc")));
     assertThat(lines).containsExactly("12:34 <alice> a\uFFFD[2Jb\uFFFDc");
+  }
+
+  @Test
+  void reportsARoomTheServerClosedWithItsReasonMadePrintable() {
+    listener.onRemovedFromRoom(null, new RoomRemovedEvent(GENERAL, "archived\u001b[2J"));
+    listener.onRemovedFromRoom(null, new RoomRemovedEvent(RoomId.of("random"), ""));
+    assertThat(lines)
+        .containsExactly(
+            "* room closed: archived\uFFFD[2J (general)",
+            "* room closed: no reason given (random)");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
@@ -179,6 +180,45 @@ class WebPageIT {
     assertThat(alice.status()).isEqualTo("connected");
   }
 
+  @Test
+  void aRoomTheServerClosesIsShownClosedAndDropped() throws Exception {
+    ChatPage alice = open("alice");
+    RoomHandle carol = javaUser("carol", new CopyOnWriteArrayList<>());
+    carol.send("last words").get(10, TimeUnit.SECONDS);
+    alice.await("alice gets carol's message", () -> alice.messages().size() == 1);
+
+    assertThat(
+            server.rooms().close(GENERAL, "archived by the moderators").get(10, TimeUnit.SECONDS))
+        .isEqualTo(2);
+
+    alice.await(
+        "alice is told why",
+        () -> alice.notice().equals("room closed: archived by the moderators"));
+    assertThat(alice.roomTitle()).isEqualTo("# general (closed)");
+    assertThat(alice.onlineUsers()).as("nobody is shown in a dropped room").isEmpty();
+    assertThat(alice.inputDisabled()).as("a closed room takes no input").isTrue();
+    assertThat(alice.messages()).containsExactly(new Shown(1, "carol", "last words"));
+    assertThat(alice.status()).isEqualTo("connected");
+    assertThat(server.rooms().onlineMembers(GENERAL).get(10, TimeUnit.SECONDS)).isEmpty();
+
+    // joining it again by name works: the room's history is back and the page takes input
+    server.rooms().publish(GENERAL, UserId.of("system"), "reopened").get(10, TimeUnit.SECONDS);
+    alice.driver.findElement(By.id("room-input")).sendKeys("general" + Keys.ENTER);
+    alice.await(
+        "alice is back in general",
+        () ->
+            alice
+                .messages()
+                .equals(
+                    List.of(
+                        new Shown(1, "carol", "last words"), new Shown(2, "system", "reopened"))));
+    alice.await("alice is online again", () -> alice.onlineUsers().equals(List.of("alice")));
+    assertThat(alice.roomTitle()).isEqualTo("# general");
+    assertThat(alice.inputDisabled()).isFalse();
+    assertThat(alice.notice()).isEmpty();
+    assertThat(alice.browserErrors()).isEmpty();
+  }
+
   // --- Fixtures ---
 
   /** Opens a proxy to the server and sends pages through it from their next connection on. */
@@ -288,6 +328,21 @@ class WebPageIT {
 
     String title() {
       return driver.getTitle();
+    }
+
+    String notice() {
+      return (String) script("return document.getElementById('notice').textContent;");
+    }
+
+    String roomTitle() {
+      return (String) script("return document.getElementById('room-title').textContent;");
+    }
+
+    boolean inputDisabled() {
+      return (Boolean)
+          script(
+              "return document.getElementById('message-input').disabled"
+                  + " && document.getElementById('send').disabled;");
     }
 
     long count(String selector) {
