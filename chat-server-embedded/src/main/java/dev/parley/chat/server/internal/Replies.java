@@ -23,26 +23,6 @@ final class Replies {
     session.reply(new OutboundFrame(EnvelopeCodec.errorFrame(requestId, code, message, room)));
   }
 
-  /** An error frame with a retry-after ({@code null}: none). */
-  static void error(
-      ServerSession session,
-      long requestId,
-      ErrorCode code,
-      String message,
-      RoomId room,
-      Duration retryAfter) {
-    session.reply(
-        new OutboundFrame(
-            EnvelopeCodec.errorFrame(
-                requestId,
-                EnvelopeCodec.error(new ChatException(code, message, retryAfter), room))));
-  }
-
-  /** The retry-after a failure carries, or null. */
-  static Duration retryAfter(Throwable failure) {
-    return unwrap(failure) instanceof ChatException chat ? chat.retryAfter().orElse(null) : null;
-  }
-
   static OutboundFrame frame(Envelope.Builder envelope) {
     return new OutboundFrame(envelope.build());
   }
@@ -67,5 +47,25 @@ final class Replies {
 
   static RoomId parseRoomOrNull(String text) {
     return EnvelopeCodec.roomOrNull(text);
+  }
+
+  /** An error frame with a retry-after ({@code null}: none). */
+  static void error(
+      ServerSession session,
+      long requestId,
+      ErrorCode code,
+      String message,
+      RoomId room,
+      Duration retryAfter) {
+    session.reply(
+        new OutboundFrame(
+            EnvelopeCodec.errorFrame(
+                requestId,
+                EnvelopeCodec.error(new ChatException(code, message, retryAfter), room))));
+  }
+
+  /** The retry-after a failure carries, or null. */
+  static Duration retryAfter(Throwable failure) {
+    return unwrap(failure) instanceof ChatException chat ? chat.retryAfter().orElse(null) : null;
   }
 }
