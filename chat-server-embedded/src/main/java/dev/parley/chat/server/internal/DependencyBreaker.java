@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class DependencyBreaker {
   private static final Logger log = LoggerFactory.getLogger(DependencyBreaker.class);
 
+  /** Calls let through while half-open, to decide whether the dependency is back. */
+  static final int HALF_OPEN_CALLS = 3;
+
   /** Shortest retry-after given, so that clients do not come back at once. */
   private static final Duration MIN_RETRY_AFTER = Duration.ofMillis(100);
 
@@ -91,9 +94,6 @@ public final class DependencyBreaker {
               }
             });
   }
-
-  /** Calls let through while half-open, to decide whether the dependency is back. */
-  static final int HALF_OPEN_CALLS = 3;
 
   /** The dependency's name, as in {@link DependencyStatus#name()}. */
   public String name() {

@@ -138,7 +138,7 @@ final class GuardedClusterBus implements ClusterBus {
       early.clear();
       started = true;
     }
-    if (late) {
+    if (late && !closed) {
       log.info("cluster bus started; node {} joined the cluster", nodeId);
       // what the other nodes said while this one was not listening: read it from the store
       listener.onResync();

@@ -1,6 +1,7 @@
 package dev.parley.chat.server.internal;
 
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.server.DependencyStatus;
 import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.AppendResult;
 import dev.parley.chat.spi.HistorySlice;
@@ -51,7 +52,7 @@ final class GuardedMessageStore implements MessageStore {
   }
 
   private void probe() {
-    if (breaker.status().state() != dev.parley.chat.server.DependencyStatus.State.CLOSED) {
+    if (breaker.status().state() != DependencyStatus.State.CLOSED) {
       position(PROBE_ROOM);
     }
   }

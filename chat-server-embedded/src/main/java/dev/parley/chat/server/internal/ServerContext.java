@@ -1,5 +1,6 @@
 package dev.parley.chat.server.internal;
 
+import dev.parley.chat.server.DependencyStatus;
 import dev.parley.chat.server.RoomPolicy;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
@@ -138,10 +139,13 @@ final class ServerContext {
   }
 
   /**
-   * What {@code /readyz} says: accepting, the store's breaker letting calls through, and in touch
-   * with the rest of the cluster.
+   * What {@code /readyz} says: accepting, the store's breaker closed (not while probes are still
+   * deciding, so that readiness does not flap during an outage), and in touch with the rest of the
+   * cluster.
    */
   boolean isReady() {
-    return accepting && storeBreaker().available() && bus.isHealthy();
+    return accepting
+        && storeBreaker().status().state() == DependencyStatus.State.CLOSED
+        && bus.isHealthy();
   }
 }
