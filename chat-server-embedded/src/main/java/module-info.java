@@ -11,6 +11,8 @@ module dev.parley.chat.server {
   requires com.google.protobuf;
   requires com.google.protobuf.util;
   requires org.slf4j;
+  requires io.github.resilience4j.circuitbreaker;
+  requires io.github.resilience4j.core;
 
   exports dev.parley.chat.server;
 }

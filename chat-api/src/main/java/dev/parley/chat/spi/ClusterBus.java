@@ -42,11 +42,13 @@ public interface ClusterBus extends AutoCloseable {
 
   /**
    * Joins the cluster as {@code nodeId} (unique among live nodes) and starts delivering the other
-   * nodes' events to {@code listener}. Called once, before anything else.
+   * nodes' events to {@code listener}. Called before anything else, and again only after it threw
+   * because the broker was unreachable.
    *
    * @throws IllegalStateException if the bus was started or closed before
    * @throws RuntimeException if the bus cannot join the cluster now (its broker is unreachable);
-   *     the bus is then closed
+   *     the bus is then as before the call, and the server calls {@code start} again later (with
+   *     backoff) until it succeeds or the server closes it
    */
   void start(String nodeId, Listener listener);
 

@@ -31,7 +31,11 @@ public interface RoomHandle {
    * TOO_LARGE} or {@code LIMIT_EXCEEDED} (outbox full) without sending. A send the server refuses
    * with a retryable code ({@code UNAVAILABLE}, {@code RATE_LIMITED}, {@code INTERNAL}) goes out
    * again, with the same client message id, after a backoff delay, up to 5 times; then, or at once
-   * for any other code, the future fails with the server's code.
+   * for any other code, the future fails with the server's code. A refusal with a retry-after (the
+   * server's message store is unavailable for a while: {@link
+   * dev.parley.chat.api.ChatException#retryAfter()}) is resent no sooner than that and does not
+   * count toward the 5: the message stays in the outbox until the store is back, or the session
+   * closes.
    */
   CompletableFuture<SendReceipt> send(String text);
 

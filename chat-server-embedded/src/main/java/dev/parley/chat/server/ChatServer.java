@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -40,7 +41,9 @@ public interface ChatServer extends AutoCloseable {
   }
 
   /**
-   * Binds and starts serving.
+   * Binds and starts serving. A cluster bus whose broker cannot be reached does not stop the start:
+   * the server comes up not {@linkplain #isReady() ready} and keeps trying to start the bus in the
+   * background, with backoff, until it joins the cluster.
    *
    * @return this server, for chaining
    * @throws IOException if a port cannot be bound
@@ -58,8 +61,10 @@ public interface ChatServer extends AutoCloseable {
   Optional<URI> httpUri();
 
   /**
-   * Whether the server takes new traffic: started, not stopping or draining, and (in a cluster) in
-   * touch with the other nodes through the bus. What {@code /readyz} says.
+   * Whether the server takes new traffic: started, not stopping or draining, its message store
+   * answering (the store's circuit breaker is closed), and (in a cluster) in touch with the other
+   * nodes through the bus, which may still be starting when its broker was down at {@link
+   * #start()}. What {@code /readyz} says.
    */
   boolean isReady();
 
@@ -76,6 +81,15 @@ public interface ChatServer extends AutoCloseable {
    * @return completes once the server is closed; never completes exceptionally
    */
   CompletableFuture<Void> drain(Duration timeout);
+
+  /**
+   * Where the server's dependencies stand, as their circuit breakers see them: the message store
+   * ({@code "store"}) and, on a node of a cluster, the cluster bus ({@code "bus"}). While the
+   * store's breaker is open the server refuses sends, joins and history reads at once with a
+   * retryable {@code UNAVAILABLE} and a retry-after, and {@link #isReady()} is false; typing,
+   * presence and connections go on. A snapshot, taken when called.
+   */
+  List<DependencyStatus> dependencies();
 
   /** Sessions currently open. */
   int sessionCount();

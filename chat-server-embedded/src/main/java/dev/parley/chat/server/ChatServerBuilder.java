@@ -1,6 +1,7 @@
 package dev.parley.chat.server;
 
 import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.server.internal.BreakerSettings;
 import dev.parley.chat.server.internal.ServerSettings;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
@@ -510,6 +511,123 @@ public final class ChatServerBuilder {
     return this;
   }
 
+  // --- Breakers around the store and the bus ---
+
+  /** Default for {@link #dependencyTimeout(Duration)}: 5 seconds. */
+  public static final Duration DEFAULT_DEPENDENCY_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Default for {@link #breakerFailureRateThreshold(int)}: 50 percent. */
+  public static final int DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD = 50;
+
+  /** Default for {@link #breakerWindowSize(int)}: 20 calls. */
+  public static final int DEFAULT_BREAKER_WINDOW_SIZE = 20;
+
+  /** Default for {@link #breakerOpenDuration(Duration)}: 5 seconds. */
+  public static final Duration DEFAULT_BREAKER_OPEN_DURATION = Duration.ofSeconds(5);
+
+  /** Default for {@link #maxPendingStoreCalls(int)}: 1,000. */
+  public static final int DEFAULT_MAX_PENDING_STORE_CALLS = 1_000;
+
+  /** Default first delay of {@link #dependencyReconnectBackoff}: 500 milliseconds. */
+  public static final Duration DEFAULT_RECONNECT_INITIAL = Duration.ofMillis(500);
+
+  /** Default longest delay of {@link #dependencyReconnectBackoff}: 30 seconds. */
+  public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(30);
+
+  private Duration dependencyTimeout = DEFAULT_DEPENDENCY_TIMEOUT;
+  private int breakerFailureRateThreshold = DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD;
+  private int breakerWindowSize = DEFAULT_BREAKER_WINDOW_SIZE;
+  private Duration breakerOpenDuration = DEFAULT_BREAKER_OPEN_DURATION;
+  private int maxPendingStoreCalls = DEFAULT_MAX_PENDING_STORE_CALLS;
+  private Duration reconnectInitial = DEFAULT_RECONNECT_INITIAL;
+  private Duration reconnectMax = DEFAULT_RECONNECT_MAX;
+
+  /**
+   * How long one call to the message store (an append, a history read, a room's position) or to the
+   * cluster bus (a presence read) may take before the server gives up on it, answers the client
+   * {@code UNAVAILABLE} (retryable) and counts the call as failed for the dependency's circuit
+   * breaker; default {@link #DEFAULT_DEPENDENCY_TIMEOUT}. A store call given up on may still
+   * complete later: the client's resend, with the same client message id, is then a duplicate and
+   * is answered with the stored message. Keep it below the clients' request timeout (30 s for the
+   * Java client).
+   */
+  public ChatServerBuilder dependencyTimeout(Duration timeout) {
+    this.dependencyTimeout = requirePositive("dependencyTimeout", timeout);
+    return this;
+  }
+
+  /**
+   * The share of failed calls, in percent of the last {@link #breakerWindowSize(int) window}, that
+   * opens a dependency's circuit breaker; default {@link #DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD}.
+   * While the store's breaker is open, sends, joins and history reads are refused at once with
+   * {@code UNAVAILABLE} and a retry-after, and {@code /readyz} is false.
+   *
+   * @throws IllegalArgumentException if not 1 to 100
+   */
+  public ChatServerBuilder breakerFailureRateThreshold(int percent) {
+    if (percent < 1 || percent > 100) {
+      throw new IllegalArgumentException(
+          "breakerFailureRateThreshold must be 1 to 100 (percent), was " + percent);
+    }
+    this.breakerFailureRateThreshold = percent;
+    return this;
+  }
+
+  /**
+   * How many of a dependency's most recent calls its breaker judges; the failure rate is not
+   * computed before that many were made; default {@link #DEFAULT_BREAKER_WINDOW_SIZE}.
+   *
+   * @throws IllegalArgumentException if below 1
+   */
+  public ChatServerBuilder breakerWindowSize(int calls) {
+    this.breakerWindowSize = requireAtLeast("breakerWindowSize", calls, 1);
+    return this;
+  }
+
+  /**
+   * How long an open breaker refuses calls before it lets a few probe calls through (the server
+   * probes the store itself, so it recovers without traffic); the probes' outcome closes it again
+   * or keeps it open for another period. Also the retry-after clients are told while it is open.
+   * Default {@link #DEFAULT_BREAKER_OPEN_DURATION}.
+   */
+  public ChatServerBuilder breakerOpenDuration(Duration duration) {
+    this.breakerOpenDuration = requirePositive("breakerOpenDuration", duration);
+    return this;
+  }
+
+  /**
+   * Most calls to the message store waiting for an answer at once; beyond it the server refuses at
+   * once with {@code UNAVAILABLE} and a retry-after instead of queuing more behind a slow store.
+   * Default {@link #DEFAULT_MAX_PENDING_STORE_CALLS}.
+   *
+   * @throws IllegalArgumentException if below 1
+   */
+  public ChatServerBuilder maxPendingStoreCalls(int calls) {
+    this.maxPendingStoreCalls = requireAtLeast("maxPendingStoreCalls", calls, 1);
+    return this;
+  }
+
+  /**
+   * Delays between attempts to start the cluster bus when its broker is unreachable at {@link
+   * ChatServer#start()}: the server starts anyway, not ready, and tries again in the background
+   * after {@code initial}, doubling up to {@code max}, until the bus joins. Default {@link
+   * #DEFAULT_RECONNECT_INITIAL} to {@link #DEFAULT_RECONNECT_MAX}.
+   *
+   * @throws IllegalArgumentException if a delay is not positive, or {@code max} is below {@code
+   *     initial}
+   */
+  public ChatServerBuilder dependencyReconnectBackoff(Duration initial, Duration max) {
+    requirePositive("initial reconnect delay", initial);
+    requirePositive("max reconnect delay", max);
+    if (max.compareTo(initial) < 0) {
+      throw new IllegalArgumentException(
+          "max reconnect delay " + max + " is shorter than the initial delay " + initial);
+    }
+    this.reconnectInitial = initial;
+    this.reconnectMax = max;
+    return this;
+  }
+
   /**
    * Builds the server (not started) from a copy of this builder's settings: changing the builder
    * afterwards does not change the server. The builder may be used again to build another.
@@ -600,7 +718,15 @@ public final class ChatServerBuilder {
         serverId,
         messageHooks,
         sessionListeners,
-        hookTimeout);
+        hookTimeout,
+        new BreakerSettings(
+            dependencyTimeout,
+            breakerFailureRateThreshold,
+            breakerWindowSize,
+            breakerOpenDuration,
+            maxPendingStoreCalls,
+            reconnectInitial,
+            reconnectMax));
   }
 
   private void requireHttpOn(String call) {

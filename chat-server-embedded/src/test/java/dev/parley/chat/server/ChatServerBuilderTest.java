@@ -289,4 +289,63 @@ class ChatServerBuilderTest {
     assertThat(SettingsSnapshots.of(builder().transport(UNUSED_TRANSPORT)).transport())
         .isSameAs(UNUSED_TRANSPORT);
   }
+
+  @Test
+  void breakerSettingsAreCheckedAndCopied() {
+    assertThatThrownBy(() -> builder().breakerFailureRateThreshold(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("breakerFailureRateThreshold must be 1 to 100 (percent), was 0");
+    assertThatThrownBy(() -> builder().breakerFailureRateThreshold(101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("was 101");
+    assertThatThrownBy(() -> builder().breakerWindowSize(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("breakerWindowSize must be at least 1, was 0");
+    assertThatThrownBy(() -> builder().maxPendingStoreCalls(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxPendingStoreCalls must be at least 1, was -1");
+    assertThatThrownBy(() -> builder().dependencyTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("dependencyTimeout must be positive, was PT0S");
+    assertThatThrownBy(() -> builder().breakerOpenDuration(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("breakerOpenDuration must be positive, was PT-1S");
+    assertThatThrownBy(
+            () ->
+                builder().dependencyReconnectBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("max reconnect delay PT1S is shorter than the initial delay PT2S");
+
+    var defaults = SettingsSnapshots.of(builder()).breakers();
+    assertThat(defaults.callTimeout()).isEqualTo(ChatServerBuilder.DEFAULT_DEPENDENCY_TIMEOUT);
+    assertThat(defaults.failureRateThreshold())
+        .isEqualTo(ChatServerBuilder.DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD);
+    assertThat(defaults.windowSize()).isEqualTo(ChatServerBuilder.DEFAULT_BREAKER_WINDOW_SIZE);
+    assertThat(defaults.openDuration()).isEqualTo(ChatServerBuilder.DEFAULT_BREAKER_OPEN_DURATION);
+    assertThat(defaults.maxPendingCalls())
+        .isEqualTo(ChatServerBuilder.DEFAULT_MAX_PENDING_STORE_CALLS);
+    assertThat(defaults.reconnectInitial()).isEqualTo(ChatServerBuilder.DEFAULT_RECONNECT_INITIAL);
+    assertThat(defaults.reconnectMax()).isEqualTo(ChatServerBuilder.DEFAULT_RECONNECT_MAX);
+
+    var set =
+        SettingsSnapshots.of(
+                builder()
+                    .dependencyTimeout(Duration.ofSeconds(2))
+                    .breakerFailureRateThreshold(80)
+                    .breakerWindowSize(7)
+                    .breakerOpenDuration(Duration.ofSeconds(9))
+                    .maxPendingStoreCalls(11)
+                    .dependencyReconnectBackoff(Duration.ofMillis(50), Duration.ofSeconds(3)))
+            .breakers();
+    assertThat(set)
+        .isEqualTo(
+            new dev.parley.chat.server.internal.BreakerSettings(
+                Duration.ofSeconds(2),
+                80,
+                7,
+                Duration.ofSeconds(9),
+                11,
+                Duration.ofMillis(50),
+                Duration.ofSeconds(3)));
+  }
 }

@@ -10,6 +10,7 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.Protocol;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -320,9 +321,21 @@ public final class EnvelopeCodec {
     return b.build();
   }
 
-  /** The Error for a refused request: the exception's code and reason. */
+  /** The Error for a refused request: the exception's code, reason and retry-after, if any. */
   public static Error error(ChatException failure, RoomId room) {
-    return error(failure.code(), failure.reason(), room);
+    Error error = error(failure.code(), failure.reason(), room);
+    return failure.retryAfter().isEmpty()
+        ? error
+        : error.toBuilder().setRetryAfterMs(retryAfterMillis(failure.retryAfter().get())).build();
+  }
+
+  /**
+   * A retry-after for the wire: whole milliseconds, at least 1 (0 means no advice), at most about
+   * 49 days (the field is an unsigned 32-bit number).
+   */
+  public static int retryAfterMillis(Duration retryAfter) {
+    long millis = Math.max(1, retryAfter.toMillis());
+    return (int) Math.min(millis, 0xFFFF_FFFFL);
   }
 
   public static Envelope errorFrame(long requestId, ErrorCode code, String message, RoomId room) {
@@ -390,7 +403,11 @@ public final class EnvelopeCodec {
     while (message.startsWith(prefix)) {
       message = message.substring(prefix.length());
     }
-    return new ChatException(code, message.isEmpty() ? code.name() : message);
+    long retryAfterMillis = Integer.toUnsignedLong(error.getRetryAfterMs());
+    return new ChatException(
+        code,
+        message.isEmpty() ? code.name() : message,
+        retryAfterMillis == 0 ? null : Duration.ofMillis(retryAfterMillis));
   }
 
   /**

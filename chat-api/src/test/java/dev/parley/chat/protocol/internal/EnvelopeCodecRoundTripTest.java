@@ -11,6 +11,7 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.Protocol;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -375,14 +376,18 @@ class EnvelopeCodecRoundTripTest {
         ErrorCode code = code(r);
         String reason = text(r);
         RoomId room = r.nextBoolean() ? room(r) : null;
+        // retry-after: none, or 1 ms up to the largest the unsigned 32-bit field holds
+        Duration retryAfter =
+            r.nextBoolean() ? null : Duration.ofMillis(1 + (r.nextLong() & 0xFFFF_FFFEL));
         Envelope frame =
-            r.nextBoolean()
+            retryAfter == null && r.nextBoolean()
                 ? EnvelopeCodec.errorFrame(requestId, code, reason, room)
                 : EnvelopeCodec.errorFrame(
-                    requestId, EnvelopeCodec.error(new ChatException(code, reason), room));
+                    requestId,
+                    EnvelopeCodec.error(new ChatException(code, reason, retryAfter), room));
         yield new Sample(
             frame,
-            Arrays.asList(requestId, code, code.name(), code.retryable(), reason, room),
+            Arrays.asList(requestId, code, code.name(), code.retryable(), reason, room, retryAfter),
             e -> {
               ChatException failure = EnvelopeCodec.exception(e.getError());
               return Arrays.asList(
@@ -391,7 +396,8 @@ class EnvelopeCodecRoundTripTest {
                   e.getError().getName(),
                   e.getError().getRetryable(),
                   failure.reason(),
-                  EnvelopeCodec.roomOrNull(e.getError().getRoom()));
+                  EnvelopeCodec.roomOrNull(e.getError().getRoom()),
+                  failure.retryAfter().orElse(null));
             });
       }
       case GO_AWAY -> {

@@ -404,15 +404,20 @@ final class Conversation implements RoomDeliveries.Fetcher {
   /**
    * The server refused a send. A retryable refusal (the store failed, the rate limit) may have
    * stored it or not: it goes out again, same ids, after a backoff, so it ends up stored once
-   * (docs/protocol.md §5). Anything else, or too many refusals, fails the send.
+   * (docs/protocol.md §5). Anything else, or too many refusals, fails the send. A refusal that
+   * carries a retry-after (the server's store is unavailable for a while) is resent no sooner than
+   * that, plus a random part of the first backoff delay so that clients do not all come back at
+   * once, and does not use up a try: the send stays in the outbox until the store is back.
    */
   private void sendRefused(Outbox.Entry entry, ChatException failure) {
-    if (!failure.retryable() || entry.refusals >= MAX_SEND_RETRIES) {
+    Duration retryAfter = failure.retryAfter().orElse(null);
+    if (!failure.retryable() || (retryAfter == null && entry.refusals >= MAX_SEND_RETRIES)) {
       outbox.removeByRequestId(entry.requestId);
       events.fail(entry.future, failure);
       return;
     }
-    Duration delay = backoff.delay(entry.refusals++);
+    Duration delay =
+        retryAfter != null ? retryAfter.plus(backoff.delay(0)) : backoff.delay(entry.refusals++);
     log.debug(
         "send {} refused ({}); resending in {}", entry.clientMessageId, failure.code(), delay);
     entry.awaitingResend = true;

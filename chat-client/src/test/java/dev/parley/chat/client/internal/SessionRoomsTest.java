@@ -248,6 +248,40 @@ class SessionRoomsTest {
   }
 
   @Test
+  void aSendRefusedWithRetryAfterWaitsThatLongAndKeepsItsTries() {
+    harness =
+        new ClientHarness(
+            b ->
+                b.reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(10))
+                    .heartbeatInterval(Duration.ofMinutes(10)));
+    ClientHarness.Connected c = harness.connectAndWelcome("alice");
+    RoomHandle room = ClientHarness.join(c, "general", 0);
+    CompletableFuture<SendReceipt> future = room.send("while the store is down");
+    Envelope send = c.server().next(Envelope.BodyCase.SEND);
+    // more refusals than a send may have without a retry-after
+    for (int attempt = 0; attempt <= Conversation.MAX_SEND_RETRIES + 2; attempt++) {
+      Envelope refusal =
+          Envelope.newBuilder()
+              .setRequestId(send.getRequestId())
+              .setError(
+                  Frames.error(ErrorCode.UNAVAILABLE, "store down", "general").toBuilder()
+                      .setRetryAfterMs(3_000))
+              .build();
+      c.server().send(refusal);
+      harness.scheduler.advance(Duration.ofMillis(2_990));
+      c.server().assertNothingReceived(); // not before the retry-after
+      assertThat(future).isNotDone();
+      harness.scheduler.advance(Duration.ofMillis(30)); // past it, and past the jitter
+      send = c.server().next(Envelope.BodyCase.SEND);
+    }
+    c.server()
+        .send(
+            Frames.ack(
+                send.getRequestId(), "general", send.getSend().getClientMessageId(), 1, false));
+    assertThat(future.join().seq()).isEqualTo(1);
+  }
+
+  @Test
   void aSendRefusedTooOftenFailsWithTheLastCode() {
     harness =
         new ClientHarness(b -> b.reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(10)));

@@ -57,11 +57,12 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Lifecycle</h2>
  *
  * NEW (built; publishing is ignored, {@link #presence} fails) → {@link #start} connects and joins,
- * or throws {@link RedisClusterBusException} if Redis cannot be reached, after which the bus is
- * closed → RUNNING → {@link #close()} withdraws the lease and presence, tells the others, and stops
- * every thread the bus started → CLOSED (publishing is ignored, {@link #presence} fails, a second
- * close does nothing). A bus is started at most once: {@link #start} on a started or closed bus
- * throws {@link IllegalStateException}.
+ * or throws {@link RedisClusterBusException} if Redis cannot be reached, after which the bus is NEW
+ * again (the server calls {@link #start} again later, with backoff) → RUNNING → {@link #close()}
+ * withdraws the lease and presence, tells the others, and stops every thread the bus started →
+ * CLOSED (publishing is ignored, {@link #presence} fails, a second close does nothing). A bus is
+ * started at most once: {@link #start} on a started or closed bus throws {@link
+ * IllegalStateException}.
  *
  * <h2>Threads</h2>
  *
@@ -89,7 +90,8 @@ public final class RedisClusterBus implements ClusterBus {
    * lease time.
    *
    * @throws IllegalStateException if the bus was started or closed before
-   * @throws RedisClusterBusException if Redis could not be reached; the bus is then closed
+   * @throws RedisClusterBusException if Redis could not be reached; the bus is then as before the
+   *     call, and may be started again
    */
   @Override
   public void start(String nodeId, Listener listener) {

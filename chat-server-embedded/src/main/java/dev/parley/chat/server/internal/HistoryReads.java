@@ -58,7 +58,13 @@ final class HistoryReads {
             (slice, failure) -> {
               if (failure != null) {
                 log.warn("{}: history of {} failed", session, room.id(), unwrap(failure));
-                error(session, requestId, ErrorCode.UNAVAILABLE, "history unavailable", room.id());
+                error(
+                    session,
+                    requestId,
+                    ErrorCode.UNAVAILABLE,
+                    "history unavailable",
+                    room.id(),
+                    Replies.retryAfter(failure));
                 return;
               }
               List<Message> kept = withinBudget(slice.messages(), direction);

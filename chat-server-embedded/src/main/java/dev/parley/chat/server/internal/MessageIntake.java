@@ -15,6 +15,7 @@ import dev.parley.chat.protocol.internal.Send;
 import dev.parley.chat.server.BeforeStoreEvent;
 import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.AppendResult;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +52,9 @@ final class MessageIntake {
      *
      * @param failed true when the sender must resend it before its later sends to the room (the
      *     failed-send rule of decision 0014)
+     * @param retryAfter how long the sender should wait before resending, or null
      */
-    void refused(ErrorCode code, String reason, boolean failed);
+    void refused(ErrorCode code, String reason, boolean failed, Duration retryAfter);
   }
 
   /** A message on its way to the store. */
@@ -93,7 +95,8 @@ final class MessageIntake {
     // a send may not overtake an earlier one the store failed: that one must be resent first
     long place = session.sendOrder().admit(id, clientMessageId);
     if (place < 0) {
-      error(session, requestId, ErrorCode.UNAVAILABLE, FENCED, id);
+      // while the store is down, the earlier send cannot be stored before its retry-after either
+      error(session, requestId, ErrorCode.UNAVAILABLE, FENCED, id, storeRetryAfter());
       return;
     }
     Answer answer =
@@ -105,11 +108,11 @@ final class MessageIntake {
           }
 
           @Override
-          public void refused(ErrorCode code, String reason, boolean failed) {
+          public void refused(ErrorCode code, String reason, boolean failed, Duration retryAfter) {
             if (failed) {
               session.sendOrder().failed(id, clientMessageId, place);
             }
-            error(session, requestId, code, reason, id);
+            error(session, requestId, code, reason, id, retryAfter);
           }
         };
     submit(
@@ -151,8 +154,8 @@ final class MessageIntake {
           }
 
           @Override
-          public void refused(ErrorCode code, String reason, boolean failed) {
-            published.completeExceptionally(new ChatException(code, reason));
+          public void refused(ErrorCode code, String reason, boolean failed, Duration retryAfter) {
+            published.completeExceptionally(new ChatException(code, reason, retryAfter));
           }
         };
     submit(
@@ -190,10 +193,13 @@ final class MessageIntake {
           public void decided(BeforeStoreScreening.Verdict verdict) {
             switch (verdict.outcome()) {
               case ACCEPTED -> store(s, verdict.text());
-              case REJECTED -> s.answer().refused(ErrorCode.REJECTED, verdict.reason(), false);
-              case FENCED -> s.answer().refused(ErrorCode.UNAVAILABLE, FENCED, true);
+              case REJECTED ->
+                  s.answer().refused(ErrorCode.REJECTED, verdict.reason(), false, null);
+              case FENCED ->
+                  s.answer().refused(ErrorCode.UNAVAILABLE, FENCED, true, storeRetryAfter());
               case FAILED ->
-                  s.answer().refused(ErrorCode.UNAVAILABLE, verdict.reason() + "; resend it", true);
+                  s.answer()
+                      .refused(ErrorCode.UNAVAILABLE, verdict.reason() + "; resend it", true, null);
             }
           }
         });
@@ -213,8 +219,19 @@ final class MessageIntake {
         .whenComplete(
             (result, failure) -> {
               if (failure != null) {
-                log.warn("{} append to {} failed", origin(s), s.room(), unwrap(failure));
-                s.answer().refused(ErrorCode.UNAVAILABLE, "message could not be stored", true);
+                Throwable cause = unwrap(failure);
+                Duration retryAfter = Replies.retryAfter(cause);
+                if (retryAfter == null) {
+                  log.warn("{} append to {} failed", origin(s), s.room(), cause);
+                } else {
+                  // the breaker refused it at once: the store's trouble was logged already
+                  log.debug("{} append to {} refused: {}", origin(s), s.room(), cause.getMessage());
+                }
+                String reason =
+                    cause instanceof ChatException chat
+                        ? "message could not be stored: " + chat.reason()
+                        : "message could not be stored";
+                s.answer().refused(ErrorCode.UNAVAILABLE, reason, true, retryAfter);
                 return;
               }
               if (!result.message().room().equals(s.room())) {
@@ -224,7 +241,8 @@ final class MessageIntake {
                         "client message id "
                             + s.clientMessageId()
                             + " was already used in another room",
-                        false);
+                        false,
+                        null);
                 return;
               }
               deliver(result);
@@ -233,6 +251,11 @@ final class MessageIntake {
                 context.hooks().afterStore(result.message(), s.sessionId());
               }
             });
+  }
+
+  /** Unless the store's breaker is closed, the retry-after to give; else null. */
+  private Duration storeRetryAfter() {
+    return context.storeBreaker().retryAfterUnlessClosed().orElse(null);
   }
 
   private static String origin(Submission s) {

@@ -2,6 +2,7 @@ package dev.parley.chat.server.internal;
 
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.DependencyStatus;
 import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.server.ServerRooms;
 import dev.parley.chat.spi.ClusterBus;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -136,7 +138,9 @@ public final class RealChatServer implements ChatServer {
     phase = Phase.STARTED;
     JsonFrames.warmUp();
     try {
+      // returns even when the broker is down: the node is then not ready and retries by itself
       context.bus().start(context.serverId(), context.rooms());
+      context.guardedStore().startProbing(context.scheduler(), settings.breakers().openDuration());
       if (settings.clusterBus() != null) {
         long every = settings.catchUpInterval().toMillis();
         context
@@ -189,6 +193,30 @@ public final class RealChatServer implements ChatServer {
   @Override
   public boolean isReady() {
     return context.isReady();
+  }
+
+  @Override
+  public List<DependencyStatus> dependencies() {
+    List<DependencyStatus> all = new ArrayList<>(2);
+    all.add(context.storeBreaker().status());
+    DependencyBreaker bus = context.busBreaker();
+    if (bus != null) {
+      all.add(
+          context.busStarted()
+              ? bus.status()
+              : new DependencyStatus(bus.name(), DependencyStatus.State.STARTING));
+    }
+    return List.copyOf(all);
+  }
+
+  /**
+   * The breakers around the store and (on a node of a cluster) the bus, for metrics: read their
+   * {@link DependencyBreaker#status()} and {@link DependencyBreaker#pendingCalls()}, or {@link
+   * DependencyBreaker#addListener add a listener} for state changes. Not API.
+   */
+  public List<DependencyBreaker> breakers() {
+    DependencyBreaker bus = context.busBreaker();
+    return bus == null ? List.of(context.storeBreaker()) : List.of(context.storeBreaker(), bus);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,5 +47,25 @@ final class Replies {
 
   static RoomId parseRoomOrNull(String text) {
     return EnvelopeCodec.roomOrNull(text);
+  }
+
+  /** An error frame with a retry-after ({@code null}: none). */
+  static void error(
+      ServerSession session,
+      long requestId,
+      ErrorCode code,
+      String message,
+      RoomId room,
+      Duration retryAfter) {
+    session.reply(
+        new OutboundFrame(
+            EnvelopeCodec.errorFrame(
+                requestId,
+                EnvelopeCodec.error(new ChatException(code, message, retryAfter), room))));
+  }
+
+  /** The retry-after a failure carries, or null. */
+  static Duration retryAfter(Throwable failure) {
+    return unwrap(failure) instanceof ChatException chat ? chat.retryAfter().orElse(null) : null;
   }
 }

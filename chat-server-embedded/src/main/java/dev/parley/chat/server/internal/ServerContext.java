@@ -1,5 +1,6 @@
 package dev.parley.chat.server.internal;
 
+import dev.parley.chat.server.DependencyStatus;
 import dev.parley.chat.server.RoomPolicy;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
@@ -22,6 +23,8 @@ final class ServerContext {
   private final MessageIdGenerator messageIds;
   private final ClusterBus bus;
   private final ServerHooks hooks;
+  private final GuardedMessageStore guardedStore;
+  private final GuardedClusterBus guardedBus; // null: a single node
   private volatile boolean accepting;
 
   ServerContext(
@@ -35,9 +38,23 @@ final class ServerContext {
     this.hooks = new ServerHooks(ServerHooks.Config.of(settings), workers, scheduler);
     this.settings = settings;
     this.serverId = serverId;
-    this.store = store;
-    this.bus = bus;
-    this.rooms = new RoomRegistry(store, bus, scheduler);
+    // every store and bus call of every stage goes through a breaker (decision 0022)
+    BreakerSettings breakers = settings.breakers();
+    this.guardedStore =
+        new GuardedMessageStore(
+            store, new DependencyBreaker("store", breakers, settings.clock(), scheduler));
+    this.store = guardedStore;
+    this.guardedBus =
+        bus == SingleNodeBus.INSTANCE
+            ? null
+            : new GuardedClusterBus(
+                bus,
+                new DependencyBreaker("bus", breakers, settings.clock(), scheduler),
+                breakers,
+                workers,
+                scheduler);
+    this.bus = guardedBus != null ? guardedBus : bus;
+    this.rooms = new RoomRegistry(this.store, this.bus, scheduler);
     this.workers = workers;
     this.scheduler = scheduler;
     this.messageIds = messageIds;
@@ -101,8 +118,34 @@ final class ServerContext {
     this.accepting = accepting;
   }
 
-  /** What {@code /readyz} says: accepting, and in touch with the rest of the cluster. */
+  /** The store's breaker. */
+  DependencyBreaker storeBreaker() {
+    return guardedStore.breaker();
+  }
+
+  /** The store behind its breaker, for the probe. */
+  GuardedMessageStore guardedStore() {
+    return guardedStore;
+  }
+
+  /** The bus's breaker, or null for a single node. */
+  DependencyBreaker busBreaker() {
+    return guardedBus == null ? null : guardedBus.breaker();
+  }
+
+  /** Whether the bus has joined the cluster (always, for a single node). */
+  boolean busStarted() {
+    return guardedBus == null || guardedBus.started();
+  }
+
+  /**
+   * What {@code /readyz} says: accepting, the store's breaker closed (not while probes are still
+   * deciding, so that readiness does not flap during an outage), and in touch with the rest of the
+   * cluster.
+   */
   boolean isReady() {
-    return accepting && bus.isHealthy();
+    return accepting
+        && storeBreaker().status().state() == DependencyStatus.State.CLOSED
+        && bus.isHealthy();
   }
 }

@@ -57,6 +57,7 @@ import java.util.concurrent.Executor;
  * @param messageHooks the message hooks, in the order they were added
  * @param sessionListeners the session listeners, in the order they were added
  * @param hookTimeout the budget of one before-store hook call
+ * @param breakers the breakers and timeouts around the store and the bus
  */
 public record ServerSettings(
     String host,
@@ -92,7 +93,8 @@ public record ServerSettings(
     String serverId,
     List<MessageHook> messageHooks,
     List<SessionListener> sessionListeners,
-    Duration hookTimeout) {
+    Duration hookTimeout,
+    BreakerSettings breakers) {
 
   /** Copies the handler map; checks that nothing required is missing. */
   public ServerSettings {
@@ -111,5 +113,6 @@ public record ServerSettings(
     messageHooks = List.copyOf(messageHooks);
     sessionListeners = List.copyOf(sessionListeners);
     Objects.requireNonNull(hookTimeout, "hookTimeout");
+    Objects.requireNonNull(breakers, "breakers");
   }
 }

@@ -42,6 +42,11 @@
  * {@code RealServerRooms} drives the same stages for the application: publishing goes through
  * intake, closing a room through the room.
  *
+ * <p>The store and the bus the stages call are guarded once, in {@code ServerContext}: {@code
+ * GuardedMessageStore} and {@code GuardedClusterBus} put every call through a {@code
+ * DependencyBreaker} (a circuit breaker with a timeout and a bound on waiting calls), so a failing
+ * or hanging dependency is answered at once with {@code UNAVAILABLE} and a retry-after.
+ *
  * <pre>
  *  MessageIntake (transport thread)       worker threads                      store thread
  *  checks, SendOrder.admit ──► room lane: MessageHook.beforeStore ──► append ──► delivery, SendAck

@@ -143,8 +143,11 @@ public final class RealRedisClusterBus implements ClusterBus {
         connect();
         join();
       } catch (RuntimeException | Error e) {
-        state = State.CLOSED;
+        // as before the call: the server tries again later, while Redis is down
         release();
+        client = null;
+        resources = null;
+        busThread = null;
         throw new RedisClusterBusException(
             "node " + nodeId + " could not join the cluster on Redis at " + config.where(), e);
       }

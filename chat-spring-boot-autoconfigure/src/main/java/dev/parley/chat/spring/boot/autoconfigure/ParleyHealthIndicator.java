@@ -10,9 +10,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  *
  * <ul>
  *   <li>{@code UP} while the server {@linkplain ChatServer#isReady() is ready}: started, taking
- *       connections and, in a cluster, in touch with the other nodes;
+ *       connections, its message store answering (the store's circuit breaker closed) and, in a
+ *       cluster, in touch with the other nodes;
  *   <li>{@code OUT_OF_SERVICE} while it drains on shutdown (clients were told to leave);
- *   <li>{@code DOWN} otherwise: not started yet, stopped, or cut off from its cluster bus.
+ *   <li>{@code DOWN} otherwise: not started yet, stopped, its store failing (see {@link
+ *       ChatServer#dependencies()}), or cut off from its cluster bus.
  * </ul>
  *
  * <p>Details: {@code state} (the lifecycle's), {@code sessions} (open sessions) and, while it runs,

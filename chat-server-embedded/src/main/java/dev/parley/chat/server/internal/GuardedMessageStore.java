@@ -1,0 +1,88 @@
+package dev.parley.chat.server.internal;
+
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.server.DependencyStatus;
+import dev.parley.chat.spi.AppendRequest;
+import dev.parley.chat.spi.AppendResult;
+import dev.parley.chat.spi.HistorySlice;
+import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.RoomPosition;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The application's {@link MessageStore} behind the store's {@link DependencyBreaker}: every call
+ * the server makes to the store goes through here, with a timeout, a bound on waiting calls, and a
+ * fast retryable refusal while the breaker is open. While the breaker is not closed, a probe
+ * (reading a room's position) runs on the server's timer at a quarter of the open duration, so the
+ * breaker closes again by itself once the store is back, traffic or not.
+ *
+ * <p>Keeps the store's contract: a refused call never reached the store; a call that timed out may
+ * still complete in the store (an append given up on may be stored, and its resend with the same
+ * client message id is then a duplicate). The failed-send rule (decision 0014) holds because the
+ * server fences a sender's later sends as soon as one fails, whatever the reason. Thread-safe.
+ * {@link #close()} does not close the application's store.
+ */
+final class GuardedMessageStore implements MessageStore {
+  /** The room the probe reads the position of. */
+  static final RoomId PROBE_ROOM = RoomId.of("parley.probe");
+
+  private static final Duration MIN_PROBE_PERIOD = Duration.ofMillis(50);
+
+  private final MessageStore store;
+  private final DependencyBreaker breaker;
+
+  GuardedMessageStore(MessageStore store, DependencyBreaker breaker) {
+    this.store = store;
+    this.breaker = breaker;
+  }
+
+  /** Probes the store on {@code scheduler} while the breaker is not closed. */
+  void startProbing(ScheduledExecutorService scheduler, Duration openDuration) {
+    Duration quarter = openDuration.dividedBy(4);
+    long period = Math.max(quarter.toNanos(), MIN_PROBE_PERIOD.toNanos());
+    try {
+      scheduler.scheduleWithFixedDelay(this::probe, period, period, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // the server is stopping
+    }
+  }
+
+  private void probe() {
+    if (breaker.status().state() != DependencyStatus.State.CLOSED) {
+      position(PROBE_ROOM);
+    }
+  }
+
+  DependencyBreaker breaker() {
+    return breaker;
+  }
+
+  @Override
+  public CompletableFuture<AppendResult> append(AppendRequest request) {
+    return breaker.call("append", () -> store.append(request));
+  }
+
+  @Override
+  public CompletableFuture<HistorySlice> read(
+      RoomId room, long fromSeq, ReadDirection direction, int limit) {
+    return breaker.call("history read", () -> store.read(room, fromSeq, direction, limit));
+  }
+
+  @Override
+  public CompletableFuture<RoomPosition> position(RoomId room) {
+    return breaker.call("position", () -> store.position(room));
+  }
+
+  /** Does nothing: the store is the application's (or the server closes its own directly). */
+  @Override
+  public void close() {}
+
+  @Override
+  public String toString() {
+    return "Guarded[" + store + "]";
+  }
+}
