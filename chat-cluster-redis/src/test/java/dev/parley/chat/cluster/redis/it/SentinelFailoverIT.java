@@ -138,8 +138,8 @@ class SentinelFailoverIT {
           .atMost(WAIT)
           .until(() -> senders.ackedCount() >= 200);
       int ackedBefore = senders.ackedCount();
-      long killedAt = System.nanoTime();
       redis.killPrimary();
+      long killedAt = System.nanoTime();
       Awaitility.await("a bus to notice the lost primary")
           .atMost(WAIT)
           .pollInterval(Duration.ofMillis(10))
