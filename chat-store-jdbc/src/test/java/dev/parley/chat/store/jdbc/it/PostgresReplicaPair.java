@@ -63,15 +63,20 @@ public final class PostgresReplicaPair implements AutoCloseable {
    */
   public static PostgresReplicaPair start() throws IOException, InterruptedException {
     Path bin = findBin();
-    List<String> asUser = List.of();
-    Path dir = Files.createTempDirectory("parley-pg-failover");
-    if ("root".equals(System.getProperty("user.name"))) {
-      asUser = List.of("runuser", "-u", "postgres", "--");
-      run(List.of("chown", "postgres", dir.toString()), List.of());
+    boolean root = "root".equals(System.getProperty("user.name"));
+    List<String> asUser = root ? List.of("runuser", "-u", "postgres", "--") : List.of();
+    int primaryPort = CrashChecks.freePort();
+    int replicaPort = CrashChecks.freePort();
+    while (replicaPort == primaryPort) {
+      replicaPort = CrashChecks.freePort();
     }
     PostgresReplicaPair pair =
-        new PostgresReplicaPair(bin, asUser, dir, CrashChecks.freePort(), CrashChecks.freePort());
+        new PostgresReplicaPair(
+            bin, asUser, Files.createTempDirectory("parley-pg-failover"), primaryPort, replicaPort);
     try {
+      if (root) {
+        run(List.of("chown", "postgres", pair.dir.toString()), List.of());
+      }
       pair.create();
       return pair;
     } catch (IOException | RuntimeException | InterruptedException | Error e) {
