@@ -166,6 +166,7 @@ class SentinelFailoverIT {
       senders.stop();
 
       List<String> problems = new ArrayList<>();
+      senders.checkEverySenderGotThrough(killedAt, problems);
       List<ResendingSenders.Acked> acked = senders.acked();
       List<ChatMessage> stored = CrashChecks.readAll(stores.get(0), ROOM, problems);
       FailoverChecks.Outcome outcome = FailoverChecks.check(acked, Map.of(ROOM, stored), problems);

@@ -124,6 +124,7 @@ class PrimaryFailoverIT {
               .filter(a -> a.firstSentNanos() < killedAt && a.ackedNanos() > killedAt)
               .count();
       List<String> problems = new ArrayList<>();
+      senders.checkEverySenderGotThrough(killedAt, problems);
       if (fresh.ackedNanos() < promotedAt) {
         problems.add(
             fresh.text()

@@ -36,6 +36,7 @@ public final class ResendingSenders implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
   private final AtomicLong refusals = new AtomicLong();
+  private final ConcurrentLinkedQueue<String> abandoned = new ConcurrentLinkedQueue<>();
   private volatile boolean running = true;
 
   /** Adds a thread sending as {@code user} to {@code room}; it starts at once. */
@@ -67,7 +68,8 @@ public final class ResendingSenders implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
           refusals.incrementAndGet();
           if (attempts > 50) {
-            return; // reported: the last message of this sender is missing from acked()
+            abandoned.add(text + " after " + attempts + " attempts: " + e);
+            return;
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -86,6 +88,33 @@ public final class ResendingSenders implements AutoCloseable {
   /** How many acknowledged sends. */
   public int ackedCount() {
     return acked.size();
+  }
+
+  /** The sends given up on (each ends its sender): none in a run that went well. */
+  public List<String> abandoned() {
+    return new ArrayList<>(abandoned);
+  }
+
+  /**
+   * Checks that nothing was given up on and that every sender had a send acknowledged that it first
+   * made after {@code nanos}; adds what is wrong to {@code problems}.
+   */
+  public void checkEverySenderGotThrough(long nanos, List<String> problems) {
+    for (String a : abandoned) {
+      problems.add("gave up on " + a);
+    }
+    for (Thread t : threads) {
+      String name = t.getName().substring("sender-".length());
+      boolean through =
+          acked.stream()
+              .anyMatch(
+                  a ->
+                      (a.user() + "-" + a.room().value()).equals(name)
+                          && a.firstSentNanos() > nanos);
+      if (!through) {
+        problems.add(name + " had no send acknowledged that it made after the failure");
+      }
+    }
   }
 
   /** How many times a send's future failed (each then went out again). */
