@@ -34,10 +34,15 @@ public final class RedisClusterBusBuilder {
 
   /**
    * Where Redis is, as a Redis URI: {@code redis://[[user:]password@]host[:port][/database]}, or
-   * {@code rediss://...} for TLS. Required. One Redis server (or a primary with replicas); Redis
-   * Cluster is not supported.
+   * {@code rediss://...} for TLS. Required. One Redis server, or a primary with replicas watched by
+   * Redis Sentinel: {@code
+   * redis-sentinel://[password@]sentinel1[:port][,sentinel2[:port]...][/database]#masterName} (port
+   * 26379 by default). With Sentinel the bus asks the sentinels for the current primary whenever it
+   * connects, so after a failover it reconnects to the promoted replica by itself. Redis Cluster is
+   * not supported.
    *
-   * @throws IllegalArgumentException if {@code uri} is not a Redis URI
+   * @throws IllegalArgumentException if {@code uri} is not a Redis URI, or a Sentinel URI without a
+   *     master name
    */
   public RedisClusterBusBuilder uri(String uri) {
     Objects.requireNonNull(uri, "uri");
@@ -45,7 +50,8 @@ public final class RedisClusterBusBuilder {
       this.uri = RedisURI.create(uri);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "uri must be a Redis URI such as redis://127.0.0.1:6379, was '"
+          "uri must be a Redis URI such as redis://127.0.0.1:6379 (one server) or"
+              + " redis-sentinel://127.0.0.1:26379/0#mymaster (Sentinel), was '"
               + redact(uri)
               + "': "
               + e.getMessage(),

@@ -30,6 +30,15 @@ class RedisClusterBusIT {
     assertThatThrownBy(() -> RedisClusterBus.builder().leaseTime(Duration.ofMillis(299)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("PT0.299S");
+    assertThatThrownBy(() -> RedisClusterBus.builder().uri("redis-sentinel://127.0.0.1:26379/0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("#mymaster");
+    try (RedisClusterBus sentinel =
+        RedisClusterBus.builder()
+            .uri("redis-sentinel://127.0.0.1:26379,127.0.0.1:26380/0#mymaster")
+            .build()) {
+      assertThat(sentinel.isHealthy()).as("accepted; nothing connects before start").isFalse();
+    }
     RedisClusterBus bus =
         RedisClusterBus.builder().uri(URI.create("redis://127.0.0.1:6379")).build();
     assertThat(bus.leaseTime()).isEqualTo(RedisClusterBusBuilder.DEFAULT_LEASE_TIME);

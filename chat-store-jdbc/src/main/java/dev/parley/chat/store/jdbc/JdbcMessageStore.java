@@ -165,14 +165,44 @@ public final class JdbcMessageStore implements MessageStore {
     config.setPassword(b.password);
     config.setMaximumPoolSize(b.writerThreads + b.readerThreads + 2);
     config.setMinimumIdle(1);
-    config.setConnectionTimeout(10_000);
+    long timeout = b.connectionTimeout.toMillis();
+    // how long an append or read waits for a connection; at start, how long the store tries to
+    // reach the database (a node started during a failover waits for the new primary)
+    config.setConnectionTimeout(timeout);
+    config.setInitializationFailTimeout(timeout);
+    // a connection taken after being idle is checked first (isValid, within this); a broken one
+    // (its database died, or failed over) is dropped from the pool as soon as a statement on it
+    // fails, and the next connection is opened afresh, on whatever host the URL finds
+    config.setValidationTimeout(Math.min(5_000, timeout));
+    // idle connections are tested this often, so the pool holds few dead ones when it is needed
+    config.setKeepaliveTime(KEEPALIVE.toMillis());
     if (b.schema != null) {
       config.setSchema(b.schema);
     }
     if (b.dialect == SqlDialect.POSTGRESQL) {
       config.setConnectionInitSql("SET synchronous_commit TO on");
+      postgresTimeouts(b).forEach(config::addDataSourceProperty);
     }
     return new HikariDataSource(config);
+  }
+
+  private static final Duration KEEPALIVE = Duration.ofSeconds(30);
+
+  /**
+   * The PostgreSQL driver's timeouts for the store's own pool. Parameters in the URL win over these
+   * (the driver reads the URL last).
+   */
+  static Map<String, String> postgresTimeouts(JdbcMessageStoreBuilder b) {
+    long seconds = Math.max(1, b.connectionTimeout.toSeconds());
+    return Map.of(
+        // per host tried: a multi-host URL moves on to the next host after this
+        "connectTimeout", Long.toString(Math.min(5, seconds)),
+        "loginTimeout", Long.toString(seconds),
+        "socketTimeout", Long.toString(b.socketTimeout.toSeconds()),
+        "tcpKeepAlive", "true",
+        // a multi-host URL remembers which host was the primary for this long; a failed-over
+        // database is found again sooner
+        "hostRecheckSeconds", "2");
   }
 
   private static void prepareDatabase(JdbcMessageStoreBuilder b, DataSource dataSource)

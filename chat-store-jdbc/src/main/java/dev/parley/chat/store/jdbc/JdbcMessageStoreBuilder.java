@@ -31,6 +31,18 @@ public final class JdbcMessageStoreBuilder {
   /** Default interval between sweeps for messages past the age limit. */
   public static final Duration DEFAULT_RETENTION_SWEEP_INTERVAL = Duration.ofMinutes(1);
 
+  /**
+   * Default longest wait for a database connection: an append or read that waits longer fails (the
+   * server answers {@code UNAVAILABLE}, which clients retry).
+   */
+  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Default longest wait for the database's answer on an open PostgreSQL connection before the
+   * connection is given up as dead.
+   */
+  public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(30);
+
   String jdbcUrl;
   String user;
   String password;
@@ -47,6 +59,8 @@ public final class JdbcMessageStoreBuilder {
   int cachedMessagesPerRoom = DEFAULT_CACHED_MESSAGES_PER_ROOM;
   long cachedRooms = DEFAULT_CACHED_ROOMS;
   boolean exclusive = true;
+  Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+  Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
   Clock clock = Clock.systemUTC();
   RandomGenerator random;
 
@@ -198,6 +212,45 @@ public final class JdbcMessageStoreBuilder {
   public JdbcMessageStoreBuilder exclusiveWriter(boolean exclusive) {
     this.exclusive = exclusive;
     return this;
+  }
+
+  /**
+   * How long the store waits for a connection from its pool (its own, with {@link #jdbcUrl}) before
+   * the append or read fails; also how long {@link #build()} tries to reach the database, and, on
+   * PostgreSQL, how long logging in may take. While a database fails over, appends fail after this
+   * long and clients resend them. At least one second; default 10 seconds ({@link
+   * #DEFAULT_CONNECTION_TIMEOUT}).
+   */
+  public JdbcMessageStoreBuilder connectionTimeout(Duration timeout) {
+    this.connectionTimeout = atLeastOneSecond(timeout, "connectionTimeout");
+    return this;
+  }
+
+  /**
+   * PostgreSQL with {@link #jdbcUrl} only: how long the store waits for an answer on an open
+   * connection before giving the connection up (the driver's {@code socketTimeout}). Without it, a
+   * primary whose machine vanished, or a network that drops packets, would hold a writer thread
+   * until the operating system gave up on the connection, many minutes later. The append fails, not
+   * acknowledged, and clients resend it. It must exceed the longest statement the store runs (a
+   * commit that waits for a synchronous standby, a retention sweep); {@link Duration#ZERO} waits
+   * forever. A {@code socketTimeout} parameter in the URL wins. Default 30 seconds ({@link
+   * #DEFAULT_SOCKET_TIMEOUT}).
+   */
+  public JdbcMessageStoreBuilder socketTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (!timeout.isZero()) {
+      atLeastOneSecond(timeout, "socketTimeout");
+    }
+    this.socketTimeout = timeout;
+    return this;
+  }
+
+  private static Duration atLeastOneSecond(Duration timeout, String name) {
+    Objects.requireNonNull(timeout, name);
+    if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException(name + " must be at least 1 second, was " + timeout);
+    }
+    return timeout;
   }
 
   /** The clock for age-based retention. Default: the system clock in UTC. */

@@ -4,6 +4,7 @@ import io.lettuce.core.RedisURI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * A bus's settings, checked by the public builder.
@@ -27,8 +28,19 @@ public record BusConfig(RedisURI uri, String keyPrefix, Duration leaseTime, Cloc
     return leaseTime.dividedBy(3);
   }
 
-  /** Where Redis is, for messages: host and port (or socket), never the password. */
+  /**
+   * Where Redis is, for messages: host and port (or socket), or the Sentinel master's name and the
+   * sentinels asked for it; never the password.
+   */
   public String where() {
+    if (!uri.getSentinels().isEmpty()) {
+      return "the primary of "
+          + uri.getSentinelMasterId()
+          + " per Sentinel "
+          + uri.getSentinels().stream()
+              .map(s -> s.getHost() + ":" + s.getPort())
+              .collect(Collectors.joining(","));
+    }
     return uri.getSocket() != null ? uri.getSocket() : uri.getHost() + ":" + uri.getPort();
   }
 }
