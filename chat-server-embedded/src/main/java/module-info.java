@@ -11,6 +11,8 @@ module dev.parley.chat.server {
   requires com.google.protobuf;
   requires com.google.protobuf.util;
   requires org.slf4j;
+  // Metrics: optional. Micrometer's core jar names itself micrometer.core (Automatic-Module-Name).
+  requires static micrometer.core;
 
   exports dev.parley.chat.server;
 }

@@ -51,12 +51,14 @@ final class HistoryReads {
       error(session, requestId, ErrorCode.INVALID_ARGUMENT, "from_seq is out of range", room.id());
       return;
     }
+    long start = context.metrics().start();
     context
         .store()
         .read(room.id(), fromSeq, direction, limit)
         .whenComplete(
             (slice, failure) -> {
               if (failure != null) {
+                context.metrics().historyRead(start, false);
                 log.warn("{}: history of {} failed", session, room.id(), unwrap(failure));
                 error(session, requestId, ErrorCode.UNAVAILABLE, "history unavailable", room.id());
                 return;
@@ -71,6 +73,7 @@ final class HistoryReads {
               page.setHasMore(slice.hasMore() || truncated);
               session.reply(
                   frame(Envelope.newBuilder().setRequestId(requestId).setHistoryPage(page)));
+              context.metrics().historyRead(start, true);
             });
   }
 

@@ -69,6 +69,7 @@ final class MessageIntake {
       Answer answer) {}
 
   void send(ServerSession session, long requestId, Send send) {
+    long start = context.metrics().start();
     Room room = RoomArguments.member(session, requestId, send.getRoom());
     if (room == null) {
       return;
@@ -103,6 +104,7 @@ final class MessageIntake {
           public void stored(AppendResult result) {
             session.reply(
                 frame(Envelope.newBuilder().setRequestId(requestId).setSendAck(ack(result))));
+            context.metrics().sendAcked(start);
           }
 
           @Override
@@ -210,9 +212,18 @@ final class MessageIntake {
             context.clock().instant(),
             text,
             s.payload());
+    ServerMetrics metrics = context.metrics();
+    long start = metrics.start();
     append(append)
         .whenComplete(
             (result, failure) -> {
+              metrics.storeAppend(
+                  start,
+                  failure != null
+                      ? ServerMetrics.Append.FAILED
+                      : result.duplicate()
+                          ? ServerMetrics.Append.DUPLICATE
+                          : ServerMetrics.Append.STORED);
               if (failure != null) {
                 log.warn("{} append to {} failed", origin(s), s.room(), unwrap(failure));
                 s.answer().refused(ErrorCode.UNAVAILABLE, "message could not be stored", true);

@@ -22,6 +22,7 @@ final class ServerContext {
   private final MessageIdGenerator messageIds;
   private final ClusterBus bus;
   private final ServerHooks hooks;
+  private final ServerMetrics metrics;
   private volatile boolean accepting;
 
   ServerContext(
@@ -32,12 +33,13 @@ final class ServerContext {
       Executor workers,
       ScheduledExecutorService scheduler,
       MessageIdGenerator messageIds) {
-    this.hooks = new ServerHooks(ServerHooks.Config.of(settings), workers, scheduler);
+    this.metrics = ServerMetrics.create(settings.meterRegistry(), settings.clock());
+    this.hooks = new ServerHooks(ServerHooks.Config.of(settings), workers, scheduler, metrics);
     this.settings = settings;
     this.serverId = serverId;
     this.store = store;
     this.bus = bus;
-    this.rooms = new RoomRegistry(store, bus, scheduler);
+    this.rooms = new RoomRegistry(store, bus, scheduler, metrics);
     this.workers = workers;
     this.scheduler = scheduler;
     this.messageIds = messageIds;
@@ -85,6 +87,11 @@ final class ServerContext {
 
   ClusterBus bus() {
     return bus;
+  }
+
+  /** What the stages record; {@link ServerMetrics#NONE} without Micrometer. */
+  ServerMetrics metrics() {
+    return metrics;
   }
 
   /** The application's hooks and listeners. */
