@@ -71,9 +71,9 @@ final class HistoryReads {
                       .setHeadSeq(slice.position().headSeq());
               boolean truncated = addWithinBudget(page, slice.messages(), direction);
               page.setHasMore(slice.hasMore() || truncated);
+              context.metrics().historyRead(start, true);
               session.reply(
                   frame(Envelope.newBuilder().setRequestId(requestId).setHistoryPage(page)));
-              context.metrics().historyRead(start, true);
             });
   }
 

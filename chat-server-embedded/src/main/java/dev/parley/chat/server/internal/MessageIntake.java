@@ -102,9 +102,9 @@ final class MessageIntake {
         new Answer() {
           @Override
           public void stored(AppendResult result) {
+            context.metrics().sendAcked(start); // counted before the client can see the ack
             session.reply(
                 frame(Envelope.newBuilder().setRequestId(requestId).setSendAck(ack(result))));
-            context.metrics().sendAcked(start);
           }
 
           @Override
