@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +73,7 @@ final class ServerSession {
   private final RequestRateLimiter limiter;
   private final Executor closer;
   private final ServerMetrics metrics;
+  private final AtomicBoolean slowConsumerCounted = new AtomicBoolean();
   private final Map<RoomId, Room> rooms = new ConcurrentHashMap<>();
   private final SendOrder sendOrder = new SendOrder();
   private volatile State state = State.AWAITING_CONNECT;
@@ -327,8 +329,8 @@ final class ServerSession {
   }
 
   private void slowConsumer() {
-    if (!closing) {
-      metrics.slowConsumerClosed();
+    if (slowConsumerCounted.compareAndSet(false, true)) {
+      metrics.slowConsumerClosed(); // once, though several threads may find the queue full
     }
     log.debug("session {} ({}) is a slow consumer; closing", id, user);
     close(
