@@ -18,6 +18,8 @@ module dev.parley.chat.cluster.redis {
   requires io.netty.transport;
   requires lettuce.core;
   requires org.slf4j;
+  // Metrics: optional. Micrometer's core jar names itself micrometer.core (Automatic-Module-Name).
+  requires static micrometer.core;
 
   exports dev.parley.chat.cluster.redis;
 }

@@ -13,6 +13,8 @@ module dev.parley.chat.server {
   requires org.slf4j;
   requires io.github.resilience4j.circuitbreaker;
   requires io.github.resilience4j.core;
+  // Metrics: optional. Micrometer's core jar names itself micrometer.core (Automatic-Module-Name).
+  requires static micrometer.core;
 
   exports dev.parley.chat.server;
 }

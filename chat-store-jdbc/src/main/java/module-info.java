@@ -10,6 +10,8 @@ module dev.parley.chat.store.jdbc {
   requires com.zaxxer.hikari;
   requires flyway.core;
   requires org.slf4j;
+  // Metrics: optional. Micrometer's core jar names itself micrometer.core (Automatic-Module-Name).
+  requires static micrometer.core;
 
   exports dev.parley.chat.store.jdbc;
 

@@ -7,6 +7,7 @@ import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.ServerTransportProvider;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -140,6 +141,8 @@ public final class ChatServerBuilder {
   private Random random;
   private String serverId;
   private final Map<String, PageHandler> httpHandlers = new LinkedHashMap<>();
+  // Object, not MeterRegistry: the builder must load and run without Micrometer.
+  private Object meterRegistry = ServerSettings.GLOBAL_METER_REGISTRY;
 
   ChatServerBuilder(Function<ServerSettings, ChatServer> factory) {
     this.factory = factory;
@@ -471,6 +474,26 @@ public final class ChatServerBuilder {
     return this;
   }
 
+  /**
+   * Where the server records its meters (connections, handshakes, frames, send-to-ack and
+   * send-to-delivery latency, fan-out, slow consumers, errors by code, store appends...; the list
+   * is in {@code docs/metrics.md}). Micrometer ({@code io.micrometer:micrometer-core}) is an
+   * optional dependency: call this only with Micrometer on the class path. Default: Micrometer's
+   * {@code Metrics.globalRegistry} when Micrometer is on the class path, and nothing when it is not
+   * (no Micrometer class is loaded then). {@code null} records nothing, even with Micrometer
+   * present.
+   *
+   * <p>The library binds no JVM or process meters; bind Micrometer's own binders (for example
+   * {@code JvmMemoryMetrics}) where the application creates its registry.
+   */
+  // An application that calls this reads micrometer.core itself (it made the registry); the
+  // server requires it "static", so applications without metrics need not have it.
+  @SuppressWarnings("exports")
+  public ChatServerBuilder meterRegistry(MeterRegistry registry) {
+    this.meterRegistry = registry;
+    return this;
+  }
+
   // --- Hooks (MessageHook, SessionListener) ---
 
   /** Default for {@link #hookTimeout(Duration)}: 2 seconds. */
@@ -726,7 +749,8 @@ public final class ChatServerBuilder {
             breakerOpenDuration,
             maxPendingStoreCalls,
             reconnectInitial,
-            reconnectMax));
+            reconnectMax),
+        meterRegistry);
   }
 
   private void requireHttpOn(String call) {

@@ -2,6 +2,8 @@ package dev.parley.chat.benchmarks.load;
 
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DevelopmentAuthenticator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -12,8 +14,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The server side of the load benchmark, run as its own JVM so that its open files, heap and RSS
  * are its own: {@code <kind> <port>} where kind is {@code b1} (bare Java-WebSocket broadcast),
- * {@code b2} (bare Netty broadcast) or {@code parley[:<transport>]} (an embedded Parley server with
- * its in-memory store, on its default or the named transport).
+ * {@code b2} (bare Netty broadcast) or {@code parley[:<transport>][+metrics]} (an embedded Parley
+ * server with its in-memory store, on its default or the named transport; with {@code +metrics} it
+ * records its meters in a Prometheus registry, without it it records none).
  *
  * <p>Prints {@code READY <port>}, then answers commands on stdin, one per line: {@code heap}
  * (prints {@code HEAP <bytes used after a full GC>}), {@code quit}. Not thread-safe: one command at
@@ -43,6 +46,8 @@ public final class BenchServerMain {
       bound = baseline.startAndAwait();
       server = baseline;
     } else if (kind.startsWith("parley")) {
+      boolean metrics = kind.endsWith(Systems.METRICS);
+      String parley = metrics ? kind.substring(0, kind.length() - Systems.METRICS.length()) : kind;
       var builder =
           ChatServer.builder()
               .host("127.0.0.1")
@@ -50,10 +55,13 @@ public final class BenchServerMain {
               .disableHttp()
               .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
               .maxConnections(19_000);
-      int colon = kind.indexOf(':');
+      int colon = parley.indexOf(':');
       if (colon > 0) {
-        builder.transport(kind.substring(colon + 1));
+        builder.transport(parley.substring(colon + 1));
       }
+      // Metrics on: a Prometheus registry, as an application that exposes /metrics has one.
+      // Off: no registry at all (not even the global one), the server records nothing.
+      builder.meterRegistry(metrics ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null);
       ChatServer chat = builder.build().start();
       bound = chat.address().getPort();
       server = chat;

@@ -38,6 +38,14 @@ final class ResultTable {
       header.add(p + "/B1");
       header.add(p + "/B2");
     }
+    // what metrics cost: each metered system against the same system without metrics
+    List<String> metered =
+        systems.stream()
+            .filter(s -> s.endsWith(Systems.METRICS) && systems.contains(unmetered(s)))
+            .toList();
+    for (String m : metered) {
+      header.add(m + "/" + unmetered(m));
+    }
     List<List<String>> lines = new ArrayList<>();
     lines.add(header);
     for (var row : rows.entrySet()) {
@@ -51,6 +59,9 @@ final class ResultTable {
       for (String p : parleys) {
         line.add(ratio(values.get(p), values.get(Systems.B1)));
         line.add(ratio(values.get(p), values.get(Systems.B2)));
+      }
+      for (String m : metered) {
+        line.add(ratio(values.get(m), values.get(unmetered(m))));
       }
       lines.add(line);
     }
@@ -70,6 +81,10 @@ final class ResultTable {
         out.println(format(rule, widths));
       }
     }
+  }
+
+  private static String unmetered(String system) {
+    return system.substring(0, system.length() - Systems.METRICS.length());
   }
 
   private static String ratio(Double parley, Double baseline) {

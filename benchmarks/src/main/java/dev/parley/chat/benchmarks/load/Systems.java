@@ -13,6 +13,12 @@ final class Systems {
   static final String B2 = "b2";
   static final String PARLEY = "parley";
 
+  /**
+   * Suffix of a Parley system that records metrics (docs/metrics.md), compared with the same system
+   * without it: {@code parley+metrics} against {@code parley}.
+   */
+  static final String METRICS = "+metrics";
+
   /** Threads of the load generator's event loops. */
   static final int CLIENT_THREADS = 2;
 

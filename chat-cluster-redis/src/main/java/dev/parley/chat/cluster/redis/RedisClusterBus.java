@@ -4,6 +4,7 @@ import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.cluster.redis.internal.BusConfig;
+import dev.parley.chat.cluster.redis.internal.BusMetrics;
 import dev.parley.chat.cluster.redis.internal.RealRedisClusterBus;
 import dev.parley.chat.spi.ClusterBus;
 import java.time.Duration;
@@ -75,8 +76,8 @@ import java.util.concurrent.CompletableFuture;
 public final class RedisClusterBus implements ClusterBus {
   private final RealRedisClusterBus bus;
 
-  RedisClusterBus(BusConfig config) {
-    this.bus = new RealRedisClusterBus(config);
+  RedisClusterBus(BusConfig config, Object meterRegistry) {
+    this.bus = new RealRedisClusterBus(config, BusMetrics.create(meterRegistry));
   }
 
   /** A builder; set at least {@link RedisClusterBusBuilder#uri}. */

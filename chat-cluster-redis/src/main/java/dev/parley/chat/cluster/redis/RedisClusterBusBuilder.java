@@ -1,7 +1,9 @@
 package dev.parley.chat.cluster.redis;
 
 import dev.parley.chat.cluster.redis.internal.BusConfig;
+import dev.parley.chat.cluster.redis.internal.BusMetrics;
 import io.lettuce.core.RedisURI;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +31,8 @@ public final class RedisClusterBusBuilder {
   private String keyPrefix = DEFAULT_KEY_PREFIX;
   private Duration leaseTime = DEFAULT_LEASE_TIME;
   private Clock clock = Clock.systemUTC();
+  // Object, not MeterRegistry: the builder must load and run without Micrometer.
+  private Object meterRegistry = BusMetrics.GLOBAL_REGISTRY;
 
   RedisClusterBusBuilder() {}
 
@@ -110,6 +114,20 @@ public final class RedisClusterBusBuilder {
   }
 
   /**
+   * Where the bus records its meters (publish latency, events waiting, lease state; the list is in
+   * {@code docs/metrics.md}). Micrometer ({@code io.micrometer:micrometer-core}) is optional: call
+   * this only with Micrometer on the class path. Default: Micrometer's {@code
+   * Metrics.globalRegistry} when Micrometer is on the class path, nothing when it is not. {@code
+   * null} records nothing.
+   */
+  // An application that calls this reads micrometer.core itself (it made the registry).
+  @SuppressWarnings("exports")
+  public RedisClusterBusBuilder meterRegistry(MeterRegistry registry) {
+    this.meterRegistry = registry;
+    return this;
+  }
+
+  /**
    * A bus with these settings. It connects only when the server {@linkplain RedisClusterBus#start
    * starts} it.
    *
@@ -119,7 +137,7 @@ public final class RedisClusterBusBuilder {
     if (uri == null) {
       throw new IllegalStateException("set where Redis is: uri(\"redis://host:6379\")");
     }
-    return new RedisClusterBus(new BusConfig(uri, keyPrefix, leaseTime, clock));
+    return new RedisClusterBus(new BusConfig(uri, keyPrefix, leaseTime, clock), meterRegistry);
   }
 
   private static String redact(String uri) {

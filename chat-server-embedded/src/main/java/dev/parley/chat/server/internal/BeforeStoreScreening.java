@@ -65,9 +65,15 @@ final class BeforeStoreScreening {
   private final Duration budget;
   private final ScheduledExecutorService timer;
   private final SerialLanes<RoomId> lanes;
+  private final ServerMetrics metrics;
 
   BeforeStoreScreening(
-      List<MessageHook> hooks, Duration budget, Executor workers, ScheduledExecutorService timer) {
+      List<MessageHook> hooks,
+      Duration budget,
+      Executor workers,
+      ScheduledExecutorService timer,
+      ServerMetrics metrics) {
+    this.metrics = metrics;
     this.hooks = List.copyOf(hooks);
     this.budget = budget;
     this.timer = timer;
@@ -110,6 +116,7 @@ final class BeforeStoreScreening {
   private final class Pending implements SerialLanes.Task {
     private final Candidate candidate;
     private final CompletableFuture<Void> deadline = new CompletableFuture<>();
+    private final long queued = metrics.start();
     private boolean decided; // guarded by this
 
     Pending(Candidate candidate) {
@@ -140,6 +147,8 @@ final class BeforeStoreScreening {
               Outcome.FAILED,
               null,
               "the message could not be checked within " + budget.toMillis() + " ms"))) {
+        metrics.hook(
+            ServerMetrics.HookKind.BEFORE_STORE, ServerMetrics.HookOutcome.TIMEOUT, queued);
         log.warn(
             "a message hook took longer than {} for a message to {}",
             budget,
@@ -157,10 +166,18 @@ final class BeforeStoreScreening {
         return DONE;
       }
       Verdict verdict = new Verdict(Outcome.FAILED, null, "the message could not be checked");
+      long start = metrics.start();
       try {
         verdict = runHooks();
       } finally {
-        decide(verdict);
+        if (decide(verdict)) {
+          metrics.hook(
+              ServerMetrics.HookKind.BEFORE_STORE,
+              verdict.outcome() == Outcome.FAILED
+                  ? ServerMetrics.HookOutcome.ERROR
+                  : ServerMetrics.HookOutcome.OK,
+              start);
+        }
       }
       return DONE;
     }

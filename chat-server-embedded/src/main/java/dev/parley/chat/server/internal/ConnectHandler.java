@@ -64,6 +64,7 @@ final class ConnectHandler {
               + ", not "
               + connect.getProtocolVersion(),
           null);
+      context.metrics().handshake(ServerMetrics.Handshake.UNSUPPORTED_VERSION);
       session.close(CloseCodes.PROTOCOL_VIOLATION, "unsupported protocol version");
       return;
     }
@@ -111,6 +112,7 @@ final class ConnectHandler {
           ErrorCode.UNAVAILABLE,
           "authentication is unavailable, try again later: " + cause.getMessage(),
           null);
+      context.metrics().handshake(ServerMetrics.Handshake.AUTHENTICATION_UNAVAILABLE);
       session.close(CloseCodes.TRY_AGAIN_LATER, "authentication unavailable");
       return;
     }
@@ -123,6 +125,7 @@ final class ConnectHandler {
     }
     session.dropWaiting();
     error(session, requestId, ErrorCode.AUTHENTICATION_FAILED, reason, null);
+    context.metrics().handshake(ServerMetrics.Handshake.AUTHENTICATION_FAILED);
     session.close(CloseCodes.AUTHENTICATION_FAILED, "authentication failed");
   }
 
@@ -153,6 +156,10 @@ final class ConnectHandler {
                 } else {
                   rejected.add((dev.parley.chat.protocol.internal.Error) outcome);
                 }
+              }
+              context.metrics().handshake(ServerMetrics.Handshake.ACCEPTED);
+              if (!results.isEmpty()) {
+                context.metrics().resumed(rejoined.size(), rejected.size());
               }
               context.hooks().connected(session);
               session.welcome(

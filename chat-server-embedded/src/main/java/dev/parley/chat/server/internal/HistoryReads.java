@@ -51,12 +51,14 @@ final class HistoryReads {
       error(session, requestId, ErrorCode.INVALID_ARGUMENT, "from_seq is out of range", room.id());
       return;
     }
+    long start = context.metrics().start();
     context
         .store()
         .read(room.id(), fromSeq, direction, limit)
         .whenComplete(
             (slice, failure) -> {
               if (failure != null) {
+                context.metrics().historyRead(start, false);
                 log.warn("{}: history of {} failed", session, room.id(), unwrap(failure));
                 error(
                     session,
@@ -69,6 +71,7 @@ final class HistoryReads {
               }
               List<Message> kept = withinBudget(slice.messages(), direction);
               boolean truncated = kept.size() < slice.messages().size();
+              context.metrics().historyRead(start, true);
               session.reply(
                   frame(
                       EnvelopeCodec.historyPage(

@@ -70,6 +70,7 @@ final class MessageIntake {
       Answer answer) {}
 
   void send(ServerSession session, long requestId, Send send) {
+    long start = context.metrics().start();
     Room room = RoomArguments.member(session, requestId, send.getRoom());
     if (room == null) {
       return;
@@ -103,6 +104,7 @@ final class MessageIntake {
         new Answer() {
           @Override
           public void stored(AppendResult result) {
+            context.metrics().sendAcked(start); // counted before the client can see the ack
             session.reply(
                 frame(EnvelopeCodec.sendAck(requestId, result.message(), result.duplicate())));
           }
@@ -215,9 +217,18 @@ final class MessageIntake {
             context.clock().instant(),
             text,
             s.payload());
+    ServerMetrics metrics = context.metrics();
+    long start = metrics.start();
     append(append)
         .whenComplete(
             (result, failure) -> {
+              metrics.storeAppend(
+                  start,
+                  failure != null
+                      ? ServerMetrics.Append.FAILED
+                      : result.duplicate()
+                          ? ServerMetrics.Append.DUPLICATE
+                          : ServerMetrics.Append.STORED);
               if (failure != null) {
                 Throwable cause = unwrap(failure);
                 Duration retryAfter = Replies.retryAfter(cause);

@@ -1,5 +1,6 @@
 package dev.parley.chat.server.internal;
 
+import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.protocol.internal.BinaryFrames;
 import dev.parley.chat.protocol.internal.Envelope;
 import java.nio.ByteBuffer;
@@ -20,6 +21,11 @@ final class OutboundFrame {
 
   Envelope envelope() {
     return envelope;
+  }
+
+  /** The code of the error this frame carries; only for frames that carry one. */
+  ErrorCode errorCode() {
+    return ErrorCode.fromCode(envelope.getError().getCode());
   }
 
   /** The Protobuf encoding as a read-only buffer; callers send duplicates of it. */

@@ -161,6 +161,7 @@ public final class RealChatServer implements ChatServer {
       throw e;
     }
     context.accepting(true);
+    context.metrics().bind(new Gauges());
     log.info(
         "Parley server {} listening on {}{}",
         context.serverId(),
@@ -302,6 +303,7 @@ public final class RealChatServer implements ChatServer {
 
   private void stop() {
     context.accepting(false);
+    context.metrics().close();
     core.goAwayAll("server is stopping");
     transport.close();
     if (http != null) {
@@ -327,6 +329,42 @@ public final class RealChatServer implements ChatServer {
       ownStore.close();
     }
     log.info("Parley server {} stopped", context.serverId());
+  }
+
+  /** What the server's gauges read, at scrape time. */
+  private final class Gauges implements ServerMetrics.Gauges {
+    @Override
+    public int connectionsOpen() {
+      return core.sessionCount();
+    }
+
+    @Override
+    public long outboundQueuedBytes() {
+      long total = 0;
+      for (ServerSession session : core.sessions()) {
+        total += session.connection().bufferedBytes();
+      }
+      return total;
+    }
+
+    @Override
+    public long largestOutboundQueuedBytes() {
+      long largest = 0;
+      for (ServerSession session : core.sessions()) {
+        largest = Math.max(largest, session.connection().bufferedBytes());
+      }
+      return largest;
+    }
+
+    @Override
+    public int roomsLoaded() {
+      return context.rooms().size();
+    }
+
+    @Override
+    public boolean draining() {
+      return drainWatch.get() != null;
+    }
   }
 
   private static String hostForUri(InetSocketAddress address) {

@@ -214,12 +214,18 @@ final class Room {
     return new ArrayList<>(members);
   }
 
-  /** Queues a frame on every member but {@code except}; caller holds the monitor. */
-  void broadcastExcept(ServerSession except, OutboundFrame frame) {
+  /**
+   * Queues a frame on every member but {@code except}; caller holds the monitor. Returns how many
+   * members it was queued for.
+   */
+  int broadcastExcept(ServerSession except, OutboundFrame frame) {
+    int recipients = 0;
     for (ServerSession member : fanOut) {
       if (member != except) {
         member.deliver(frame);
+        recipients++;
       }
     }
+    return recipients;
   }
 }

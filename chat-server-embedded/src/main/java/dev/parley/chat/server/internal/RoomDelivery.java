@@ -125,6 +125,7 @@ final class RoomDelivery {
       catchingUp = true;
       from = deliveredSeq + 1;
     }
+    registry.metrics().catchUpRead();
     registry
         .store()
         .read(room.id(), from, ReadDirection.FORWARD, CATCH_UP_PAGE)
@@ -175,7 +176,8 @@ final class RoomDelivery {
 
   private void deliverNow(ChatMessage message) {
     deliveredSeq = message.seq();
-    room.broadcastExcept(null, new OutboundFrame(Envelopes.delivery(message)));
+    int recipients = room.broadcastExcept(null, new OutboundFrame(Envelopes.delivery(message)));
+    registry.metrics().delivered(message.timestamp(), recipients);
     releaseWaiters();
   }
 

@@ -36,11 +36,17 @@ final class RoomRegistry implements ClusterBus.Listener {
   private final MessageStore store;
   private final ClusterBus bus;
   private final ScheduledExecutorService scheduler;
+  private final ServerMetrics metrics;
   private final ConcurrentHashMap<RoomId, CompletableFuture<Room>> rooms =
       new ConcurrentHashMap<>();
 
-  RoomRegistry(MessageStore store, ClusterBus bus, ScheduledExecutorService scheduler) {
+  RoomRegistry(
+      MessageStore store,
+      ClusterBus bus,
+      ScheduledExecutorService scheduler,
+      ServerMetrics metrics) {
     this.store = store;
+    this.metrics = metrics;
     this.bus = bus;
     this.scheduler = scheduler;
   }
@@ -51,6 +57,10 @@ final class RoomRegistry implements ClusterBus.Listener {
 
   ClusterBus bus() {
     return bus;
+  }
+
+  ServerMetrics metrics() {
+    return metrics;
   }
 
   /** The room, loading it if needed. The future may complete on a store or bus thread. */
@@ -178,6 +188,7 @@ final class RoomRegistry implements ClusterBus.Listener {
 
   @Override
   public void onMessage(ChatMessage message) {
+    metrics.busReceived(message.timestamp());
     publish(message);
   }
 
@@ -200,6 +211,7 @@ final class RoomRegistry implements ClusterBus.Listener {
 
   @Override
   public void onResync() {
+    metrics.busResync();
     log.info("cluster bus is back; catching up {} rooms from the store", rooms.size());
     catchUpAll();
   }

@@ -25,6 +25,7 @@ final class ServerContext {
   private final ServerHooks hooks;
   private final GuardedMessageStore guardedStore;
   private final GuardedClusterBus guardedBus; // null: a single node
+  private final ServerMetrics metrics;
   private volatile boolean accepting;
 
   ServerContext(
@@ -35,7 +36,8 @@ final class ServerContext {
       Executor workers,
       ScheduledExecutorService scheduler,
       MessageIdGenerator messageIds) {
-    this.hooks = new ServerHooks(ServerHooks.Config.of(settings), workers, scheduler);
+    this.metrics = ServerMetrics.create(settings.meterRegistry(), settings.clock());
+    this.hooks = new ServerHooks(ServerHooks.Config.of(settings), workers, scheduler, metrics);
     this.settings = settings;
     this.serverId = serverId;
     // every store and bus call of every stage goes through a breaker (decision 0022)
@@ -54,7 +56,7 @@ final class ServerContext {
                 workers,
                 scheduler);
     this.bus = guardedBus != null ? guardedBus : bus;
-    this.rooms = new RoomRegistry(this.store, this.bus, scheduler);
+    this.rooms = new RoomRegistry(this.store, this.bus, scheduler, metrics);
     this.workers = workers;
     this.scheduler = scheduler;
     this.messageIds = messageIds;
@@ -102,6 +104,11 @@ final class ServerContext {
 
   ClusterBus bus() {
     return bus;
+  }
+
+  /** What the stages record; {@link ServerMetrics#NONE} without Micrometer. */
+  ServerMetrics metrics() {
+    return metrics;
   }
 
   /** The application's hooks and listeners. */

@@ -53,11 +53,13 @@ final class ServerCore implements ServerTransportHandler {
                 context.clock(),
                 context.settings().requestsPerSecond(),
                 context.settings().requestBurst()),
-            context.scheduler());
+            context.scheduler(),
+            context.metrics());
     connection.attach(session);
     session.onClosing(() -> detach(session));
     sessions.put(session.id(), session);
     if (!context.isAccepting()) {
+      context.metrics().handshake(ServerMetrics.Handshake.REFUSED_STOPPING);
       goAway(session, "server is stopping");
       return;
     }
@@ -68,6 +70,7 @@ final class ServerCore implements ServerTransportHandler {
                 () -> {
                   if (session.state() != ServerSession.State.OPEN
                       && session.state() != ServerSession.State.CLOSED) {
+                    context.metrics().handshake(ServerMetrics.Handshake.CONNECT_TIMEOUT);
                     session.close(CloseCodes.CONNECT_TIMEOUT, "no Connect within the deadline");
                   }
                 },
@@ -86,6 +89,7 @@ final class ServerCore implements ServerTransportHandler {
       return;
     }
     long bytes = message.remaining();
+    context.metrics().frameIn(false, bytes);
     Runnable work;
     try {
       Envelope envelope = BinaryFrames.decode(message);
@@ -107,6 +111,7 @@ final class ServerCore implements ServerTransportHandler {
       return;
     }
     long bytes = 2L * message.length(); // an estimate of its UTF-8 size, without encoding it
+    context.metrics().frameIn(true, bytes);
     Runnable work;
     try {
       Envelope envelope = JsonFrames.decode(message);
@@ -149,6 +154,7 @@ final class ServerCore implements ServerTransportHandler {
       return;
     }
     detach(session);
+    context.metrics().connectionClosed(code);
     log.debug("{} closed: {} {} (remote={})", session, CloseCodes.name(code), reason, remote);
   }
 
@@ -178,7 +184,9 @@ final class ServerCore implements ServerTransportHandler {
       return;
     }
     if (!session.limiter().tryAcquire()) {
-      if (session.limiter().isFlooding()) {
+      boolean flooding = session.limiter().isFlooding();
+      context.metrics().rateLimited(flooding);
+      if (flooding) {
         session.close(CloseCodes.FLOODING, "request rate limit exceeded repeatedly");
         return;
       }

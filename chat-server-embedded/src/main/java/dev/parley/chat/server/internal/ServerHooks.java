@@ -59,10 +59,14 @@ final class ServerHooks {
   /** Sessions announced as connected and not yet as disconnected. */
   private final Set<String> connected = ConcurrentHashMap.newKeySet();
 
-  ServerHooks(Config config, Executor workers, ScheduledExecutorService timer) {
+  private final ServerMetrics metrics;
+
+  ServerHooks(
+      Config config, Executor workers, ScheduledExecutorService timer, ServerMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.screening =
-        new BeforeStoreScreening(config.messageHooks(), config.timeout(), workers, timer);
+        new BeforeStoreScreening(config.messageHooks(), config.timeout(), workers, timer, metrics);
     this.afterStoreLanes = new SerialLanes<>(workers, MAX_QUEUED_CALLS);
     this.sessionLanes = new SerialLanes<>(workers, MAX_QUEUED_CALLS);
   }
@@ -82,13 +86,17 @@ final class ServerHooks {
         message.room(),
         "afterStore",
         () -> {
+          long start = metrics.start();
+          ServerMetrics.HookOutcome outcome = ServerMetrics.HookOutcome.OK;
           for (MessageHook hook : config.messageHooks()) {
             try {
               hook.afterStore(event);
             } catch (RuntimeException e) {
+              outcome = ServerMetrics.HookOutcome.ERROR;
               log.warn("a message hook failed after storing {}", message.id(), e);
             }
           }
+          metrics.hook(ServerMetrics.HookKind.AFTER_STORE, outcome, start);
         });
   }
 
@@ -137,13 +145,17 @@ final class ServerHooks {
         session.id(),
         what,
         () -> {
+          long start = metrics.start();
+          ServerMetrics.HookOutcome outcome = ServerMetrics.HookOutcome.OK;
           for (SessionListener listener : config.sessionListeners()) {
             try {
               call.accept(listener);
             } catch (RuntimeException e) {
+              outcome = ServerMetrics.HookOutcome.ERROR;
               log.warn("a session listener's {} failed for {}", what, session, e);
             }
           }
+          metrics.hook(ServerMetrics.HookKind.SESSION_LISTENER, outcome, start);
         });
   }
 

@@ -5,6 +5,7 @@ import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.spi.TransportConnection;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +72,8 @@ final class ServerSession {
   private final long maxOutboundBytes;
   private final RequestRateLimiter limiter;
   private final Executor closer;
+  private final ServerMetrics metrics;
+  private final AtomicBoolean slowConsumerCounted = new AtomicBoolean();
   private final Map<RoomId, Room> rooms = new ConcurrentHashMap<>();
   private final SendOrder sendOrder = new SendOrder();
   private volatile State state = State.AWAITING_CONNECT;
@@ -92,8 +96,10 @@ final class ServerSession {
       TransportConnection connection,
       long maxOutboundBytes,
       RequestRateLimiter limiter,
-      Executor closer) {
+      Executor closer,
+      ServerMetrics metrics) {
     this.id = id;
+    this.metrics = metrics;
     this.closer = closer;
     this.connection = connection;
     this.json = Protocol.SUBPROTOCOL_JSON.equals(connection.subprotocol());
@@ -294,6 +300,9 @@ final class ServerSession {
 
   /** Sends a frame that answers a request, even before Welcome (errors, Welcome itself). */
   void reply(OutboundFrame frame) {
+    if (frame.envelope().hasError()) {
+      metrics.errorSent(frame.errorCode());
+    }
     write(frame);
   }
 
@@ -309,13 +318,20 @@ final class ServerSession {
       return;
     }
     if (json) {
-      connection.sendText(frame.json());
+      String text = frame.json();
+      metrics.frameOut(true, text.length());
+      connection.sendText(text);
     } else {
-      connection.sendBinary(frame.binary().duplicate());
+      ByteBuffer bytes = frame.binary().duplicate();
+      metrics.frameOut(false, bytes.remaining());
+      connection.sendBinary(bytes);
     }
   }
 
   private void slowConsumer() {
+    if (slowConsumerCounted.compareAndSet(false, true)) {
+      metrics.slowConsumerClosed(); // once, though several threads may find the queue full
+    }
     log.debug("session {} ({}) is a slow consumer; closing", id, user);
     close(
         CloseCodes.SLOW_CONSUMER,

@@ -58,6 +58,9 @@ import java.util.concurrent.Executor;
  * @param sessionListeners the session listeners, in the order they were added
  * @param hookTimeout the budget of one before-store hook call
  * @param breakers the breakers and timeouts around the store and the bus
+ * @param meterRegistry where the server records its meters: a Micrometer {@code MeterRegistry},
+ *     {@link #GLOBAL_METER_REGISTRY}, or {@code null} for nowhere. Typed {@code Object} so that
+ *     this record names no Micrometer type: Micrometer is optional.
  */
 public record ServerSettings(
     String host,
@@ -94,7 +97,14 @@ public record ServerSettings(
     List<MessageHook> messageHooks,
     List<SessionListener> sessionListeners,
     Duration hookTimeout,
-    BreakerSettings breakers) {
+    BreakerSettings breakers,
+    Object meterRegistry) {
+
+  /**
+   * The default of {@link #meterRegistry()}: Micrometer's {@code Metrics.globalRegistry} when
+   * Micrometer is on the class path, nothing otherwise.
+   */
+  public static final Object GLOBAL_METER_REGISTRY = ServerMetrics.GLOBAL_REGISTRY;
 
   /** Copies the handler map; checks that nothing required is missing. */
   public ServerSettings {

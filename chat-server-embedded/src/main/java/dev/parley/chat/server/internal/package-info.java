@@ -53,5 +53,10 @@
  *  ServerRooms.publish ──────┘  (one at a time per room, within        └─► afterStore, on the
  *                               hookTimeout)                               room's after-store lane
  * </pre>
+ *
+ * <p>Metrics attach to the same stages: each records through {@code ServerMetrics} (handshakes in
+ * {@code ConnectHandler}, send-to-ack in {@code MessageIntake}, fan-out and send-to-delivery in
+ * {@code RoomDelivery}, frames, errors and slow consumers in {@code ServerSession}), whose
+ * Micrometer implementation is loaded only when Micrometer is on the class path.
  */
 package dev.parley.chat.server.internal;

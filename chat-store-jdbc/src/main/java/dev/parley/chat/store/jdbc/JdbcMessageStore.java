@@ -14,6 +14,7 @@ import dev.parley.chat.spi.RoomPosition;
 import dev.parley.chat.store.jdbc.internal.AppendWriter;
 import dev.parley.chat.store.jdbc.internal.RoomCache;
 import dev.parley.chat.store.jdbc.internal.RoomRow;
+import dev.parley.chat.store.jdbc.internal.StoreMetrics;
 import dev.parley.chat.store.jdbc.internal.StoreQueries;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -84,6 +85,7 @@ public final class JdbcMessageStore implements MessageStore {
   private final StoreQueries queries;
   private final Retention retention;
   private final Clock clock;
+  private final StoreMetrics metrics;
 
   private JdbcMessageStore(
       JdbcMessageStoreBuilder b, DataSource dataSource, HikariDataSource pool) {
@@ -93,6 +95,7 @@ public final class JdbcMessageStore implements MessageStore {
     this.cachedMessagesPerRoom = b.cachedMessagesPerRoom;
     this.retention = b.retention;
     this.clock = b.clock;
+    this.metrics = StoreMetrics.create(b.meterRegistry);
     this.caches = Caffeine.newBuilder().maximumSize(b.cachedRooms).executor(Runnable::run).build();
     this.queries = new StoreQueries(dataSource, b.random);
     // a pool of our own sets synchronous_commit on every connection; someone else's, per
@@ -113,7 +116,8 @@ public final class JdbcMessageStore implements MessageStore {
             b.random,
             this::committed,
             this::knownRoom,
-            completer);
+            completer,
+            metrics);
     this.readers = Executors.newFixedThreadPool(b.readerThreads, daemon("parley-store-reader-"));
     if (b.retention.age().isPresent()) {
       long every = b.retentionSweepInterval.toMillis();
@@ -287,9 +291,11 @@ public final class JdbcMessageStore implements MessageStore {
     if (known != null) {
       Optional<HistorySlice> hit = StoreQueries.fromCache(cache, known, fromSeq, direction, limit);
       if (hit.isPresent()) {
+        metrics.read(true);
         return CompletableFuture.completedFuture(hit.get());
       }
     }
+    metrics.read(false);
     return onReader(() -> queries.read(cache, room, fromSeq, direction, limit));
   }
 
@@ -298,8 +304,10 @@ public final class JdbcMessageStore implements MessageStore {
     RoomCache cache = cache(room);
     RoomRow known = exclusive ? cache.row() : null;
     if (known != null) {
+      metrics.read(true);
       return CompletableFuture.completedFuture(known.position());
     }
+    metrics.read(false);
     return onReader(() -> queries.position(cache, room));
   }
 

@@ -1,5 +1,7 @@
 package dev.parley.chat.store.jdbc;
 
+import dev.parley.chat.store.jdbc.internal.StoreMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -63,6 +65,8 @@ public final class JdbcMessageStoreBuilder {
   Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
   Clock clock = Clock.systemUTC();
   RandomGenerator random;
+  // Object, not MeterRegistry: the builder must load and run without Micrometer.
+  Object meterRegistry = StoreMetrics.GLOBAL_REGISTRY;
 
   JdbcMessageStoreBuilder() {}
 
@@ -262,6 +266,20 @@ public final class JdbcMessageStoreBuilder {
   /** Where new rooms' epochs come from. Default: a {@link SecureRandom}. */
   public JdbcMessageStoreBuilder random(RandomGenerator random) {
     this.random = Objects.requireNonNull(random, "random");
+    return this;
+  }
+
+  /**
+   * Where the store records its meters (group-commit transactions, batch sizes, queue depth,
+   * failures, cache and database reads; the list is in {@code docs/metrics.md}). Micrometer ({@code
+   * io.micrometer:micrometer-core}) is optional: call this only with Micrometer on the class path.
+   * Default: Micrometer's {@code Metrics.globalRegistry} when Micrometer is on the class path,
+   * nothing when it is not. {@code null} records nothing.
+   */
+  // An application that calls this reads micrometer.core itself (it made the registry).
+  @SuppressWarnings("exports")
+  public JdbcMessageStoreBuilder meterRegistry(MeterRegistry registry) {
+    this.meterRegistry = registry;
     return this;
   }
 

@@ -2,6 +2,7 @@ package dev.parley.chat.examples.cluster;
 
 import dev.parley.chat.cluster.redis.RedisClusterBus;
 import dev.parley.chat.examples.demo.WebPage;
+import dev.parley.chat.examples.metrics.PrometheusEndpoint;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.spi.ClusterBus;
@@ -144,7 +145,8 @@ public final class ClusterNode implements Callable<Integer> {
                   .serverId(nodeId)
                   .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
                   .messageStore(store)
-                  .clusterBus(bus),
+                  .clusterBus(bus)
+                  .httpHandler(PrometheusEndpoint.PATH, PrometheusEndpoint.shared()),
               ChatServer::webSocketUri);
     } catch (RuntimeException e) {
       bus.close(); // the server never owned them

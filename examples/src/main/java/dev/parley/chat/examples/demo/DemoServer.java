@@ -1,5 +1,6 @@
 package dev.parley.chat.examples.demo;
 
+import dev.parley.chat.examples.metrics.PrometheusEndpoint;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.server.InMemoryMessageStore;
@@ -107,7 +108,8 @@ public final class DemoServer implements Callable<Integer> {
                   .port(port)
                   .httpPort(httpPort)
                   .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-                  .messageStore(store),
+                  .messageStore(store)
+                  .httpHandler(PrometheusEndpoint.PATH, PrometheusEndpoint.shared()),
               advertised);
     } catch (RuntimeException e) {
       store.close();
@@ -153,6 +155,7 @@ public final class DemoServer implements Callable<Integer> {
     out.println("  Web page:   " + http + "   <- open it in two browser tabs");
     out.println("  WebSocket:  " + server.webSocketUri());
     out.println("  Health:     " + http.resolve("/healthz"));
+    out.println("  Metrics:    " + http.resolve("/metrics") + "   (Prometheus format)");
     if (dataDir == null) {
       out.println("  Messages:   in memory only; they are gone when the demo stops");
     } else {

@@ -44,6 +44,21 @@ class DemoServerIT {
   }
 
   @Test
+  void servesParleyAndJvmMetricsForPrometheus() throws Exception {
+    HttpResponse<String> metrics = get("/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("content-type"))
+        .contains("text/plain; version=0.0.4; charset=utf-8");
+    // the demo's own server is in the global registry's gauges, the JVM binders are bound
+    assertThat(metrics.body())
+        .contains("parley_connections_open ")
+        .contains("parley_send_ack_seconds_bucket")
+        .contains("parley_errors_total{code=\"RATE_LIMITED\"}")
+        .contains("jvm_memory_used_bytes")
+        .contains("process_cpu_usage");
+  }
+
+  @Test
   void servesThePageAndWhereItsChatEndpointIs() throws Exception {
     HttpResponse<String> index = get("/");
     assertThat(index.statusCode()).isEqualTo(200);

@@ -118,8 +118,16 @@ public final class RealRedisClusterBus implements ClusterBus {
   private final AtomicBoolean eventsDropped = new AtomicBoolean();
   private final AtomicBoolean publishFailing = new AtomicBoolean();
 
-  /** A bus with {@code config}; nothing connects before {@link #start}. */
+  private final BusMetrics metrics;
+
+  /** A bus with {@code config} that records no metrics; nothing connects before {@link #start}. */
   public RealRedisClusterBus(BusConfig config) {
+    this(config, BusMetrics.NONE);
+  }
+
+  /** A bus with {@code config}, recording in {@code metrics}; nothing connects before start. */
+  public RealRedisClusterBus(BusConfig config, BusMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.config = Objects.requireNonNull(config, "config");
     this.keys = new RedisKeys(config.keyPrefix());
     this.leaseMillis = config.leaseTime().toMillis();
@@ -152,6 +160,10 @@ public final class RealRedisClusterBus implements ClusterBus {
             "node " + nodeId + " could not join the cluster on Redis at " + config.where(), e);
       }
       state = State.RUNNING;
+      metrics.bind(
+          pendingEvents::get,
+          () ->
+              state == State.RUNNING && leaseCurrent && config.clock().millis() < leaseValidUntil);
       long period = renewalPeriod.toMillis();
       busThread.scheduleAtFixedRate(this::scheduledTick, 0, period, TimeUnit.MILLISECONDS);
       log.info(
@@ -354,6 +366,7 @@ public final class RealRedisClusterBus implements ClusterBus {
         return;
       }
       busThread.shutdown();
+      metrics.close();
       if (leave) {
         leave();
       }
@@ -431,7 +444,13 @@ public final class RealRedisClusterBus implements ClusterBus {
 
   private CompletableFuture<?> publish(Function<Origin, BusEvent> event) {
     byte[] bytes = BusEventCodec.encode(event.apply(nextOrigin()));
-    return send(() -> commands.async().publish(keys.channel(), bytes));
+    long start = metrics.start();
+    return send(
+        () ->
+            commands
+                .async()
+                .publish(keys.channel(), bytes)
+                .whenComplete((receivers, failure) -> metrics.published(start, failure == null)));
   }
 
   /**

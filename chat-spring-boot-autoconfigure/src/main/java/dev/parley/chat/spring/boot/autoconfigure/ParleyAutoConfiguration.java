@@ -28,8 +28,9 @@ import org.springframework.context.annotation.Import;
  * parley.development-authenticator=true}), a {@link MessageStore} (else a {@code JdbcMessageStore}
  * on the application's {@code DataSource} when chat-store-jdbc is on the class path, else the
  * server's in-memory store), a {@link ClusterBus}, and any number of {@link
- * ChatServerBuilderCustomizer}s. An application that declares its own {@code ChatServer} bean gets
- * only the lifecycle for it.
+ * ChatServerBuilderCustomizer}s, and a Micrometer {@code MeterRegistry} for the server's meters
+ * when Micrometer is on the class path. An application that declares its own {@code ChatServer}
+ * bean gets only the lifecycle for it.
  *
  * <p>Runs after the {@code DataSource} auto-configuration of Spring Boot 4 and of Spring Boot 3.
  * Stateless: Spring calls its bean methods once each, on the thread that refreshes the context.
@@ -42,7 +43,7 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnClass(ChatServer.class)
 @ConditionalOnProperty(prefix = "parley", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ParleyProperties.class)
-@Import(ParleyJdbcStoreConfiguration.class)
+@Import({ParleyJdbcStoreConfiguration.class, ParleyMetricsConfiguration.class})
 public class ParleyAutoConfiguration {
   private static final Logger log = LoggerFactory.getLogger(ParleyAutoConfiguration.class);
 

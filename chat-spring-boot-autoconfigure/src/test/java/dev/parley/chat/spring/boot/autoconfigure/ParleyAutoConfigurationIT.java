@@ -24,6 +24,8 @@ import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -93,6 +95,27 @@ class ParleyAutoConfigurationIT {
                   .containsEntry("sessions", 1)
                   .containsEntry("state", "RUNNING")
                   .containsEntry("endpoint", server.webSocketUri().toString());
+            });
+  }
+
+  @Test
+  void theApplicationsMeterRegistryReceivesTheServersMeters() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    runner
+        .withPropertyValues("parley.development-authenticator=true")
+        .withBean(MeterRegistry.class, () -> registry)
+        .run(
+            context -> {
+              ChatServer server = context.getBean(ChatServer.class);
+              connect(server, "alice");
+              assertThat(
+                      registry
+                          .get("parley.handshakes")
+                          .tag("outcome", "accepted")
+                          .counter()
+                          .count())
+                  .isEqualTo(1.0);
+              assertThat(registry.get("parley.connections.open").gauge().value()).isEqualTo(1.0);
             });
   }
 

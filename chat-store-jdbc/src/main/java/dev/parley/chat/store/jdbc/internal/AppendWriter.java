@@ -121,6 +121,7 @@ public final class AppendWriter implements AutoCloseable {
   private final Executor completions;
   private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
+  private final StoreMetrics metrics;
   private volatile boolean closing;
 
   /**
@@ -130,6 +131,7 @@ public final class AppendWriter implements AutoCloseable {
    * @param maxMessagesPerRoom count retention applied in each transaction, 0 for none
    * @param knownRooms whether a room's row is known to exist (rows are never deleted), so the
    *     writer need not create it
+   * @param metrics where transactions, batch sizes, failures and the queue depth are recorded
    */
   public AppendWriter(
       DataSource dataSource,
@@ -141,7 +143,9 @@ public final class AppendWriter implements AutoCloseable {
       RandomGenerator random,
       CommitListener listener,
       Predicate<RoomId> knownRooms,
-      Executor completions) {
+      Executor completions,
+      StoreMetrics metrics) {
+    this.metrics = metrics;
     this.knownRooms = knownRooms;
     this.completions = completions;
     this.dataSource = dataSource;
@@ -159,6 +163,16 @@ public final class AppendWriter implements AutoCloseable {
       threads.add(t);
       t.start();
     }
+    metrics.bindQueueDepth(this::waiting);
+  }
+
+  /** Appends waiting for a writer, over all queues. */
+  private int waiting() {
+    int waiting = 0;
+    for (BlockingQueue<Pending> queue : queues) {
+      waiting += queue.size();
+    }
+    return waiting;
   }
 
   /** Queues an append; the future fails at once if the queue is full or the writer closed. */
@@ -170,6 +184,7 @@ public final class AppendWriter implements AutoCloseable {
     if (closing) {
       future.completeExceptionally(new IllegalStateException("the message store is closed"));
     } else if (!queue.offer(pending)) {
+      metrics.appendFailed(StoreMetrics.Failure.QUEUE_FULL);
       future.completeExceptionally(
           new RejectedExecutionException(
               "the message store has " + queue.size() + " appends waiting; try again"));
@@ -208,9 +223,12 @@ public final class AppendWriter implements AutoCloseable {
     if (batch.isEmpty()) {
       return;
     }
+    long start = metrics.start();
     try {
       finish(transaction(batch));
+      metrics.transaction(batch.size(), start, true);
     } catch (SQLException | RuntimeException e) {
+      metrics.transaction(batch.size(), start, false);
       if (batch.size() > 1) {
         log.debug(
             "A batch of {} appends failed; retrying each alone: {}",
@@ -236,10 +254,13 @@ public final class AppendWriter implements AutoCloseable {
       if (last != null && !isUniqueViolation(last)) {
         break;
       }
+      long start = metrics.start();
       try {
         finish(transaction(List.of(p)));
+        metrics.transaction(1, start, true);
         return;
       } catch (SQLException | RuntimeException e) {
+        metrics.transaction(1, start, false);
         last = e;
       }
     }
@@ -280,6 +301,7 @@ public final class AppendWriter implements AutoCloseable {
 
   private void fail(Pending p, Exception failure) {
     SQLException e = withoutValues(failure);
+    metrics.appendFailed(StoreMetrics.Failure.DATABASE);
     log.warn("Append to room {} failed: {}", p.request().room(), e.toString());
     Fence fence = new Fence(p.ticket());
     if (fences.size() >= MAX_FENCES) {
@@ -316,6 +338,7 @@ public final class AppendWriter implements AutoCloseable {
       return false;
     }
     if (fence.covers(p.ticket())) {
+      metrics.appendFailed(StoreMetrics.Failure.FENCED);
       failBehind(
           fence,
           p,
@@ -510,6 +533,7 @@ public final class AppendWriter implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    metrics.close();
     for (Thread t : threads) {
       try {
         t.join(TimeUnit.SECONDS.toMillis(30));

@@ -1,0 +1,146 @@
+package dev.parley.chat.server.internal;
+
+import dev.parley.chat.api.ErrorCode;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * What the server's stages record: the one place Micrometer is reached from, so that a server
+ * without Micrometer on its class path loads no Micrometer class. {@link #NONE} records nothing;
+ * {@link #create} returns the Micrometer implementation only when Micrometer is present and a
+ * registry was given or the global registry is wanted. Implementations are thread-safe and never
+ * block: every stage calls them on its own thread (transport, worker, store).
+ *
+ * <p>The meters are listed in {@code docs/metrics.md}; their tags take bounded values only.
+ */
+interface ServerMetrics {
+  /** How a Connect handshake ended. */
+  enum Handshake {
+    ACCEPTED,
+    AUTHENTICATION_FAILED,
+    AUTHENTICATION_UNAVAILABLE,
+    UNSUPPORTED_VERSION,
+    CONNECT_TIMEOUT,
+    REFUSED_STOPPING
+  }
+
+  /** What the store's append answered. */
+  enum Append {
+    STORED,
+    DUPLICATE,
+    FAILED
+  }
+
+  /** Which kind of application hook ran. */
+  enum HookKind {
+    BEFORE_STORE,
+    AFTER_STORE,
+    SESSION_LISTENER
+  }
+
+  /** How a hook call ended. */
+  enum HookOutcome {
+    OK,
+    ERROR,
+    TIMEOUT
+  }
+
+  /** What the gauges read when they are scraped; implemented by the server. */
+  interface Gauges {
+    /** Transport connections open. */
+    int connectionsOpen();
+
+    /** Bytes queued for clients and not yet written, over all connections. */
+    long outboundQueuedBytes();
+
+    /** The largest one connection's queued bytes. */
+    long largestOutboundQueuedBytes();
+
+    /** Rooms loaded on this node. */
+    int roomsLoaded();
+
+    /** Whether the server is draining. */
+    boolean draining();
+  }
+
+  /** Records nothing. */
+  ServerMetrics NONE = new ServerMetrics() {};
+
+  /**
+   * Stands for {@code Metrics.globalRegistry} in the settings, without naming a Micrometer type:
+   * the builder's default.
+   */
+  Object GLOBAL_REGISTRY =
+      new Object() {
+        @Override
+        public String toString() {
+          return "Metrics.globalRegistry (when Micrometer is on the class path)";
+        }
+      };
+
+  /**
+   * The metrics of one server.
+   *
+   * @param registry a Micrometer {@code MeterRegistry}, {@link #GLOBAL_REGISTRY}, or {@code null}
+   *     for none
+   * @param clock the server's clock, which stamps messages
+   */
+  static ServerMetrics create(Object registry, Clock clock) {
+    if (registry == null) {
+      return NONE;
+    }
+    if (registry == GLOBAL_REGISTRY) {
+      return MicrometerPresence.AVAILABLE ? MicrometerServerMetrics.global(clock) : NONE;
+    }
+    return MicrometerServerMetrics.of(registry, clock);
+  }
+
+  /** A start time for a timed stage, from the registry's monotonic clock; 0 without metrics. */
+  default long start() {
+    return 0;
+  }
+
+  /** Starts reading the gauges from {@code gauges}, until {@link #close()}. */
+  default void bind(Gauges gauges) {}
+
+  /** Stops reading this server's gauges. Counters and timers stay registered (they only grow). */
+  default void close() {}
+
+  default void handshake(Handshake outcome) {}
+
+  /** A connection closed with this close code. */
+  default void connectionClosed(int code) {}
+
+  default void frameIn(boolean json, long bytes) {}
+
+  default void frameOut(boolean json, long bytes) {}
+
+  /** A SendAck was queued for a Send handled at {@code start}. */
+  default void sendAcked(long start) {}
+
+  /** A message stamped at {@code stamped} was queued for {@code recipients} members. */
+  default void delivered(Instant stamped, int recipients) {}
+
+  default void slowConsumerClosed() {}
+
+  default void errorSent(ErrorCode code) {}
+
+  /** A request over the rate limit: refused, or ({@code closed}) the connection closed. */
+  default void rateLimited(boolean closed) {}
+
+  /** A Connect resumed rooms: {@code rejoined} were, {@code rejected} were not. */
+  default void resumed(int rejoined, int rejected) {}
+
+  default void historyRead(long start, boolean ok) {}
+
+  default void storeAppend(long start, Append outcome) {}
+
+  /** A message from another node, stamped at {@code stamped}, arrived over the bus. */
+  default void busReceived(Instant stamped) {}
+
+  default void busResync() {}
+
+  default void catchUpRead() {}
+
+  default void hook(HookKind kind, HookOutcome outcome, long start) {}
+}
