@@ -100,9 +100,13 @@ final class MonitoringFiles {
 
   /** A YAML file as maps and lists (SnakeYAML's safe constructor: no arbitrary types). */
   static Map<String, Object> yaml(Path path) throws IOException {
+    return map(load(path));
+  }
+
+  /** A YAML file's content, whatever its top level is (a map, a list...). */
+  static Object load(Path path) throws IOException {
     try (Reader reader = Files.newBufferedReader(path)) {
-      Object loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
-      return map(loaded);
+      return new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
     }
   }
 
