@@ -154,10 +154,12 @@ class MetricsIT {
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
       }
-      // the stuck member is closed as a slow consumer (a busy machine may close the writer too)
+      // the stuck member is closed as a slow consumer. On a busy machine the writer, which reads
+      // its own 16 kB messages back, can be closed as one too, reconnect and be closed again, so
+      // the count is at least one, not exactly one.
       await().atMost(WAIT).until(() -> fixture.server.sessionCount() <= 1);
       double slow = registry.get("parley.slow.consumer.closes").counter().count();
-      assertThat(slow).isBetween(1.0, 2.0);
+      assertThat(slow).isGreaterThanOrEqualTo(1.0);
       // its close is counted by the code the transport reports (4008, or 1006 if it gave up)
       await()
           .atMost(WAIT)
