@@ -45,14 +45,26 @@ public final class DependencyBreaker {
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private final BreakerSettings settings;
+  private final ServerMetrics metrics;
   private final AtomicInteger pending = new AtomicInteger();
   private final List<Consumer<DependencyStatus>> listeners = new CopyOnWriteArrayList<>();
   private volatile Instant openedAt = Instant.EPOCH;
 
   DependencyBreaker(
       String name, BreakerSettings settings, Clock clock, ScheduledExecutorService scheduler) {
+    this(name, settings, clock, scheduler, ServerMetrics.NONE);
+  }
+
+  /** A breaker whose refused calls are counted in {@code metrics}. */
+  DependencyBreaker(
+      String name,
+      BreakerSettings settings,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      ServerMetrics metrics) {
     this.name = name;
     this.settings = settings;
+    this.metrics = metrics;
     this.clock = clock;
     this.scheduler = scheduler;
     this.breaker =
@@ -129,6 +141,7 @@ public final class DependencyBreaker {
    */
   <T> CompletableFuture<T> call(String what, Supplier<CompletableFuture<T>> call) {
     if (!breaker.tryAcquirePermission()) {
+      metrics.breakerRefused(name, ServerMetrics.Refusal.OPEN);
       return CompletableFuture.failedFuture(
           new ChatException(
               ErrorCode.UNAVAILABLE,
@@ -138,6 +151,7 @@ public final class DependencyBreaker {
     if (pending.incrementAndGet() > settings.maxPendingCalls()) {
       pending.decrementAndGet();
       breaker.releasePermission();
+      metrics.breakerRefused(name, ServerMetrics.Refusal.OVERLOADED);
       return CompletableFuture.failedFuture(
           new ChatException(
               ErrorCode.UNAVAILABLE,
@@ -209,6 +223,7 @@ public final class DependencyBreaker {
    */
   boolean run(Runnable call) {
     if (!breaker.tryAcquirePermission()) {
+      metrics.breakerRefused(name, ServerMetrics.Refusal.OPEN);
       return false;
     }
     long start = breaker.getCurrentTimestamp();

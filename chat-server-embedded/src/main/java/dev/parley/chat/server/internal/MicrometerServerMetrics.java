@@ -2,6 +2,7 @@ package dev.parley.chat.server.internal;
 
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.protocol.CloseCodes;
+import dev.parley.chat.server.DependencyStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -14,10 +15,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +33,13 @@ import java.util.function.ToDoubleFunction;
  * increment on the stages' threads.
  *
  * <p>Several servers may share a registry (the global one, or two nodes in one process): counters
- * and timers are then shared, and each gauge reports the sum over the servers bound to it.
+ * and timers are then shared, and each gauge reports the sum over the servers bound to it, apart
+ * from the circuit breakers' state, which reports the worst state of the breakers of that name.
+ *
+ * <p>The breakers' state is named as Resilience4j's own Micrometer binding names it ({@code
+ * resilience4j.circuitbreaker.state}, tags {@code name} and {@code state}), so that dashboards and
+ * alerts written for Resilience4j read it; Parley registers it itself, so that it stays one gauge
+ * per breaker name however many servers share the registry.
  */
 final class MicrometerServerMetrics implements ServerMetrics {
   private static final Duration MIN_EXPECTED = Duration.ofMillis(1);
@@ -46,6 +55,7 @@ final class MicrometerServerMetrics implements ServerMetrics {
   private final Map<Append, Timer> appends = new EnumMap<>(Append.class);
   private final Map<HookKind, Map<HookOutcome, Timer>> hooks = new EnumMap<>(HookKind.class);
   private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
   private final Counter framesInBinary;
   private final Counter framesInJson;
   private final Counter bytesInBinary;
@@ -215,7 +225,11 @@ final class MicrometerServerMetrics implements ServerMetrics {
   public void bind(Gauges gauges) {
     synchronized (SHARED) {
       bound = gauges;
-      SHARED.computeIfAbsent(registry, SharedGauges::new).servers.add(gauges);
+      SharedGauges shared = SHARED.computeIfAbsent(registry, SharedGauges::new);
+      shared.servers.add(gauges);
+      for (DependencyStatus breaker : gauges.breakers()) {
+        shared.breakerState(registry, breaker.name());
+      }
     }
   }
 
@@ -331,14 +345,41 @@ final class MicrometerServerMetrics implements ServerMetrics {
   }
 
   @Override
+  public void breakerRefused(String dependency, Refusal reason) {
+    refusals
+        .computeIfAbsent(
+            dependency + "/" + lower(reason),
+            key ->
+                Counter.builder("parley.breaker.refusals")
+                    .description("Calls a circuit breaker refused without making them")
+                    .tag("name", breakerName(dependency))
+                    .tag("reason", lower(reason))
+                    .register(registry))
+        .increment();
+  }
+
+  /** A breaker's name in the meters: as Resilience4j knows it. */
+  private static String breakerName(String dependency) {
+    return "parley-" + dependency;
+  }
+
+  @Override
   public void hook(HookKind kind, HookOutcome outcome, long start) {
     hooks.get(kind).get(outcome).record(since(start), TimeUnit.NANOSECONDS);
   }
 
   /** The gauges of one registry, reading every server bound to it. */
   private static final class SharedGauges {
+    /** Breaker states reported, worst first, as Resilience4j names them. */
+    private static final List<DependencyStatus.State> BREAKER_STATES =
+        List.of(
+            DependencyStatus.State.OPEN,
+            DependencyStatus.State.HALF_OPEN,
+            DependencyStatus.State.CLOSED);
+
     final List<Gauges> servers = new CopyOnWriteArrayList<>();
     final List<Meter> meters = new ArrayList<>();
+    private final Set<String> breakers = new HashSet<>();
 
     SharedGauges(MeterRegistry registry) {
       gauge(
@@ -387,6 +428,45 @@ final class MicrometerServerMetrics implements ServerMetrics {
               .baseUnit(unit)
               .strongReference(true)
               .register(registry));
+    }
+
+    /**
+     * Registers the state gauges of the breakers of dependency {@code dependency}, unless they are:
+     * one per state, 1 for the worst state among the servers' breakers of that name, 0 for the
+     * others (all 0 once no bound server has such a breaker). Called with the lock on {@link
+     * #SHARED} held.
+     */
+    void breakerState(MeterRegistry registry, String dependency) {
+      if (!breakers.add(dependency)) {
+        return;
+      }
+      for (DependencyStatus.State state : BREAKER_STATES) {
+        meters.add(
+            Gauge.builder(
+                    "resilience4j.circuitbreaker.state",
+                    servers,
+                    list -> worstState(list, dependency) == state ? 1 : 0)
+                .description("The states of the circuit breaker")
+                .tag("name", breakerName(dependency))
+                .tag("state", lower(state))
+                .strongReference(true)
+                .register(registry));
+      }
+    }
+
+    /** The worst state of the servers' breakers of {@code dependency}, or null if none has one. */
+    private static DependencyStatus.State worstState(List<Gauges> servers, String dependency) {
+      DependencyStatus.State worst = null;
+      for (Gauges g : servers) {
+        for (DependencyStatus breaker : g.breakers()) {
+          if (breaker.name().equals(dependency)
+              && (worst == null
+                  || BREAKER_STATES.indexOf(breaker.state()) < BREAKER_STATES.indexOf(worst))) {
+            worst = breaker.state();
+          }
+        }
+      }
+      return worst;
     }
 
     /** The sum over the servers, or with {@code largest} the largest value. */

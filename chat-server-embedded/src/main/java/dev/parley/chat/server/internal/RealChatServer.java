@@ -365,6 +365,15 @@ public final class RealChatServer implements ChatServer {
     public boolean draining() {
       return drainWatch.get() != null;
     }
+
+    @Override
+    public List<DependencyStatus> breakers() {
+      List<DependencyStatus> states = new ArrayList<>(2);
+      for (DependencyBreaker breaker : RealChatServer.this.breakers()) {
+        states.add(breaker.status());
+      }
+      return states;
+    }
   }
 
   private static String hostForUri(InetSocketAddress address) {

@@ -44,14 +44,14 @@ final class ServerContext {
     BreakerSettings breakers = settings.breakers();
     this.guardedStore =
         new GuardedMessageStore(
-            store, new DependencyBreaker("store", breakers, settings.clock(), scheduler));
+            store, new DependencyBreaker("store", breakers, settings.clock(), scheduler, metrics));
     this.store = guardedStore;
     this.guardedBus =
         bus == SingleNodeBus.INSTANCE
             ? null
             : new GuardedClusterBus(
                 bus,
-                new DependencyBreaker("bus", breakers, settings.clock(), scheduler),
+                new DependencyBreaker("bus", breakers, settings.clock(), scheduler, metrics),
                 breakers,
                 workers,
                 scheduler);

@@ -1,8 +1,10 @@
 package dev.parley.chat.server.internal;
 
 import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.server.DependencyStatus;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What the server's stages record: the one place Micrometer is reached from, so that a server
@@ -61,6 +63,22 @@ interface ServerMetrics {
 
     /** Whether the server is draining. */
     boolean draining();
+
+    /**
+     * The state of each of the server's circuit breakers (the store's, and on a node of a cluster
+     * the bus's); the same breakers on every call.
+     */
+    default List<DependencyStatus> breakers() {
+      return List.of();
+    }
+  }
+
+  /** Why a circuit breaker refused a call without making it. */
+  enum Refusal {
+    /** The breaker is open, or half-open with its probes all out. */
+    OPEN,
+    /** Too many calls were already waiting for the dependency. */
+    OVERLOADED
   }
 
   /** Records nothing. */
@@ -141,6 +159,11 @@ interface ServerMetrics {
   default void busResync() {}
 
   default void catchUpRead() {}
+
+  /**
+   * The breaker of dependency {@code dependency} ({@code "store"}, {@code "bus"}) refused a call.
+   */
+  default void breakerRefused(String dependency, Refusal reason) {}
 
   default void hook(HookKind kind, HookOutcome outcome, long start) {}
 }

@@ -3,7 +3,11 @@ package dev.parley.chat.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.chat.api.ChatException;
+import dev.parley.chat.api.ClientMessageId;
+import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.RoomHandle;
@@ -12,6 +16,9 @@ import dev.parley.chat.protocol.internal.Connect;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.HistoryRequest;
 import dev.parley.chat.protocol.internal.Send;
+import dev.parley.chat.server.DependencyStatus;
+import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.server.testing.FaultyMessageStore;
 import dev.parley.chat.testkit.net.RawWebSocket;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +30,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +40,9 @@ class MetricsIT {
 
   /** Tag keys the server may use; each takes a bounded set of values. */
   private static final Set<String> BOUNDED_TAG_KEYS =
-      Set.of("outcome", "code", "format", "action", "kind");
+      Set.of("outcome", "code", "format", "action", "kind", "name", "state", "reason");
+
+  private static final String BREAKER_STATE = "resilience4j.circuitbreaker.state";
 
   @Test
   void keyMetersMoveWithSendsErrorsAndAppends() throws Exception {
@@ -192,6 +202,101 @@ class MetricsIT {
         }
       }
     }
+  }
+
+  @Test
+  void aFailingStoreOpensItsBreakerWhichRefusesCallsUntilItRecovers() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    FaultyMessageStore store = new FaultyMessageStore(new InMemoryMessageStore());
+    try (Fixture healthy = new Fixture(b -> b.meterRegistry(registry));
+        Fixture failing =
+            new Fixture(
+                b ->
+                    b.meterRegistry(registry)
+                        .messageStore(store)
+                        .breakerWindowSize(4)
+                        .breakerOpenDuration(Duration.ofSeconds(2)))) {
+      assertThat(breakerStates(registry, "parley-store")).containsExactly("closed");
+      // a single node has no bus, hence no bus breaker
+      assertThat(registry.find(BREAKER_STATE).tag("name", "parley-bus").gauges()).isEmpty();
+      publish(failing, 0).get(10, TimeUnit.SECONDS);
+
+      store.fail();
+      int[] sent = {1};
+      // the breaker opens after a window of failed calls; once open it refuses calls at once
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                ChatException failure = failure(publish(failing, sent[0]++));
+                assertThat(failure.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+                assertThat(count(registry, "parley.breaker.refusals", "reason", "open"))
+                    .isPositive();
+              });
+      // of the two servers sharing the registry, the worse breaker is reported
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  breakerStates(registry, "parley-store").equals(List.of("open"))
+                      || breakerStates(registry, "parley-store").equals(List.of("half_open")));
+      assertThat(
+              registry
+                  .get("parley.breaker.refusals")
+                  .tag("name", "parley-store")
+                  .tag("reason", "open")
+                  .counter()
+                  .count())
+          .isPositive();
+      assertThat(count(registry, "parley.breaker.refusals", "reason", "overloaded")).isZero();
+      assertThat(healthy.server.dependencies().get(0).state())
+          .isEqualTo(DependencyStatus.State.CLOSED);
+
+      store.heal();
+      await()
+          .atMost(WAIT)
+          .until(() -> breakerStates(registry, "parley-store").equals(List.of("closed")));
+      publish(failing, sent[0]).get(10, TimeUnit.SECONDS);
+    }
+    // both servers are closed: their gauges are gone, the refusals stay counted
+    assertThat(registry.find(BREAKER_STATE).gauges()).isEmpty();
+    assertThat(count(registry, "parley.breaker.refusals", "reason", "open")).isPositive();
+  }
+
+  private static CompletableFuture<?> publish(Fixture fixture, int i) {
+    return fixture
+        .server
+        .rooms()
+        .publish(
+            RoomId.of("lobby"),
+            UserId.of("bot"),
+            ClientMessageId.of("m-" + i),
+            "notice " + i,
+            new byte[0]);
+  }
+
+  private static ChatException failure(CompletableFuture<?> call) throws Exception {
+    try {
+      call.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ChatException chat) {
+        return chat;
+      }
+      throw e;
+    }
+    throw new AssertionError("the call succeeded");
+  }
+
+  /** The states whose gauge reads 1 for breaker {@code name}. */
+  private static List<String> breakerStates(MeterRegistry registry, String name) {
+    List<String> states = new ArrayList<>();
+    for (var gauge : registry.find(BREAKER_STATE).tag("name", name).gauges()) {
+      if (gauge.value() == 1.0) {
+        states.add(gauge.getId().getTag("state"));
+      }
+      assertThat(gauge.value()).isIn(0.0, 1.0);
+    }
+    return states;
   }
 
   private static void sendAs(ChatClient client, int i) throws Exception {
