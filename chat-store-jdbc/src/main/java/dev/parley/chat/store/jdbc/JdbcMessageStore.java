@@ -89,6 +89,7 @@ public final class JdbcMessageStore implements MessageStore {
   private final StoreMetrics metrics;
   private final ScheduledExecutorService initialiser;
   private volatile boolean initialised;
+  private volatile int failedAttempts;
 
   private JdbcMessageStore(
       JdbcMessageStoreBuilder b, DataSource dataSource, HikariDataSource pool, boolean ready) {
@@ -186,6 +187,12 @@ public final class JdbcMessageStore implements MessageStore {
   private static final class Initialiser implements Runnable {
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+    /** The failure with its cause: the pool's timeout says little without the driver's reason. */
+    private static String describe(Throwable e) {
+      Throwable cause = e.getCause();
+      return cause == null || cause == e ? e.toString() : e + " (" + cause + ")";
+    }
+
     private final JdbcMessageStore store;
     private final JdbcMessageStoreBuilder b;
     private final DataSource dataSource;
@@ -216,6 +223,7 @@ public final class JdbcMessageStore implements MessageStore {
           return; // closed meanwhile
         }
         failures++;
+        store.failedAttempts = failures;
         long now = System.nanoTime();
         if (failures == 1 || now - lastWarn >= WARN_EVERY_NANOS) {
           lastWarn = now;
@@ -224,9 +232,9 @@ public final class JdbcMessageStore implements MessageStore {
                   + " attempt(s), next in {} ms; appends and reads fail until then): {}",
               failures,
               TimeUnit.NANOSECONDS.toMillis(delayNanos),
-              e.toString());
+              describe(e));
         } else {
-          log.debug("Database still unreachable (attempt {}): {}", failures, e.toString());
+          log.debug("Database still unreachable (attempt {}): {}", failures, describe(e));
         }
         try {
           store.initialiser.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
@@ -339,6 +347,15 @@ public final class JdbcMessageStore implements MessageStore {
    */
   public boolean isInitialised() {
     return initialised;
+  }
+
+  /**
+   * How many times the store's initialiser has failed to reach or migrate the database (with {@link
+   * JdbcMessageStoreBuilder#connectInBackground()}; otherwise 0). It stops counting once the store
+   * is initialised.
+   */
+  public int failedInitialisationAttempts() {
+    return failedAttempts;
   }
 
   private <T> CompletableFuture<T> notInitialised() {

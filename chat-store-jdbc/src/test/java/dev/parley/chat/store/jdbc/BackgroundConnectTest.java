@@ -84,6 +84,7 @@ class BackgroundConnectTest {
       }
       Awaitility.await().atMost(WAIT).until(store::isInitialised);
       assertThat(attempts.get()).isGreaterThan(3);
+      assertThat(store.failedInitialisationAttempts()).isEqualTo(3);
 
       AppendResult first = store.append(request("c1")).get(10, TimeUnit.SECONDS);
       assertThat(first.message().seq()).isEqualTo(1);
