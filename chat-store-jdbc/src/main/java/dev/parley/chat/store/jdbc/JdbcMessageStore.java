@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A durable {@link MessageStore} on JDBC, for H2 (embedded, the default) and PostgreSQL. Build one
- * with {@link #builder()}; it creates or migrates its tables (Flyway) when built.
+ * with {@link #builder()}; it creates or migrates its tables (Flyway) when built, or, with {@link
+ * JdbcMessageStoreBuilder#connectInBackground()}, on its own thread once the database answers.
  *
  * <p>How it keeps the {@link MessageStore} contract:
  *
@@ -86,9 +87,15 @@ public final class JdbcMessageStore implements MessageStore {
   private final Retention retention;
   private final Clock clock;
   private final StoreMetrics metrics;
+  private final ScheduledExecutorService initialiser;
+  private volatile boolean initialised;
+  private volatile int failedAttempts;
 
   private JdbcMessageStore(
-      JdbcMessageStoreBuilder b, DataSource dataSource, HikariDataSource pool) {
+      JdbcMessageStoreBuilder b, DataSource dataSource, HikariDataSource pool, boolean ready) {
+    this.initialised = ready;
+    this.initialiser =
+        ready ? null : Executors.newSingleThreadScheduledExecutor(daemon("parley-store-init-"));
     this.dialect = b.dialect;
     this.ownedPool = pool;
     this.exclusive = b.exclusive;
@@ -134,6 +141,13 @@ public final class JdbcMessageStore implements MessageStore {
   }
 
   static JdbcMessageStore open(JdbcMessageStoreBuilder b) {
+    if (b.connectInBackground) {
+      HikariDataSource pool = b.dataSource == null ? pool(b) : null;
+      DataSource dataSource = pool != null ? pool : b.dataSource;
+      JdbcMessageStore store = new JdbcMessageStore(b, dataSource, pool, false);
+      store.initialiser.execute(new Initialiser(store, b, dataSource));
+      return store;
+    }
     HikariDataSource pool = null;
     DataSource dataSource = b.dataSource;
     try {
@@ -143,12 +157,8 @@ public final class JdbcMessageStore implements MessageStore {
       }
       prepareDatabase(b, dataSource);
       migrate(b, dataSource);
-      JdbcMessageStore store = new JdbcMessageStore(b, dataSource, pool);
-      log.info(
-          "Parley JDBC message store on {}: {}, {} writer thread(s)",
-          b.dialect,
-          b.groupCommit ? "group commit up to " + b.maxBatchSize + " appends" : "no group commit",
-          b.writerThreads);
+      JdbcMessageStore store = new JdbcMessageStore(b, dataSource, pool, true);
+      logOpened(b);
       return store;
     } catch (SQLException | RuntimeException e) {
       if (pool != null) {
@@ -158,6 +168,81 @@ public final class JdbcMessageStore implements MessageStore {
         throw j;
       }
       throw new JdbcStoreException("could not open the message store: " + e.getMessage(), e);
+    }
+  }
+
+  private static void logOpened(JdbcMessageStoreBuilder b) {
+    log.info(
+        "Parley JDBC message store on {}: {}, {} writer thread(s)",
+        b.dialect,
+        b.groupCommit ? "group commit up to " + b.maxBatchSize + " appends" : "no group commit",
+        b.writerThreads);
+  }
+
+  /**
+   * Connects and migrates on the store's initialiser thread until it succeeds, waiting longer after
+   * each failure. Warns at the first failure and then at most once a minute; the others are logged
+   * at debug.
+   */
+  private static final class Initialiser implements Runnable {
+    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    /** The failure with its cause: the pool's timeout says little without the driver's reason. */
+    private static String describe(Throwable e) {
+      Throwable cause = e.getCause();
+      return cause == null || cause == e ? e.toString() : e + " (" + cause + ")";
+    }
+
+    private final JdbcMessageStore store;
+    private final JdbcMessageStoreBuilder b;
+    private final DataSource dataSource;
+    private long delayNanos;
+    private int failures;
+    private long lastWarn;
+
+    Initialiser(JdbcMessageStore store, JdbcMessageStoreBuilder b, DataSource dataSource) {
+      this.store = store;
+      this.b = b;
+      this.dataSource = dataSource;
+      this.delayNanos = b.firstRetry.toNanos();
+    }
+
+    @Override
+    public void run() {
+      try {
+        prepareDatabase(b, dataSource);
+        migrate(b, dataSource);
+        store.initialised = true;
+        store.initialiser.shutdown();
+        if (failures > 0) {
+          log.info("Reached the database after {} failed attempt(s)", failures);
+        }
+        logOpened(b);
+      } catch (SQLException | RuntimeException e) {
+        if (store.initialiser.isShutdown()) {
+          return; // closed meanwhile
+        }
+        failures++;
+        store.failedAttempts = failures;
+        long now = System.nanoTime();
+        if (failures == 1 || now - lastWarn >= WARN_EVERY_NANOS) {
+          lastWarn = now;
+          log.warn(
+              "Waiting for the database to create or migrate the message store's tables ({} failed"
+                  + " attempt(s), next in {} ms; appends and reads fail until then): {}",
+              failures,
+              TimeUnit.NANOSECONDS.toMillis(delayNanos),
+              describe(e));
+        } else {
+          log.debug("Database still unreachable (attempt {}): {}", failures, describe(e));
+        }
+        try {
+          store.initialiser.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+          return;
+        }
+        delayNanos = Math.min(delayNanos * 2, b.maxRetry.toNanos());
+      }
     }
   }
 
@@ -173,7 +258,8 @@ public final class JdbcMessageStore implements MessageStore {
     // how long an append or read waits for a connection; at start, how long the store tries to
     // reach the database (a node started during a failover waits for the new primary)
     config.setConnectionTimeout(timeout);
-    config.setInitializationFailTimeout(timeout);
+    // in the background the store's own initialiser waits for the database instead
+    config.setInitializationFailTimeout(b.connectInBackground ? -1 : timeout);
     // a connection taken after being idle is checked first (isValid, within this); a broken one
     // (its database died, or failed over) is dropped from the pool as soon as a statement on it
     // fails, and the next connection is opened afresh, on whatever host the URL finds
@@ -254,6 +340,30 @@ public final class JdbcMessageStore implements MessageStore {
     };
   }
 
+  /**
+   * Whether the store has reached its database and created or migrated its tables. Always {@code
+   * true} unless built with {@link JdbcMessageStoreBuilder#connectInBackground()}; then {@code
+   * false} until its initialiser succeeded, and appends and reads fail meanwhile.
+   */
+  public boolean isInitialised() {
+    return initialised;
+  }
+
+  /**
+   * How many times the store's initialiser has failed to reach or migrate the database (with {@link
+   * JdbcMessageStoreBuilder#connectInBackground()}; otherwise 0). It stops counting once the store
+   * is initialised.
+   */
+  public int failedInitialisationAttempts() {
+    return failedAttempts;
+  }
+
+  private <T> CompletableFuture<T> notInitialised() {
+    return CompletableFuture.failedFuture(
+        new JdbcStoreException(
+            "the message store has not reached its database yet; try again later", null));
+  }
+
   /** The database this store runs on. */
   public SqlDialect dialect() {
     return dialect;
@@ -261,6 +371,9 @@ public final class JdbcMessageStore implements MessageStore {
 
   @Override
   public CompletableFuture<AppendResult> append(AppendRequest request) {
+    if (!initialised) {
+      return notInitialised();
+    }
     return writer.append(request);
   }
 
@@ -286,6 +399,9 @@ public final class JdbcMessageStore implements MessageStore {
     if (invalid.isPresent()) {
       return CompletableFuture.failedFuture(invalid.get());
     }
+    if (!initialised) {
+      return notInitialised();
+    }
     RoomCache cache = cache(room);
     RoomRow known = exclusive ? cache.row() : null;
     if (known != null) {
@@ -301,6 +417,9 @@ public final class JdbcMessageStore implements MessageStore {
 
   @Override
   public CompletableFuture<RoomPosition> position(RoomId room) {
+    if (!initialised) {
+      return notInitialised();
+    }
     RoomCache cache = cache(room);
     RoomRow known = exclusive ? cache.row() : null;
     if (known != null) {
@@ -353,6 +472,9 @@ public final class JdbcMessageStore implements MessageStore {
   }
 
   private void sweepQuietly() {
+    if (!initialised) {
+      return;
+    }
     try {
       long removed = trimExpired();
       if (removed > 0) {
@@ -369,6 +491,16 @@ public final class JdbcMessageStore implements MessageStore {
    */
   @Override
   public void close() {
+    if (initialiser != null) {
+      initialiser.shutdownNow();
+      try {
+        if (!initialiser.awaitTermination(10, TimeUnit.SECONDS)) {
+          log.warn("The message store's initialiser did not stop within 10 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     writer.close();
     completer.shutdown();
     if (sweeper != null) {

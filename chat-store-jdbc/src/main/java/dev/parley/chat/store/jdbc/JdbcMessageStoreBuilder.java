@@ -45,6 +45,18 @@ public final class JdbcMessageStoreBuilder {
    */
   public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * Default wait before the second attempt to reach the database with {@link
+   * #connectInBackground()}.
+   */
+  public static final Duration DEFAULT_FIRST_RETRY = Duration.ofMillis(500);
+
+  /**
+   * Default longest wait between attempts to reach the database with {@link
+   * #connectInBackground()}.
+   */
+  public static final Duration DEFAULT_MAX_RETRY = Duration.ofSeconds(30);
+
   String jdbcUrl;
   String user;
   String password;
@@ -67,6 +79,9 @@ public final class JdbcMessageStoreBuilder {
   RandomGenerator random;
   // Object, not MeterRegistry: the builder must load and run without Micrometer.
   Object meterRegistry = StoreMetrics.GLOBAL_REGISTRY;
+  boolean connectInBackground;
+  Duration firstRetry = DEFAULT_FIRST_RETRY;
+  Duration maxRetry = DEFAULT_MAX_RETRY;
 
   JdbcMessageStoreBuilder() {}
 
@@ -284,12 +299,47 @@ public final class JdbcMessageStoreBuilder {
   }
 
   /**
-   * Connects, creates or migrates the tables, and starts the writer threads.
+   * Lets {@link #build()} return at once, also while the database is unreachable: the store then
+   * connects and creates or migrates its tables on its own thread ({@code parley-store-init-0}),
+   * trying again after 500 ms ({@link #DEFAULT_FIRST_RETRY}), doubling up to 30 seconds ({@link
+   * #DEFAULT_MAX_RETRY}), until it succeeds. Until then every append and read fails at once with a
+   * {@link JdbcStoreException} (the server answers {@code UNAVAILABLE}, which clients retry) and
+   * {@link JdbcMessageStore#isInitialised()} is {@code false}. {@link JdbcMessageStore#close()}
+   * stops the attempts. Default: off, {@link #build()} connects and migrates before it returns and
+   * throws when it cannot.
+   */
+  public JdbcMessageStoreBuilder connectInBackground() {
+    return connectInBackground(DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY);
+  }
+
+  /**
+   * As {@link #connectInBackground()}, waiting {@code firstRetry} after the first failed attempt,
+   * doubling each time up to {@code maxRetry}. Each attempt itself waits up to {@link
+   * #connectionTimeout} for a connection.
+   */
+  public JdbcMessageStoreBuilder connectInBackground(Duration firstRetry, Duration maxRetry) {
+    Objects.requireNonNull(firstRetry, "firstRetry");
+    Objects.requireNonNull(maxRetry, "maxRetry");
+    if (firstRetry.isNegative() || firstRetry.isZero() || maxRetry.compareTo(firstRetry) < 0) {
+      throw new IllegalArgumentException(
+          "need 0 < firstRetry <= maxRetry, was " + firstRetry + " and " + maxRetry);
+    }
+    this.connectInBackground = true;
+    this.firstRetry = firstRetry;
+    this.maxRetry = maxRetry;
+    return this;
+  }
+
+  /**
+   * Connects, creates or migrates the tables, and starts the writer threads. With {@link
+   * #connectInBackground()} it only starts the threads and returns; the store connects and migrates
+   * on its own thread.
    *
    * @throws IllegalStateException if no database was chosen, or if the chosen database's JDBC
    *     driver is on neither the class path nor the module path (the message names the artifact to
    *     add)
-   * @throws JdbcStoreException if the database cannot be reached or migrated
+   * @throws JdbcStoreException if the database cannot be reached or migrated (not with {@link
+   *     #connectInBackground()})
    */
   public JdbcMessageStore build() {
     if (jdbcUrl == null && dataSource == null) {
