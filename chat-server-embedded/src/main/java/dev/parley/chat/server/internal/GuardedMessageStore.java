@@ -9,6 +9,7 @@ import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomPosition;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,10 @@ import java.util.concurrent.TimeUnit;
  * the server makes to the store goes through here, with a timeout, a bound on waiting calls, and a
  * fast retryable refusal while the breaker is open. While the breaker is not closed, a probe
  * (reading a room's position) runs on the server's timer at a quarter of the open duration, so the
- * breaker closes again by itself once the store is back, traffic or not.
+ * breaker closes again by itself once the store is back, traffic or not. A fresh server has not
+ * reached its store until one call through here has succeeded: {@link #checkReachable} makes that
+ * first call at start, and the probe repeats it until it succeeds, so that a node whose store is
+ * down when it starts is not ready (see {@link #reached()}).
  *
  * <p>Keeps the store's contract: a refused call never reached the store; a call that timed out may
  * still complete in the store (an append given up on may be stored, and its resend with the same
@@ -34,6 +38,7 @@ final class GuardedMessageStore implements MessageStore {
 
   private final MessageStore store;
   private final DependencyBreaker breaker;
+  private volatile boolean reached;
 
   GuardedMessageStore(MessageStore store, DependencyBreaker breaker) {
     this.store = store;
@@ -52,9 +57,43 @@ final class GuardedMessageStore implements MessageStore {
   }
 
   private void probe() {
-    if (breaker.status().state() != DependencyStatus.State.CLOSED) {
+    if (!reached || breaker.status().state() != DependencyStatus.State.CLOSED) {
       position(PROBE_ROOM);
     }
+  }
+
+  /**
+   * Makes the first check that the store answers (reading the probe room's position through the
+   * breaker) on {@code executor}, so that a store that blocks its caller cannot hold up the
+   * server's start.
+   *
+   * @return completes when the check has been answered, whatever the answer; never fails
+   */
+  CompletableFuture<Void> checkReachable(Executor executor) {
+    try {
+      return CompletableFuture.supplyAsync(() -> position(PROBE_ROOM), executor)
+          .thenCompose(answer -> answer)
+          .handle((position, failure) -> null);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(null); // the server is stopping
+    }
+  }
+
+  /**
+   * Whether a call through here has succeeded since the server started: until then the node is not
+   * ready, whatever its breaker says (it starts closed).
+   */
+  boolean reached() {
+    return reached;
+  }
+
+  private <T> CompletableFuture<T> noteAnswer(CompletableFuture<T> call) {
+    return call.whenComplete(
+        (value, failure) -> {
+          if (failure == null) {
+            reached = true;
+          }
+        });
   }
 
   DependencyBreaker breaker() {
@@ -63,18 +102,19 @@ final class GuardedMessageStore implements MessageStore {
 
   @Override
   public CompletableFuture<AppendResult> append(AppendRequest request) {
-    return breaker.call("append", () -> store.append(request));
+    return noteAnswer(breaker.call("append", () -> store.append(request)));
   }
 
   @Override
   public CompletableFuture<HistorySlice> read(
       RoomId room, long fromSeq, ReadDirection direction, int limit) {
-    return breaker.call("history read", () -> store.read(room, fromSeq, direction, limit));
+    return noteAnswer(
+        breaker.call("history read", () -> store.read(room, fromSeq, direction, limit)));
   }
 
   @Override
   public CompletableFuture<RoomPosition> position(RoomId room) {
-    return breaker.call("position", () -> store.position(room));
+    return noteAnswer(breaker.call("position", () -> store.position(room)));
   }
 
   /** Does nothing: the store is the application's (or the server closes its own directly). */

@@ -22,12 +22,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,9 @@ public final class RealChatServer implements ChatServer {
   }
 
   private static final long DRAIN_POLL_MILLIS = 20;
+
+  /** The longest start waits for the store's first answer. */
+  private static final Duration FIRST_STORE_CHECK_WAIT = Duration.ofSeconds(1);
 
   private final ServerSettings settings;
   private final ServerContext context;
@@ -137,9 +142,13 @@ public final class RealChatServer implements ChatServer {
     }
     phase = Phase.STARTED;
     JsonFrames.warmUp();
+    CompletableFuture<Void> storeCheck;
     try {
       // returns even when the broker is down: the node is then not ready and retries by itself
       context.bus().start(context.serverId(), context.rooms());
+      // not ready until the store has answered once: a store that is down at start must not be
+      // reported ready until a client's call fails; the check waits a moment, never long
+      storeCheck = context.guardedStore().checkReachable(context.workers());
       context.guardedStore().startProbing(context.scheduler(), settings.breakers().openDuration());
       if (settings.clusterBus() != null) {
         long every = settings.catchUpInterval().toMillis();
@@ -160,6 +169,7 @@ public final class RealChatServer implements ChatServer {
       close();
       throw e;
     }
+    awaitFirstStoreCheck(storeCheck);
     context.accepting(true);
     context.metrics().bind(new Gauges());
     log.info(
@@ -168,6 +178,28 @@ public final class RealChatServer implements ChatServer {
         webSocketUri(),
         http == null ? "" : " (HTTP " + httpUri().orElseThrow() + ")");
     return this;
+  }
+
+  /**
+   * Waits briefly for the first store check, so that a server whose store answers at once is ready
+   * as soon as start returns; a slower or unreachable store is left to the probe.
+   */
+  private void awaitFirstStoreCheck(CompletableFuture<Void> storeCheck) {
+    Duration timeout = settings.breakers().callTimeout();
+    Duration wait =
+        timeout.compareTo(FIRST_STORE_CHECK_WAIT) < 0 ? timeout : FIRST_STORE_CHECK_WAIT;
+    try {
+      storeCheck.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // not answered yet: not ready until the probe reaches the store
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!context.guardedStore().reached()) {
+      log.warn(
+          "Parley server {} has not reached its message store yet; not ready until it does",
+          context.serverId());
+    }
   }
 
   @Override

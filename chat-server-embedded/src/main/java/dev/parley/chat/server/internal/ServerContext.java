@@ -146,12 +146,13 @@ final class ServerContext {
   }
 
   /**
-   * What {@code /readyz} says: accepting, the store's breaker closed (not while probes are still
-   * deciding, so that readiness does not flap during an outage), and in touch with the rest of the
-   * cluster.
+   * What {@code /readyz} says: accepting, the store reached at least once since start, the store's
+   * breaker closed (not while probes are still deciding, so that readiness does not flap during an
+   * outage), and in touch with the rest of the cluster.
    */
   boolean isReady() {
     return accepting
+        && guardedStore.reached()
         && storeBreaker().status().state() == DependencyStatus.State.CLOSED
         && bus.isHealthy();
   }

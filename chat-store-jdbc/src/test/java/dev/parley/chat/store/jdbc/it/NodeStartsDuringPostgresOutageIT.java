@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node starts while PostgreSQL is unreachable, its store built with {@code
- * connectInBackground()}: the node starts and accepts clients, refuses what needs the store
- * retryably and is not ready; once the database answers the store creates its tables, the node
- * turns ready and messages are stored once each.
+ * connectInBackground()}: the node starts and accepts clients, is not ready from the start (before
+ * any client call), refuses what needs the store retryably; once the database answers the store
+ * creates its tables, the node turns ready and messages are stored once each.
  */
 class NodeStartsDuringPostgresOutageIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -71,6 +71,12 @@ class NodeStartsDuringPostgresOutageIT {
                   .start();
           ChatClient clients = ChatClient.builder().endpoint(server.webSocketUri()).build()) {
         assertThat(store.isInitialised()).isFalse();
+        // before any client call: the node has not reached its store, so it is not ready
+        assertThat(server.isReady()).isFalse();
+        Awaitility.await()
+            .during(Duration.ofSeconds(2))
+            .atMost(WAIT)
+            .untilAsserted(() -> assertThat(readyz(server)).isEqualTo(503));
         ChatSession alice =
             clients.connect("alice", new ChatListener() {}).get(30, TimeUnit.SECONDS);
 
