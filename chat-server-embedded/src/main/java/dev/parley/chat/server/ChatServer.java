@@ -62,9 +62,10 @@ public interface ChatServer extends AutoCloseable {
 
   /**
    * Whether the server takes new traffic: started, not stopping or draining, its message store
-   * answering (the store's circuit breaker is closed), and (in a cluster) in touch with the other
-   * nodes through the bus, which may still be starting when its broker was down at {@link
-   * #start()}. What {@code /readyz} says.
+   * answering (answered at least once since {@link #start()}, which asks it once, and the store's
+   * circuit breaker is closed), and (in a cluster) in touch with the other nodes through the bus,
+   * which may still be starting when its broker was down at {@link #start()}. What {@code /readyz}
+   * says.
    */
   boolean isReady();
 
