@@ -110,6 +110,39 @@ class StoreOutageIT {
   }
 
   @Test
+  void aNodeWhoseStoreFailsAtStartIsNotReadyUntilTheStoreAnswers() throws Exception {
+    store.fail();
+    fixture = new Fixture(b -> configure(b, Duration.ofSeconds(10)));
+    // no client has asked anything: the check made at start is what keeps the node out
+    assertThat(fixture.server.isReady()).isFalse();
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(readyz()).isEqualTo(503));
+
+    store.heal();
+    await().atMost(WAIT).until(fixture.server::isReady);
+    assertThat(readyz()).isEqualTo(200);
+  }
+
+  @Test
+  void aNodeWhoseStoreHangsAtStartStartsAnywayNotReady() throws Exception {
+    store.hang();
+    // the first check waits at most a second, not the dependency timeout
+    long before = System.nanoTime();
+    fixture = new Fixture(b -> configure(b, Duration.ofSeconds(60)));
+    assertThat(Duration.ofNanos(System.nanoTime() - before))
+        .as("start() with a hanging store")
+        .isLessThan(Duration.ofSeconds(30));
+    assertThat(fixture.server.isReady()).isFalse();
+    assertThat(readyz()).isEqualTo(503);
+
+    store.heal();
+    await().atMost(WAIT).until(fixture.server::isReady);
+    assertThat(readyz()).isEqualTo(200);
+  }
+
+  @Test
   void aHangingStoreHoldsABoundedNumberOfCallsAndFailsFastOnceOpen() throws Exception {
     fixture = new Fixture(b -> configure(b, Duration.ofSeconds(1)));
     Chat chat = joinEveryone();
