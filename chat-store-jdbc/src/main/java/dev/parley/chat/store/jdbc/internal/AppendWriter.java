@@ -225,8 +225,11 @@ public final class AppendWriter implements AutoCloseable {
     }
     long start = metrics.start();
     try {
-      finish(transaction(batch));
+      Result result = transaction(batch);
+      // recorded before any caller hears of the commit, so a caller that waited for its appends
+      // finds them counted
       metrics.transaction(batch.size(), start, true);
+      finish(result);
     } catch (SQLException | RuntimeException e) {
       metrics.transaction(batch.size(), start, false);
       if (batch.size() > 1) {
@@ -256,8 +259,9 @@ public final class AppendWriter implements AutoCloseable {
       }
       long start = metrics.start();
       try {
-        finish(transaction(List.of(p)));
+        Result result = transaction(List.of(p));
         metrics.transaction(1, start, true);
+        finish(result);
         return;
       } catch (SQLException | RuntimeException e) {
         metrics.transaction(1, start, false);
