@@ -135,7 +135,6 @@ class RedisFlappingIT {
       member.room = session.join(ROOM).get(30, TimeUnit.SECONDS);
       members.add(member);
     }
-    int threadsBeforeFlapping = busAndParleyThreads();
 
     AtomicBoolean sending = new AtomicBoolean(true);
     List<Future<?>> running = new ArrayList<>();
@@ -214,15 +213,12 @@ class RedisFlappingIT {
 
     assertThat(a.isReady()).isTrue();
     assertThat(b.isReady()).isTrue();
-    // reconnecting four times leaves no extra threads behind: at most the event loop pools that
-    // grow on demand (one per core for each of Lettuce's two pools, per node)
-    int allowance = 2 * 2 * Runtime.getRuntime().availableProcessors();
-    assertThat(busAndParleyThreads())
-        .as("Parley and Lettuce threads after flapping (%d before)", threadsBeforeFlapping)
-        .isLessThanOrEqualTo(threadsBeforeFlapping + allowance);
-
     clients.forEach(ChatClient::close);
     servers.forEach(ChatServer::close);
+    // Flapping leaves no thread behind: once the nodes close, Parley's and Lettuce's threads are
+    // back to what ran before the nodes started. (While they run, Lettuce's event loop pools grow
+    // on demand with each reconnect, up to sizes that depend on the machine, so no count is
+    // asserted then; a busy CI machine saw 11 more after four cycles.)
     Awaitility.await("the nodes' threads end")
         .atMost(WAIT)
         .until(() -> busAndParleyThreads() <= threadsBeforeNodes);
