@@ -4,7 +4,7 @@ package dev.parley.chat.spring.boot.autoconfigure;
  * The application has no {@code dev.parley.chat.spi.Authenticator} bean, so the auto-configured
  * chat server cannot tell who its clients are. Parley never picks an authenticator that accepts
  * everyone by itself; {@link MissingAuthenticatorFailureAnalyzer} turns this into a startup report
- * that says what to do. Immutable.
+ * that says what to do. Immutable, so thread-safe; thrown on the thread that refreshes the context.
  */
 public final class MissingAuthenticatorException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
