@@ -19,4 +19,16 @@ public interface Authenticator {
    * connection, like {@code AuthenticationException}.
    */
   CompletionStage<UserId> authenticate(ConnectRequest request);
+
+  /**
+   * Returns who the credentials belong to, with their server-wide roles and expiry. The server
+   * calls this method; the default calls {@link #authenticate} and grants no roles and no expiry.
+   * Authenticators that know more (a token's roles and expiry) override it, and usually implement
+   * {@code authenticate} as {@code identify(request).thenApply(Identity::user)}. Failures are
+   * reported as for {@link #authenticate}.
+   */
+  default CompletionStage<Identity> identify(ConnectRequest request) {
+    CompletionStage<UserId> user = authenticate(request);
+    return user == null ? null : user.thenApply(Identity::of);
+  }
 }

@@ -8,7 +8,6 @@ import static dev.parley.chat.server.internal.Replies.unwrap;
 
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
-import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.protocol.internal.Connect;
@@ -19,6 +18,7 @@ import dev.parley.chat.protocol.internal.ServerLimits;
 import dev.parley.chat.spi.AuthenticationException;
 import dev.parley.chat.spi.AuthenticationUnavailableException;
 import dev.parley.chat.spi.ConnectRequest;
+import dev.parley.chat.spi.Identity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -81,19 +81,19 @@ final class ConnectHandler {
             () ->
                 authenticate(request)
                     .whenComplete(
-                        (user, failure) -> {
-                          if (failure != null || user == null) {
+                        (identity, failure) -> {
+                          if (failure != null || identity == null) {
                             refuse(session, requestId, failure);
                           } else {
-                            session.authenticated(user);
+                            session.authenticated(identity);
                             resume(session, requestId, connect.getResumeList());
                           }
                         }));
   }
 
-  private CompletionStage<UserId> authenticate(ConnectRequest request) {
+  private CompletionStage<Identity> authenticate(ConnectRequest request) {
     try {
-      CompletionStage<UserId> stage = context.authenticator().authenticate(request);
+      CompletionStage<Identity> stage = context.authenticator().identify(request);
       return stage == null
           ? CompletableFuture.failedFuture(new IllegalStateException("authenticator returned null"))
           : stage;

@@ -4,6 +4,7 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.spi.Identity;
 import dev.parley.chat.spi.TransportConnection;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -78,6 +79,7 @@ final class ServerSession {
   private final SendOrder sendOrder = new SendOrder();
   private volatile State state = State.AWAITING_CONNECT;
   private volatile UserId user;
+  private volatile Identity identity;
   private volatile boolean welcomed;
   private volatile boolean closing;
   private List<OutboundFrame> held = new ArrayList<>();
@@ -221,8 +223,14 @@ final class ServerSession {
     }
   }
 
-  void authenticated(UserId user) {
-    this.user = user;
+  void authenticated(Identity identity) {
+    this.identity = identity;
+    this.user = identity.user();
+  }
+
+  /** Who the authenticator found this session to be; null before authentication. */
+  Identity identity() {
+    return identity;
   }
 
   /**
