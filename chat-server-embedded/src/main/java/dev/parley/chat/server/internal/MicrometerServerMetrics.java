@@ -276,8 +276,8 @@ final class MicrometerServerMetrics implements ServerMetrics {
   }
 
   @Override
-  public void frameOut(boolean json, long bytes) {
-    (json ? framesOutJson : framesOutBinary).increment();
+  public void framesOut(boolean json, long frames, long bytes) {
+    (json ? framesOutJson : framesOutBinary).increment(frames);
     (json ? bytesOutJson : bytesOutBinary).increment(bytes);
   }
 

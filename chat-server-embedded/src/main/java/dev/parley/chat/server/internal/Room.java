@@ -220,12 +220,14 @@ final class Room {
    */
   int broadcastExcept(ServerSession except, OutboundFrame frame) {
     int recipients = 0;
+    FrameTally tally = new FrameTally();
     for (ServerSession member : fanOut) {
       if (member != except) {
-        member.deliver(frame);
+        member.deliver(frame, tally);
         recipients++;
       }
     }
+    tally.recordTo(registry.metrics());
     return recipients;
   }
 }

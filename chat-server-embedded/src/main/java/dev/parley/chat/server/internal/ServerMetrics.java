@@ -131,7 +131,8 @@ interface ServerMetrics {
 
   default void frameIn(boolean json, long bytes) {}
 
-  default void frameOut(boolean json, long bytes) {}
+  /** {@code frames} frames of {@code bytes} bytes in all were queued for writing. */
+  default void framesOut(boolean json, long frames, long bytes) {}
 
   /** A SendAck was queued for a Send handled at {@code start}. */
   default void sendAcked(long start) {}

@@ -269,12 +269,12 @@ final class ServerSession {
       if (connectDeadline != null) {
         connectDeadline.cancel(false);
       }
-      write(welcome);
+      write(welcome, null);
       flush = held;
       held = null;
       heldBytes = 0;
       for (OutboundFrame frame : flush) {
-        write(frame);
+        write(frame, null);
       }
       welcomed = true;
       welcomeQueued = true;
@@ -288,6 +288,14 @@ final class ServerSession {
    * pass the limit).
    */
   void deliver(OutboundFrame frame) {
+    deliver(frame, null);
+  }
+
+  /**
+   * As {@link #deliver(OutboundFrame)}, for one recipient of a fan-out: a frame written is counted
+   * in {@code tally}, which the fan-out records once, instead of in the metrics.
+   */
+  void deliver(OutboundFrame frame, FrameTally tally) {
     if (!welcomed) {
       synchronized (this) {
         if (!welcomed) {
@@ -303,7 +311,7 @@ final class ServerSession {
         }
       }
     }
-    write(frame);
+    write(frame, tally);
   }
 
   /** Sends a frame that answers a request, even before Welcome (errors, Welcome itself). */
@@ -311,10 +319,10 @@ final class ServerSession {
     if (frame.envelope().hasError()) {
       metrics.errorSent(frame.errorCode());
     }
-    write(frame);
+    write(frame, null);
   }
 
-  private void write(OutboundFrame frame) {
+  private void write(OutboundFrame frame, FrameTally tally) {
     if (closing) {
       return;
     }
@@ -327,12 +335,20 @@ final class ServerSession {
     }
     if (json) {
       String text = frame.json();
-      metrics.frameOut(true, text.length());
+      count(tally, true, text.length());
       connection.sendText(text);
     } else {
       ByteBuffer bytes = frame.binary().duplicate();
-      metrics.frameOut(false, bytes.remaining());
+      count(tally, false, bytes.remaining());
       connection.sendBinary(bytes);
+    }
+  }
+
+  private void count(FrameTally tally, boolean json, int bytes) {
+    if (tally == null) {
+      metrics.framesOut(json, 1, bytes);
+    } else {
+      tally.add(json, bytes);
     }
   }
 

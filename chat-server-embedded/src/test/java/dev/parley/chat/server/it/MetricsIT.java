@@ -57,6 +57,7 @@ class MetricsIT {
       assertThat(registry.get("parley.connections.open").gauge().value()).isEqualTo(2.0);
       assertThat(count(registry, "parley.handshakes", "outcome", "accepted")).isEqualTo(2.0);
 
+      double framesBefore = count(registry, "parley.frames.out", "format", "binary");
       for (int i = 0; i < 5; i++) {
         out.send("hello " + i).get(10, TimeUnit.SECONDS);
       }
@@ -66,6 +67,9 @@ class MetricsIT {
       await().atMost(WAIT).until(() -> registry.get("parley.send.delivery").timer().count() == 5);
       // each message went to both members
       assertThat(registry.get("parley.fanout.size").summary().totalAmount()).isEqualTo(10.0);
+      // a fan-out counts its frames once for all recipients: 5 acks and 10 deliveries at least
+      assertThat(count(registry, "parley.frames.out", "format", "binary") - framesBefore)
+          .isGreaterThanOrEqualTo(15.0);
       assertThat(count(registry, "parley.frames.in", "format", "binary")).isPositive();
       assertThat(count(registry, "parley.frames.out.bytes", "format", "binary")).isPositive();
       out.history(Long.MAX_VALUE, 10).get(10, TimeUnit.SECONDS);

@@ -266,6 +266,11 @@ public final class JdbcMessageStore implements MessageStore {
     config.setValidationTimeout(Math.min(5_000, timeout));
     // idle connections are tested this often, so the pool holds few dead ones when it is needed
     config.setKeepaliveTime(KEEPALIVE.toMillis());
+    // the pool's own meters (hikaricp.connections.*, tag pool=parley-store) in the same registry
+    Object registry = StoreMetrics.resolve(b.meterRegistry);
+    if (registry != null) {
+      config.setMetricRegistry(registry);
+    }
     if (b.schema != null) {
       config.setSchema(b.schema);
     }

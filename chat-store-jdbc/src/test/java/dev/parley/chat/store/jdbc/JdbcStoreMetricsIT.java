@@ -29,6 +29,10 @@ class JdbcStoreMetricsIT {
     try (JdbcMessageStore store =
         JdbcMessageStore.builder().h2File(dir.resolve("db")).meterRegistry(registry).build()) {
       assertThat(registry.get("parley.store.jdbc.queue.depth").gauge().value()).isZero();
+      // the connection pool's own meters land in the same registry
+      assertThat(
+              registry.get("hikaricp.connections.max").tag("pool", "parley-store").gauge().value())
+          .isPositive();
       List<CompletableFuture<?>> appends = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         appends.add(

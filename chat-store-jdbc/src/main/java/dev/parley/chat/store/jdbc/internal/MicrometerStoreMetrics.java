@@ -57,6 +57,10 @@ final class MicrometerStoreMetrics implements StoreMetrics {
     databaseReads = reads("database");
   }
 
+  static Object globalRegistry() {
+    return Metrics.globalRegistry;
+  }
+
   static StoreMetrics global() {
     return new MicrometerStoreMetrics(Metrics.globalRegistry);
   }

@@ -46,6 +46,21 @@ public interface StoreMetrics {
     return MicrometerStoreMetrics.of(registry);
   }
 
+  /**
+   * The Micrometer {@code MeterRegistry} that {@code registry} stands for (resolving {@link
+   * #GLOBAL_REGISTRY}), or null when nothing is recorded; typed {@code Object} so that this class
+   * loads without Micrometer.
+   */
+  static Object resolve(Object registry) {
+    if (registry == null) {
+      return null;
+    }
+    if (registry == GLOBAL_REGISTRY) {
+      return micrometerPresent() ? MicrometerStoreMetrics.globalRegistry() : null;
+    }
+    return registry;
+  }
+
   private static boolean micrometerPresent() {
     try {
       Class.forName(
