@@ -51,6 +51,7 @@ public class ParleyProperties {
   private final Cluster cluster = new Cluster();
   private final Shutdown shutdown = new Shutdown();
   private final Store store = new Store();
+  private final Resilience resilience = new Resilience();
 
   /** Whether to run a Parley chat server in this application. */
   public boolean isEnabled() {
@@ -145,6 +146,14 @@ public class ParleyProperties {
   /** Store settings ({@code parley.store.*}). */
   public Store getStore() {
     return store;
+  }
+
+  /**
+   * Timeouts and circuit breakers around the store and the cluster bus ({@code
+   * parley.resilience.*}).
+   */
+  public Resilience getResilience() {
+    return resilience;
   }
 
   /** The server's own HTTP side: {@code /healthz}, {@code /readyz}. Not thread-safe. */
@@ -451,6 +460,104 @@ public class ParleyProperties {
     /** See the field. */
     public void setExclusiveWriter(Boolean exclusiveWriter) {
       this.exclusiveWriter = exclusiveWriter;
+    }
+  }
+
+  /**
+   * Timeouts and circuit breakers around the store and the cluster bus (docs/operations.md). Not
+   * thread-safe.
+   */
+  public static class Resilience {
+    /** Longest wait for one store or bus call before it counts as failed. */
+    private Duration dependencyTimeout = ChatServerBuilder.DEFAULT_DEPENDENCY_TIMEOUT;
+
+    /** Share of failed calls, in percent of the last window, that opens a dependency's breaker. */
+    private int breakerFailureRateThreshold =
+        ChatServerBuilder.DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD;
+
+    /** Number of recent calls the failure rate is computed over. */
+    private int breakerWindowSize = ChatServerBuilder.DEFAULT_BREAKER_WINDOW_SIZE;
+
+    /** How long an open breaker refuses calls before it lets probes through. */
+    private Duration breakerOpenDuration = ChatServerBuilder.DEFAULT_BREAKER_OPEN_DURATION;
+
+    /** Store calls that may wait at once; more are refused with a retryable error. */
+    private int maxPendingStoreCalls = ChatServerBuilder.DEFAULT_MAX_PENDING_STORE_CALLS;
+
+    /** First wait before the cluster bus tries to start again after a failure. */
+    private Duration reconnectInitial = ChatServerBuilder.DEFAULT_RECONNECT_INITIAL;
+
+    /** Longest wait between the cluster bus's start attempts. */
+    private Duration reconnectMax = ChatServerBuilder.DEFAULT_RECONNECT_MAX;
+
+    /** See the field. */
+    public Duration getDependencyTimeout() {
+      return dependencyTimeout;
+    }
+
+    /** See the field. */
+    public void setDependencyTimeout(Duration dependencyTimeout) {
+      this.dependencyTimeout = dependencyTimeout;
+    }
+
+    /** See the field. */
+    public int getBreakerFailureRateThreshold() {
+      return breakerFailureRateThreshold;
+    }
+
+    /** See the field. */
+    public void setBreakerFailureRateThreshold(int breakerFailureRateThreshold) {
+      this.breakerFailureRateThreshold = breakerFailureRateThreshold;
+    }
+
+    /** See the field. */
+    public int getBreakerWindowSize() {
+      return breakerWindowSize;
+    }
+
+    /** See the field. */
+    public void setBreakerWindowSize(int breakerWindowSize) {
+      this.breakerWindowSize = breakerWindowSize;
+    }
+
+    /** See the field. */
+    public Duration getBreakerOpenDuration() {
+      return breakerOpenDuration;
+    }
+
+    /** See the field. */
+    public void setBreakerOpenDuration(Duration breakerOpenDuration) {
+      this.breakerOpenDuration = breakerOpenDuration;
+    }
+
+    /** See the field. */
+    public int getMaxPendingStoreCalls() {
+      return maxPendingStoreCalls;
+    }
+
+    /** See the field. */
+    public void setMaxPendingStoreCalls(int maxPendingStoreCalls) {
+      this.maxPendingStoreCalls = maxPendingStoreCalls;
+    }
+
+    /** See the field. */
+    public Duration getReconnectInitial() {
+      return reconnectInitial;
+    }
+
+    /** See the field. */
+    public void setReconnectInitial(Duration reconnectInitial) {
+      this.reconnectInitial = reconnectInitial;
+    }
+
+    /** See the field. */
+    public Duration getReconnectMax() {
+      return reconnectMax;
+    }
+
+    /** See the field. */
+    public void setReconnectMax(Duration reconnectMax) {
+      this.reconnectMax = reconnectMax;
     }
   }
 }

@@ -43,5 +43,13 @@ final class ParleyServerSettings {
         .maxTextBytes(limits.getMaxTextBytes())
         .maxPayloadBytes(limits.getMaxPayloadBytes())
         .requestRate(limits.getRequestsPerSecond(), limits.getRequestBurst());
+    ParleyProperties.Resilience resilience = properties.getResilience();
+    builder
+        .dependencyTimeout(resilience.getDependencyTimeout())
+        .breakerFailureRateThreshold(resilience.getBreakerFailureRateThreshold())
+        .breakerWindowSize(resilience.getBreakerWindowSize())
+        .breakerOpenDuration(resilience.getBreakerOpenDuration())
+        .maxPendingStoreCalls(resilience.getMaxPendingStoreCalls())
+        .dependencyReconnectBackoff(resilience.getReconnectInitial(), resilience.getReconnectMax());
   }
 }

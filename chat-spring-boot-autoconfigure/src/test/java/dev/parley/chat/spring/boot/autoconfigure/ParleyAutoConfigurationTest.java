@@ -72,6 +72,21 @@ class ParleyAutoConfigurationTest {
             });
   }
 
+  @Test
+  void resiliencePropertiesReachTheBuilder() {
+    runner
+        .withPropertyValues(
+            "parley.development-authenticator=true", "parley.resilience.breaker-window-size=0")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .isInstanceOf(IllegalArgumentException.class)
+                  .hasMessageContaining("breakerWindowSize");
+            });
+  }
+
   /**
    * The defaults the IDE shows (the configuration metadata, written by hand for values that come
    * from the builder's constants) are the defaults the properties really have.
