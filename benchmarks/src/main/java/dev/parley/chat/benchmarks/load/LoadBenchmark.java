@@ -60,6 +60,7 @@ public final class LoadBenchmark {
     List<String> systems = Systems.available();
     int[] roomsOverride = null;
     double rateOverride = 0;
+    int repeatOverride = 1;
     for (String a : List.copyOf(scenarios)) {
       if (a.startsWith("rate=")) {
         rateOverride = Double.parseDouble(a.substring("rate=".length()));
@@ -70,6 +71,10 @@ public final class LoadBenchmark {
             Arrays.stream(a.substring("rooms=".length()).split(","))
                 .mapToInt(Integer::parseInt)
                 .toArray();
+        scenarios.remove(a);
+      }
+      if (a.startsWith("repeat=")) {
+        repeatOverride = Integer.parseInt(a.substring("repeat=".length()));
         scenarios.remove(a);
       }
       if (a.startsWith("systems=")) {
@@ -97,6 +102,10 @@ public final class LoadBenchmark {
     if (roomsOverride != null) {
       bench.m1Rooms = roomsOverride;
     }
+    if (repeatOverride < 1) {
+      throw new IllegalArgumentException("repeat must be at least 1, was " + repeatOverride);
+    }
+    bench.m1Repeats = repeatOverride;
     long started = System.nanoTime();
     bench.run(scenarios);
     out.println();
@@ -110,6 +119,14 @@ public final class LoadBenchmark {
   private int[] m1Rooms = {10, 100, 1000};
   private double m1Rate;
 
+  /**
+   * How often each M1 row is measured ({@code repeat=N}); the systems take turns, and the table
+   * shows each figure's median, with the spread printed below.
+   */
+  private int m1Repeats = 1;
+
+  private final Map<String, Map<String, List<Double>>> m1Samples = new LinkedHashMap<>();
+
   private void run(List<String> scenarios) throws Exception {
     Map<String, Double> capacity = new LinkedHashMap<>();
     if (scenarios.contains("m2")) {
@@ -119,8 +136,10 @@ public final class LoadBenchmark {
     }
     if (scenarios.contains("m1")) {
       for (int roomSize : m1Rooms) {
-        for (String system : table.systems()) {
-          latencyAt(system, roomSize, m1Rate, "M1 " + roomSize + "-member rooms");
+        for (int i = 0; i < m1Repeats; i++) {
+          for (String system : table.systems()) {
+            latencyAt(system, roomSize, m1Rate, "M1 " + roomSize + "-member rooms");
+          }
         }
       }
       double half = capacity.getOrDefault(Systems.B1, 0.0) / 2;
@@ -129,6 +148,7 @@ public final class LoadBenchmark {
           latencyAt(system, 100, half, String.format("M1 half B1 capacity (%,.0f/s)", half));
         }
       }
+      putMedians();
     }
     if (scenarios.contains("m3")) {
       for (String system : table.systems()) {
@@ -207,15 +227,41 @@ public final class LoadBenchmark {
           "  %s %-13s %,.0f/s: p50 %.2f p99 %.2f p999 %.2f ms, delivered %,d of %,d%n",
           label, system, rate, r.p50(), r.p99(), r.p999(), r.delivered(), r.expected());
       String suffix = label.startsWith("M1 half") ? "" : String.format(" @ %,.0f/s", rate);
-      table.put(label + suffix + " p50 ms", system, r.p50(), "%.2f");
-      table.put(label + suffix + " p99 ms", system, r.p99(), "%.2f");
-      table.put(label + suffix + " p999 ms", system, r.p999(), "%.2f");
+      sample(label + suffix + " p50 ms", system, r.p50());
+      sample(label + suffix + " p99 ms", system, r.p99());
+      sample(label + suffix + " p999 ms", system, r.p999());
       if (r.delivered() < r.expected()) {
         printProblems(rig.client);
         table.put(
             label + suffix + " lost deliveries", system, r.expected() - r.delivered(), "%,.0f");
       }
     }
+  }
+
+  private void sample(String row, String system, double value) {
+    m1Samples
+        .computeIfAbsent(row, r -> new LinkedHashMap<>())
+        .computeIfAbsent(system, x -> new ArrayList<>())
+        .add(value);
+  }
+
+  /** Puts each M1 figure's median in the table; with repeats, prints every run's values. */
+  private void putMedians() {
+    for (var row : m1Samples.entrySet()) {
+      for (var bySystem : row.getValue().entrySet()) {
+        List<Double> values = new ArrayList<>(bySystem.getValue());
+        values.sort(null);
+        int n = values.size();
+        double median =
+            n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+        table.put(row.getKey(), bySystem.getKey(), median, "%.2f");
+        if (n > 1) {
+          out.printf(
+              "  %s %s: median %.2f of %s%n", row.getKey(), bySystem.getKey(), median, values);
+        }
+      }
+    }
+    m1Samples.clear();
   }
 
   // --- M3, M4, M5: many idle connections, then a reconnect storm ---
