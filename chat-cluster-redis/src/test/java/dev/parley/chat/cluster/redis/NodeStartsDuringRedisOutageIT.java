@@ -14,6 +14,8 @@ import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DependencyStatus;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.server.InMemoryMessageStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -57,6 +59,10 @@ class NodeStartsDuringRedisOutageIT {
   }
 
   private ChatServer node(String id) throws Exception {
+    return node(id, new SimpleMeterRegistry());
+  }
+
+  private ChatServer node(String id, MeterRegistry registry) throws Exception {
     return ChatServer.builder()
         .serverId(id)
         .host("127.0.0.1")
@@ -70,6 +76,7 @@ class NodeStartsDuringRedisOutageIT {
                 .uri(redis.uri())
                 .keyPrefix("late-start")
                 .leaseTime(Duration.ofSeconds(3))
+                .meterRegistry(registry)
                 .build())
         .catchUpInterval(Duration.ofMillis(500))
         .dependencyReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
@@ -82,8 +89,11 @@ class NodeStartsDuringRedisOutageIT {
     redis = RedisServerProcess.start();
     redis.kill();
 
-    early = node("early");
+    SimpleMeterRegistry earlyMeters = new SimpleMeterRegistry();
+    early = node("early", earlyMeters);
     assertThat(early.isReady()).isFalse();
+    // the lease gauge exists from the start and says what the alert needs to know
+    assertThat(earlyMeters.get("parley.bus.lease.current").gauge().value()).isZero();
     assertThat(readyz(early)).isEqualTo(503);
     assertThat(early.dependencies())
         .contains(new DependencyStatus("bus", DependencyStatus.State.STARTING));
@@ -96,6 +106,9 @@ class NodeStartsDuringRedisOutageIT {
     redis.restart();
     Awaitility.await().atMost(WAIT).until(early::isReady);
     assertThat(readyz(early)).isEqualTo(200);
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> earlyMeters.get("parley.bus.lease.current").gauge().value() == 1.0);
     assertThat(early.dependencies())
         .contains(new DependencyStatus("bus", DependencyStatus.State.CLOSED));
 

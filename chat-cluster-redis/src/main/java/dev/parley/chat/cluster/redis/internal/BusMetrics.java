@@ -55,7 +55,7 @@ public interface BusMetrics {
   /** A publish begun at {@code start} was answered by Redis, or failed. */
   default void published(long start, boolean ok) {}
 
-  /** Starts reading the gauges, until {@link #close()}. */
+  /** Starts reading the gauges, until {@link #close()}; a second call does nothing. */
   default void bind(IntSupplier pendingEvents, BooleanSupplier leaseCurrent) {}
 
   default void close() {}

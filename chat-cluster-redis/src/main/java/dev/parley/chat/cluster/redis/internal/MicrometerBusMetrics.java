@@ -71,6 +71,9 @@ final class MicrometerBusMetrics implements BusMetrics {
   @Override
   public void bind(IntSupplier pendingEvents, BooleanSupplier leaseCurrent) {
     synchronized (SHARED) {
+      if (bound != null) {
+        return; // a start retried after Redis was down
+      }
       bound = new Bound(pendingEvents, leaseCurrent);
       SHARED.computeIfAbsent(registry, Shared::new).buses.add(bound);
     }

@@ -147,6 +147,11 @@ public final class RealRedisClusterBus implements ClusterBus {
       this.listener = listener;
       this.incarnation = new SecureRandom().nextLong();
       this.peers = new PeerTracker(nodeId);
+      // bound before the first attempt: while Redis is down at start the lease gauge reads 0
+      metrics.bind(
+          pendingEvents::get,
+          () ->
+              state == State.RUNNING && leaseCurrent && config.clock().millis() < leaseValidUntil);
       try {
         connect();
         join();
@@ -160,10 +165,6 @@ public final class RealRedisClusterBus implements ClusterBus {
             "node " + nodeId + " could not join the cluster on Redis at " + config.where(), e);
       }
       state = State.RUNNING;
-      metrics.bind(
-          pendingEvents::get,
-          () ->
-              state == State.RUNNING && leaseCurrent && config.clock().millis() < leaseValidUntil);
       long period = renewalPeriod.toMillis();
       busThread.scheduleAtFixedRate(this::scheduledTick, 0, period, TimeUnit.MILLISECONDS);
       log.info(
@@ -363,6 +364,7 @@ public final class RealRedisClusterBus implements ClusterBus {
         state = State.CLOSED;
       }
       if (!wasRunning) {
+        metrics.close();
         return;
       }
       busThread.shutdown();
