@@ -163,7 +163,7 @@ final class RoomModeration {
     if (visibility == null) {
       return invalid("say which visibility: public or private");
     }
-    return actorStanding(actor, room, RoomPermission.CHANGE_ROOM, "change")
+    return actorStanding(actor, room, RoomPermission.CHANGE_ROOM, "change the visibility")
         .thenCompose(actorStanding -> context.access().store().setVisibility(room, visibility))
         .thenCompose(
             changed -> {
