@@ -11,6 +11,7 @@ module dev.parley.chat.server {
   requires com.google.protobuf;
   requires com.google.protobuf.util;
   requires org.slf4j;
+  requires com.github.benmanes.caffeine;
   requires io.github.resilience4j.circuitbreaker;
   requires io.github.resilience4j.core;
   // Metrics: optional. Micrometer's core jar names itself micrometer.core (Automatic-Module-Name).

@@ -39,7 +39,9 @@ public enum ErrorCode {
    * The server application refused the message (a moderation rule, a filter); the error's message
    * says why. Sending the same message again gets the same answer.
    */
-  REJECTED(15, false);
+  REJECTED(15, false),
+  /** The room to create exists already (room names are one namespace for all users). */
+  ALREADY_EXISTS(16, false);
 
   private final int code;
   private final boolean retryable;

@@ -37,6 +37,11 @@ public interface ChatListener {
   default void onRemovedFromRoom(ChatSession session, RoomRemovedEvent event) {}
 
   /**
+   * This user was invited into a room (by a moderator or the server application); join it at will.
+   */
+  default void onInvited(ChatSession session, InvitedEvent event) {}
+
+  /**
    * Messages this session missed can no longer be read (the server no longer keeps them). Delivery
    * continues after the gap.
    */

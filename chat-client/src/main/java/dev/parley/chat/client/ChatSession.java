@@ -1,6 +1,7 @@
 package dev.parley.chat.client;
 
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -66,6 +67,15 @@ public interface ChatSession extends AutoCloseable {
 
   /** Joins the direct-conversation room with {@code other}; see {@link RoomId#direct}. */
   CompletableFuture<RoomHandle> joinDirect(UserId other);
+
+  /**
+   * Creates a room with this user as its owner; it does not join it (call {@link #join} next). A
+   * {@link RoomVisibility#PRIVATE} room admits only members, whom its owners and moderators invite
+   * ({@link RoomHandle#invite}). Fails with {@code ALREADY_EXISTS} if the room exists (created
+   * before, or used already), {@code FORBIDDEN} if the server's room policy keeps this user out of
+   * it, {@code INVALID_ARGUMENT} for a direct room.
+   */
+  CompletableFuture<Void> createRoom(RoomId room, RoomVisibility visibility);
 
   /** The handle of a room this session has joined, if it has. */
   Optional<RoomHandle> room(RoomId room);

@@ -1,7 +1,10 @@
 package dev.parley.chat.client;
 
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.RoomRole;
+import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -66,6 +69,55 @@ public interface RoomHandle {
    * @throws IllegalArgumentException if {@code seq} is below 1
    */
   boolean markRead(long seq);
+
+  /**
+   * This user's role in the room as of joining ({@link RoomRole#MEMBER} in a room nobody created).
+   */
+  RoomRole role();
+
+  /** The room's visibility as of joining. */
+  RoomVisibility visibility();
+
+  // --- Moderation: each completes once the server did it, or fails with its code (FORBIDDEN when
+  // this user's role does not allow it or the target's role is not below it, INVALID_ARGUMENT for
+  // bad input). See docs/protocol.md, "Rooms and roles". ---
+
+  /**
+   * Makes {@code user} a member with {@code role}; they are told ({@link ChatListener#onInvited}).
+   */
+  CompletableFuture<Void> invite(UserId user, RoomRole role);
+
+  /**
+   * Takes {@code user}'s sessions out of the room now ({@link ChatListener#onRemovedFromRoom} with
+   * the reason); in a private room they stop being a member.
+   */
+  CompletableFuture<Void> kick(UserId user, String reason);
+
+  /**
+   * Bans {@code user} for {@code duration}: removed now, and kept out until it ends.
+   *
+   * @throws IllegalArgumentException if {@code duration} is not positive
+   */
+  CompletableFuture<Void> ban(UserId user, Duration duration, String reason);
+
+  /** Lifts a ban. */
+  CompletableFuture<Void> unban(UserId user);
+
+  /**
+   * Mutes {@code user} for {@code duration}: they read but may not send or type.
+   *
+   * @throws IllegalArgumentException if {@code duration} is not positive
+   */
+  CompletableFuture<Void> mute(UserId user, Duration duration);
+
+  /** Lifts a mute. */
+  CompletableFuture<Void> unmute(UserId user);
+
+  /** Gives {@code user} a role in the room (owners only; a room keeps at least one owner). */
+  CompletableFuture<Void> setRole(UserId user, RoomRole role);
+
+  /** Makes the room public or private (owners only). */
+  CompletableFuture<Void> setVisibility(RoomVisibility visibility);
 
   /** Users currently online in the room, as last reported by the server. */
   Set<UserId> onlineMembers();

@@ -1,11 +1,13 @@
 package dev.parley.chat.server;
 
 import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.server.internal.AccessSettings;
 import dev.parley.chat.server.internal.BreakerSettings;
 import dev.parley.chat.server.internal.ServerSettings;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.RoomAccessStore;
 import dev.parley.chat.spi.ServerTransportProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
@@ -494,6 +496,51 @@ public final class ChatServerBuilder {
     return this;
   }
 
+  // --- Room access: visibility, roles, bans, mutes ---
+
+  /** Default for {@link #accessCacheTtl(Duration)}: 5 seconds. */
+  public static final Duration DEFAULT_ACCESS_CACHE_TTL = Duration.ofSeconds(5);
+
+  /** Default for {@link #accessCacheMaxEntries(int)}. */
+  public static final int DEFAULT_ACCESS_CACHE_MAX_ENTRIES = 100_000;
+
+  private RoomAccessStore roomAccessStore;
+  private Duration accessCacheTtl = DEFAULT_ACCESS_CACHE_TTL;
+  private int accessCacheMaxEntries = DEFAULT_ACCESS_CACHE_MAX_ENTRIES;
+
+  /**
+   * Where rooms' visibility, members' roles, bans and mutes are kept. Default: an {@link
+   * InMemoryRoomAccessStore}, lost when the process ends and not shared with other nodes; a cluster
+   * gives every node the same shared store (such as the JDBC one) so that a ban holds on every
+   * node. A store passed here stays the application's: the server does not close it.
+   */
+  public ChatServerBuilder roomAccessStore(RoomAccessStore store) {
+    this.roomAccessStore = Objects.requireNonNull(store, "store");
+    return this;
+  }
+
+  /**
+   * How long a node uses what it read of a user's access to a room before reading it again; default
+   * {@link #DEFAULT_ACCESS_CACHE_TTL}. A change made on this node takes effect here at once; one
+   * made on another node takes effect here within about this long (members of loaded rooms are
+   * checked again every period, so a banned user is removed even while idle). Each period costs one
+   * store read per member of a room loaded on this node.
+   */
+  public ChatServerBuilder accessCacheTtl(Duration ttl) {
+    this.accessCacheTtl = requirePositive("accessCacheTtl", ttl);
+    return this;
+  }
+
+  /**
+   * Most (room, user) access entries a node keeps; default {@value
+   * #DEFAULT_ACCESS_CACHE_MAX_ENTRIES}. The least recently used go first, and are read again when
+   * needed.
+   */
+  public ChatServerBuilder accessCacheMaxEntries(int entries) {
+    this.accessCacheMaxEntries = requireAtLeast("accessCacheMaxEntries", entries, 1);
+    return this;
+  }
+
   // --- Hooks (MessageHook, SessionListener) ---
 
   /** Default for {@link #hookTimeout(Duration)}: 2 seconds. */
@@ -750,7 +797,8 @@ public final class ChatServerBuilder {
             maxPendingStoreCalls,
             reconnectInitial,
             reconnectMax),
-        meterRegistry);
+        meterRegistry,
+        new AccessSettings(roomAccessStore, accessCacheTtl, accessCacheMaxEntries));
   }
 
   private void requireHttpOn(String call) {

@@ -3,9 +3,12 @@ package dev.parley.chat.server;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.RoomRole;
+import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.spi.HistorySlice;
 import dev.parley.chat.spi.MessageStore.ReadDirection;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,7 +19,15 @@ import java.util.concurrent.CompletableFuture;
  * server or store thread: do not run long work in their continuations.
  *
  * <p>The methods act on this node: in a cluster, published messages reach every node (through the
- * store and the bus), but disconnecting and closing reach only the sessions connected here.
+ * store and the bus), but disconnecting and closing reach only the sessions connected here. Bans,
+ * mutes, roles and visibility are kept in the {@code RoomAccessStore}: every node sharing it
+ * enforces them, other nodes within the access cache period ({@link
+ * ChatServerBuilder#accessCacheTtl}).
+ *
+ * <p>Publishing is checked by the same permission stage as a client's send: a banned or muted
+ * sender, or a reader, is refused with {@code FORBIDDEN}; the sender need not be a member of a
+ * private room. The moderation methods act with every right (no acting user), and fail with the
+ * same codes as the protocol's requests for bad input.
  */
 public interface ServerRooms {
   /**
@@ -84,4 +95,68 @@ public interface ServerRooms {
    */
   CompletableFuture<HistorySlice> history(
       RoomId room, long fromSeq, ReadDirection direction, int limit);
+
+  // --- Rooms' access: visibility, roles, moderation (checked like a client's, with every right)
+  // ---
+
+  /**
+   * Creates a room, as a client's CreateRoom does but without the room policy's say.
+   *
+   * @param owner its first owner, or {@code null} for a room without one (the application manages
+   *     it)
+   * @return fails with {@code ALREADY_EXISTS} if the room was created before or has history, {@code
+   *     INVALID_ARGUMENT} for a direct room
+   */
+  CompletableFuture<Void> createRoom(RoomId room, RoomVisibility visibility, UserId owner);
+
+  /**
+   * Makes a room public or private; sessions of users who may no longer be in it are removed with a
+   * pushed {@code Left}. A room never created is created (without owner) first, as for every method
+   * below.
+   */
+  CompletableFuture<Void> setVisibility(RoomId room, RoomVisibility visibility);
+
+  /**
+   * Makes {@code user} a member with {@code role} (a member keeps the role they have) and tells
+   * their sessions on this node with an {@code Invited} push.
+   */
+  CompletableFuture<Void> invite(RoomId room, UserId user, RoomRole role);
+
+  /**
+   * Takes the user's sessions out of the room on this node now, each told with a pushed {@code
+   * Left} carrying {@code reason}; in a private room they stop being a member (so they may come
+   * back only when invited again, and their sessions on other nodes are removed within the access
+   * cache period). In a public room they may join again at once.
+   *
+   * @return completes with how many sessions were removed on this node
+   */
+  CompletableFuture<Integer> kick(RoomId room, UserId user, String reason);
+
+  /**
+   * Bans a user for {@code duration}: their sessions are removed (a pushed {@code Left} says until
+   * when and why) and they cannot join, on any node sharing the access store, until it ends.
+   *
+   * @return fails with {@code INVALID_ARGUMENT} if {@code duration} is not positive or longer than
+   *     ten years
+   */
+  CompletableFuture<Void> ban(RoomId room, UserId user, Duration duration, String reason);
+
+  /** Lifts a ban; nothing happens if there was none. */
+  CompletableFuture<Void> unban(RoomId room, UserId user);
+
+  /**
+   * Mutes a user for {@code duration}: they stay in the room and read it, but their sends and
+   * typing notices are refused with {@code FORBIDDEN}.
+   */
+  CompletableFuture<Void> mute(RoomId room, UserId user, Duration duration);
+
+  /** Lifts a mute; nothing happens if there was none. */
+  CompletableFuture<Void> unmute(RoomId room, UserId user);
+
+  /**
+   * Gives a user a role in the room (making them a member).
+   *
+   * @return fails with {@code FORBIDDEN} if it would leave the room without an owner
+   */
+  CompletableFuture<Void> setRole(RoomId room, UserId user, RoomRole role);
 }

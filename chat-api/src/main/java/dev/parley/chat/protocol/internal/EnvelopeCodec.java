@@ -114,6 +114,54 @@ public final class EnvelopeCodec {
         .build();
   }
 
+  /** Creates a room with the sender as its owner. */
+  public static Envelope createRoom(
+      long requestId, RoomId room, dev.parley.chat.api.RoomVisibility visibility) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setCreateRoom(
+            CreateRoom.newBuilder().setRoom(room.value()).setVisibility(visibility(visibility)))
+        .build();
+  }
+
+  /**
+   * One moderation action on {@code user}; {@code duration} for BAN and MUTE, {@code role} for
+   * SET_ROLE and INVITE, each null when not used.
+   */
+  public static Envelope moderate(
+      long requestId,
+      RoomId room,
+      UserId user,
+      ModerationAction action,
+      Duration duration,
+      String reason,
+      dev.parley.chat.api.RoomRole role) {
+    Moderate.Builder b =
+        Moderate.newBuilder().setRoom(room.value()).setUser(user.value()).setAction(action);
+    if (duration != null) {
+      b.setDurationMs(duration.toMillis());
+    }
+    if (reason != null) {
+      b.setReason(reason);
+    }
+    if (role != null) {
+      b.setRole(role(role));
+    }
+    return Envelope.newBuilder().setRequestId(requestId).setModerate(b).build();
+  }
+
+  /** Makes a room public or private. */
+  public static Envelope setRoomVisibility(
+      long requestId, RoomId room, dev.parley.chat.api.RoomVisibility visibility) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setSetRoomVisibility(
+            SetRoomVisibility.newBuilder()
+                .setRoom(room.value())
+                .setVisibility(visibility(visibility)))
+        .build();
+  }
+
   public static Envelope ping(long requestId, long nonce) {
     return Envelope.newBuilder()
         .setRequestId(requestId)
@@ -283,6 +331,64 @@ public final class EnvelopeCodec {
         .setReadReceipt(
             ReadReceipt.newBuilder().setRoom(room.value()).setUser(user.value()).setSeq(seq))
         .build();
+  }
+
+  /** Answers CreateRoom, Moderate or SetRoomVisibility: done. */
+  public static Envelope roomActionDone(long requestId, RoomId room) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setRoomActionDone(RoomActionDone.newBuilder().setRoom(room.value()))
+        .build();
+  }
+
+  /**
+   * Tells a user they were invited into a room; {@code by} is null when the server application
+   * invited them.
+   */
+  public static Envelope invited(RoomId room, UserId by, dev.parley.chat.api.RoomRole role) {
+    Invited.Builder b = Invited.newBuilder().setRoom(room.value()).setRole(role(role));
+    if (by != null) {
+      b.setBy(by.value());
+    }
+    return Envelope.newBuilder().setInvited(b).build();
+  }
+
+  /** The wire's visibility. */
+  public static RoomVisibility visibility(dev.parley.chat.api.RoomVisibility visibility) {
+    return switch (visibility) {
+      case PUBLIC -> RoomVisibility.VISIBILITY_PUBLIC;
+      case PRIVATE -> RoomVisibility.VISIBILITY_PRIVATE;
+    };
+  }
+
+  /** The visibility the wire names, or null for none or one this version does not know. */
+  public static dev.parley.chat.api.RoomVisibility visibilityOrNull(RoomVisibility visibility) {
+    return switch (visibility) {
+      case VISIBILITY_PUBLIC -> dev.parley.chat.api.RoomVisibility.PUBLIC;
+      case VISIBILITY_PRIVATE -> dev.parley.chat.api.RoomVisibility.PRIVATE;
+      default -> null;
+    };
+  }
+
+  /** The wire's role. */
+  public static RoomRole role(dev.parley.chat.api.RoomRole role) {
+    return switch (role) {
+      case OWNER -> RoomRole.ROLE_OWNER;
+      case MODERATOR -> RoomRole.ROLE_MODERATOR;
+      case MEMBER -> RoomRole.ROLE_MEMBER;
+      case READER -> RoomRole.ROLE_READER;
+    };
+  }
+
+  /** The role the wire names, or null for none or one this version does not know. */
+  public static dev.parley.chat.api.RoomRole roleOrNull(RoomRole role) {
+    return switch (role) {
+      case ROLE_OWNER -> dev.parley.chat.api.RoomRole.OWNER;
+      case ROLE_MODERATOR -> dev.parley.chat.api.RoomRole.MODERATOR;
+      case ROLE_MEMBER -> dev.parley.chat.api.RoomRole.MEMBER;
+      case ROLE_READER -> dev.parley.chat.api.RoomRole.READER;
+      default -> null;
+    };
   }
 
   public static Envelope pong(long requestId, long nonce) {

@@ -38,6 +38,10 @@ public final class JsonFrameCodec {
   /** Somewhere in the text, a number with an exponent of three digits or more. */
   private static final Pattern LONG_EXPONENT = Pattern.compile("[0-9.][eE][-+]?[0-9]{3}");
 
+  /** A JSON number written with an exponent. */
+  private static final Pattern NUMBER_WITH_EXPONENT =
+      Pattern.compile("[-+]?[0-9]*\\.?[0-9]*[eE][-+]?[0-9]+");
+
   private static final Set<JavaType> INTEGER_TYPES =
       EnumSet.of(JavaType.INT, JavaType.LONG, JavaType.ENUM);
 
@@ -143,6 +147,9 @@ public final class JsonFrameCodec {
 
   /** Whether the number's exponent has more than two digits, leading zeros aside. */
   private static boolean hasLongExponent(String number) {
+    if (!NUMBER_WITH_EXPONENT.matcher(number).matches()) {
+      return false; // an enum's name, such as ROLE_MODERATOR, is no number
+    }
     int e = Math.max(number.indexOf('e'), number.indexOf('E'));
     if (e < 0) {
       return false;

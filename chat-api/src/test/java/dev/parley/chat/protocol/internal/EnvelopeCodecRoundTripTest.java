@@ -211,6 +211,72 @@ class EnvelopeCodecRoundTripTest {
             List.of(requestId, nonce),
             e -> List.of(e.getRequestId(), e.getPing().getNonce()));
       }
+      case CREATE_ROOM -> {
+        RoomId room = room(r);
+        var visibility = visibility(r);
+        yield new Sample(
+            EnvelopeCodec.createRoom(requestId, room, visibility),
+            List.of(requestId, room, visibility),
+            e ->
+                List.of(
+                    e.getRequestId(),
+                    RoomId.of(e.getCreateRoom().getRoom()),
+                    EnvelopeCodec.visibilityOrNull(e.getCreateRoom().getVisibility())));
+      }
+      case SET_ROOM_VISIBILITY -> {
+        RoomId room = room(r);
+        var visibility = visibility(r);
+        yield new Sample(
+            EnvelopeCodec.setRoomVisibility(requestId, room, visibility),
+            List.of(requestId, room, visibility),
+            e ->
+                List.of(
+                    e.getRequestId(),
+                    RoomId.of(e.getSetRoomVisibility().getRoom()),
+                    EnvelopeCodec.visibilityOrNull(e.getSetRoomVisibility().getVisibility())));
+      }
+      case MODERATE -> {
+        RoomId room = room(r);
+        UserId user = user(r);
+        ModerationAction[] actions = ModerationAction.values();
+        ModerationAction action = actions[1 + r.nextInt(actions.length - 2)]; // no UNRECOGNIZED
+        java.time.Duration duration = java.time.Duration.ofMillis(r.nextLong());
+        String reason = text(r);
+        var role = role(r);
+        yield new Sample(
+            EnvelopeCodec.moderate(requestId, room, user, action, duration, reason, role),
+            List.of(requestId, room, user, action, duration, reason, role),
+            e ->
+                List.of(
+                    e.getRequestId(),
+                    RoomId.of(e.getModerate().getRoom()),
+                    UserId.of(e.getModerate().getUser()),
+                    e.getModerate().getAction(),
+                    java.time.Duration.ofMillis(e.getModerate().getDurationMs()),
+                    e.getModerate().getReason(),
+                    EnvelopeCodec.roleOrNull(e.getModerate().getRole())));
+      }
+      case ROOM_ACTION_DONE -> {
+        RoomId room = room(r);
+        yield new Sample(
+            EnvelopeCodec.roomActionDone(requestId, room),
+            List.of(requestId, room),
+            e -> List.of(e.getRequestId(), RoomId.of(e.getRoomActionDone().getRoom())));
+      }
+      case INVITED -> {
+        RoomId room = room(r);
+        UserId by = user(r);
+        var role = role(r);
+        yield new Sample(
+            EnvelopeCodec.invited(room, by, role),
+            List.of(0L, room, by, role),
+            e ->
+                List.of(
+                    e.getRequestId(),
+                    RoomId.of(e.getInvited().getRoom()),
+                    UserId.of(e.getInvited().getBy()),
+                    EnvelopeCodec.roleOrNull(e.getInvited().getRole())));
+      }
       case PONG -> {
         long nonce = r.nextLong();
         yield new Sample(
@@ -451,6 +517,16 @@ class EnvelopeCodecRoundTripTest {
       b.append(ID_CHARS.charAt(r.nextInt(ID_CHARS.length())));
     }
     return b.toString();
+  }
+
+  private static dev.parley.chat.api.RoomVisibility visibility(Random r) {
+    var all = dev.parley.chat.api.RoomVisibility.values();
+    return all[r.nextInt(all.length)];
+  }
+
+  private static dev.parley.chat.api.RoomRole role(Random r) {
+    var all = dev.parley.chat.api.RoomRole.values();
+    return all[r.nextInt(all.length)];
   }
 
   private static RoomId room(Random r) {

@@ -6,6 +6,10 @@ import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.MessageId;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.RoomRole;
+import dev.parley.chat.api.RoomVisibility;
+import dev.parley.chat.api.UserId;
+import dev.parley.chat.client.InvitedEvent;
 import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
@@ -13,6 +17,7 @@ import dev.parley.chat.protocol.internal.Direction;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.HistoryPage;
+import dev.parley.chat.protocol.internal.Invited;
 import dev.parley.chat.protocol.internal.Joined;
 import dev.parley.chat.protocol.internal.Left;
 import dev.parley.chat.protocol.internal.SendAck;
@@ -28,6 +33,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,6 +155,29 @@ final class Conversation implements RoomDeliveries.Fetcher {
             id, room, EnvelopeCodec.history(id, room, beforeSeq, Direction.BACKWARD, pageSize));
     submit(request);
     return request.history;
+  }
+
+  /** Creates a room (not joined). */
+  CompletableFuture<Void> createRoom(RoomId room, RoomVisibility visibility) {
+    return roomAction(room, id -> EnvelopeCodec.createRoom(id, room, visibility));
+  }
+
+  /** A moderation request about a joined room; see {@link RealRoomHandle}. */
+  CompletableFuture<Void> roomAction(RealRoomHandle handle, LongFunction<Envelope> frame) {
+    if (!isJoined(handle)) {
+      return notAMember(handle.id());
+    }
+    return roomAction(handle.id(), frame);
+  }
+
+  private CompletableFuture<Void> roomAction(RoomId room, LongFunction<Envelope> frame) {
+    if (requests.isFull()) {
+      return tooManyRequests();
+    }
+    long id = nextRequestId();
+    PendingRequest request = PendingRequest.roomAction(id, room, frame.apply(id));
+    submit(request);
+    return request.done;
   }
 
   CompletableFuture<SendReceipt> send(RealRoomHandle handle, OutgoingMessage message) {
@@ -345,6 +374,24 @@ final class Conversation implements RoomDeliveries.Fetcher {
           entry.future,
           new ChatException(ErrorCode.INTERNAL, "malformed acknowledgement: " + e.getMessage()));
     }
+  }
+
+  void onRoomActionDone(long requestId) {
+    PendingRequest request = take(requestId, PendingRequest.Kind.ROOM_ACTION);
+    if (request != null) {
+      events.complete(request.done, null);
+    }
+  }
+
+  /** The server says this user was invited into a room. */
+  void onInvited(Invited invited) {
+    RoomId room = EnvelopeCodec.roomOrNull(invited.getRoom());
+    RoomRole role = EnvelopeCodec.roleOrNull(invited.getRole());
+    if (room == null) {
+      return;
+    }
+    UserId by = invited.getBy().isEmpty() ? null : EnvelopeCodec.userOrNull(invited.getBy());
+    events.invited(new InvitedEvent(room, by, role == null ? RoomRole.MEMBER : role));
   }
 
   void onHistoryPage(long requestId, HistoryPage page) {

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *  ERROR  answering Connect ────────────► SessionLifecycle.refused
  *         before Welcome ───────────────► the listener's onError
  *         after Welcome ────────────────► Conversation.onError     (matched by request id)
- *  JOINED, LEFT, SEND_ACK, HISTORY_PAGE ► Conversation.on*         (matched by request id)
+ *  JOINED, LEFT, SEND_ACK, HISTORY_PAGE,
+ *  ROOM_ACTION_DONE ────────────────────► Conversation.on*         (matched by request id)
+ *  INVITED ─────────────────────────────► Conversation.onInvited   (the listener's onInvited)
  *  MESSAGE, PRESENCE, TYPING, READ_RECEIPT ► RoomDeliveries.on*    (per room, seq order)
  *  anything else ───────────────────────► logged and ignored
  * </pre>
@@ -68,6 +70,8 @@ final class InboundRouter {
       case LEFT -> conversation.onLeft(requestId, envelope.getLeft());
       case SEND_ACK -> conversation.onSendAck(requestId, envelope.getSendAck());
       case HISTORY_PAGE -> conversation.onHistoryPage(requestId, envelope.getHistoryPage());
+      case ROOM_ACTION_DONE -> conversation.onRoomActionDone(requestId);
+      case INVITED -> conversation.onInvited(envelope.getInvited());
       case MESSAGE -> deliveries.onMessage(envelope.getMessage());
       case PRESENCE -> deliveries.onPresence(envelope.getPresence());
       case TYPING -> deliveries.onTyping(envelope.getTyping());

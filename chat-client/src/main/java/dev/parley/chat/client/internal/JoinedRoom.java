@@ -1,7 +1,11 @@
 package dev.parley.chat.client.internal;
 
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.RoomRole;
+import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
+import dev.parley.chat.protocol.internal.Joined;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,6 +20,8 @@ final class JoinedRoom {
   final RealRoomHandle handle;
   final Set<UserId> online = ConcurrentHashMap.newKeySet();
   volatile long lastSeq;
+  volatile RoomRole role = RoomRole.MEMBER;
+  volatile RoomVisibility visibility = RoomVisibility.PUBLIC;
   long epoch;
 
   JoinedRoom(
@@ -30,6 +36,14 @@ final class JoinedRoom {
     this.lastSeq = sequencer.lastDelivered();
     this.epoch = epoch;
     this.handle = new RealRoomHandle(session, this);
+  }
+
+  /** The user's role and the room's visibility, as a Joined frame says them. */
+  void setAccess(Joined joined) {
+    RoomRole r = EnvelopeCodec.roleOrNull(joined.getRole());
+    role = r == null ? RoomRole.MEMBER : r;
+    RoomVisibility v = EnvelopeCodec.visibilityOrNull(joined.getVisibility());
+    visibility = v == null ? RoomVisibility.PUBLIC : v;
   }
 
   void setOnline(Iterable<String> users) {

@@ -18,6 +18,8 @@ final class PendingRequest {
     JOIN,
     LEAVE,
     HISTORY,
+    /** CreateRoom, Moderate or SetRoomVisibility, answered by RoomActionDone. */
+    ROOM_ACTION,
     /** A FORWARD page the session reads to fill a gap; bound to one connection. */
     FILL
   }
@@ -29,6 +31,7 @@ final class PendingRequest {
   final CompletableFuture<RoomHandle> joined;
   final CompletableFuture<Void> left;
   final CompletableFuture<HistoryPage> history;
+  final CompletableFuture<Void> done;
   ScheduledFuture<?> timeout;
 
   private PendingRequest(
@@ -38,8 +41,10 @@ final class PendingRequest {
       Envelope frame,
       CompletableFuture<RoomHandle> joined,
       CompletableFuture<Void> left,
-      CompletableFuture<HistoryPage> history) {
+      CompletableFuture<HistoryPage> history,
+      CompletableFuture<Void> done) {
     this.id = id;
+    this.done = done;
     this.kind = kind;
     this.room = room;
     this.frame = frame;
@@ -49,19 +54,27 @@ final class PendingRequest {
   }
 
   static PendingRequest join(long id, RoomId room, Envelope frame) {
-    return new PendingRequest(id, Kind.JOIN, room, frame, new CompletableFuture<>(), null, null);
+    return new PendingRequest(
+        id, Kind.JOIN, room, frame, new CompletableFuture<>(), null, null, null);
   }
 
   static PendingRequest leave(long id, RoomId room, Envelope frame) {
-    return new PendingRequest(id, Kind.LEAVE, room, frame, null, new CompletableFuture<>(), null);
+    return new PendingRequest(
+        id, Kind.LEAVE, room, frame, null, new CompletableFuture<>(), null, null);
   }
 
   static PendingRequest history(long id, RoomId room, Envelope frame) {
-    return new PendingRequest(id, Kind.HISTORY, room, frame, null, null, new CompletableFuture<>());
+    return new PendingRequest(
+        id, Kind.HISTORY, room, frame, null, null, new CompletableFuture<>(), null);
   }
 
   static PendingRequest fill(long id, RoomId room, Envelope frame) {
-    return new PendingRequest(id, Kind.FILL, room, frame, null, null, null);
+    return new PendingRequest(id, Kind.FILL, room, frame, null, null, null, null);
+  }
+
+  static PendingRequest roomAction(long id, RoomId room, Envelope frame) {
+    return new PendingRequest(
+        id, Kind.ROOM_ACTION, room, frame, null, null, null, new CompletableFuture<>());
   }
 
   /** The caller's future, whatever its type; null for a fill. */
@@ -70,6 +83,7 @@ final class PendingRequest {
       case JOIN -> joined;
       case LEAVE -> left;
       case HISTORY -> history;
+      case ROOM_ACTION -> done;
       case FILL -> null;
     };
   }

@@ -3,6 +3,7 @@ package dev.parley.chat.client.internal;
 import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
@@ -10,10 +11,12 @@ import dev.parley.chat.client.HistoryPage;
 import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
+import dev.parley.chat.protocol.internal.Envelope;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.LongFunction;
 
 /**
  * The {@link ChatSession} the application holds: a thin, thread-safe front over the session engine.
@@ -123,6 +126,21 @@ final class RealChatSession implements ChatSession {
 
   CompletableFuture<SendReceipt> send(RealRoomHandle handle, OutgoingMessage message) {
     return lock.call(() -> conversation.send(handle, message));
+  }
+
+  @Override
+  public CompletableFuture<Void> createRoom(RoomId room, RoomVisibility visibility) {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(visibility, "visibility");
+    return lock.call(
+        () ->
+            lifecycle.state() == State.CLOSED
+                ? closedFuture()
+                : conversation.createRoom(room, visibility));
+  }
+
+  CompletableFuture<Void> roomAction(RealRoomHandle handle, LongFunction<Envelope> frame) {
+    return lock.call(() -> conversation.roomAction(handle, frame));
   }
 
   CompletableFuture<HistoryPage> history(RealRoomHandle handle, long beforeSeq, int limit) {

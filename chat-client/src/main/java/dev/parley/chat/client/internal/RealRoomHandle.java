@@ -1,11 +1,16 @@
 package dev.parley.chat.client.internal;
 
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.RoomRole;
+import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.HistoryPage;
 import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
+import dev.parley.chat.protocol.internal.EnvelopeCodec;
+import dev.parley.chat.protocol.internal.ModerationAction;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -70,6 +75,76 @@ final class RealRoomHandle implements RoomHandle {
       throw new IllegalArgumentException("seq must be 1 or more, was " + seq);
     }
     return session.markRead(this, seq);
+  }
+
+  @Override
+  public RoomRole role() {
+    return room.role;
+  }
+
+  @Override
+  public RoomVisibility visibility() {
+    return room.visibility;
+  }
+
+  @Override
+  public CompletableFuture<Void> invite(UserId user, RoomRole role) {
+    Objects.requireNonNull(role, "role");
+    return moderate(user, ModerationAction.ACTION_INVITE, null, null, role);
+  }
+
+  @Override
+  public CompletableFuture<Void> kick(UserId user, String reason) {
+    Objects.requireNonNull(reason, "reason");
+    return moderate(user, ModerationAction.ACTION_KICK, null, reason, null);
+  }
+
+  @Override
+  public CompletableFuture<Void> ban(UserId user, Duration duration, String reason) {
+    Objects.requireNonNull(reason, "reason");
+    return moderate(user, ModerationAction.ACTION_BAN, positive(duration), reason, null);
+  }
+
+  @Override
+  public CompletableFuture<Void> unban(UserId user) {
+    return moderate(user, ModerationAction.ACTION_UNBAN, null, null, null);
+  }
+
+  @Override
+  public CompletableFuture<Void> mute(UserId user, Duration duration) {
+    return moderate(user, ModerationAction.ACTION_MUTE, positive(duration), null, null);
+  }
+
+  @Override
+  public CompletableFuture<Void> unmute(UserId user) {
+    return moderate(user, ModerationAction.ACTION_UNMUTE, null, null, null);
+  }
+
+  @Override
+  public CompletableFuture<Void> setRole(UserId user, RoomRole role) {
+    Objects.requireNonNull(role, "role");
+    return moderate(user, ModerationAction.ACTION_SET_ROLE, null, null, role);
+  }
+
+  @Override
+  public CompletableFuture<Void> setVisibility(RoomVisibility visibility) {
+    Objects.requireNonNull(visibility, "visibility");
+    return session.roomAction(this, id -> EnvelopeCodec.setRoomVisibility(id, room.id, visibility));
+  }
+
+  private CompletableFuture<Void> moderate(
+      UserId user, ModerationAction action, Duration duration, String reason, RoomRole role) {
+    Objects.requireNonNull(user, "user");
+    return session.roomAction(
+        this, id -> EnvelopeCodec.moderate(id, room.id, user, action, duration, reason, role));
+  }
+
+  private static Duration positive(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException("duration must be positive, was " + duration);
+    }
+    return duration;
   }
 
   @Override

@@ -72,6 +72,7 @@ final class RoomDeliveries implements RoomSequencer.Sink {
     JoinedRoom room =
         new JoinedRoom(id, joined.getHeadSeq(), joined.getEpoch(), maxBuffered, this, session);
     room.setOnline(joined.getOnlineList());
+    room.setAccess(joined);
     rooms.put(id, room);
     return room;
   }
@@ -83,6 +84,7 @@ final class RoomDeliveries implements RoomSequencer.Sink {
    */
   void joinedAgain(JoinedRoom room, Joined joined) {
     room.setOnline(joined.getOnlineList());
+    room.setAccess(joined);
     long epoch = joined.getEpoch();
     long head = joined.getHeadSeq();
     long last = room.sequencer.lastDelivered();

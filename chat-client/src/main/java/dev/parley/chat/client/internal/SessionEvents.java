@@ -9,6 +9,7 @@ import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.ClosedEvent;
 import dev.parley.chat.client.ErrorEvent;
 import dev.parley.chat.client.HistoryGapEvent;
+import dev.parley.chat.client.InvitedEvent;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.PresenceEvent;
 import dev.parley.chat.client.ReadReceiptEvent;
@@ -91,6 +92,10 @@ final class SessionEvents {
   void removedFromRoom(RoomId room, String reason) {
     RoomRemovedEvent event = new RoomRemovedEvent(room, reason);
     enqueue(l -> l.onRemovedFromRoom(session, event));
+  }
+
+  void invited(InvitedEvent event) {
+    enqueue(l -> l.onInvited(session, event));
   }
 
   void error(ChatException error) {

@@ -51,6 +51,35 @@ final class HistoryReads {
       error(session, requestId, ErrorCode.INVALID_ARGUMENT, "from_seq is out of range", room.id());
       return;
     }
+    context
+        .access()
+        .standing(room.id(), session.user())
+        .whenComplete(
+            (standing, failure) -> {
+              if (failure != null) {
+                dev.parley.chat.protocol.internal.Error e = Replies.toError(failure, room.id());
+                session.reply(frame(EnvelopeCodec.errorFrame(requestId, e)));
+              } else if (!standing.mayRead()) {
+                // taken out of the room meanwhile (banned, no longer a member): as if never in it
+                error(
+                    session,
+                    requestId,
+                    ErrorCode.NOT_A_MEMBER,
+                    RoomAccess.notJoined(room.id()).reason(),
+                    room.id());
+              } else {
+                readPage(session, requestId, room, fromSeq, direction, limit);
+              }
+            });
+  }
+
+  private void readPage(
+      ServerSession session,
+      long requestId,
+      Room room,
+      long fromSeq,
+      ReadDirection direction,
+      int limit) {
     long start = context.metrics().start();
     context
         .store()

@@ -70,14 +70,22 @@ final class Membership {
         .thenCompose(
             allowed -> {
               if (!allowed) {
-                throw new ChatException(
-                    ErrorCode.FORBIDDEN, session.user() + " may not join " + id);
+                throw RoomAccess.notAllowedToJoin(session.user(), id);
               }
-              return attach(session, id, requestId);
+              return context.access().standing(id, session.user());
+            })
+        .thenCompose(
+            standing -> {
+              ChatException refused = RoomAccess.joinRefusal(session.user(), id, standing);
+              if (refused != null) {
+                throw refused;
+              }
+              return attach(session, id, requestId, standing);
             });
   }
 
-  private CompletableFuture<Joined> attach(ServerSession session, RoomId id, long requestId) {
+  private CompletableFuture<Joined> attach(
+      ServerSession session, RoomId id, long requestId, RoomAccess.Standing standing) {
     return context
         .rooms()
         .load(id)
@@ -98,15 +106,29 @@ final class Membership {
                                         session,
                                         requestId,
                                         position.firstSeq(),
+                                        j -> RoomAccess.describe(j, standing),
                                         () -> context.hooks().joined(session, id))
                                     ? Joined.getDefaultInstance()
                                     : null;
                           } else {
-                            joined = room.rejoin(session, position.firstSeq());
+                            joined =
+                                room.rejoin(
+                                    session,
+                                    position.firstSeq(),
+                                    j -> RoomAccess.describe(j, standing));
                           }
                           if (joined == null) {
                             session.rooms().remove(id, room);
-                            return attach(session, id, requestId); // room retired meanwhile
+                            // room retired meanwhile
+                            return attach(session, id, requestId, standing);
+                          }
+                          // a ban made while this join was on its way is enforced now
+                          RoomAccess.Standing now =
+                              context.access().cachedStanding(id, session.user());
+                          if (now != null && !now.mayRead()) {
+                            context
+                                .access()
+                                .remove(id, session.user(), RoomAccess.removalReason(id, now));
                           }
                           if (session.state() == ServerSession.State.CLOSED) {
                             session.rooms().remove(id);

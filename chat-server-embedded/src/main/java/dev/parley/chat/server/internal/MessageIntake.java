@@ -16,6 +16,9 @@ import dev.parley.chat.server.BeforeStoreEvent;
 import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.AppendResult;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +40,12 @@ final class MessageIntake {
   private static final String FENCED =
       "an earlier message to this room could not be stored; resend it first, then this one";
 
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
   private final ServerContext context;
+
+  /** Per (origin, room), the last message whose permission check is under way. */
+  private final Map<Object, CompletableFuture<Void>> checking = new HashMap<>();
 
   MessageIntake(ServerContext context) {
     this.context = context;
@@ -117,7 +125,9 @@ final class MessageIntake {
             error(session, requestId, code, reason, id, retryAfter);
           }
         };
-    submit(
+    checkThenSubmit(
+        session,
+        false,
         new Submission(
             id,
             session.user(),
@@ -160,9 +170,63 @@ final class MessageIntake {
             published.completeExceptionally(new ChatException(code, reason, retryAfter));
           }
         };
-    submit(
+    checkThenSubmit(
+        sender,
+        true,
         new Submission(room, sender, clientMessageId, text, payload.clone(), "", null, -1, answer));
     return published;
+  }
+
+  /**
+   * Asks the permission stage whether the sender may send to the room now, then submits the message
+   * or refuses it ({@code FORBIDDEN} for a muted sender, a reader, a banned user). The answer is
+   * usually cached and the message goes on at once; when it must be read first, later messages of
+   * the same origin to the same room wait behind this one, so they still reach the store in the
+   * order they arrived.
+   *
+   * @param origin the session, or the sender of a server-side publish
+   */
+  private void checkThenSubmit(Object origin, boolean fromServer, Submission s) {
+    CompletableFuture<RoomAccess.Standing> check = context.access().standing(s.room(), s.sender());
+    Object key = List.of(origin, s.room());
+    CompletableFuture<Void> previous;
+    CompletableFuture<Void> turn = new CompletableFuture<>();
+    synchronized (checking) {
+      previous = checking.getOrDefault(key, DONE);
+      checking.put(key, turn);
+    }
+    previous
+        .thenCompose(v -> check)
+        .whenComplete(
+            (standing, failure) -> {
+              try {
+                if (failure != null) {
+                  ChatException cause =
+                      unwrap(failure) instanceof ChatException chat
+                          ? chat
+                          : new ChatException(ErrorCode.UNAVAILABLE, "room access unavailable");
+                  s.answer()
+                      .refused(
+                          cause.code(),
+                          cause.reason(),
+                          cause.code().retryable(),
+                          cause.retryAfter().orElse(null));
+                  return;
+                }
+                ChatException refused =
+                    RoomAccess.sendRefusal(s.sender(), s.room(), standing, fromServer);
+                if (refused != null) {
+                  s.answer().refused(refused.code(), refused.reason(), false, null);
+                } else {
+                  submit(s);
+                }
+              } finally {
+                synchronized (checking) {
+                  checking.remove(key, turn);
+                }
+                turn.complete(null);
+              }
+            });
   }
 
   private void submit(Submission s) {

@@ -4,6 +4,7 @@ import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DependencyStatus;
 import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.server.InMemoryRoomAccessStore;
 import dev.parley.chat.server.ServerRooms;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
@@ -99,6 +100,9 @@ public final class RealChatServer implements ChatServer {
             settings,
             serverId,
             store,
+            settings.access().store() != null
+                ? settings.access().store()
+                : new InMemoryRoomAccessStore(),
             bus,
             workers,
             scheduler,

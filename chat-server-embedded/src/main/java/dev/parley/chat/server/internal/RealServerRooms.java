@@ -5,14 +5,18 @@ import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.RoomRole;
+import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
+import dev.parley.chat.protocol.internal.ModerationAction;
 import dev.parley.chat.server.ServerRooms;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.HistorySlice;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.MessageStore.ReadDirection;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -156,6 +160,79 @@ final class RealServerRooms implements ServerRooms {
           new ChatException(ErrorCode.INVALID_ARGUMENT, bad.get().getMessage()));
     }
     return context.store().read(room, fromSeq, direction, limit);
+  }
+
+  @Override
+  public CompletableFuture<Void> createRoom(RoomId room, RoomVisibility visibility, UserId owner) {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(visibility, "visibility");
+    return core.moderation().create(null, room, visibility, owner);
+  }
+
+  @Override
+  public CompletableFuture<Void> setVisibility(RoomId room, RoomVisibility visibility) {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(visibility, "visibility");
+    return core.moderation().setVisibility(null, room, visibility);
+  }
+
+  @Override
+  public CompletableFuture<Void> invite(RoomId room, UserId user, RoomRole role) {
+    Objects.requireNonNull(role, "role");
+    return moderate(room, user, ModerationAction.ACTION_INVITE, null, null, role)
+        .thenApply(n -> null);
+  }
+
+  @Override
+  public CompletableFuture<Integer> kick(RoomId room, UserId user, String reason) {
+    Objects.requireNonNull(reason, "reason");
+    return moderate(room, user, ModerationAction.ACTION_KICK, null, reason, null);
+  }
+
+  @Override
+  public CompletableFuture<Void> ban(RoomId room, UserId user, Duration duration, String reason) {
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(reason, "reason");
+    return moderate(room, user, ModerationAction.ACTION_BAN, duration, reason, null)
+        .thenApply(n -> null);
+  }
+
+  @Override
+  public CompletableFuture<Void> unban(RoomId room, UserId user) {
+    return moderate(room, user, ModerationAction.ACTION_UNBAN, null, null, null)
+        .thenApply(n -> null);
+  }
+
+  @Override
+  public CompletableFuture<Void> mute(RoomId room, UserId user, Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    return moderate(room, user, ModerationAction.ACTION_MUTE, duration, null, null)
+        .thenApply(n -> null);
+  }
+
+  @Override
+  public CompletableFuture<Void> unmute(RoomId room, UserId user) {
+    return moderate(room, user, ModerationAction.ACTION_UNMUTE, null, null, null)
+        .thenApply(n -> null);
+  }
+
+  @Override
+  public CompletableFuture<Void> setRole(RoomId room, UserId user, RoomRole role) {
+    Objects.requireNonNull(role, "role");
+    return moderate(room, user, ModerationAction.ACTION_SET_ROLE, null, null, role)
+        .thenApply(n -> null);
+  }
+
+  private CompletableFuture<Integer> moderate(
+      RoomId room,
+      UserId user,
+      ModerationAction action,
+      Duration duration,
+      String reason,
+      RoomRole role) {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(user, "user");
+    return core.moderation().moderate(null, room, user, action, duration, reason, role);
   }
 
   private List<ServerSession> sessionsOfUser(UserId user) {

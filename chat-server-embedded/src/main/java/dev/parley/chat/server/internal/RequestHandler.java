@@ -18,9 +18,12 @@ final class RequestHandler {
   private final Membership membership;
   private final MessageIntake intake;
   private final HistoryReads history;
-  private final RoomSignals signals = new RoomSignals();
+  private final RoomSignals signals;
+  private final RoomModeration moderation;
 
-  RequestHandler(ServerContext context, MessageIntake intake) {
+  RequestHandler(ServerContext context, MessageIntake intake, RoomModeration moderation) {
+    this.signals = new RoomSignals(context.access());
+    this.moderation = moderation;
     this.membership = new Membership(context);
     this.connects = new ConnectHandler(context, membership::rejoin);
     this.intake = intake;
@@ -54,13 +57,27 @@ final class RequestHandler {
       case HISTORY_REQUEST -> history.read(session, requestId, envelope.getHistoryRequest());
       case TYPING -> signals.typing(session, requestId, envelope.getTyping());
       case READ_RECEIPT -> signals.readReceipt(session, requestId, envelope.getReadReceipt());
+      case CREATE_ROOM -> moderation.create(session, requestId, envelope.getCreateRoom());
+      case MODERATE -> moderation.moderate(session, requestId, envelope.getModerate());
+      case SET_ROOM_VISIBILITY ->
+          moderation.visibility(session, requestId, envelope.getSetRoomVisibility());
       default -> throw new IllegalStateException("not a client request: " + envelope.getBodyCase());
     }
   }
 
   private static boolean isClientRequest(Envelope envelope) {
     return switch (envelope.getBodyCase()) {
-      case PING, JOIN, LEAVE, SEND, HISTORY_REQUEST, TYPING, READ_RECEIPT -> true;
+      case PING,
+          JOIN,
+          LEAVE,
+          SEND,
+          HISTORY_REQUEST,
+          TYPING,
+          READ_RECEIPT,
+          CREATE_ROOM,
+          MODERATE,
+          SET_ROOM_VISIBILITY ->
+          true;
       default -> false;
     };
   }

@@ -4,6 +4,7 @@ import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
+import dev.parley.chat.protocol.internal.Joined;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.RoomPosition;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * A room loaded on this node: its member sessions, and the two stages that work on them, {@link
@@ -66,26 +68,32 @@ final class Room {
    * @return false if the room is retired (the caller loads a new one and retries)
    */
   synchronized boolean join(
-      ServerSession session, long requestId, long firstSeq, Runnable whenAdded) {
+      ServerSession session,
+      long requestId,
+      long firstSeq,
+      UnaryOperator<Joined> withAccess,
+      Runnable whenAdded) {
     if (retired) {
       return false;
     }
     if (add(session)) {
       whenAdded.run();
     }
-    var joined = Envelopes.joined(id, delivery.position(firstSeq), presence.onlineUsers());
+    var joined =
+        withAccess.apply(Envelopes.joined(id, delivery.position(firstSeq), presence.onlineUsers()));
     session.deliver(new OutboundFrame(EnvelopeCodec.joinedReply(requestId, joined)));
     return true;
   }
 
   /** The Joined entry for a session rejoining during Connect (sent inside Welcome). */
-  synchronized dev.parley.chat.protocol.internal.Joined rejoin(
-      ServerSession session, long firstSeq) {
+  synchronized Joined rejoin(
+      ServerSession session, long firstSeq, UnaryOperator<Joined> withAccess) {
     if (retired) {
       return null;
     }
     add(session);
-    return Envelopes.joined(id, delivery.position(firstSeq), presence.onlineUsers());
+    return withAccess.apply(
+        Envelopes.joined(id, delivery.position(firstSeq), presence.onlineUsers()));
   }
 
   private boolean add(ServerSession session) {
@@ -137,6 +145,47 @@ final class Room {
     }
     retire();
     return removed;
+  }
+
+  /**
+   * Removes every session of {@code user} from the room on this node and queues {@code left} on
+   * each (the room is retired if none remain), so nothing for the room follows the Left frame.
+   *
+   * @return the sessions removed
+   */
+  synchronized List<ServerSession> removeUser(UserId user, OutboundFrame left) {
+    if (retired) {
+      return List.of();
+    }
+    List<ServerSession> removed = new ArrayList<>();
+    for (ServerSession session : members) {
+      if (user.equals(session.user())) {
+        removed.add(session);
+      }
+    }
+    if (removed.isEmpty()) {
+      return removed;
+    }
+    for (ServerSession session : removed) {
+      members.remove(session);
+      session.rooms().remove(id, this);
+      session.deliver(left);
+      presence.sessionLeft(session.user());
+    }
+    fanOut = members.toArray(ServerSession[]::new);
+    if (members.isEmpty()) {
+      retire();
+    }
+    return removed;
+  }
+
+  /** The distinct users with a session in the room on this node. */
+  synchronized Set<UserId> localUsers() {
+    Set<UserId> users = new LinkedHashSet<>();
+    for (ServerSession session : members) {
+      users.add(session.user());
+    }
+    return users;
   }
 
   /** Users with a session in the room, on this node or (as far as it knows) on other nodes. */

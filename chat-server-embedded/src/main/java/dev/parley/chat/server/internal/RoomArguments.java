@@ -31,7 +31,7 @@ final class RoomArguments {
     }
     Room room = session.rooms().get(id);
     if (room == null) {
-      error(session, requestId, ErrorCode.NOT_A_MEMBER, "join " + id + " first", id);
+      error(session, requestId, ErrorCode.NOT_A_MEMBER, RoomAccess.notJoined(id).reason(), id);
     }
     return room;
   }

@@ -169,7 +169,8 @@ final class RoomRegistry implements ClusterBus.Listener {
     }
   }
 
-  private List<Room> loaded() {
+  /** The rooms loaded on this node now. */
+  List<Room> loaded() {
     List<Room> loaded = new ArrayList<>();
     for (CompletableFuture<Room> future : rooms.values()) {
       Room room = future.getNow(null);

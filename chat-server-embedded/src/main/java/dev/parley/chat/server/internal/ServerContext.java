@@ -5,6 +5,7 @@ import dev.parley.chat.server.RoomPolicy;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.RoomAccessStore;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,12 +27,14 @@ final class ServerContext {
   private final GuardedMessageStore guardedStore;
   private final GuardedClusterBus guardedBus; // null: a single node
   private final ServerMetrics metrics;
+  private final RoomAccess access;
   private volatile boolean accepting;
 
   ServerContext(
       ServerSettings settings,
       String serverId,
       MessageStore store,
+      RoomAccessStore accessStore,
       ClusterBus bus,
       Executor workers,
       ScheduledExecutorService scheduler,
@@ -57,6 +60,16 @@ final class ServerContext {
                 scheduler);
     this.bus = guardedBus != null ? guardedBus : bus;
     this.rooms = new RoomRegistry(this.store, this.bus, scheduler, metrics);
+    this.access =
+        new RoomAccess(
+            accessStore,
+            settings.access(),
+            settings.clock(),
+            breakers.callTimeout(),
+            workers,
+            scheduler,
+            rooms,
+            hooks);
     this.workers = workers;
     this.scheduler = scheduler;
     this.messageIds = messageIds;
@@ -96,6 +109,11 @@ final class ServerContext {
 
   Authenticator authenticator() {
     return settings.authenticator();
+  }
+
+  /** The permission stage. */
+  RoomAccess access() {
+    return access;
   }
 
   RoomPolicy roomPolicy() {

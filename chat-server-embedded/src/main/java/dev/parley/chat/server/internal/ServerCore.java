@@ -33,13 +33,15 @@ final class ServerCore implements ServerTransportHandler {
   private final ServerContext context;
   private final MessageIntake intake;
   private final RequestHandler requests;
+  private final RoomModeration moderation;
   private final ConcurrentHashMap<String, ServerSession> sessions = new ConcurrentHashMap<>();
   private final AtomicLong sessionCounter = new AtomicLong();
 
   ServerCore(ServerContext context) {
     this.context = context;
     this.intake = new MessageIntake(context);
-    this.requests = new RequestHandler(context, intake);
+    this.moderation = new RoomModeration(context, this::sessions);
+    this.requests = new RequestHandler(context, intake, moderation);
   }
 
   @Override
@@ -208,6 +210,11 @@ final class ServerCore implements ServerTransportHandler {
               Envelopes.errorFrame(
                   envelope.getRequestId(), ErrorCode.INTERNAL, "server error", null)));
     }
+  }
+
+  /** The moderation stage, shared by client requests and the server application. */
+  RoomModeration moderation() {
+    return moderation;
   }
 
   /** The message intake stage, shared by client sends and server-side publishes. */

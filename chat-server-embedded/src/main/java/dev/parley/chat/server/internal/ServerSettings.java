@@ -61,6 +61,7 @@ import java.util.concurrent.Executor;
  * @param meterRegistry where the server records its meters: a Micrometer {@code MeterRegistry},
  *     {@link #GLOBAL_METER_REGISTRY}, or {@code null} for nowhere. Typed {@code Object} so that
  *     this record names no Micrometer type: Micrometer is optional.
+ * @param access where rooms' access state (visibility, roles, bans, mutes) is kept, and its cache
  */
 public record ServerSettings(
     String host,
@@ -98,7 +99,8 @@ public record ServerSettings(
     List<SessionListener> sessionListeners,
     Duration hookTimeout,
     BreakerSettings breakers,
-    Object meterRegistry) {
+    Object meterRegistry,
+    AccessSettings access) {
 
   /**
    * The default of {@link #meterRegistry()}: Micrometer's {@code Metrics.globalRegistry} when
@@ -124,5 +126,6 @@ public record ServerSettings(
     sessionListeners = List.copyOf(sessionListeners);
     Objects.requireNonNull(hookTimeout, "hookTimeout");
     Objects.requireNonNull(breakers, "breakers");
+    Objects.requireNonNull(access, "access");
   }
 }

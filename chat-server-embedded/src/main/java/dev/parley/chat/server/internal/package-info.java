@@ -35,6 +35,21 @@
  *                     ServerSession (a slow consumer is closed, never waited for)
  * </pre>
  *
+ * <p>Every stage that touches a room asks one permission stage, {@code RoomAccess}, before it acts:
+ * Membership (join, rejoin), MessageIntake (send, publish), HistoryReads, RoomSignals and the
+ * moderation stage {@code RoomModeration} (CreateRoom, Moderate, SetRoomVisibility and their {@code
+ * ServerRooms} twins). It reads each user's standing in a room from the {@code RoomAccessStore}
+ * through a cache, and removes the sessions of a user who may no longer be in a room (decision
+ * 0031).
+ *
+ * <pre>
+ *  Membership ─┐
+ *  MessageIntake ─┤                                   ┌─► RoomAccessStore (shared by the cluster)
+ *  HistoryReads ──┼─► RoomAccess: Standing, rules ───┤
+ *  RoomSignals ───┤    (cached, refreshed each ttl)   └─► Room.removeUser: pushed Left
+ *  RoomModeration ┘
+ * </pre>
+ *
  * <p>The application attaches to the stages, never to the transport threads ({@code ServerHooks}):
  * with message hooks registered, intake hands each checked message to its room's serial lane on the
  * worker executor ({@code BeforeStoreScreening}), which screens it within the hook budget and then

@@ -53,6 +53,9 @@ final class Engine implements AutoCloseable {
             settings.messageStore() != null
                 ? settings.messageStore()
                 : new InMemoryMessageStore(1000),
+            settings.access().store() != null
+                ? settings.access().store()
+                : new dev.parley.chat.server.InMemoryRoomAccessStore(),
             settings.clusterBus() != null ? settings.clusterBus() : SingleNodeBus.INSTANCE,
             workers,
             scheduler,

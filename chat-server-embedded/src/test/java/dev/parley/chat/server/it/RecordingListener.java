@@ -29,7 +29,7 @@ import org.awaitility.Awaitility;
  * Records every event a session's listener receives, and checks the listener contract as it goes:
  * callbacks never overlap, and nothing follows onClosed.
  */
-final class RecordingListener implements ChatListener {
+class RecordingListener implements ChatListener {
   private final Map<RoomId, List<ChatMessage>> messages = new ConcurrentHashMap<>();
   final List<PresenceEvent> presence = new CopyOnWriteArrayList<>();
   final List<TypingEvent> typing = new CopyOnWriteArrayList<>();

@@ -89,6 +89,8 @@ public final class JdbcMessageStore implements MessageStore {
   private final StoreMetrics metrics;
   private final ScheduledExecutorService initialiser;
   private volatile boolean initialised;
+  private final ExecutorService accessThreads;
+  private final JdbcRoomAccessStore roomAccess;
   private volatile int failedAttempts;
 
   private JdbcMessageStore(
@@ -126,6 +128,8 @@ public final class JdbcMessageStore implements MessageStore {
             completer,
             metrics);
     this.readers = Executors.newFixedThreadPool(b.readerThreads, daemon("parley-store-reader-"));
+    this.accessThreads = Executors.newFixedThreadPool(2, daemon("parley-store-access-"));
+    this.roomAccess = new JdbcRoomAccessStore(dataSource, accessThreads);
     if (b.retention.age().isPresent()) {
       long every = b.retentionSweepInterval.toMillis();
       this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("parley-store-retention-"));
@@ -133,6 +137,15 @@ public final class JdbcMessageStore implements MessageStore {
     } else {
       this.sweeper = null;
     }
+  }
+
+  /**
+   * The {@link dev.parley.chat.spi.RoomAccessStore} in this store's database, over its connection
+   * pool: give it to every node's {@code ChatServerBuilder.roomAccessStore} so that bans, mutes,
+   * roles and visibility hold across a cluster. Closed with this store.
+   */
+  public JdbcRoomAccessStore roomAccessStore() {
+    return roomAccess;
   }
 
   /** A builder; choose the database with one of its {@code h2File}, {@code jdbcUrl}, ... */
@@ -512,7 +525,11 @@ public final class JdbcMessageStore implements MessageStore {
       sweeper.shutdownNow();
     }
     readers.shutdown();
+    accessThreads.shutdown();
     try {
+      if (!accessThreads.awaitTermination(10, TimeUnit.SECONDS)) {
+        accessThreads.shutdownNow();
+      }
       if (!readers.awaitTermination(10, TimeUnit.SECONDS)) {
         readers.shutdownNow();
       }

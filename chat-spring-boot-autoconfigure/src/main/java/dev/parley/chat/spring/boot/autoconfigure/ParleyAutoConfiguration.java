@@ -8,6 +8,7 @@ import dev.parley.chat.server.SessionListener;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.RoomAccessStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -62,6 +63,7 @@ public class ParleyAutoConfiguration {
       ParleyProperties properties,
       ObjectProvider<Authenticator> authenticator,
       ObjectProvider<MessageStore> messageStore,
+      ObjectProvider<RoomAccessStore> roomAccessStore,
       ObjectProvider<ClusterBus> clusterBus,
       ObjectProvider<MessageHook> messageHooks,
       ObjectProvider<SessionListener> sessionListeners,
@@ -70,6 +72,7 @@ public class ParleyAutoConfiguration {
     ParleyServerSettings.apply(properties, builder);
     builder.authenticator(authenticatorFor(properties, authenticator.getIfAvailable()));
     messageStore.ifAvailable(builder::messageStore);
+    roomAccessStore.ifAvailable(builder::roomAccessStore);
     // The catch-up sweep is a cluster node's: set only with a bus (the builder refuses it alone).
     clusterBus.ifAvailable(
         bus ->

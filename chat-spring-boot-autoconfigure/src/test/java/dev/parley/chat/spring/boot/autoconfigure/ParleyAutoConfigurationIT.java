@@ -76,6 +76,34 @@ class ParleyAutoConfigurationIT {
   }
 
   @Test
+  void aRoomAccessStoreBeanKeepsTheServersRoomsAccess() {
+    dev.parley.chat.server.InMemoryRoomAccessStore access =
+        new dev.parley.chat.server.InMemoryRoomAccessStore();
+    runner
+        .withPropertyValues("parley.development-authenticator=true")
+        .withBean(dev.parley.chat.spi.RoomAccessStore.class, () -> access)
+        .run(
+            context -> {
+              ChatServer server = context.getBean(ChatServer.class);
+              server
+                  .rooms()
+                  .createRoom(
+                      RoomId.of("club"),
+                      dev.parley.chat.api.RoomVisibility.PRIVATE,
+                      dev.parley.chat.api.UserId.of("alice"))
+                  .get(20, java.util.concurrent.TimeUnit.SECONDS);
+              assertThat(
+                      access
+                          .access(RoomId.of("club"), dev.parley.chat.api.UserId.of("alice"))
+                          .toCompletableFuture()
+                          .get()
+                          .orElseThrow()
+                          .role())
+                  .isEqualTo(dev.parley.chat.api.RoomRole.OWNER);
+            });
+  }
+
+  @Test
   void theDevelopmentOptInRunsAServerThatAcceptsAnyNicknameAndReportsUp() throws Exception {
     runner
         .withPropertyValues("parley.development-authenticator=true")
