@@ -19,10 +19,12 @@ final class RequestHandler {
   private final MessageIntake intake;
   private final HistoryReads history;
   private final RoomSignals signals = new RoomSignals();
+  private final SessionExpiry expiry;
 
   RequestHandler(ServerContext context, MessageIntake intake) {
     this.membership = new Membership(context);
-    this.connects = new ConnectHandler(context, membership::rejoin);
+    this.expiry = new SessionExpiry(context);
+    this.connects = new ConnectHandler(context, membership::rejoin, expiry);
     this.intake = intake;
     this.history = new HistoryReads(context);
   }
@@ -54,13 +56,15 @@ final class RequestHandler {
       case HISTORY_REQUEST -> history.read(session, requestId, envelope.getHistoryRequest());
       case TYPING -> signals.typing(session, requestId, envelope.getTyping());
       case READ_RECEIPT -> signals.readReceipt(session, requestId, envelope.getReadReceipt());
+      case REAUTHENTICATE ->
+          expiry.reauthenticate(session, requestId, envelope.getReauthenticate());
       default -> throw new IllegalStateException("not a client request: " + envelope.getBodyCase());
     }
   }
 
   private static boolean isClientRequest(Envelope envelope) {
     return switch (envelope.getBodyCase()) {
-      case PING, JOIN, LEAVE, SEND, HISTORY_REQUEST, TYPING, READ_RECEIPT -> true;
+      case PING, JOIN, LEAVE, SEND, HISTORY_REQUEST, TYPING, READ_RECEIPT, REAUTHENTICATE -> true;
       default -> false;
     };
   }
