@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  WELCOME ─────────────────────────────► SessionLifecycle.welcomed   (resume starts there)
  *  GO_AWAY ─────────────────────────────► SessionLifecycle.goingAway
+ *  TOKEN_EXPIRING, REAUTHENTICATED ─────► SessionLifecycle, then Credentials (the refresh)
  *  PONG ────────────────────────────────► nothing (the frame already fed the heartbeat)
  *  ERROR  answering Connect ────────────► SessionLifecycle.refused
  *         before Welcome ───────────────► the listener's onError
@@ -62,6 +63,9 @@ final class InboundRouter {
     switch (body) {
       case WELCOME -> lifecycle.welcomed(attempt, envelope.getWelcome());
       case GO_AWAY -> lifecycle.goingAway(attempt, envelope.getGoAway());
+      case TOKEN_EXPIRING -> lifecycle.tokenExpiring(attempt, envelope.getTokenExpiring());
+      case REAUTHENTICATED ->
+          lifecycle.reauthenticated(attempt, requestId, envelope.getReauthenticated());
       case ERROR -> error(attempt, requestId, envelope.getError());
       case PONG -> {}
       case JOINED -> conversation.onJoined(requestId, envelope.getJoined());
@@ -79,6 +83,8 @@ final class InboundRouter {
   private void error(ConnectionAttempt attempt, long requestId, Error error) {
     if (requestId == attempt.connectRequestId) {
       lifecycle.refused(EnvelopeCodec.exception(error));
+    } else if (lifecycle.answersRefresh(attempt, requestId)) {
+      lifecycle.refreshRefused(attempt, requestId, error);
     } else if (attempt.welcomed) {
       conversation.onError(requestId, error);
     } else {
