@@ -69,7 +69,7 @@ public interface ServerRooms {
    * is still with the authenticator when this is called is not closed by it). In a cluster, call it
    * on every node: like {@link #disconnectUser}, it acts on the node it is called on.
    *
-   * @return how many sessions were closed
+   * @return how many sessions were closed (sessions already closing are not counted)
    */
   int revoke(UserId user, String reason);
 

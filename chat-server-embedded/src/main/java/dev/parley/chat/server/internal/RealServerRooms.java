@@ -117,9 +117,7 @@ final class RealServerRooms implements ServerRooms {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(reason, "reason");
     List<ServerSession> sessions =
-        core.sessions().stream()
-            .filter(s -> s.state() != ServerSession.State.CLOSED && user.equals(s.user()))
-            .toList();
+        core.sessions().stream().filter(s -> !s.isClosing() && user.equals(s.user())).toList();
     for (ServerSession session : sessions) {
       session.close(CloseCodes.REVOKED, closeReason(reason));
     }

@@ -125,6 +125,11 @@ final class ServerSession {
     return state;
   }
 
+  /** Whether the server has decided to close this session (or the transport reported it closed). */
+  boolean isClosing() {
+    return closing;
+  }
+
   boolean isJson() {
     return json;
   }
