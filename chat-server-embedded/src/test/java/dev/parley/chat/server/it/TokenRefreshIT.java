@@ -51,6 +51,8 @@ class TokenRefreshIT {
             b ->
                 b.authenticator(issuer)
                     .tokenExpiryLead(Duration.ofSeconds(1))
+                    // the senders go as fast as acks come; this test is not about the rate limit
+                    .requestRate(5_000, 10_000)
                     .messageStore(new InMemoryMessageStore(100_000)));
   }
 
