@@ -13,8 +13,6 @@ import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.FrameDecodeException;
 import dev.parley.chat.protocol.internal.GoAway;
-import dev.parley.chat.protocol.internal.Reauthenticated;
-import dev.parley.chat.protocol.internal.TokenExpiring;
 import dev.parley.chat.protocol.internal.Welcome;
 import dev.parley.chat.spi.ClientTransportConnection;
 import java.nio.ByteBuffer;
@@ -106,7 +104,6 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
             deliveries,
             new ClientMessageIds(context.random()),
             context.backoff());
-    this.router = new InboundRouter(this, conversation, deliveries, events);
     this.reconnects = new ReconnectPolicy(config.endpoints(), context.backoff());
     this.credentials =
         new Credentials(
@@ -119,6 +116,7 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
             this::now,
             this,
             this);
+    this.router = new InboundRouter(this, conversation, deliveries, credentials, events);
   }
 
   Conversation conversation() {
@@ -434,27 +432,6 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
         goAway.getReason(),
         attempt.goAwayDelayMillis);
     leave(attempt, goAway.getReason());
-  }
-
-  /** The server warned that the credentials expire soon: get fresh ones and send them. */
-  void tokenExpiring(ConnectionAttempt attempt, TokenExpiring expiring) {
-    credentials.expiring(attempt, expiring.getExpiresAtMs());
-  }
-
-  /** The server took the fresh credentials. */
-  void reauthenticated(ConnectionAttempt attempt, long requestId, Reauthenticated answer) {
-    credentials.reauthenticated(attempt, requestId, answer.getExpiresAtMs());
-  }
-
-  /** Whether an Error with {@code requestId} answers this attempt's refresh. */
-  boolean answersRefresh(ConnectionAttempt attempt, long requestId) {
-    return credentials.owns(attempt, requestId);
-  }
-
-  /** The server refused the fresh credentials. */
-  void refreshRefused(
-      ConnectionAttempt attempt, long requestId, dev.parley.chat.protocol.internal.Error error) {
-    credentials.refused(attempt, requestId, error);
   }
 
   /** The server answered Connect with an Error: retry later if it may pass, else close. */
