@@ -68,15 +68,12 @@ final class SessionExpiry {
       return;
     }
     long remaining = Duration.between(context.clock().instant(), expiresAt).toMillis();
-    long lead = Math.min(context.settings().tokenExpiryLead().toMillis(), remaining / 2);
+    long warnAfter = warningDelay(remaining, context.settings().tokenExpiryLead().toMillis());
     try {
       ScheduledFuture<?> warning =
           context
               .scheduler()
-              .schedule(
-                  () -> warn(session, identity, expiresAt),
-                  Math.max(0, remaining - lead),
-                  TimeUnit.MILLISECONDS);
+              .schedule(() -> warn(session, identity, expiresAt), warnAfter, TimeUnit.MILLISECONDS);
       ScheduledFuture<?> close =
           context
               .scheduler()
@@ -86,6 +83,17 @@ final class SessionExpiry {
     } catch (RejectedExecutionException stopping) {
       log.debug("{}: the server is stopping; no expiry timers", session);
     }
+  }
+
+  /**
+   * How long after now the warning is due, for credentials with {@code remainingMillis} left:
+   * {@code leadMillis} before the expiry, or halfway to it when that is sooner; never negative.
+   */
+  static long warningDelay(long remainingMillis, long leadMillis) {
+    if (remainingMillis <= 0) {
+      return 0;
+    }
+    return remainingMillis - Math.min(leadMillis, remainingMillis / 2);
   }
 
   private void warn(ServerSession session, Identity identity, Instant expiresAt) {
