@@ -46,6 +46,19 @@ public final class CloseCodes {
   public static final int HEARTBEAT_TIMEOUT = 4003;
 
   /**
+   * The session's credentials expired before fresh ones came (no {@code Reauthenticate} with a
+   * valid token for the same user arrived in time). Clients get fresh credentials and reconnect,
+   * resuming where they were.
+   */
+  public static final int TOKEN_EXPIRED = 4004;
+
+  /**
+   * The server application revoked the user's sessions. Clients ask for credentials again and
+   * reconnect only if they get some; the server's authenticator then decides.
+   */
+  public static final int REVOKED = 4005;
+
+  /**
    * The client read too slowly: its outbound queue stayed over the server's byte limit. Clients
    * reconnect and resume from history.
    */
@@ -54,7 +67,10 @@ public final class CloseCodes {
   /** The client kept sending faster than its rate limit after being warned. */
   public static final int FLOODING = 4009;
 
-  /** Whether a client should reconnect after a close with this code. */
+  /**
+   * Whether a client should reconnect after a close with this code. After {@link #TOKEN_EXPIRED}
+   * and {@link #REVOKED} it should do so only with credentials it has just asked for again.
+   */
   public static boolean shouldReconnect(int code) {
     return switch (code) {
       case NORMAL, AUTHENTICATION_FAILED, PROTOCOL_VIOLATION, UNSUPPORTED_DATA -> false;
@@ -76,6 +92,8 @@ public final class CloseCodes {
       case AUTHENTICATION_FAILED -> "AUTHENTICATION_FAILED";
       case CONNECT_TIMEOUT -> "CONNECT_TIMEOUT";
       case HEARTBEAT_TIMEOUT -> "HEARTBEAT_TIMEOUT";
+      case TOKEN_EXPIRED -> "TOKEN_EXPIRED";
+      case REVOKED -> "REVOKED";
       case SLOW_CONSUMER -> "SLOW_CONSUMER";
       case FLOODING -> "FLOODING";
       default -> "CODE_" + code;

@@ -27,4 +27,10 @@ public final class Protocol {
 
   /** Default and largest history page. */
   public static final int DEFAULT_MAX_HISTORY_PAGE = 200;
+
+  /**
+   * The largest token a {@code Reauthenticate} may carry, in UTF-8 bytes: 8 KiB. A longer one is
+   * refused with {@code TOO_LARGE} before the authenticator sees it.
+   */
+  public static final int MAX_REAUTHENTICATE_TOKEN_BYTES = 8 * 1024;
 }

@@ -44,11 +44,32 @@ public interface ChatClient extends AutoCloseable {
    *
    * <p>The future completes on the client's callback executor, as every future of the session does.
    *
-   * @param token the credentials the server's authenticator expects
+   * @param token the credentials the server's authenticator expects, sent again on every reconnect;
+   *     for credentials that expire, use {@link #connect(TokenProvider, ChatListener)}
    * @param listener receives this session's events, one at a time, on the client's callback
    *     executor
    */
-  CompletableFuture<ChatSession> connect(String token, ChatListener listener);
+  default CompletableFuture<ChatSession> connect(String token, ChatListener listener) {
+    return connect(TokenProvider.fixed(token), listener);
+  }
+
+  /**
+   * Opens a session, as {@link #connect(String, ChatListener)} does, with credentials from {@code
+   * tokens}: the session asks it for a token before every connection attempt, and for fresh
+   * credentials when the server says the current ones expire soon (it then sends them without
+   * interrupting the session). Credentials that expire before fresh ones arrived end the connection
+   * (close code 4004); the session gets a new token and reconnects, resuming where it was, so no
+   * message is lost or delivered twice. After the server revoked the session (close code 4005) it
+   * asks once more and reconnects only with a token. If the provider answers {@code null} when
+   * asked for a connection, the session closes ({@code AUTHENTICATION_FAILED}); if it fails, the
+   * session reports it to {@link ChatListener#onTokenFailed} and asks again after a backoff delay,
+   * also on the first connect.
+   *
+   * @param tokens where the session gets its credentials; see {@link TokenProvider}
+   * @param listener receives this session's events, one at a time, on the client's callback
+   *     executor
+   */
+  CompletableFuture<ChatSession> connect(TokenProvider tokens, ChatListener listener);
 
   /**
    * Closes every open session (with close code 1000), waits briefly for their closing handshakes,

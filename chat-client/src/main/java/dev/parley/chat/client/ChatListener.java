@@ -47,6 +47,18 @@ public interface ChatListener {
    */
   default void onHistoryGap(ChatSession session, HistoryGapEvent event) {}
 
+  /**
+   * The server took fresh credentials from the {@link TokenProvider} for the live connection, after
+   * it said the old ones expire soon.
+   */
+  default void onTokenRefreshed(ChatSession session, TokenRefreshedEvent event) {}
+
+  /**
+   * The {@link TokenProvider} failed or had no token for a refresh, or the server refused the token
+   * it gave; {@link TokenFailedEvent#retrying()} says whether the session tries again by itself.
+   */
+  default void onTokenFailed(ChatSession session, TokenFailedEvent event) {}
+
   /** The server reported an error not tied to one of this session's futures. */
   default void onError(ChatSession session, ErrorEvent event) {}
 

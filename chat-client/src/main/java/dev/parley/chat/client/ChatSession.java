@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One user's connection to the chat, kept alive across network failures. Thread-safe: any thread
- * may call any method. Futures complete on the client's callback executor, never on a network
- * thread.
+ * One user's connection to the chat, kept alive across network failures and credential refreshes
+ * (see {@link ChatClient#connect(TokenProvider, ChatListener)}). Thread-safe: any thread may call
+ * any method. Futures complete on the client's callback executor, never on a network thread.
  *
  * <p>Lifecycle, reported to {@link ChatListener#onStateChanged}:
  *
@@ -26,9 +26,12 @@ import java.util.concurrent.CompletableFuture;
  *       after the server's delay following a GoAway. Sends made meanwhile wait in the outbox and go
  *       out, in order and with their original client message ids, once the session has resumed; so
  *       do joins, leaves and history reads still unanswered. Every joined room is rejoined and its
- *       missed messages delivered in order before new ones.
+ *       missed messages delivered in order before new ones. Each attempt asks the session's {@link
+ *       TokenProvider} for a token first; after close code 4004 (the credentials expired) and 4005
+ *       (the server revoked the session) too.
  *   <li>{@link State#CLOSED}: terminal, after {@link #close()}, a refusal by the server
- *       (authentication failed, close codes 1000, 1003, 4000, 4001) or {@link ChatClient#close()}.
+ *       (authentication failed, close codes 1000, 1003, 4000, 4001), a {@link TokenProvider} that
+ *       has no token ({@code null}) when asked for a connection, or {@link ChatClient#close()}.
  *       Pending futures fail with {@link dev.parley.chat.api.ChatException} ({@code
  *       NOT_CONNECTED}).
  * </ul>

@@ -83,6 +83,12 @@ public final class ChatServerBuilder {
   /** Default time a new connection has to send Connect and be authenticated: 10 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * Default for {@link #tokenExpiryLead(Duration)}: a session is told 60 seconds before its
+   * credentials expire (or half their remaining lifetime before, if that is shorter).
+   */
+  public static final Duration DEFAULT_TOKEN_EXPIRY_LEAD = Duration.ofSeconds(60);
+
   /** Default WebSocket ping interval; a peer silent for two intervals is dropped. */
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
 
@@ -129,6 +135,7 @@ public final class ChatServerBuilder {
   private int maxHandshakeBytes = DEFAULT_MAX_HANDSHAKE_BYTES;
   private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
   private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+  private Duration tokenExpiryLead = DEFAULT_TOKEN_EXPIRY_LEAD;
   private Duration pingInterval = DEFAULT_PING_INTERVAL;
   private int maxConnections = DEFAULT_MAX_CONNECTIONS;
   private long maxOutboundBytes = DEFAULT_MAX_OUTBOUND_BYTES;
@@ -359,6 +366,20 @@ public final class ChatServerBuilder {
   /** Time a connection has to send Connect and be authenticated; default 10 seconds. */
   public ChatServerBuilder connectTimeout(Duration timeout) {
     this.connectTimeout = requirePositive("connectTimeout", timeout);
+    return this;
+  }
+
+  /**
+   * How long before a session's credentials expire the server tells the client ({@code
+   * TokenExpiring}), so that it can send fresh ones ({@code Reauthenticate}); default {@link
+   * #DEFAULT_TOKEN_EXPIRY_LEAD}. When the credentials have less than twice this left at Connect (or
+   * at the last refresh), the client is told halfway through their remaining lifetime instead. A
+   * session whose credentials expire without fresh ones is closed with {@link
+   * dev.parley.chat.protocol.CloseCodes#TOKEN_EXPIRED}. Only sessions whose {@link
+   * dev.parley.chat.spi.Authenticator#identify} returned an expiry are concerned.
+   */
+  public ChatServerBuilder tokenExpiryLead(Duration lead) {
+    this.tokenExpiryLead = requirePositive("tokenExpiryLead", lead);
     return this;
   }
 
@@ -774,6 +795,7 @@ public final class ChatServerBuilder {
         maxHandshakeBytes,
         handshakeTimeout,
         connectTimeout,
+        tokenExpiryLead,
         pingInterval,
         maxConnections,
         maxOutboundBytes,

@@ -72,6 +72,19 @@ public interface ServerRooms {
   int disconnectUser(UserId user, String reason);
 
   /**
+   * Revokes a user's sessions on this node: closes every one at once with close code {@link
+   * dev.parley.chat.protocol.CloseCodes#REVOKED} (4005) and {@code reason}, including sessions
+   * already authenticated and still being welcomed. A client closed this way asks its token
+   * provider for credentials once more and reconnects only if it gets some; your {@code
+   * Authenticator} then decides, so make it refuse what you revoked first (a session whose Connect
+   * is still with the authenticator when this is called is not closed by it). In a cluster, call it
+   * on every node: like {@link #disconnectUser}, it acts on the node it is called on.
+   *
+   * @return how many sessions were closed (sessions already closing are not counted)
+   */
+  int revoke(UserId user, String reason);
+
+  /**
    * Closes one session (as {@link #disconnectUser} does).
    *
    * @return false if no such session is open on this node

@@ -189,6 +189,11 @@ class ChatServerBuilderTest {
             IllegalArgumentException.class,
             "connectTimeout must be positive, was PT0S"),
         refused(
+            "a zero token expiry lead",
+            b -> b.tokenExpiryLead(Duration.ZERO),
+            IllegalArgumentException.class,
+            "tokenExpiryLead must be positive, was PT0S"),
+        refused(
             "a negative ping interval",
             b -> b.pingInterval(Duration.ofSeconds(-1)),
             IllegalArgumentException.class,
@@ -242,6 +247,17 @@ class ChatServerBuilderTest {
         SettingsSnapshots.of(builder().maxTextBytes(100).maxTextBytes(200).port(1).port(2));
     assertThat(settings.maxTextBytes()).isEqualTo(200);
     assertThat(settings.port()).isEqualTo(2);
+  }
+
+  @Test
+  void tokenExpiryLeadDefaultsToAMinuteAndIsCopied() {
+    assertThat(SettingsSnapshots.of(builder()).tokenExpiryLead())
+        .isEqualTo(ChatServerBuilder.DEFAULT_TOKEN_EXPIRY_LEAD)
+        .isEqualTo(Duration.ofSeconds(60));
+    assertThat(
+            SettingsSnapshots.of(builder().tokenExpiryLead(Duration.ofSeconds(5)))
+                .tokenExpiryLead())
+        .isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test

@@ -169,6 +169,14 @@ public final class EnvelopeCodec {
         .build();
   }
 
+  /** Fresh credentials for the session's user, before the old ones expire. */
+  public static Envelope reauthenticate(long requestId, String token) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setReauthenticate(Reauthenticate.newBuilder().setToken(token))
+        .build();
+  }
+
   // --- Server to client ---
 
   /**
@@ -199,6 +207,54 @@ public final class EnvelopeCodec {
                 .addAllRejoined(rejoined)
                 .addAllRejected(rejected))
         .build();
+  }
+
+  /**
+   * The Welcome with the session's credential expiry set ({@code null}: they do not expire, and the
+   * field stays 0).
+   */
+  public static Envelope withTokenExpiry(Envelope welcome, Instant expiresAt) {
+    if (expiresAt == null) {
+      return welcome;
+    }
+    return welcome.toBuilder()
+        .setWelcome(welcome.getWelcome().toBuilder().setTokenExpiresAtMs(expiryMillis(expiresAt)))
+        .build();
+  }
+
+  /** Answers Reauthenticate: the session runs on the new credentials, expiring then (or never). */
+  public static Envelope reauthenticated(long requestId, Instant expiresAt) {
+    return Envelope.newBuilder()
+        .setRequestId(requestId)
+        .setReauthenticated(Reauthenticated.newBuilder().setExpiresAtMs(expiryMillis(expiresAt)))
+        .build();
+  }
+
+  /** Pushed (request id 0) ahead of the session's credential expiry. */
+  public static Envelope tokenExpiring(Instant expiresAt) {
+    return Envelope.newBuilder()
+        .setTokenExpiring(TokenExpiring.newBuilder().setExpiresAtMs(expiryMillis(expiresAt)))
+        .build();
+  }
+
+  /**
+   * An expiry as the wire carries it: Unix milliseconds, at least 1 (0 means none); {@code null} is
+   * 0.
+   */
+  public static long expiryMillis(Instant expiresAt) {
+    if (expiresAt == null) {
+      return 0;
+    }
+    try {
+      return Math.max(1, expiresAt.toEpochMilli());
+    } catch (ArithmeticException farFuture) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** An expiry from the wire: {@code null} for 0 (none), else the instant. */
+  public static Instant expiryOrNull(long expiresAtMillis) {
+    return expiresAtMillis == 0 ? null : Instant.ofEpochMilli(expiresAtMillis);
   }
 
   /** The limits a Welcome announces. */

@@ -296,17 +296,20 @@ class EnvelopeCodecRoundTripTest {
           rejoined.add(EnvelopeCodec.joined(room(r), position(r), List.of(user(r).value())));
           rejected.add(EnvelopeCodec.errorNaming(code(r), text(r), text(r)));
         }
+        Instant tokenExpiry = r.nextBoolean() ? null : expiry(r);
         yield new Sample(
-            EnvelopeCodec.welcome(
-                requestId,
-                user,
-                sessionId,
-                serverId,
-                EnvelopeCodec.limits(limits[0], limits[1], limits[2], limits[3], limits[4]),
-                heartbeat,
-                rejoined,
-                rejected),
-            List.of(
+            EnvelopeCodec.withTokenExpiry(
+                EnvelopeCodec.welcome(
+                    requestId,
+                    user,
+                    sessionId,
+                    serverId,
+                    EnvelopeCodec.limits(limits[0], limits[1], limits[2], limits[3], limits[4]),
+                    heartbeat,
+                    rejoined,
+                    rejected),
+                tokenExpiry),
+            Arrays.asList(
                 requestId,
                 user,
                 sessionId,
@@ -315,11 +318,12 @@ class EnvelopeCodecRoundTripTest {
                 List.of(limits[0], limits[1], limits[2], limits[3], limits[4]),
                 heartbeat,
                 rejoined,
-                rejected),
+                rejected,
+                tokenExpiry),
             e -> {
               Welcome w = e.getWelcome();
               ServerLimits l = w.getLimits();
-              return List.of(
+              return Arrays.asList(
                   e.getRequestId(),
                   UserId.of(w.getUser()),
                   w.getSessionId(),
@@ -333,7 +337,8 @@ class EnvelopeCodecRoundTripTest {
                       l.getMaxHistoryPage()),
                   w.getHeartbeatIntervalMs(),
                   w.getRejoinedList(),
-                  w.getRejectedList());
+                  w.getRejectedList(),
+                  EnvelopeCodec.expiryOrNull(w.getTokenExpiresAtMs()));
             });
       }
       case JOINED -> {
@@ -478,6 +483,33 @@ class EnvelopeCodecRoundTripTest {
                     e.getGoAway().getReason(),
                     e.getGoAway().getReconnectAfterMs()));
       }
+      case REAUTHENTICATE -> {
+        String token = text(r);
+        yield new Sample(
+            EnvelopeCodec.reauthenticate(requestId, token),
+            List.of(requestId, token),
+            e -> List.of(e.getRequestId(), e.getReauthenticate().getToken()));
+      }
+      case REAUTHENTICATED -> {
+        Instant expiresAt = r.nextBoolean() ? null : expiry(r);
+        yield new Sample(
+            EnvelopeCodec.reauthenticated(requestId, expiresAt),
+            Arrays.asList(requestId, expiresAt),
+            e ->
+                Arrays.asList(
+                    e.getRequestId(),
+                    EnvelopeCodec.expiryOrNull(e.getReauthenticated().getExpiresAtMs())));
+      }
+      case TOKEN_EXPIRING -> {
+        Instant expiresAt = expiry(r);
+        yield new Sample(
+            EnvelopeCodec.tokenExpiring(expiresAt),
+            List.of(0L, expiresAt),
+            e ->
+                List.of(
+                    e.getRequestId(),
+                    EnvelopeCodec.expiryOrNull(e.getTokenExpiring().getExpiresAtMs())));
+      }
       case BODY_NOT_SET -> throw new AssertionError("not a frame type");
     };
   }
@@ -544,6 +576,11 @@ class EnvelopeCodecRoundTripTest {
       b.append(TEXT_PIECES[r.nextInt(TEXT_PIECES.length)]);
     }
     return b.toString();
+  }
+
+  /** An expiry in whole milliseconds after 1970 (the wire's resolution; 0 means none). */
+  private static Instant expiry(Random r) {
+    return Instant.ofEpochMilli(1 + (r.nextLong() & 0x3FFF_FFFF_FFFFL));
   }
 
   private static byte[] bytes(Random r) {

@@ -30,13 +30,32 @@ final class ConnectionAttempt implements ClientTransportListener {
 
   Heartbeat heartbeat;
 
+  /** The token this attempt's Connect carries. */
+  String token;
+
+  /** When this connection's credentials expire (Unix ms); 0: never, or not known yet. */
+  long tokenExpiresAtMillis;
+
+  /** A refresh of the credentials is under way (after TokenExpiring). */
+  boolean refreshing;
+
+  /** Refreshes that failed in a row, for the backoff. */
+  int refreshFailures;
+
+  /** The request id of the Reauthenticate waiting for its answer; 0 when none. */
+  long reauthenticateRequestId;
+
+  /** Gives up on that answer after the request timeout. */
+  ScheduledFuture<?> reauthenticateTimer;
+
   /** Before Welcome the connect deadline; after it the next heartbeat check. */
   ScheduledFuture<?> timer;
 
-  ConnectionAttempt(SessionLifecycle lifecycle, URI endpoint, long connectRequestId) {
+  ConnectionAttempt(SessionLifecycle lifecycle, URI endpoint, long connectRequestId, String token) {
     this.lifecycle = lifecycle;
     this.endpoint = endpoint;
     this.connectRequestId = connectRequestId;
+    this.token = token;
   }
 
   void cancelTimer() {

@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  WELCOME ─────────────────────────────► SessionLifecycle.welcomed   (resume starts there)
  *  GO_AWAY ─────────────────────────────► SessionLifecycle.goingAway
+ *  TOKEN_EXPIRING, REAUTHENTICATED ─────► Credentials.expiring, .reauthenticated (the refresh)
  *  PONG ────────────────────────────────► nothing (the frame already fed the heartbeat)
  *  ERROR  answering Connect ────────────► SessionLifecycle.refused
+ *         answering Reauthenticate ─────► Credentials.refused       (the refresh's request id)
  *         before Welcome ───────────────► the listener's onError
  *         after Welcome ────────────────► Conversation.onError     (matched by request id)
  *  JOINED, LEFT, SEND_ACK, HISTORY_PAGE,
@@ -41,16 +43,19 @@ final class InboundRouter {
   private final SessionLifecycle lifecycle;
   private final Conversation conversation;
   private final RoomDeliveries deliveries;
+  private final Credentials credentials;
   private final SessionEvents events;
 
   InboundRouter(
       SessionLifecycle lifecycle,
       Conversation conversation,
       RoomDeliveries deliveries,
+      Credentials credentials,
       SessionEvents events) {
     this.lifecycle = lifecycle;
     this.conversation = conversation;
     this.deliveries = deliveries;
+    this.credentials = credentials;
     this.events = events;
   }
 
@@ -64,6 +69,11 @@ final class InboundRouter {
     switch (body) {
       case WELCOME -> lifecycle.welcomed(attempt, envelope.getWelcome());
       case GO_AWAY -> lifecycle.goingAway(attempt, envelope.getGoAway());
+      case TOKEN_EXPIRING ->
+          credentials.expiring(attempt, envelope.getTokenExpiring().getExpiresAtMs());
+      case REAUTHENTICATED ->
+          credentials.reauthenticated(
+              attempt, requestId, envelope.getReauthenticated().getExpiresAtMs());
       case ERROR -> error(attempt, requestId, envelope.getError());
       case PONG -> {}
       case JOINED -> conversation.onJoined(requestId, envelope.getJoined());
@@ -83,6 +93,8 @@ final class InboundRouter {
   private void error(ConnectionAttempt attempt, long requestId, Error error) {
     if (requestId == attempt.connectRequestId) {
       lifecycle.refused(EnvelopeCodec.exception(error));
+    } else if (credentials.owns(attempt, requestId)) {
+      credentials.refused(attempt, requestId, error);
     } else if (attempt.welcomed) {
       conversation.onError(requestId, error);
     } else {

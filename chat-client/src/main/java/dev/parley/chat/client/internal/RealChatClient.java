@@ -5,6 +5,7 @@ import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.TokenProvider;
 import dev.parley.chat.spi.ClientTransportProvider;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,14 +81,14 @@ public final class RealChatClient implements ChatClient {
   }
 
   @Override
-  public CompletableFuture<ChatSession> connect(String token, ChatListener listener) {
-    Objects.requireNonNull(token, "token");
+  public CompletableFuture<ChatSession> connect(TokenProvider tokens, ChatListener listener) {
+    Objects.requireNonNull(tokens, "tokens");
     Objects.requireNonNull(listener, "listener");
     if (closed.get()) {
       return CompletableFuture.failedFuture(
           new ChatException(ErrorCode.NOT_CONNECTED, "the client is closed"));
     }
-    RealChatSession session = new RealChatSession(context, token, listener);
+    RealChatSession session = new RealChatSession(context, tokens, listener);
     sessions.add(session);
     // Forgotten once its connection has finished closing (bounded by the close grace), so that
     // close() still waits for the closing handshake of a session closed just before.

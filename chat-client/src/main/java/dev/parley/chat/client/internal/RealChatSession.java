@@ -12,6 +12,7 @@ import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
 import dev.parley.chat.protocol.internal.Envelope;
+import dev.parley.chat.client.TokenProvider;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -40,14 +41,14 @@ final class RealChatSession implements ChatSession {
   private final Conversation conversation;
   private final SessionEvents events;
 
-  RealChatSession(SessionContext context, String token, ChatListener listener) {
-    Objects.requireNonNull(token, "token");
+  RealChatSession(SessionContext context, TokenProvider tokens, ChatListener listener) {
+    Objects.requireNonNull(tokens, "tokens");
     Objects.requireNonNull(listener, "listener");
     this.events = new SessionEvents(this, listener, context.callbackExecutor());
     this.lock = new SessionLock(events, context.scheduler());
     RoomDeliveries deliveries =
         new RoomDeliveries(this, events, rooms, context.config().maxBufferedLive());
-    this.lifecycle = new SessionLifecycle(this, context, token, events, lock, deliveries);
+    this.lifecycle = new SessionLifecycle(this, context, tokens, events, lock, deliveries);
     this.conversation = lifecycle.conversation();
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
  *   <li>A welcomed connection that ends: the same endpoint, after a backoff delay (or, after a
  *       GoAway, the next endpoint after the server's delay).
  *   <li>A failed reconnect attempt: the next endpoint, after a longer backoff delay.
+ *   <li>A token provider that failed: asked again after a backoff delay, also on first connect.
  *   <li>Welcome resets the backoff.
  * </ul>
  *
@@ -48,6 +49,11 @@ final class ReconnectPolicy {
     return goAwayDelayMillis >= 0
         ? Duration.ofMillis(goAwayDelayMillis)
         : backoff.delay(failures++);
+  }
+
+  /** The delay before asking the token provider again after it failed. */
+  Duration afterTokenFailure() {
+    return backoff.delay(failures++);
   }
 
   /**

@@ -15,7 +15,11 @@ import dev.parley.chat.client.PresenceEvent;
 import dev.parley.chat.client.ReadReceiptEvent;
 import dev.parley.chat.client.RoomRemovedEvent;
 import dev.parley.chat.client.StateChangeEvent;
+import dev.parley.chat.client.TokenFailedEvent;
+import dev.parley.chat.client.TokenRefreshedEvent;
+import dev.parley.chat.client.TokenRequest;
 import dev.parley.chat.client.TypingEvent;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -101,6 +105,16 @@ final class SessionEvents {
   void error(ChatException error) {
     ErrorEvent event = new ErrorEvent(error);
     enqueue(l -> l.onError(session, event));
+  }
+
+  void tokenRefreshed(Instant expiresAt) {
+    TokenRefreshedEvent event = new TokenRefreshedEvent(expiresAt);
+    enqueue(l -> l.onTokenRefreshed(session, event));
+  }
+
+  void tokenFailed(TokenRequest.Reason reason, Throwable cause, boolean retrying) {
+    TokenFailedEvent event = new TokenFailedEvent(reason, cause, retrying);
+    enqueue(l -> l.onTokenFailed(session, event));
   }
 
   /** The terminal event; nothing is accepted after it. */

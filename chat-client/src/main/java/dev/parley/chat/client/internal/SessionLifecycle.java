@@ -5,6 +5,8 @@ import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.ChatSession.State;
+import dev.parley.chat.client.TokenProvider;
+import dev.parley.chat.client.TokenRequest;
 import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.internal.BinaryFrames;
 import dev.parley.chat.protocol.internal.Envelope;
@@ -53,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe on its own: everything except the transport entry points runs under the
  * session's {@link SessionLock}.
  */
-final class SessionLifecycle implements Conversation.Wire {
+final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
   private static final Logger log = LoggerFactory.getLogger(SessionLifecycle.class);
   private static final int MAX_MALFORMED_IN_A_ROW = 10;
 
@@ -63,13 +65,13 @@ final class SessionLifecycle implements Conversation.Wire {
   private final ChatSession session;
   private final SessionContext context;
   private final SessionConfig config;
-  private final String token;
   private final SessionEvents events;
   private final SessionLock lock;
   private final RoomDeliveries deliveries;
   private final Conversation conversation;
   private final InboundRouter router;
   private final ReconnectPolicy reconnects;
+  private final Credentials credentials;
   private final CompletableFuture<ChatSession> connected = new CompletableFuture<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final Set<ConnectionAttempt> unclosed = new HashSet<>();
@@ -79,18 +81,18 @@ final class SessionLifecycle implements Conversation.Wire {
   private ConnectionAttempt current;
   private ScheduledFuture<?> reconnectTimer;
   private long pingNonce;
+  private TokenRequest.Reason nextTokenReason = TokenRequest.Reason.RECONNECT;
 
   SessionLifecycle(
       ChatSession session,
       SessionContext context,
-      String token,
+      TokenProvider tokens,
       SessionEvents events,
       SessionLock lock,
       RoomDeliveries deliveries) {
     this.session = session;
     this.context = context;
     this.config = context.config();
-    this.token = token;
     this.events = events;
     this.lock = lock;
     this.deliveries = deliveries;
@@ -102,8 +104,19 @@ final class SessionLifecycle implements Conversation.Wire {
             deliveries,
             new ClientMessageIds(context.random()),
             context.backoff());
-    this.router = new InboundRouter(this, conversation, deliveries, events);
     this.reconnects = new ReconnectPolicy(config.endpoints(), context.backoff());
+    this.credentials =
+        new Credentials(
+            tokens,
+            events,
+            lock,
+            context.callbackExecutor(),
+            config.requestTimeout(),
+            context.backoff(),
+            this::now,
+            this,
+            this);
+    this.router = new InboundRouter(this, conversation, deliveries, credentials, events);
   }
 
   Conversation conversation() {
@@ -234,15 +247,75 @@ final class SessionLifecycle implements Conversation.Wire {
     return lock.schedule(delay, task);
   }
 
+  // --- Credentials.Link ---
+
+  @Override
+  public boolean isLive(ConnectionAttempt attempt) {
+    return attempt == current && attempt.welcomed && state == State.CONNECTED;
+  }
+
+  @Override
+  public long nextRequestId() {
+    return conversation.nextRequestId();
+  }
+
   // --- The state machine (under the lock) ---
 
+  /** Asks the token provider for the next attempt's token, then makes the attempt. */
   private void beginAttempt() {
     reconnectTimer = null;
     if (state == State.CLOSED) {
       return;
     }
+    TokenRequest.Reason reason =
+        state == State.CONNECTING ? TokenRequest.Reason.CONNECT : nextTokenReason;
+    credentials.fetch(
+        reason,
+        new Credentials.Answer() {
+          @Override
+          public void token(String token) {
+            if (state == State.CLOSED) {
+              return;
+            }
+            if (token == null) {
+              noToken(reason);
+            } else {
+              attempt(token);
+            }
+          }
+
+          @Override
+          public void failed(Throwable failure) {
+            if (state != State.CLOSED) {
+              tokenFailed(reason, failure);
+            }
+          }
+        });
+  }
+
+  /** The provider has no credentials: the session ends (after a revoke, with 4005). */
+  private void noToken(TokenRequest.Reason reason) {
+    int code =
+        switch (reason) {
+          case REVOKED -> CloseCodes.REVOKED;
+          case EXPIRED -> CloseCodes.TOKEN_EXPIRED;
+          default -> CloseCodes.NORMAL;
+        };
+    String why = "the token provider has no token (asked to " + reason + ")";
+    closeTerminal(code, why, new ChatException(ErrorCode.AUTHENTICATION_FAILED, why));
+  }
+
+  /** The provider failed: tell the application, back off and ask again, also on first connect. */
+  private void tokenFailed(TokenRequest.Reason reason, Throwable failure) {
+    Duration delay = reconnects.afterTokenFailure();
+    log.info("{}: the token provider failed ({}); asking again in {}", session, failure, delay);
+    events.tokenFailed(reason, failure, true);
+    scheduleReconnect(delay);
+  }
+
+  private void attempt(String token) {
     ConnectionAttempt attempt =
-        new ConnectionAttempt(this, reconnects.endpoint(), conversation.nextRequestId());
+        new ConnectionAttempt(this, reconnects.endpoint(), conversation.nextRequestId(), token);
     current = attempt;
     unclosed.add(attempt);
     attempt.timer = schedule(config.connectTimeout(), () -> attemptTimedOut(attempt));
@@ -288,7 +361,7 @@ final class SessionLifecycle implements Conversation.Wire {
     Envelope connect =
         EnvelopeCodec.connect(
             attempt.connectRequestId,
-            token,
+            attempt.token,
             config.clientName(),
             config.clientVersion(),
             deliveries.positions());
@@ -341,6 +414,7 @@ final class SessionLifecycle implements Conversation.Wire {
         State.CONNECTED,
         "welcomed by server " + welcome.getServerId() + " at " + attempt.endpoint);
     conversation.onWelcome(welcome);
+    credentials.welcomed(attempt, welcome.getTokenExpiresAtMs());
     attempt.heartbeat = new Heartbeat(config.heartbeatInterval(), now());
     scheduleHeartbeat(attempt);
     if (previous == State.CONNECTING) {
@@ -429,6 +503,7 @@ final class SessionLifecycle implements Conversation.Wire {
   /** A welcomed connection ended: reconnect (after GoAway's delay, else backoff) or close. */
   private void connectionLost(ConnectionAttempt attempt, int code, String reason) {
     conversation.onConnectionLost();
+    nextTokenReason = tokenReasonAfter(code);
     String why = "connection closed: " + describe(code, reason);
     if (!CloseCodes.shouldReconnect(code)) {
       closeTerminal(
@@ -450,6 +525,7 @@ final class SessionLifecycle implements Conversation.Wire {
 
   /** {@link #attemptFailed}, with the reason already written for the user. */
   private void attemptEnded(ConnectionAttempt attempt, int code, String why) {
+    nextTokenReason = tokenReasonAfter(code);
     if (!CloseCodes.shouldReconnect(code)) {
       ErrorCode error =
           code == CloseCodes.AUTHENTICATION_FAILED
@@ -544,6 +620,15 @@ final class SessionLifecycle implements Conversation.Wire {
     if (state == State.CLOSED && unclosed.isEmpty()) {
       terminated.complete(null);
     }
+  }
+
+  /** Why the next attempt asks for a token, after a connection ended with {@code code}. */
+  private static TokenRequest.Reason tokenReasonAfter(int code) {
+    return switch (code) {
+      case CloseCodes.TOKEN_EXPIRED -> TokenRequest.Reason.EXPIRED;
+      case CloseCodes.REVOKED -> TokenRequest.Reason.REVOKED;
+      default -> TokenRequest.Reason.RECONNECT;
+    };
   }
 
   private long now() {

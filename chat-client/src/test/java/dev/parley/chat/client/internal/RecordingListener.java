@@ -12,6 +12,8 @@ import dev.parley.chat.client.PresenceEvent;
 import dev.parley.chat.client.ReadReceiptEvent;
 import dev.parley.chat.client.RoomRemovedEvent;
 import dev.parley.chat.client.StateChangeEvent;
+import dev.parley.chat.client.TokenFailedEvent;
+import dev.parley.chat.client.TokenRefreshedEvent;
 import dev.parley.chat.client.TypingEvent;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -81,6 +83,16 @@ class RecordingListener implements ChatListener {
 
   @Override
   public void onRemovedFromRoom(ChatSession session, RoomRemovedEvent event) {
+    record(event);
+  }
+
+  @Override
+  public void onTokenRefreshed(ChatSession session, TokenRefreshedEvent event) {
+    record(event);
+  }
+
+  @Override
+  public void onTokenFailed(ChatSession session, TokenFailedEvent event) {
     record(event);
   }
 

@@ -37,16 +37,20 @@ final class ConnectHandler {
 
   private final ServerContext context;
   private final BiFunction<ServerSession, RoomId, CompletableFuture<Joined>> rejoinRoom;
+  private final SessionExpiry expiry;
 
   /**
    * @param rejoinRoom adds a session to a room during Connect and returns the Joined entry for the
    *     Welcome (policy checks and limits included)
+   * @param expiry watches the credentials' expiry once the session is welcomed
    */
   ConnectHandler(
       ServerContext context,
-      BiFunction<ServerSession, RoomId, CompletableFuture<Joined>> rejoinRoom) {
+      BiFunction<ServerSession, RoomId, CompletableFuture<Joined>> rejoinRoom,
+      SessionExpiry expiry) {
     this.context = context;
     this.rejoinRoom = rejoinRoom;
+    this.expiry = expiry;
   }
 
   void connect(ServerSession session, long requestId, Connect connect) {
@@ -75,6 +79,7 @@ final class ConnectHandler {
             truncate(connect.getClientName()),
             truncate(connect.getClientVersion()),
             session.connection().remoteAddress());
+    session.connectRequest(request);
     context
         .workers()
         .execute(
@@ -84,6 +89,11 @@ final class ConnectHandler {
                         (identity, failure) -> {
                           if (failure != null || identity == null) {
                             refuse(session, requestId, failure);
+                          } else if (expiry.hasExpired(identity)) {
+                            refuse(
+                                session,
+                                requestId,
+                                new AuthenticationException("the credentials have expired"));
                           } else {
                             session.authenticated(identity);
                             resume(session, requestId, connect.getResumeList());
@@ -164,15 +174,18 @@ final class ConnectHandler {
               context.hooks().connected(session);
               session.welcome(
                   frame(
-                      EnvelopeCodec.welcome(
-                          requestId,
-                          session.user(),
-                          session.id(),
-                          context.serverId(),
-                          limits(),
-                          (int) context.settings().pingInterval().toMillis(),
-                          rejoined,
-                          rejected)));
+                      EnvelopeCodec.withTokenExpiry(
+                          EnvelopeCodec.welcome(
+                              requestId,
+                              session.user(),
+                              session.id(),
+                              context.serverId(),
+                              limits(),
+                              (int) context.settings().pingInterval().toMillis(),
+                              rejoined,
+                              rejected),
+                          session.identity().expiresAt().orElse(null))));
+              expiry.track(session);
             });
   }
 

@@ -117,6 +117,18 @@ final class RealServerRooms implements ServerRooms {
   }
 
   @Override
+  public int revoke(UserId user, String reason) {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(reason, "reason");
+    List<ServerSession> sessions =
+        core.sessions().stream().filter(s -> !s.isClosing() && user.equals(s.user())).toList();
+    for (ServerSession session : sessions) {
+      session.close(CloseCodes.REVOKED, closeReason(reason));
+    }
+    return sessions.size();
+  }
+
+  @Override
   public boolean disconnectSession(String sessionId, String reason) {
     Objects.requireNonNull(sessionId, "sessionId");
     Objects.requireNonNull(reason, "reason");

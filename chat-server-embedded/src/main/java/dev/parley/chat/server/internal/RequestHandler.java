@@ -20,12 +20,14 @@ final class RequestHandler {
   private final HistoryReads history;
   private final RoomSignals signals;
   private final RoomModeration moderation;
+  private final SessionExpiry expiry;
 
   RequestHandler(ServerContext context, MessageIntake intake, RoomModeration moderation) {
     this.signals = new RoomSignals(context.access());
     this.moderation = moderation;
     this.membership = new Membership(context);
-    this.connects = new ConnectHandler(context, membership::rejoin);
+    this.expiry = new SessionExpiry(context);
+    this.connects = new ConnectHandler(context, membership::rejoin, expiry);
     this.intake = intake;
     this.history = new HistoryReads(context);
   }
@@ -61,6 +63,8 @@ final class RequestHandler {
       case MODERATE -> moderation.moderate(session, requestId, envelope.getModerate());
       case SET_ROOM_VISIBILITY ->
           moderation.visibility(session, requestId, envelope.getSetRoomVisibility());
+      case REAUTHENTICATE ->
+          expiry.reauthenticate(session, requestId, envelope.getReauthenticate());
       default -> throw new IllegalStateException("not a client request: " + envelope.getBodyCase());
     }
   }
@@ -76,7 +80,8 @@ final class RequestHandler {
           READ_RECEIPT,
           CREATE_ROOM,
           MODERATE,
-          SET_ROOM_VISIBILITY ->
+          SET_ROOM_VISIBILITY,
+          REAUTHENTICATE ->
           true;
       default -> false;
     };

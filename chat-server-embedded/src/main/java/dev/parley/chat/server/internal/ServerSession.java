@@ -4,6 +4,7 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.CloseCodes;
 import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.spi.ConnectRequest;
 import dev.parley.chat.spi.Identity;
 import dev.parley.chat.spi.TransportConnection;
 import java.nio.ByteBuffer;
@@ -91,6 +92,9 @@ final class ServerSession {
   private long bytesBeforeWelcome;
   private long waitingBytes;
   private ScheduledFuture<?> connectDeadline;
+  private volatile ConnectRequest connectRequest;
+  private ScheduledFuture<?> expiryWarning;
+  private ScheduledFuture<?> expiryClose;
   private volatile Runnable onClosing = () -> {};
 
   ServerSession(
@@ -119,6 +123,11 @@ final class ServerSession {
 
   State state() {
     return state;
+  }
+
+  /** Whether the server has decided to close this session (or the transport reported it closed). */
+  boolean isClosing() {
+    return closing;
   }
 
   boolean isJson() {
@@ -226,6 +235,54 @@ final class ServerSession {
   void authenticated(Identity identity) {
     this.identity = identity;
     this.user = identity.user();
+  }
+
+  /**
+   * The session now runs on fresh credentials of the same user ({@code Reauthenticate}): their
+   * roles and expiry replace the old ones.
+   */
+  void reauthenticated(Identity fresh) {
+    if (!fresh.user().equals(user)) {
+      throw new IllegalArgumentException(fresh.user() + " is not this session's user " + user);
+    }
+    this.identity = fresh;
+  }
+
+  /** What the client presented in its Connect (its token included); null before Connect. */
+  ConnectRequest connectRequest() {
+    return connectRequest;
+  }
+
+  void connectRequest(ConnectRequest request) {
+    this.connectRequest = request;
+  }
+
+  /**
+   * The timers of the current credentials' expiry (either may be null), replacing and cancelling
+   * earlier ones; cancelled at once if the session has closed.
+   */
+  synchronized void expiryTimers(ScheduledFuture<?> warning, ScheduledFuture<?> close) {
+    cancelExpiryTimers();
+    if (state == State.CLOSED) {
+      cancel(warning);
+      cancel(close);
+      return;
+    }
+    expiryWarning = warning;
+    expiryClose = close;
+  }
+
+  private void cancelExpiryTimers() {
+    cancel(expiryWarning);
+    cancel(expiryClose);
+    expiryWarning = null;
+    expiryClose = null;
+  }
+
+  private static void cancel(ScheduledFuture<?> timer) {
+    if (timer != null) {
+      timer.cancel(false);
+    }
   }
 
   /** Who the authenticator found this session to be; null before authentication. */
@@ -389,6 +446,7 @@ final class ServerSession {
     if (connectDeadline != null) {
       connectDeadline.cancel(false);
     }
+    cancelExpiryTimers();
     List<Room> left = new ArrayList<>(rooms.values());
     rooms.clear();
     return left;

@@ -42,6 +42,7 @@ import java.util.concurrent.Executor;
  * @param maxHandshakeBytes largest upgrade request
  * @param handshakeTimeout time to complete the upgrade
  * @param connectTimeout time to send Connect and be authenticated
+ * @param tokenExpiryLead how long before a session's credentials expire the client is told
  * @param pingInterval WebSocket ping interval
  * @param maxConnections most open connections
  * @param maxOutboundBytes per-connection outbound limit
@@ -83,6 +84,7 @@ public record ServerSettings(
     int maxHandshakeBytes,
     Duration handshakeTimeout,
     Duration connectTimeout,
+    Duration tokenExpiryLead,
     Duration pingInterval,
     int maxConnections,
     long maxOutboundBytes,
@@ -119,6 +121,7 @@ public record ServerSettings(
     Objects.requireNonNull(roomPolicy, "roomPolicy");
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(tokenExpiryLead, "tokenExpiryLead");
     Objects.requireNonNull(pingInterval, "pingInterval");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(random, "random");

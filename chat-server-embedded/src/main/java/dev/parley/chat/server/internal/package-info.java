@@ -49,6 +49,11 @@
  *  RoomSignals ───┤    (cached, refreshed each ttl)   └─► Room.removeUser: pushed Left
  *  RoomModeration ┘
  * </pre>
+ * <p>Credentials that expire are watched by one more stage, {@code SessionExpiry}: started by
+ * {@code ConnectHandler} once the session is welcomed, it warns the client ahead of the expiry
+ * ({@code TokenExpiring}) and closes the session at it (4004), on the server's timer; {@code
+ * RequestHandler} hands it each {@code Reauthenticate}, which it checks with the authenticator on
+ * the worker executor.
  *
  * <p>The application attaches to the stages, never to the transport threads ({@code ServerHooks}):
  * with message hooks registered, intake hands each checked message to its room's serial lane on the

@@ -14,6 +14,8 @@ import dev.parley.chat.client.PresenceEvent;
 import dev.parley.chat.client.ReadReceiptEvent;
 import dev.parley.chat.client.RoomRemovedEvent;
 import dev.parley.chat.client.StateChangeEvent;
+import dev.parley.chat.client.TokenFailedEvent;
+import dev.parley.chat.client.TokenRefreshedEvent;
 import dev.parley.chat.client.TypingEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +40,8 @@ class RecordingListener implements ChatListener {
   final List<ErrorEvent> errors = new CopyOnWriteArrayList<>();
   final List<Removal> removals = new CopyOnWriteArrayList<>();
   final List<StateChangeEvent> states = new CopyOnWriteArrayList<>();
+  final List<TokenRefreshedEvent> tokenRefreshes = new CopyOnWriteArrayList<>();
+  final List<TokenFailedEvent> tokenFailures = new CopyOnWriteArrayList<>();
   final List<String> violations = new CopyOnWriteArrayList<>();
   volatile ClosedEvent closed;
   private final AtomicInteger inCallback = new AtomicInteger();
@@ -107,6 +111,20 @@ class RecordingListener implements ChatListener {
   public void onError(ChatSession session, ErrorEvent event) {
     enter();
     errors.add(event);
+    exit();
+  }
+
+  @Override
+  public void onTokenRefreshed(ChatSession session, TokenRefreshedEvent event) {
+    enter();
+    tokenRefreshes.add(event);
+    exit();
+  }
+
+  @Override
+  public void onTokenFailed(ChatSession session, TokenFailedEvent event) {
+    enter();
+    tokenFailures.add(event);
     exit();
   }
 

@@ -1,0 +1,34 @@
+package dev.parley.chat.client;
+
+import java.util.Objects;
+
+/**
+ * Why a session asks its {@link TokenProvider} for a token.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param reason the occasion
+ */
+public record TokenRequest(Reason reason) {
+  /** Checks that the reason is present. */
+  public TokenRequest {
+    Objects.requireNonNull(reason, "reason");
+  }
+
+  /** The occasions on which a session asks for a token. */
+  public enum Reason {
+    /** The session's first connection. */
+    CONNECT,
+    /** A reconnect after the connection dropped or the server moved the session elsewhere. */
+    RECONNECT,
+    /** The server said the session's credentials expire soon: fresh ones are sent at once. */
+    EXPIRING,
+    /** The credentials expired before fresh ones reached the server (close code 4004). */
+    EXPIRED,
+    /**
+     * The server revoked the session (close code 4005); without a token the session closes for
+     * good.
+     */
+    REVOKED
+  }
+}
