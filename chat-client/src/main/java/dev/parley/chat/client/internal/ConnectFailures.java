@@ -8,6 +8,9 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLException;
@@ -61,6 +64,34 @@ final class ConnectFailures {
         + ": "
         + cause.getClass().getSimpleName()
         + (message == null ? "" : " " + message);
+  }
+
+  /** Says what is wrong with the server's certificate, or null if that is not the problem. */
+  private static String certificateProblem(Throwable tls, URI endpoint, String at) {
+    for (Throwable t = tls; t != null; t = t.getCause()) {
+      if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
+        return "the certificate of "
+            + at
+            + " is not trusted ("
+            + t.getMessage()
+            + "): it must chain to a certificate in the client's trust store (the JDK's default,"
+            + " or one given with ChatClientBuilder.trustStore or sslContext)";
+      }
+      if (t instanceof CertificateException
+          && t.getMessage() != null
+          && (t.getMessage().startsWith("No subject alternative")
+              || t.getMessage().startsWith("No name matching"))) {
+        return "the certificate of "
+            + at
+            + " is not for the host "
+            + endpoint.getHost()
+            + " ("
+            + t.getMessage()
+            + "): connect with a name the certificate lists, or give the server a certificate"
+            + " for this name";
+      }
+    }
+    return null;
   }
 
   private static String refusedUpgrade(URI endpoint, String at, String subprotocol, int status) {

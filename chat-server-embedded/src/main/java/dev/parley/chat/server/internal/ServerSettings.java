@@ -7,6 +7,7 @@ import dev.parley.chat.server.SessionListener;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.ServerTls;
 import dev.parley.chat.spi.ServerTransportProvider;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +62,7 @@ import java.util.concurrent.Executor;
  * @param meterRegistry where the server records its meters: a Micrometer {@code MeterRegistry},
  *     {@link #GLOBAL_METER_REGISTRY}, or {@code null} for nowhere. Typed {@code Object} so that
  *     this record names no Micrometer type: Micrometer is optional.
+ * @param tls the certificate for {@code wss://} and {@code https://}, or {@code null} for plain
  */
 public record ServerSettings(
     String host,
@@ -98,7 +100,8 @@ public record ServerSettings(
     List<SessionListener> sessionListeners,
     Duration hookTimeout,
     BreakerSettings breakers,
-    Object meterRegistry) {
+    Object meterRegistry,
+    ServerTls tls) {
 
   /**
    * The default of {@link #meterRegistry()}: Micrometer's {@code Metrics.globalRegistry} when
