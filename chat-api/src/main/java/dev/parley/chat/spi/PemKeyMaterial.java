@@ -75,6 +75,26 @@ final class PemKeyMaterial {
     for (Certificate certificate : read) {
       chain.add((X509Certificate) certificate);
     }
+    for (int i = 1; i < chain.size(); i++) {
+      X509Certificate issued = chain.get(i - 1);
+      X509Certificate issuer = chain.get(i);
+      if (!issued.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
+        throw new IllegalArgumentException(
+            "certificate chain "
+                + file
+                + " is out of order: certificate "
+                + (i + 1)
+                + " ("
+                + issuer.getSubjectX500Principal().getName()
+                + ") did not issue certificate "
+                + i
+                + " ("
+                + issued.getSubjectX500Principal().getName()
+                + ", issued by "
+                + issued.getIssuerX500Principal().getName()
+                + "); put the server certificate first, then each issuer");
+      }
+    }
     if (chain.isEmpty()) {
       throw new IllegalArgumentException(
           "certificate chain "

@@ -38,6 +38,10 @@ final class ConnectFailures {
         return refusedUpgrade(endpoint, at, subprotocol, handshake.getResponse().statusCode());
       }
       if (t instanceof SSLException) {
+        String certificate = certificateProblem(t, endpoint, at);
+        if (certificate != null) {
+          return certificate;
+        }
         return "TLS with "
             + at
             + " failed ("
@@ -66,27 +70,32 @@ final class ConnectFailures {
         + (message == null ? "" : " " + message);
   }
 
-  /** Says what is wrong with the server's certificate, or null if that is not the problem. */
+  /**
+   * Says what is wrong with the server's certificate, or null if that is not the problem. The JDK's
+   * client does not always keep the cause of a failed handshake, so its message is read too.
+   */
   private static String certificateProblem(Throwable tls, URI endpoint, String at) {
     for (Throwable t = tls; t != null; t = t.getCause()) {
-      if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
+      String message = t.getMessage() == null ? "" : t.getMessage();
+      if (t instanceof CertPathBuilderException
+          || t instanceof CertPathValidatorException
+          || message.contains("PKIX path building failed")
+          || message.contains("PKIX path validation failed")) {
         return "the certificate of "
             + at
             + " is not trusted ("
-            + t.getMessage()
+            + message
             + "): it must chain to a certificate in the client's trust store (the JDK's default,"
             + " or one given with ChatClientBuilder.trustStore or sslContext)";
       }
-      if (t instanceof CertificateException
-          && t.getMessage() != null
-          && (t.getMessage().startsWith("No subject alternative")
-              || t.getMessage().startsWith("No name matching"))) {
+      if ((t instanceof CertificateException || t instanceof SSLException)
+          && (message.contains("No subject alternative") || message.contains("No name matching"))) {
         return "the certificate of "
             + at
             + " is not for the host "
             + endpoint.getHost()
             + " ("
-            + t.getMessage()
+            + message
             + "): connect with a name the certificate lists, or give the server a certificate"
             + " for this name";
       }
