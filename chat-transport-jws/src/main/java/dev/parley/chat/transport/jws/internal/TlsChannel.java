@@ -35,9 +35,9 @@ final class TlsChannel implements ByteChannel, WrappedByteChannel {
   private final SocketChannel socket;
   private final SSLEngine engine;
   private final SelectionKey key;
-  private final ByteBuffer netIn; // ciphertext read, not yet unwrapped; kept flipped (readable)
+  private ByteBuffer netIn; // ciphertext read, not yet unwrapped; kept flipped (readable)
   private final ByteBuffer netOut; // ciphertext wrapped, not yet written; kept flipped
-  private final ByteBuffer appIn; // plaintext unwrapped, not yet handed out; kept flipped
+  private ByteBuffer appIn; // plaintext unwrapped, not yet handed out; kept flipped
   private boolean underflow = true; // the last unwrap needed more ciphertext
   private boolean inboundClosed;
 
@@ -220,6 +220,15 @@ final class TlsChannel implements ByteChannel, WrappedByteChannel {
       appIn.flip();
     }
     underflow = result.getStatus() == Status.BUFFER_UNDERFLOW;
+    if (underflow && netIn.remaining() == netIn.capacity()) {
+      // a record larger than the buffer (the session's packet size grew): make room for it
+      netIn = grow(netIn, engine.getSession().getPacketBufferSize());
+      return false;
+    }
+    if (result.getStatus() == Status.BUFFER_OVERFLOW && !appIn.hasRemaining()) {
+      appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
+      return true;
+    }
     if (result.getStatus() == Status.CLOSED) {
       inboundClosed = true;
       return false;
@@ -244,6 +253,16 @@ final class TlsChannel implements ByteChannel, WrappedByteChannel {
       return false;
     }
     return true;
+  }
+
+  /**
+   * A larger buffer (at least {@code size}, at least double) with the readable bytes of {@code
+   * old}.
+   */
+  private static ByteBuffer grow(ByteBuffer old, int size) {
+    ByteBuffer larger = ByteBuffer.allocate(Math.max(size, 2 * old.capacity()));
+    larger.put(old);
+    return larger.flip();
   }
 
   private static int transfer(ByteBuffer from, ByteBuffer to) {
