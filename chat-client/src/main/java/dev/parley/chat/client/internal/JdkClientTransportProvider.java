@@ -144,6 +144,15 @@ public final class JdkClientTransportProvider implements ClientTransportProvider
     return builder.sslParameters(parameters).build();
   }
 
+  /**
+   * The HTTP client serving {@code tls} (null: the default context), if one was made; for tests.
+   */
+  HttpClient httpClient(SSLContext tls) {
+    synchronized (lock) {
+      return httpClients.get(tls == null ? DEFAULT_TLS : tls);
+    }
+  }
+
   /** Connections opened and not closed yet. */
   int openConnections() {
     return open.size();
