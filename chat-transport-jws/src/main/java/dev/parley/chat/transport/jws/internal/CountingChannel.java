@@ -78,11 +78,6 @@ final class CountingChannel implements ByteChannel, WrappedByteChannel {
     return count;
   }
 
-  /** Whether this socket speaks TLS. */
-  boolean isTls() {
-    return wire instanceof TlsChannel;
-  }
-
   /**
    * More decrypted bytes from what TLS already read. A failure ends the stream (-1) rather than
    * throwing: the library reports an exception from here against whichever socket it handled last.
