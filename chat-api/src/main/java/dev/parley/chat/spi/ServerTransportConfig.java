@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param pingInterval how often to send WebSocket pings; a connection with no traffic for two
  *     intervals is closed as dead
  * @param maxConnections open sockets allowed at once; more are refused
+ * @param tls the certificate and TLS rules to serve {@code wss://} with, or {@code null} for plain
+ *     {@code ws://}. With TLS, the handshake deadline covers the TLS handshake too, and every other
+ *     limit applies to the decrypted bytes.
  */
 public record ServerTransportConfig(
     InetSocketAddress bindAddress,
@@ -35,7 +38,47 @@ public record ServerTransportConfig(
     int maxHandshakeBytes,
     Duration handshakeTimeout,
     Duration pingInterval,
-    int maxConnections) {
+    int maxConnections,
+    ServerTls tls) {
+
+  /** A config for plain {@code ws://}: no TLS. */
+  public ServerTransportConfig(
+      InetSocketAddress bindAddress,
+      String path,
+      List<String> subprotocols,
+      int maxMessageBytes,
+      int maxFragmentsPerMessage,
+      int maxHandshakeBytes,
+      Duration handshakeTimeout,
+      Duration pingInterval,
+      int maxConnections) {
+    this(
+        bindAddress,
+        path,
+        subprotocols,
+        maxMessageBytes,
+        maxFragmentsPerMessage,
+        maxHandshakeBytes,
+        handshakeTimeout,
+        pingInterval,
+        maxConnections,
+        null);
+  }
+
+  /** The same config serving {@code wss://} with {@code tls} ({@code null}: plain). */
+  public ServerTransportConfig withTls(ServerTls tls) {
+    return new ServerTransportConfig(
+        bindAddress,
+        path,
+        subprotocols,
+        maxMessageBytes,
+        maxFragmentsPerMessage,
+        maxHandshakeBytes,
+        handshakeTimeout,
+        pingInterval,
+        maxConnections,
+        tls);
+  }
 
   /** Validates every field. */
   public ServerTransportConfig {

@@ -3,6 +3,8 @@ package dev.parley.chat.client;
 import dev.parley.chat.client.internal.ClientConfig;
 import dev.parley.chat.spi.ClientTransportProvider;
 import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +14,8 @@ import java.util.Random;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Configures a {@link ChatClient}. Not thread-safe: configure it on one thread, build once and
@@ -67,6 +71,8 @@ public final class ChatClientBuilder {
   private ScheduledExecutorService scheduler;
   private Random random;
   private Clock clock = Clock.systemUTC();
+  private SSLContext sslContext; // null: the JDK's default
+  private String sslSource; // which call set sslContext, for the error if both are used
 
   ChatClientBuilder(Function<ClientConfig, ChatClient> factory) {
     this.factory = factory;
@@ -136,6 +142,53 @@ public final class ChatClientBuilder {
     }
     this.transport = provider;
     return this;
+  }
+
+  /**
+   * Verifies {@code wss://} servers against the certificates in {@code trustStore} instead of the
+   * JDK's default trust store (for a private certificate authority, or a self-signed server in
+   * tests). The host name is verified too. Default: the JDK's default trust store.
+   *
+   * @throws IllegalArgumentException if the store cannot be used as a trust store
+   * @throws IllegalStateException if {@link #sslContext(SSLContext)} was called too
+   */
+  public ChatClientBuilder trustStore(KeyStore trustStore) {
+    Objects.requireNonNull(trustStore, "trustStore");
+    requireNoSslYet("trustStore(...)");
+    try {
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trustStore);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      this.sslContext = context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot use the trust store: " + e.getMessage(), e);
+    }
+    this.sslSource = "trustStore(...)";
+    return this;
+  }
+
+  /**
+   * Uses {@code context} for {@code wss://} (its trust managers decide which servers are trusted;
+   * its key managers, if any, give a client certificate). The client still verifies the host name
+   * and offers TLS 1.3 and 1.2 only. Default: the JDK's default context.
+   *
+   * @throws IllegalStateException if {@link #trustStore(KeyStore)} was called too
+   */
+  public ChatClientBuilder sslContext(SSLContext context) {
+    Objects.requireNonNull(context, "context");
+    requireNoSslYet("sslContext(...)");
+    this.sslContext = context;
+    this.sslSource = "sslContext(...)";
+    return this;
+  }
+
+  private void requireNoSslYet(String call) {
+    if (sslSource != null) {
+      throw new IllegalStateException(
+          "TLS trust was already set with " + sslSource + "; use one of trustStore and sslContext");
+    }
   }
 
   /** The name and version the client reports to the server, for its logs. */
@@ -276,7 +329,8 @@ public final class ChatClientBuilder {
         callbackExecutor,
         scheduler,
         random != null ? random : new Random(),
-        clock);
+        clock,
+        sslContext);
   }
 
   private static String requireText(String what, String value) {

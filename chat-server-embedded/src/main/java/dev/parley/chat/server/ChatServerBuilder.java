@@ -8,6 +8,7 @@ import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomAccessStore;
+import dev.parley.chat.spi.ServerTls;
 import dev.parley.chat.spi.ServerTransportProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
@@ -152,6 +153,7 @@ public final class ChatServerBuilder {
   private final Map<String, PageHandler> httpHandlers = new LinkedHashMap<>();
   // Object, not MeterRegistry: the builder must load and run without Micrometer.
   private Object meterRegistry = ServerSettings.GLOBAL_METER_REGISTRY;
+  private ServerTls tls;
 
   ChatServerBuilder(Function<ServerSettings, ChatServer> factory) {
     this.factory = factory;
@@ -173,6 +175,18 @@ public final class ChatServerBuilder {
    */
   public ChatServerBuilder port(int port) {
     this.port = requirePort("port", port);
+    return this;
+  }
+
+  /**
+   * Serves {@code wss://} instead of {@code ws://}, and {@code https://} on the HTTP side (which
+   * then also sends {@code Strict-Transport-Security}), with this certificate; default none
+   * (plain). Build it with {@link ServerTls#fromPem} or {@link ServerTls#fromKeyStore}; keep it to
+   * {@link ServerTls#reload() reload} the certificate while the server runs. TLS 1.3 and 1.2 only.
+   * See docs/security.md, "Transport security".
+   */
+  public ChatServerBuilder tls(ServerTls tls) {
+    this.tls = Objects.requireNonNull(tls, "tls");
     return this;
   }
 
@@ -820,7 +834,8 @@ public final class ChatServerBuilder {
             reconnectInitial,
             reconnectMax),
         meterRegistry,
-        new AccessSettings(roomAccessStore, accessCacheTtl, accessCacheMaxEntries));
+        new AccessSettings(roomAccessStore, accessCacheTtl, accessCacheMaxEntries),
+        tls);
   }
 
   private void requireHttpOn(String call) {

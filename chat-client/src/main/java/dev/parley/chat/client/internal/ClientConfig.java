@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import javax.net.ssl.SSLContext;
 
 /**
  * A client's settings, copied from its {@link dev.parley.chat.client.ChatClientBuilder} by {@code
@@ -31,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param scheduler the application's scheduler, or {@code null} for the client's own
  * @param random randomness for jitter and client message ids
  * @param clock time for timestamps
+ * @param sslContext verifies {@code wss://} servers, or {@code null} for the JDK's default
  */
 public record ClientConfig(
     List<URI> endpoints,
@@ -48,7 +50,8 @@ public record ClientConfig(
     Executor callbackExecutor,
     ScheduledExecutorService scheduler,
     Random random,
-    Clock clock) {
+    Clock clock,
+    SSLContext sslContext) {
 
   /** Copies the endpoints; checks that nothing required is missing. */
   public ClientConfig {

@@ -8,6 +8,9 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLException;
@@ -35,6 +38,10 @@ final class ConnectFailures {
         return refusedUpgrade(endpoint, at, subprotocol, handshake.getResponse().statusCode());
       }
       if (t instanceof SSLException) {
+        String certificate = certificateProblem(t, endpoint, at);
+        if (certificate != null) {
+          return certificate;
+        }
         return "TLS with "
             + at
             + " failed ("
@@ -61,6 +68,39 @@ final class ConnectFailures {
         + ": "
         + cause.getClass().getSimpleName()
         + (message == null ? "" : " " + message);
+  }
+
+  /**
+   * Says what is wrong with the server's certificate, or null if that is not the problem. The JDK's
+   * client does not always keep the cause of a failed handshake, so its message is read too.
+   */
+  private static String certificateProblem(Throwable tls, URI endpoint, String at) {
+    for (Throwable t = tls; t != null; t = t.getCause()) {
+      String message = t.getMessage() == null ? "" : t.getMessage();
+      if (t instanceof CertPathBuilderException
+          || t instanceof CertPathValidatorException
+          || message.contains("PKIX path building failed")
+          || message.contains("PKIX path validation failed")) {
+        return "the certificate of "
+            + at
+            + " is not trusted ("
+            + message
+            + "): it must chain to a certificate in the client's trust store (the JDK's default,"
+            + " or one given with ChatClientBuilder.trustStore or sslContext)";
+      }
+      if ((t instanceof CertificateException || t instanceof SSLException)
+          && (message.contains("No subject alternative") || message.contains("No name matching"))) {
+        return "the certificate of "
+            + at
+            + " is not for the host "
+            + endpoint.getHost()
+            + " ("
+            + message
+            + "): connect with a name the certificate lists, or give the server a certificate"
+            + " for this name";
+      }
+    }
+    return null;
   }
 
   private static String refusedUpgrade(URI endpoint, String at, String subprotocol, int status) {

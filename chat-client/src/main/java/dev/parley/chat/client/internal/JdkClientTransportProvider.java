@@ -9,6 +9,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,6 +21,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * #MAX_IO_THREADS} daemon threads {@code parley-jdk-io-N} (fewer on small machines) that exit when
  * idle, with a task queue bounded at {@value #IO_QUEUE} (the JDK hands a connection's reads and
  * writes to it, a few tasks per connection at a time).
+ *
+ * <p>{@code wss://}: the JDK client verifies the server's certificate chain with the config's
+ * {@link ClientTransportConfig#sslContext()} (the JDK's default context, and so its default trust
+ * store, when that is null) and the host name against the certificate; only TLS 1.3 and 1.2 are
+ * offered. One {@link HttpClient} serves all connections with the same context.
  *
  * <p>{@link #close()} aborts the connections still open, stops the HTTP client and shuts the pool
  * down. JDK 17's HttpClient has no {@code close()}: its selector thread ({@code
@@ -47,12 +57,14 @@ public final class JdkClientTransportProvider implements ClientTransportProvider
   static final int IO_QUEUE = 65_536;
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
   private static final Pattern CLIENT_ID = Pattern.compile("\\((\\d+)\\)\\s*$");
+  private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+  private static final Object DEFAULT_TLS = new Object();
 
   private final Object lock = new Object();
   private final DaemonThreadFactory ioThreads = new DaemonThreadFactory("parley-jdk-io", true);
   private final Set<JdkWebSocketConnection> open = ConcurrentHashMap.newKeySet();
   private ThreadPoolExecutor executor;
-  private HttpClient httpClient;
+  private final Map<Object, HttpClient> httpClients = new HashMap<>(); // by SSLContext
   private boolean closed;
 
   /** For {@link java.util.ServiceLoader}. */
@@ -72,7 +84,7 @@ public final class JdkClientTransportProvider implements ClientTransportProvider
       if (closed) {
         return CompletableFuture.failedFuture(new IllegalStateException("the transport is closed"));
       }
-      if (httpClient == null) {
+      if (executor == null) {
         int threads =
             Math.max(2, Math.min(MAX_IO_THREADS, Runtime.getRuntime().availableProcessors()));
         executor =
@@ -84,9 +96,11 @@ public final class JdkClientTransportProvider implements ClientTransportProvider
                 new LinkedBlockingQueue<>(IO_QUEUE),
                 ioThreads);
         executor.allowCoreThreadTimeOut(true);
-        httpClient = HttpClient.newBuilder().executor(executor).build();
       }
-      client = httpClient;
+      SSLContext tls = config.sslContext();
+      client =
+          httpClients.computeIfAbsent(
+              tls == null ? DEFAULT_TLS : tls, key -> newHttpClient(executor, tls));
       io = executor;
     }
     JdkWebSocketConnection connection =
@@ -120,6 +134,25 @@ public final class JdkClientTransportProvider implements ClientTransportProvider
         });
   }
 
+  private static HttpClient newHttpClient(ThreadPoolExecutor executor, SSLContext tls) {
+    SSLParameters parameters = new SSLParameters();
+    parameters.setProtocols(TLS_PROTOCOLS.clone());
+    HttpClient.Builder builder = HttpClient.newBuilder().executor(executor);
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    return builder.sslParameters(parameters).build();
+  }
+
+  /**
+   * The HTTP client serving {@code tls} (null: the default context), if one was made; for tests.
+   */
+  HttpClient httpClient(SSLContext tls) {
+    synchronized (lock) {
+      return httpClients.get(tls == null ? DEFAULT_TLS : tls);
+    }
+  }
+
   /** Connections opened and not closed yet. */
   int openConnections() {
     return open.size();
@@ -127,20 +160,20 @@ public final class JdkClientTransportProvider implements ClientTransportProvider
 
   @Override
   public void close() {
-    HttpClient client;
+    List<HttpClient> clients;
     ThreadPoolExecutor io;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
-      client = httpClient;
+      clients = List.copyOf(httpClients.values());
       io = executor;
     }
     for (JdkWebSocketConnection connection : open) {
       connection.abort();
     }
-    if (client != null) {
+    for (HttpClient client : clients) {
       stop(client);
     }
     if (io != null) {

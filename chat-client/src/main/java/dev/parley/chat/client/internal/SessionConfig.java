@@ -5,6 +5,7 @@ import dev.parley.chat.spi.ClientTransportConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * A session's settings: the client's ({@link ClientConfig}), plus internal bounds. Immutable.
@@ -22,6 +23,7 @@ import java.util.List;
  *     (it drops the connection, and resumes later from what the listener was given)
  * @param maxBufferedLive most live messages a room holds back while it reads history
  * @param closeGrace how long a closing handshake may take before the connection is aborted
+ * @param sslContext verifies {@code wss://} servers, or {@code null} for the JDK's default
  */
 record SessionConfig(
     List<URI> endpoints,
@@ -35,7 +37,8 @@ record SessionConfig(
     int maxPendingRequests,
     int maxPendingCallbacks,
     int maxBufferedLive,
-    Duration closeGrace) {
+    Duration closeGrace,
+    SSLContext sslContext) {
   static final int DEFAULT_MAX_PENDING_REQUESTS = 1_000;
   static final int DEFAULT_MAX_PENDING_CALLBACKS = 10_000;
   static final int DEFAULT_MAX_BUFFERED_LIVE = 10_000;
@@ -65,12 +68,13 @@ record SessionConfig(
         DEFAULT_MAX_PENDING_REQUESTS,
         DEFAULT_MAX_PENDING_CALLBACKS,
         DEFAULT_MAX_BUFFERED_LIVE,
-        grace);
+        grace,
+        builder.sslContext());
   }
 
   ClientTransportConfig transportConfig() {
     return new ClientTransportConfig(
-        Protocol.SUBPROTOCOL_PROTOBUF, connectTimeout, maxMessageBytes);
+        Protocol.SUBPROTOCOL_PROTOBUF, connectTimeout, maxMessageBytes, sslContext);
   }
 
   SessionConfig withMaxPendingCallbacks(int max) {
@@ -86,6 +90,7 @@ record SessionConfig(
         maxPendingRequests,
         max,
         maxBufferedLive,
-        closeGrace);
+        closeGrace,
+        sslContext);
   }
 }

@@ -2,9 +2,13 @@ package dev.parley.chat.server.internal;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import dev.parley.chat.server.PageHandler;
 import dev.parley.chat.server.PageRequest;
 import dev.parley.chat.server.PageResponse;
+import dev.parley.chat.spi.ServerTls;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -24,32 +28,44 @@ import org.slf4j.LoggerFactory;
  * The server's plain-HTTP side on the JDK's {@code com.sun.net.httpserver}: {@code /healthz}
  * (alive), {@code /readyz} (taking traffic) and the application's own handlers. Runs on its own
  * small executor so a slow page never delays chat traffic. Thread-safe.
+ *
+ * <p>With {@link ServerTls} it is HTTPS ({@code HttpsServer}, TLS 1.3 and 1.2, the same reloadable
+ * certificate as the WebSocket endpoint) and every response carries {@value #HSTS}.
  */
 final class HttpSide {
   private static final Logger log = LoggerFactory.getLogger(HttpSide.class);
   private static final int THREADS = 2;
+  static final String HSTS = "Strict-Transport-Security: max-age=31536000";
+  private static final String HSTS_VALUE = "max-age=31536000";
 
   private final HttpServer server;
   private final ExecutorService executor;
 
-  HttpSide(InetSocketAddress bind, BooleanSupplier ready, Map<String, PageHandler> handlers)
+  HttpSide(
+      InetSocketAddress bind,
+      BooleanSupplier ready,
+      Map<String, PageHandler> handlers,
+      ServerTls tls)
       throws IOException {
-    this.server = bind(bind);
+    this.server = bind(bind, tls);
     this.executor = Executors.newFixedThreadPool(THREADS, threads("parley-http-"));
     server.setExecutor(executor);
-    server.createContext("/healthz", exchange -> respond(exchange, 200, "ok\n"));
+    boolean secure = tls != null;
+    server.createContext("/healthz", exchange -> respond(exchange, 200, "ok\n", secure));
     server.createContext(
         "/readyz",
         exchange -> {
           boolean isReady = ready.getAsBoolean();
-          respond(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n");
+          respond(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n", secure);
         });
     handlers.forEach(
-        (path, handler) -> server.createContext(path, exchange -> serve(exchange, path, handler)));
+        (path, handler) ->
+            server.createContext(path, exchange -> serve(exchange, path, handler, secure)));
   }
 
   /** Runs an application's handler on one exchange and writes what it returns. */
-  private static void serve(HttpExchange exchange, String mountPath, PageHandler handler)
+  private static void serve(
+      HttpExchange exchange, String mountPath, PageHandler handler, boolean secure)
       throws IOException {
     try (exchange) {
       PageRequest request =
@@ -73,6 +89,9 @@ final class HttpSide {
         response = PageResponse.text(500, "internal error\n");
       }
       response.headers().forEach(exchange.getResponseHeaders()::set);
+      if (secure) {
+        exchange.getResponseHeaders().set("Strict-Transport-Security", HSTS_VALUE);
+      }
       exchange.getResponseHeaders().set("Content-Type", response.contentType());
       byte[] body = response.body();
       if ("HEAD".equals(request.method()) || body.length == 0) {
@@ -87,9 +106,20 @@ final class HttpSide {
   }
 
   /** Binds the HTTP server; a failure names the address and port, which the JDK's does not. */
-  private static HttpServer bind(InetSocketAddress address) throws IOException {
+  private static HttpServer bind(InetSocketAddress address, ServerTls tls) throws IOException {
     try {
-      return HttpServer.create(address, 64);
+      if (tls == null) {
+        return HttpServer.create(address, 64);
+      }
+      HttpsServer https = HttpsServer.create(address, 64);
+      https.setHttpsConfigurator(
+          new HttpsConfigurator(tls.sslContext()) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+              parameters.setSSLParameters(tls.serverParameters());
+            }
+          });
+      return https;
     } catch (IOException e) {
       String host =
           address.getAddress() == null
@@ -127,9 +157,13 @@ final class HttpSide {
     }
   }
 
-  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String body, boolean secure)
+      throws IOException {
     try (exchange) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      if (secure) {
+        exchange.getResponseHeaders().set("Strict-Transport-Security", HSTS_VALUE);
+      }
       exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       if ("HEAD".equals(exchange.getRequestMethod())) {

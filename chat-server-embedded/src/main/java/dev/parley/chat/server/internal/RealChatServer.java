@@ -122,7 +122,8 @@ public final class RealChatServer implements ChatServer {
                 settings.maxHandshakeBytes(),
                 settings.handshakeTimeout(),
                 settings.pingInterval(),
-                settings.maxConnections()),
+                settings.maxConnections(),
+                settings.tls()),
             core);
   }
 
@@ -166,7 +167,8 @@ public final class RealChatServer implements ChatServer {
             new HttpSide(
                 new InetSocketAddress(settings.httpHost(), settings.httpPort()),
                 this::isReady,
-                settings.pageHandlers());
+                settings.pageHandlers(),
+                settings.tls());
         http.start();
       }
     } catch (IOException | RuntimeException e) {
@@ -214,7 +216,11 @@ public final class RealChatServer implements ChatServer {
   @Override
   public URI webSocketUri() {
     return URI.create(
-        "ws://" + hostForUri(address()) + ":" + address().getPort() + settings.path());
+        (settings.tls() == null ? "ws://" : "wss://")
+            + hostForUri(address())
+            + ":"
+            + address().getPort()
+            + settings.path());
   }
 
   @Override
@@ -224,7 +230,13 @@ public final class RealChatServer implements ChatServer {
       return Optional.empty();
     }
     InetSocketAddress a = side.address();
-    return Optional.of(URI.create("http://" + hostForUri(a) + ":" + a.getPort() + "/"));
+    return Optional.of(
+        URI.create(
+            (settings.tls() == null ? "http://" : "https://")
+                + hostForUri(a)
+                + ":"
+                + a.getPort()
+                + "/"));
   }
 
   @Override

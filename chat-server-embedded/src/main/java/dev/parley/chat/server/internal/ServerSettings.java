@@ -7,6 +7,7 @@ import dev.parley.chat.server.SessionListener;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.ServerTls;
 import dev.parley.chat.spi.ServerTransportProvider;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +64,7 @@ import java.util.concurrent.Executor;
  *     {@link #GLOBAL_METER_REGISTRY}, or {@code null} for nowhere. Typed {@code Object} so that
  *     this record names no Micrometer type: Micrometer is optional.
  * @param access where rooms' access state (visibility, roles, bans, mutes) is kept, and its cache
+ * @param tls the certificate for {@code wss://} and {@code https://}, or {@code null} for plain
  */
 public record ServerSettings(
     String host,
@@ -102,7 +104,8 @@ public record ServerSettings(
     Duration hookTimeout,
     BreakerSettings breakers,
     Object meterRegistry,
-    AccessSettings access) {
+    AccessSettings access,
+    ServerTls tls) {
 
   /**
    * The default of {@link #meterRegistry()}: Micrometer's {@code Metrics.globalRegistry} when

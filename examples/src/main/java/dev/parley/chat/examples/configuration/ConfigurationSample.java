@@ -4,14 +4,19 @@ import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.examples.auth.SignedTokenAuthenticator;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.spi.Authenticator;
+import dev.parley.chat.spi.ServerTls;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
 import dev.parley.chat.store.jdbc.Retention;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The configuration examples of docs/configuration.md, compiled. {@code DocSnippetsTest} keeps the
@@ -54,6 +59,30 @@ public final class ConfigurationSample {
             .build();
     // snippet:end store
     return new JdbcMessageStore[] {h2, postgres};
+  }
+
+  /** A server serving wss:// and https:// itself, renewing its certificate as the files change. */
+  static ChatServer tlsServer(Authenticator authenticator, ScheduledExecutorService scheduler) {
+    // snippet:start tls
+    ServerTls tls =
+        ServerTls.fromPem(Path.of("/etc/parley/chain.pem"), Path.of("/etc/parley/key.pem"));
+    ChatServer server = ChatServer.builder().authenticator(authenticator).tls(tls).build();
+    // new handshakes get renewed files; open connections carry on
+    scheduler.scheduleWithFixedDelay(tls::reloadIfChanged, 1, 1, TimeUnit.MINUTES);
+    // snippet:end tls
+    return server;
+  }
+
+  /** A client that trusts a private certificate authority; not connected. */
+  static ChatClient privateCaClient(KeyStore companyCa) {
+    // snippet:start trust
+    ChatClient client =
+        ChatClient.builder()
+            .endpoint(URI.create("wss://chat.internal:7450/chat"))
+            .trustStore(companyCa) // instead of the JDK's default trust store
+            .build();
+    // snippet:end trust
+    return client;
   }
 
   /** A client configured beyond the defaults; not connected. */

@@ -2,9 +2,11 @@ package dev.parley.chat.examples.demo;
 
 import dev.parley.chat.examples.metrics.PrometheusEndpoint;
 import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.ServerTls;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
 import dev.parley.chat.store.jdbc.JdbcStoreException;
 import java.io.IOException;
@@ -65,6 +67,17 @@ public final class DemoServer implements Callable<Integer> {
   private Path dataDir;
 
   @Option(
+      names = "--tls",
+      arity = "2",
+      split = ",",
+      paramLabel = "PEM",
+      defaultValue = "${sys:parley.demo.tls}",
+      description =
+          "Serve wss:// and https:// with this certificate chain and PKCS#8 key (two PEM files:"
+              + " --tls chain.pem key.pem); default: plain ws:// and http://.")
+  private Path[] tls;
+
+  @Option(
       names = "--in-memory",
       description = "Keep messages in memory only: they are gone when the demo stops.")
   private boolean inMemory;
@@ -76,7 +89,7 @@ public final class DemoServer implements Callable<Integer> {
    * @throws IOException if a port cannot be bound
    */
   public static ChatServer start(String host, int port, int httpPort) throws IOException {
-    return start(host, port, httpPort, new InMemoryMessageStore(), ChatServer::webSocketUri);
+    return start(host, port, httpPort, new InMemoryMessageStore(), ChatServer::webSocketUri, null);
   }
 
   /**
@@ -91,26 +104,41 @@ public final class DemoServer implements Callable<Integer> {
     return JdbcMessageStore.builder().h2File(dataDir.resolve("demo")).build();
   }
 
-  /**
-   * Starts a demo server on {@code store}; the page is sent to the endpoint {@code advertised}
-   * returns, asked again each time the page connects (tests put a proxy there). The store stays the
-   * caller's: close it after the server.
-   */
+  /** {@link #start(String, int, int, MessageStore, Function, ServerTls)} without TLS. */
   static ChatServer start(
       String host, int port, int httpPort, MessageStore store, Function<ChatServer, URI> advertised)
       throws IOException {
+    return start(host, port, httpPort, store, advertised, null);
+  }
+
+  /**
+   * Starts a demo server on {@code store}; the page is sent to the endpoint {@code advertised}
+   * returns, asked again each time the page connects (tests put a proxy there). The store stays the
+   * caller's: close it after the server. With {@code tls} (or null) the chat and the page are
+   * served over TLS.
+   */
+  static ChatServer start(
+      String host,
+      int port,
+      int httpPort,
+      MessageStore store,
+      Function<ChatServer, URI> advertised,
+      ServerTls tls)
+      throws IOException {
     ChatServer server;
     try {
-      server =
-          WebPage.build(
-              ChatServer.builder()
-                  .host(host)
-                  .port(port)
-                  .httpPort(httpPort)
-                  .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-                  .messageStore(store)
-                  .httpHandler(PrometheusEndpoint.PATH, PrometheusEndpoint.shared()),
-              advertised);
+      ChatServerBuilder builder =
+          ChatServer.builder()
+              .host(host)
+              .port(port)
+              .httpPort(httpPort)
+              .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+              .messageStore(store)
+              .httpHandler(PrometheusEndpoint.PATH, PrometheusEndpoint.shared());
+      if (tls != null) {
+        builder.tls(tls);
+      }
+      server = WebPage.build(builder, advertised);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -131,7 +159,15 @@ public final class DemoServer implements Callable<Integer> {
               + e.getMessage());
       return 1;
     }
-    ChatServer server = start(host, port, httpPort, store, ChatServer::webSocketUri);
+    ServerTls serverTls;
+    try {
+      serverTls = tls == null ? null : ServerTls.fromPem(tls[0], tls[1]);
+    } catch (IllegalArgumentException e) {
+      store.close();
+      System.err.println("Cannot use the TLS files: " + e.getMessage());
+      return 1;
+    }
+    ChatServer server = start(host, port, httpPort, store, ChatServer::webSocketUri, serverTls);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

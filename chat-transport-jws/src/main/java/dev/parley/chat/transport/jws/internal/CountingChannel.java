@@ -6,6 +6,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.java_websocket.WrappedByteChannel;
 
 /**
  * An accepted socket as Java-WebSocket reads and writes it, counting the bytes written so that
@@ -19,11 +20,16 @@ import java.util.function.LongSupplier;
  * bytes): closing a socket with unread input makes the kernel send a reset, which can destroy the
  * close frame just written before the peer reads it (for example a 1009 sent while the peer is
  * still sending its oversized message).
+ *
+ * <p>With TLS the bytes go through a {@link TlsChannel} ({@code wire}); every count here is of
+ * plaintext, and the library's extra-read and extra-write calls ({@link WrappedByteChannel}) go to
+ * it. Without TLS {@code wire} is the socket and those calls do nothing.
  */
-final class CountingChannel implements ByteChannel {
+final class CountingChannel implements ByteChannel, WrappedByteChannel {
   private static final int DISCARD_LIMIT = 64 * 1024;
 
   private final SocketChannel socket;
+  private final ByteChannel wire; // the socket, or TLS over it
   private final LongSupplier ticker;
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong buffersRead = new AtomicLong();
@@ -32,8 +38,9 @@ final class CountingChannel implements ByteChannel {
   private ByteBuffer refused; // the library's refusal being replaced; selector thread only
   private ByteBuffer answer; // what is written in its place; selector thread only
 
-  CountingChannel(SocketChannel socket, LongSupplier ticker, long acceptedAt) {
+  CountingChannel(SocketChannel socket, ByteChannel wire, LongSupplier ticker, long acceptedAt) {
     this.socket = socket;
+    this.wire = wire;
     this.ticker = ticker;
     this.lastReadAt = acceptedAt;
   }
@@ -63,12 +70,56 @@ final class CountingChannel implements ByteChannel {
 
   @Override
   public int read(ByteBuffer destination) throws IOException {
-    int count = socket.read(destination);
+    int count = wire.read(destination);
     if (count > 0) {
       lastReadAt = ticker.getAsLong();
       buffersRead.incrementAndGet();
     }
     return count;
+  }
+
+  /**
+   * More decrypted bytes from what TLS already read. A failure ends the stream (-1) rather than
+   * throwing: the library reports an exception from here against whichever socket it handled last.
+   */
+  @Override
+  public int readMore(ByteBuffer destination) {
+    if (!(wire instanceof TlsChannel tls)) {
+      return 0;
+    }
+    int count;
+    try {
+      count = tls.readMore(destination);
+    } catch (IOException e) {
+      return -1;
+    }
+    if (count > 0) {
+      lastReadAt = ticker.getAsLong();
+      buffersRead.incrementAndGet();
+    }
+    return count;
+  }
+
+  @Override
+  public boolean isNeedRead() {
+    return wire instanceof TlsChannel tls && tls.isNeedRead();
+  }
+
+  @Override
+  public boolean isNeedWrite() {
+    return wire instanceof TlsChannel tls && tls.isNeedWrite();
+  }
+
+  @Override
+  public void writeMore() throws IOException {
+    if (wire instanceof TlsChannel tls) {
+      tls.writeMore();
+    }
+  }
+
+  @Override
+  public boolean isBlocking() {
+    return socket.isBlocking();
   }
 
   /** Where this socket's refused upgrade finds its status; see {@link UpgradeRefusal}. */
@@ -84,7 +135,7 @@ final class CountingChannel implements ByteChannel {
         && (source == refused || UpgradeRefusal.isLibraryRefusal(source))) {
       return writeInstead(upgradeRefusal, source);
     }
-    int count = socket.write(source);
+    int count = wire.write(source);
     if (count > 0) {
       written.addAndGet(count);
     }
@@ -100,7 +151,7 @@ final class CountingChannel implements ByteChannel {
       refused = source;
       answer = upgradeRefusal.answer();
     }
-    int count = socket.write(answer);
+    int count = wire.write(answer);
     if (count > 0) {
       written.addAndGet(count);
     }
@@ -118,7 +169,7 @@ final class CountingChannel implements ByteChannel {
   @Override
   public void close() throws IOException {
     discardPendingInput();
-    socket.close();
+    wire.close();
   }
 
   private void discardPendingInput() {

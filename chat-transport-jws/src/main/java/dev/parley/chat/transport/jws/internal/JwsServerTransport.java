@@ -128,7 +128,8 @@ public final class JwsServerTransport implements ServerTransport {
               this::socketClosed,
               ticker,
               relay,
-              onWriteQueueDrained);
+              onWriteQueueDrained,
+              config.tls());
       JwsWebSocketServer created =
           new JwsWebSocketServer(channel, config, workerCount(), factory, threadNamePrefix);
       Thread selectorThread = new Thread(created, threadNamePrefix + "-selector");

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -114,11 +115,12 @@ final class JwsSocket extends WebSocketImpl {
   }
 
   /**
-   * Wraps the accepted channel; called once, on the selector thread, before any I/O. If the socket
-   * was closed meanwhile (by shutdown), the channel is closed here, since the close could not.
+   * Wraps the accepted channel ({@code wire} is the socket itself, or TLS over it); called once, on
+   * the selector thread, before any I/O. If the socket was closed meanwhile (by shutdown), the
+   * channel is closed here, since the close could not.
    */
-  CountingChannel attach(SocketChannel socket, InetSocketAddress remote) {
-    CountingChannel counting = new CountingChannel(socket, ticker, acceptedAt);
+  CountingChannel attach(SocketChannel socket, ByteChannel wire, InetSocketAddress remote) {
+    CountingChannel counting = new CountingChannel(socket, wire, ticker, acceptedAt);
     this.remoteAddress = remote;
     this.channel = counting;
     if (closeReported) {
@@ -232,6 +234,10 @@ final class JwsSocket extends WebSocketImpl {
     onWriteQueueDrained.accept(this);
     if (!super.isFlushAndClose()) {
       return false;
+    }
+    CountingChannel counting = channel;
+    if (counting != null && counting.isNeedWrite()) {
+      return false; // TLS still holds encrypted output (the close frame, say) for the socket
     }
     if (!awaitingPeerClose) {
       return true;

@@ -1,5 +1,6 @@
 package dev.parley.chat.transport.jws.internal;
 
+import dev.parley.chat.spi.ServerTls;
 import dev.parley.chat.spi.ServerTransportHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * Java-WebSocket's hook at accept time, on its selector thread: creates each {@link JwsSocket} and
  * admits it into the {@link ConnectionRegistry}, or refuses it. Thread-safe.
  *
+ * <p>With TLS each socket's channel is a {@link TlsChannel} over the accepted socket, on an engine
+ * from {@link ServerTls#newServerEngine()}; the TLS handshake then runs as bytes arrive, on the
+ * selector thread.
+ *
  * <p>Refusal is an {@link IOException} from {@link #wrapChannel}, on which {@code
  * WebSocketServer.doAccept} closes the socket and carries on. (Its other hook, {@code onConnect}
  * returning false, cancels the <em>server's</em> selection key, so it is not used.) Nothing here
@@ -37,6 +42,7 @@ final class JwsSocketFactory implements WebSocketServerFactory {
   private final AtomicLong ids = new AtomicLong();
   private final WriteDemandRelay relay;
   private final Consumer<JwsSocket> onWriteQueueDrained;
+  private final ServerTls tls; // null: plain ws://
   private volatile WriteDemandListener listener;
 
   JwsSocketFactory(
@@ -47,7 +53,9 @@ final class JwsSocketFactory implements WebSocketServerFactory {
       JwsSocket.CloseListener closeListener,
       LongSupplier ticker,
       WriteDemandRelay relay,
-      Consumer<JwsSocket> onWriteQueueDrained) {
+      Consumer<JwsSocket> onWriteQueueDrained,
+      ServerTls tls) {
+    this.tls = tls;
     this.draft = draft;
     this.relay = relay;
     this.onWriteQueueDrained = onWriteQueueDrained;
@@ -99,7 +107,8 @@ final class JwsSocketFactory implements WebSocketServerFactory {
     JwsSocket socket = (JwsSocket) key.attachment();
     relay.attach(key.selector(), socket.getWebSocketListener(), List.of(draft));
     InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
-    CountingChannel wrapped = socket.attach(channel, remote);
+    ByteChannel wire = tls == null ? channel : new TlsChannel(channel, tls.newServerEngine(), key);
+    CountingChannel wrapped = socket.attach(channel, wire, remote);
     wrapped.refusal(socket.getAttachment());
     if (!registry.admit(socket)) {
       log.debug(

@@ -2,18 +2,21 @@ package dev.parley.chat.transport.netty.internal;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +83,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException corrupted) {
       connection.violation(corrupted.closeStatus().code(), corrupted.getMessage());
+    } else if (isTlsFailure(cause)) {
+      // not TLS at all, or a handshake the peer cannot complete: the peer's fault; SslHandler has
+      // closed the socket or is closing it, and channelInactive reports it
+      log.debug("{}: TLS failed: {}", connection, cause.toString());
+      ctx.close();
     } else if (cause instanceof IOException) {
       // the socket failed (a reset, say); Netty closes it and channelInactive reports it
       log.debug("{}: {}", connection, cause.toString());
@@ -90,5 +98,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
       }
     }
+  }
+
+  private static boolean isTlsFailure(Throwable cause) {
+    return cause instanceof NotSslRecordException
+        || cause instanceof SSLException
+        || (cause instanceof DecoderException && cause.getCause() instanceof SSLException);
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.chat.transport.netty.internal;
 
+import dev.parley.chat.spi.ServerTls;
 import dev.parley.chat.spi.ServerTransportConfig;
 import dev.parley.chat.spi.ServerTransportHandler;
 import io.netty.channel.ChannelHandler;
@@ -7,6 +8,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Sets up each accepted socket on its event loop: admits it into the {@link ConnectionRegistry} or
  * closes it at once, then builds the pipeline that reads the upgrade request (see the package
- * documentation) and arms the handshake deadline. Shared by every socket of one transport;
- * thread-safe.
+ * documentation) and arms the handshake deadline. With TLS an {@link SslHandler} comes first, on an
+ * {@link SslContext} wrapping the JDK context of {@link ServerTls} (so reloads reach new
+ * handshakes); the handshake deadline then covers the TLS handshake too. Shared by every socket of
+ * one transport; thread-safe.
  */
 @ChannelHandler.Sharable
 final class WebSocketChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -27,6 +36,7 @@ final class WebSocketChannelInitializer extends ChannelInitializer<SocketChannel
   private final ServerTransportHandler handler;
   private final ConnectionRegistry registry;
   private final AtomicLong ids = new AtomicLong();
+  private final SslContext tls; // null: plain ws://
 
   WebSocketChannelInitializer(
       ServerTransportConfig config, ServerTransportHandler handler, ConnectionRegistry registry) {
@@ -35,6 +45,19 @@ final class WebSocketChannelInitializer extends ChannelInitializer<SocketChannel
     this.subprotocols = new SubprotocolSelector(config.subprotocols());
     this.handler = handler;
     this.registry = registry;
+    this.tls = config.tls() == null ? null : nettyContext(config.tls());
+  }
+
+  private static SslContext nettyContext(ServerTls tls) {
+    return new JdkSslContext(
+        tls.sslContext(),
+        false,
+        null,
+        IdentityCipherSuiteFilter.INSTANCE,
+        null,
+        ClientAuth.NONE,
+        ServerTls.PROTOCOLS.toArray(new String[0]),
+        false);
   }
 
   @Override
@@ -55,6 +78,12 @@ final class WebSocketChannelInitializer extends ChannelInitializer<SocketChannel
     int headLimit = config.maxHandshakeBytes();
     HttpDecoderConfig http =
         new HttpDecoderConfig().setMaxInitialLineLength(headLimit).setMaxHeaderSize(headLimit);
+    if (tls != null) {
+      SslHandler ssl = tls.newHandler(channel.alloc());
+      // the connection's own handshake deadline closes it; this one only must not come first
+      ssl.setHandshakeTimeout(2 * config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      channel.pipeline().addLast("tls", ssl);
+    }
     channel
         .pipeline()
         .addLast("handshake-limit", new HandshakeSizeLimitHandler(headLimit))
