@@ -9,6 +9,7 @@ module dev.parley.chat.testkit {
   requires transitive org.junit.jupiter.api;
   requires awaitility;
 
+  exports dev.parley.chat.testkit.auth;
   exports dev.parley.chat.testkit.cluster;
   exports dev.parley.chat.testkit.logging;
   exports dev.parley.chat.testkit.net;

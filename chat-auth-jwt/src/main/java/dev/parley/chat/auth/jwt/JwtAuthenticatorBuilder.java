@@ -21,12 +21,11 @@ import java.util.Set;
 
 /**
  * Configures a {@link JwtAuthenticator}. Required: exactly one key source ({@link #keys(JWKSet)},
- * {@link #publicKeysPem(String)}, {@link #hmacSecret(byte[])} or {@link #jwksUri(URI)}), the
- * {@link #algorithms(String...) algorithm allowlist}, the {@link #issuer(String) issuer} and the
- * {@link #audience(String) audience}. Every setter validates at once and {@link #build()} checks
- * that the parts fit together (no HMAC algorithm with public keys, no asymmetric one with a
- * secret), then copies everything into an immutable authenticator: changing the builder later does
- * not affect it.
+ * {@link #publicKeysPem(String)}, {@link #hmacSecret(byte[])} or {@link #jwksUri(URI)}), the {@link
+ * #algorithms(String...) algorithm allowlist}, the {@link #issuer(String) issuer} and the {@link
+ * #audience(String) audience}. Every setter validates at once and {@link #build()} checks that the
+ * parts fit together (no HMAC algorithm with public keys, no asymmetric one with a secret), then
+ * copies everything into an immutable authenticator: changing the builder later does not affect it.
  *
  * <p>Not thread-safe: configure it on one thread.
  */
@@ -170,8 +169,8 @@ public final class JwtAuthenticatorBuilder {
   }
 
   /**
-   * The signature algorithms accepted, by JOSE name ({@code "ES256"}, {@code "RS256"}...). Required:
-   * there is no default that accepts anything. {@code none} is never accepted. See {@link
+   * The signature algorithms accepted, by JOSE name ({@code "ES256"}, {@code "RS256"}...).
+   * Required: there is no default that accepts anything. {@code none} is never accepted. See {@link
    * #SUPPORTED_ALGORITHMS}.
    */
   public JwtAuthenticatorBuilder algorithms(String... names) {
@@ -263,7 +262,9 @@ public final class JwtAuthenticatorBuilder {
     return this;
   }
 
-  /** How long fetched JWKS keys are used before a fetch. Default {@link #DEFAULT_JWKS_CACHE_TTL}. */
+  /**
+   * How long fetched JWKS keys are used before a fetch. Default {@link #DEFAULT_JWKS_CACHE_TTL}.
+   */
   public JwtAuthenticatorBuilder jwksCacheTtl(Duration ttl) {
     this.jwksCacheTtl = requirePositive("jwksCacheTtl", ttl);
     return this;

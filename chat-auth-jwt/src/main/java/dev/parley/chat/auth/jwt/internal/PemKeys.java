@@ -38,7 +38,8 @@ public final class PemKeys {
       try {
         der = Base64.getMimeDecoder().decode(matcher.group(1));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("PEM public key " + (keys.size() + 1) + " is not base64");
+        throw new IllegalArgumentException(
+            "PEM public key " + (keys.size() + 1) + " is not base64");
       }
       keys.add(toJwk(decode(der, keys.size() + 1)));
     }

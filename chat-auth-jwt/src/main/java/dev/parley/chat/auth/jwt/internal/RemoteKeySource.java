@@ -105,7 +105,8 @@ public final class RemoteKeySource implements KeySource {
       }
       Instant now = clock.instant();
       if (lastAttempt != null && now.isBefore(lastAttempt.plus(minRefreshInterval))) {
-        log.debug("JWKS {}: not fetching again within {} of the last fetch", uri, minRefreshInterval);
+        log.debug(
+            "JWKS {}: not fetching again within {} of the last fetch", uri, minRefreshInterval);
         return usable(current, null);
       }
       lastAttempt = now;
