@@ -226,6 +226,29 @@ class JwtAttackTest {
   }
 
   @Test
+  @DisplayName("key-search cap: a token without kid is tried against at most 4 keys")
+  void tokenWithoutKidTriesAFewKeysOnly() throws Exception {
+    List<ECKey> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      keys.add(Tokens.ecKey(null));
+    }
+    JwtAuthenticator many =
+        JwtAuthenticator.builder()
+            .keys(
+                new JWKSet(
+                    keys.stream().map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK()).toList()))
+            .algorithms("ES256")
+            .issuer(Tokens.ISSUER)
+            .audience(Tokens.AUDIENCE)
+            .clock(clock)
+            .build();
+    JWTClaimsSet claims = Tokens.claims("alice", NOW).build();
+    assertThat(identify(many, Tokens.sign(keys.get(3), claims)).get().user().value())
+        .isEqualTo("alice");
+    assertRefused(many, Tokens.sign(keys.get(5), claims), Reason.BAD_SIGNATURE);
+  }
+
+  @Test
   @DisplayName("an HMAC-only authenticator refuses tokens signed with another secret")
   void hmacWithAnotherSecretIsRefused() throws Exception {
     byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);

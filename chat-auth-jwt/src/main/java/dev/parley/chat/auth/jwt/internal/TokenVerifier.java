@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
 public final class TokenVerifier {
   private static final Logger log = LoggerFactory.getLogger(TokenVerifier.class);
 
+  /**
+   * Most keys one token is checked against. A token without a {@code kid} fits every key of its
+   * type; the cap keeps a large key set from multiplying the cost of each forged token.
+   */
+  static final int MAX_KEYS_TRIED = 4;
+
   private final JwtSettings settings;
 
   /** Checks tokens against {@code settings}. */
@@ -91,7 +97,7 @@ public final class TokenVerifier {
     if (candidates.isEmpty()) {
       throw refuse(request, Reason.UNKNOWN_KEY, "kid " + header.getKeyID());
     }
-    for (JWK key : candidates) {
+    for (JWK key : candidates.subList(0, Math.min(candidates.size(), MAX_KEYS_TRIED))) {
       try {
         if (jwt.verify(verifierFor(key, header.getAlgorithm()))) {
           return;
