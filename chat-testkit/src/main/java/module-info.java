@@ -10,6 +10,7 @@ module dev.parley.chat.testkit {
   requires awaitility;
 
   exports dev.parley.chat.testkit.access;
+  exports dev.parley.chat.testkit.auth;
   exports dev.parley.chat.testkit.cluster;
   exports dev.parley.chat.testkit.logging;
   exports dev.parley.chat.testkit.net;

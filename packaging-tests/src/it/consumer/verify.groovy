@@ -8,6 +8,7 @@ def log = new File(basedir, 'build.log').text
     'Bob received from alice: hello from the module path over netty',
     'ok: a browser\'s JSON frames are parsed and answered over java-websocket',
     'ok: a browser\'s JSON frames are parsed and answered over netty',
+    'ok: a signed JWT is accepted on the module path',
     'Module path check passed',
     // The application has no SLF4J provider: SLF4J says so once...
     'No SLF4J providers were found',

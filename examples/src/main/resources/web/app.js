@@ -40,7 +40,8 @@ class ConnectionLost extends Error {}
 
 class Connection {
   /**
-   * @param {object} app callbacks: connectBody(), onWelcome(welcome), onRefused(error),
+   * @param {object} app callbacks: token() (a promise), connectBody(token), onWelcome(welcome),
+   *     onRefused(error),
    *     onFrame(frame), onStatus(state, detail), onClosedForGood(code, reason)
    */
   constructor(app) {
@@ -85,8 +86,10 @@ class Connection {
     this.reconnectTimer = null;
     this.app.onStatus(this.attempt === 0 ? 'connecting' : 'reconnecting', '');
     let url;
+    let token;
     try {
       url = await webSocketUrl();
+      token = await this.app.token(); // a fresh one for each attempt: tokens are short-lived
     } catch (e) {
       this.scheduleReconnect('the page cannot reach the server');
       return;
@@ -99,7 +102,7 @@ class Connection {
     ws.onopen = () => {
       this.open = true;
       this.lastReceived = Date.now();
-      this.request({ connect: this.app.connectBody() }).then(
+      this.request({ connect: this.app.connectBody(token) }).then(
         (frame) => {
           this.attempt = 0;
           this.startHeartbeat(Number(frame.welcome.heartbeatIntervalMs || 15_000));
@@ -228,6 +231,24 @@ class Connection {
   }
 }
 
+/**
+ * Logs in as {@code name}: the demo server answers with a short-lived signed token (a JWT) for the
+ * chat server. A server without a login page (the cluster example's nodes) takes the name itself.
+ */
+async function login(name) {
+  const response = await fetch('login?name=' + encodeURIComponent(name),
+      { method: 'POST', cache: 'no-store' });
+  // A server without a login page (a cluster node) answers 404, or 405 from its static files.
+  if (response.status === 404 || response.status === 405) {
+    return name;
+  }
+  if (!response.ok) {
+    throw new Error('login: HTTP ' + response.status);
+  }
+  const answer = await response.json();
+  return String(answer.token);
+}
+
 /** The chat endpoint: the port and path come from the demo server, the host from this page. */
 async function webSocketUrl() {
   const response = await fetch('config.json', { cache: 'no-store' });
@@ -315,13 +336,17 @@ const app = {
 
   // --- Connection callbacks ---
 
-  connectBody() {
+  token() {
+    return login(this.nickname);
+  },
+
+  connectBody(token) {
     const room = this.room;
     const resume = room && room.joined ?
         [{ room: room.name, lastSeq: String(room.contiguousSeq) }] : [];
     return {
       protocolVersion: PROTOCOL_VERSION,
-      token: this.nickname,
+      token,
       clientName: 'parley-web',
       clientVersion: '0.1',
       resume,

@@ -3,7 +3,6 @@ package dev.parley.chat.examples.demo;
 import dev.parley.chat.examples.metrics.PrometheusEndpoint;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.ChatServerBuilder;
-import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.ServerTls;
@@ -13,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
@@ -30,8 +30,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Messages are kept in an H2 database file under {@code parley-data/} (the {@code --data-dir}
  * option), so stopping and starting the demo keeps the conversation; {@code --in-memory} keeps them
- * in memory instead. Anyone may connect under any nickname ({@link
- * DevelopmentAuthenticator#ANY_NICKNAME}): this is a demo, not a deployment.
+ * in memory instead. The page logs in at {@code POST /login?name=...} ({@link DemoLogin}) and
+ * connects with the signed, short-lived JWT it gets back, which the server checks with a {@code
+ * JwtAuthenticator}. Anyone may log in under any name: this is a demo, not a deployment.
  */
 @Command(
     name = "parley-demo",
@@ -84,12 +85,14 @@ public final class DemoServer implements Callable<Integer> {
 
   /**
    * Builds and starts a demo server: the chat endpoint on {@code port}, the web page at {@code /}
-   * of the HTTP side on {@code httpPort}, nicknames as credentials, messages in memory.
+   * of the HTTP side on {@code httpPort}, tokens from {@code login} as credentials, messages in
+   * memory.
    *
    * @throws IOException if a port cannot be bound
    */
-  public static ChatServer start(String host, int port, int httpPort) throws IOException {
-    return start(host, port, httpPort, new InMemoryMessageStore(), ChatServer::webSocketUri, null);
+  public static ChatServer start(String host, int port, int httpPort, DemoLogin login)
+      throws IOException {
+    return start(host, port, httpPort, new InMemoryMessageStore(), ChatServer::webSocketUri, login);
   }
 
   /**
@@ -104,18 +107,11 @@ public final class DemoServer implements Callable<Integer> {
     return JdbcMessageStore.builder().h2File(dataDir.resolve("demo")).build();
   }
 
-  /** {@link #start(String, int, int, MessageStore, Function, ServerTls)} without TLS. */
-  static ChatServer start(
-      String host, int port, int httpPort, MessageStore store, Function<ChatServer, URI> advertised)
-      throws IOException {
-    return start(host, port, httpPort, store, advertised, null);
-  }
-
   /**
    * Starts a demo server on {@code store}; the page is sent to the endpoint {@code advertised}
    * returns, asked again each time the page connects (tests put a proxy there). The store stays the
-   * caller's: close it after the server. With {@code tls} (or null) the chat and the page are
-   * served over TLS.
+   * caller's: close it after the server. Clients log in at {@code /login} and connect with the
+   * token {@code login} issues; give a restarted server the same login to keep its tokens valid.
    */
   static ChatServer start(
       String host,
@@ -123,6 +119,22 @@ public final class DemoServer implements Callable<Integer> {
       int httpPort,
       MessageStore store,
       Function<ChatServer, URI> advertised,
+      DemoLogin login)
+      throws IOException {
+    return start(host, port, httpPort, store, advertised, login, null);
+  }
+
+  /**
+   * As {@link #start(String, int, int, MessageStore, Function, DemoLogin)}; with {@code tls} (or
+   * null) the chat and the page are served over TLS.
+   */
+  static ChatServer start(
+      String host,
+      int port,
+      int httpPort,
+      MessageStore store,
+      Function<ChatServer, URI> advertised,
+      DemoLogin login,
       ServerTls tls)
       throws IOException {
     ChatServer server;
@@ -132,7 +144,8 @@ public final class DemoServer implements Callable<Integer> {
               .host(host)
               .port(port)
               .httpPort(httpPort)
-              .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+              .authenticator(login.authenticator())
+              .httpHandler("/login", login)
               .messageStore(store)
               .httpHandler(PrometheusEndpoint.PATH, PrometheusEndpoint.shared());
       if (tls != null) {
@@ -167,7 +180,15 @@ public final class DemoServer implements Callable<Integer> {
       System.err.println("Cannot use the TLS files: " + e.getMessage());
       return 1;
     }
-    ChatServer server = start(host, port, httpPort, store, ChatServer::webSocketUri, serverTls);
+    ChatServer server =
+        start(
+            host,
+            port,
+            httpPort,
+            store,
+            ChatServer::webSocketUri,
+            DemoLogin.generate(Clock.systemUTC()),
+            serverTls);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -200,7 +221,9 @@ public final class DemoServer implements Callable<Integer> {
               + dataDir.toAbsolutePath().normalize()
               + " (restart the demo: the conversation is still there)");
     }
-    out.println("Anyone may join under any nickname: for demos only, never in production.");
+    out.println(
+        "Anyone may log in under any name (the page gets a signed token from /login):"
+            + " for demos only.");
     out.println("Press Ctrl-C to stop.");
     out.println();
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
@@ -15,6 +16,7 @@ import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.spi.MessageStore;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -60,7 +62,10 @@ class DemoRestartIT {
       port = free.getLocalPort();
     }
     MessageStore firstStore = DemoServer.durableStore(data);
-    ChatServer first = DemoServer.start("127.0.0.1", port, 0, firstStore, ChatServer::webSocketUri);
+    // One login for both runs: the restarted server accepts the tokens its clients already hold.
+    DemoLogin login = DemoLogin.generate(Clock.systemUTC());
+    ChatServer first =
+        DemoServer.start("127.0.0.1", port, 0, firstStore, ChatServer::webSocketUri, login);
     boolean firstStoreOpen = true;
     MessageStore secondStore = null;
     ChatServer second = null;
@@ -72,11 +77,12 @@ class DemoRestartIT {
             .build()) {
       Reader reader = new Reader();
       client
-          .connect("reader", reader)
+          .connect(login.issue(UserId.of("reader")), reader)
           .get(10, TimeUnit.SECONDS)
           .join(LOBBY)
           .get(10, TimeUnit.SECONDS);
-      ChatSession writer = client.connect("writer", new Reader()).get(10, TimeUnit.SECONDS);
+      ChatSession writer =
+          client.connect(login.issue(UserId.of("writer")), new Reader()).get(10, TimeUnit.SECONDS);
       RoomHandle lobby = writer.join(LOBBY).get(10, TimeUnit.SECONDS);
       lobby.send("hello before the restart").get(10, TimeUnit.SECONDS);
       lobby.send("second message").get(10, TimeUnit.SECONDS);
@@ -85,7 +91,7 @@ class DemoRestartIT {
       firstStore.close(); // the demo's, not the server's: it lets go of the database file
       firstStoreOpen = false;
       secondStore = DemoServer.durableStore(data);
-      second = DemoServer.start("127.0.0.1", port, 0, secondStore, ChatServer::webSocketUri);
+      second = DemoServer.start("127.0.0.1", port, 0, secondStore, ChatServer::webSocketUri, login);
       lobby.send("hello after the restart").get(30, TimeUnit.SECONDS);
 
       List<ChatMessage> history = lobby.history(0, 10).get(10, TimeUnit.SECONDS).messages();

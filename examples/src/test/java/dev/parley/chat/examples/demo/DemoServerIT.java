@@ -12,11 +12,14 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,13 +37,35 @@ class DemoServerIT {
 
   @BeforeEach
   void start() throws Exception {
-    server = DemoServer.start("127.0.0.1", 0, 0);
+    server = DemoServer.start("127.0.0.1", 0, 0, DemoLogin.generate(Clock.systemUTC()));
     page = server.httpUri().orElseThrow();
   }
 
   @AfterEach
   void stop() {
     server.close();
+  }
+
+  @Test
+  void loginIssuesSignedTokensAndTheChatRefusesOthers() throws Exception {
+    String token = login("dora");
+    assertThat(token.split("\\.")).hasSize(3); // a compact JWS: header.payload.signature
+    assertThat(post("/login?name=not%20a%20name").statusCode()).isEqualTo(400);
+    assertThat(post("/login").statusCode()).isEqualTo(400);
+    assertThat(get("/login").statusCode()).isEqualTo(405);
+
+    // A bare nickname, as the demo took before it had a login, is now refused.
+    JsonFrames frames = new JsonFrames();
+    WebSocket socket =
+        http.newWebSocketBuilder()
+            .subprotocols("parley.v1.json")
+            .buildAsync(server.webSocketUri(), frames)
+            .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    socket.sendText(
+        "{\"requestId\":\"1\",\"connect\":{\"protocolVersion\":1,\"token\":\"dora\"}}", true);
+    assertThat(frames.next())
+        .contains("\"name\":\"AUTHENTICATION_FAILED\"")
+        .contains("\"message\":\"invalid token\"");
   }
 
   @Test
@@ -96,7 +121,9 @@ class DemoServerIT {
     assertThat(socket.getSubprotocol()).isEqualTo("parley.v1.json");
 
     socket.sendText(
-        "{\"requestId\":\"1\",\"connect\":{\"protocolVersion\":1,\"token\":\"alice\","
+        "{\"requestId\":\"1\",\"connect\":{\"protocolVersion\":1,\"token\":\""
+            + login("alice")
+            + "\","
             + "\"clientName\":\"web\",\"clientVersion\":\"0.1\"}}",
         true);
     assertThat(frames.next()).startsWith("{\"requestId\":\"1\",\"welcome\":{\"user\":\"alice\"");
@@ -130,6 +157,24 @@ class DemoServerIT {
         .contains("\"text\":\"hi\"", "\"firstSeq\":\"1\"", "\"headSeq\":\"1\"");
 
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** Logs in at the demo's login page and returns the token it issued. */
+  private String login(String name) throws Exception {
+    HttpResponse<String> answer = post("/login?name=" + name);
+    assertThat(answer.statusCode()).isEqualTo(200);
+    Matcher token = Pattern.compile("\\{\"token\":\"([A-Za-z0-9_.-]+)\",").matcher(answer.body());
+    assertThat(token.find()).as(answer.body()).isTrue();
+    return token.group(1);
+  }
+
+  private HttpResponse<String> post(String pathAndQuery) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(page.resolve(pathAndQuery))
+            .timeout(WAIT)
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(String path) throws Exception {

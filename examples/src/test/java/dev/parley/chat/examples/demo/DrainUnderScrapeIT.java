@@ -3,6 +3,7 @@ package dev.parley.chat.examples.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
@@ -14,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.Test;
  * of Parley is left running or logged at ERROR afterwards.
  */
 class DrainUnderScrapeIT {
+  private final DemoLogin login = DemoLogin.generate(Clock.systemUTC());
+
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final RoomId ROOM = RoomId.of("general");
   private static final int CLIENTS = 4;
@@ -74,7 +78,7 @@ class DrainUnderScrapeIT {
   void everyScrapeDuringADrainAnswersAndTheGaugesFollowTheDrain() throws Exception {
     List<Scrape> scrapes = new CopyOnWriteArrayList<>();
     try (CapturedLog log = CapturedLog.start()) {
-      ChatServer server = DemoServer.start("127.0.0.1", 0, 0);
+      ChatServer server = DemoServer.start("127.0.0.1", 0, 0, login);
       URI metrics = server.httpUri().orElseThrow().resolve("/metrics");
       ExecutorService scraper = Executors.newSingleThreadExecutor(r -> new Thread(r, "scraper"));
       List<WebSocket> holdouts = new ArrayList<>();
@@ -85,7 +89,9 @@ class DrainUnderScrapeIT {
               .build()) {
         for (int i = 0; i < CLIENTS; i++) {
           ChatSession session =
-              clients.connect("user" + i, new ChatListener() {}).get(30, TimeUnit.SECONDS);
+              clients
+                  .connect(login.issue(UserId.of("user" + i)), new ChatListener() {})
+                  .get(30, TimeUnit.SECONDS);
           session.join(ROOM).get(30, TimeUnit.SECONDS).send("hello " + i).get(30, TimeUnit.SECONDS);
         }
         // two sessions that ignore the server's GoAway, so the drain lasts until they leave
@@ -210,7 +216,7 @@ class DrainUnderScrapeIT {
             .get(30, TimeUnit.SECONDS);
     socket.sendText(
         "{\"requestId\":\"1\",\"connect\":{\"protocolVersion\":1,\"token\":\""
-            + user
+            + login.issue(UserId.of(user))
             + "\",\"clientName\":\"scrape-test\",\"clientVersion\":\"0.1\"}}",
         true);
     assertThat(frames.poll(30, TimeUnit.SECONDS)).contains("\"welcome\"");

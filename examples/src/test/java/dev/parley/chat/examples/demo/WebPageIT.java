@@ -20,6 +20,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,7 @@ class WebPageIT {
 
   private final AtomicReference<URI> advertised = new AtomicReference<>();
   private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final DemoLogin login = DemoLogin.generate(Clock.systemUTC());
   private ChatServer server;
 
   @BeforeAll
@@ -98,7 +100,8 @@ class WebPageIT {
             0,
             0,
             new InMemoryMessageStore(),
-            s -> advertised.get() != null ? advertised.get() : s.webSocketUri());
+            s -> advertised.get() != null ? advertised.get() : s.webSocketUri(),
+            login);
   }
 
   @AfterEach
@@ -235,7 +238,7 @@ class WebPageIT {
     ChatSession session =
         client
             .connect(
-                name,
+                login.issue(UserId.of(name)),
                 new ChatListener() {
                   @Override
                   public void onMessage(ChatSession s, MessageEvent event) {

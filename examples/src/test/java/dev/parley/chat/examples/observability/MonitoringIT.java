@@ -12,6 +12,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpServer;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
@@ -19,6 +20,7 @@ import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
 import dev.parley.chat.cluster.redis.RedisClusterBus;
 import dev.parley.chat.examples.cluster.ClusterNode;
+import dev.parley.chat.examples.demo.DemoLogin;
 import dev.parley.chat.examples.demo.DemoServer;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.spi.MessageStore;
@@ -36,6 +38,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,6 +51,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -159,7 +163,8 @@ class MonitoringIT {
   @Test
   void dashboardAndAlertsReadRealSeriesAndANodeDownAlertReachesTheWebhook() throws Exception {
     scratch = Files.createTempDirectory("parley-monitoring");
-    ChatServer demo = DemoServer.start("127.0.0.1", 0, 0);
+    DemoLogin login = DemoLogin.generate(Clock.systemUTC());
+    ChatServer demo = DemoServer.start("127.0.0.1", 0, 0, login);
     resources.add(demo::close);
     ChatServer node = clusterNode();
     requireMetricsPage(demo);
@@ -172,8 +177,8 @@ class MonitoringIT {
         startPrometheus(alertmanagerUri, Map.of(demoTarget, "demo", nodeTarget, "node"));
 
     awaitQuery("both nodes scraped", "up{job=\"parley\"} == 1", 2);
-    chat(demo);
-    chat(node);
+    chat(demo, user -> login.issue(UserId.of(user)));
+    chat(node, user -> user);
     // Scraped after the traffic, and the rules evaluated on it.
     awaitQuery(
         "the sends scraped",
@@ -289,12 +294,14 @@ class MonitoringIT {
    * Chat on {@code server}: two users join, one sends {@link #MESSAGES} messages (each
    * acknowledged), the other reads history, and then leaves (a closed connection).
    */
-  private void chat(ChatServer server) throws Exception {
+  private void chat(ChatServer server, UnaryOperator<String> token) throws Exception {
     ChatClient client =
         ChatClient.builder().endpoint(server.webSocketUri()).random(new Random(7)).build();
     resources.add(client::close);
-    ChatSession writer = client.connect("writer", new ChatListener() {}).get(10, TimeUnit.SECONDS);
-    ChatSession reader = client.connect("reader", new ChatListener() {}).get(10, TimeUnit.SECONDS);
+    ChatSession writer =
+        client.connect(token.apply("writer"), new ChatListener() {}).get(10, TimeUnit.SECONDS);
+    ChatSession reader =
+        client.connect(token.apply("reader"), new ChatListener() {}).get(10, TimeUnit.SECONDS);
     RoomHandle room = writer.join(ROOM).get(10, TimeUnit.SECONDS);
     RoomHandle readerRoom = reader.join(ROOM).get(10, TimeUnit.SECONDS);
     List<CompletableFuture<SendReceipt>> sends = new ArrayList<>();

@@ -1,7 +1,17 @@
 package com.example.consumer;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.auth.jwt.JwtAuthenticator;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
@@ -23,6 +33,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -86,6 +98,7 @@ public final class ConsumerApp {
       exchange(ChatServer.builder().messageStore(store), "java-websocket");
     }
     exchange(ChatServer.builder().transport("netty"), "netty");
+    jwt();
 
     // Lettuce (and its Netty and Reactor) on the module path: a node with the Redis cluster bus.
     URI redis =
@@ -145,6 +158,41 @@ public final class ConsumerApp {
       check(
           welcome.contains("\"welcome\"") && welcome.contains("\"user\":\"carol\""),
           "a browser's JSON frames are parsed and answered over " + transport);
+    }
+  }
+
+  /** JWT authentication on the module path: Nimbus' own module descriptor, the JDK's EC keys. */
+  private static void jwt() throws Exception {
+    ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+    JwtAuthenticator authenticator =
+        JwtAuthenticator.builder()
+            .keys(new JWKSet(key.toPublicJWK()))
+            .algorithms("ES256")
+            .issuer("https://login.example")
+            .audience("chat")
+            .build();
+    SignedJWT token =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1").build(),
+            new JWTClaimsSet.Builder()
+                .subject("dora")
+                .issuer("https://login.example")
+                .audience("chat")
+                .expirationTime(Date.from(Instant.now().plusSeconds(60)))
+                .build());
+    token.sign(new ECDSASigner(key));
+    try (ChatServer server =
+            ChatServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .disableHttp()
+                .authenticator(authenticator)
+                .build()
+                .start();
+        ChatClient app = ChatClient.builder().endpoint(server.webSocketUri()).build()) {
+      ChatSession session =
+          app.connect(token.serialize(), new ChatListener() {}).get(30, TimeUnit.SECONDS);
+      check(session.user().value().equals("dora"), "a signed JWT is accepted on the module path");
     }
   }
 

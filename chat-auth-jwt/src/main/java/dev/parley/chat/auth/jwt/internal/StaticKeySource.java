@@ -1,0 +1,29 @@
+package dev.parley.chat.auth.jwt.internal;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import java.util.Objects;
+
+/** Keys given in the configuration. Immutable and thread-safe. */
+public final class StaticKeySource implements KeySource {
+  private final JWKSet keys;
+
+  /** Trusts {@code keys}, checked by the builder. */
+  public StaticKeySource(JWKSet keys) {
+    this.keys = Objects.requireNonNull(keys, "keys");
+  }
+
+  @Override
+  public JWKSet keys() {
+    return keys;
+  }
+
+  @Override
+  public JWKSet keysAfterUnknownKey(JWKSet seen) {
+    return keys;
+  }
+
+  @Override
+  public String toString() {
+    return keys.size() + " static key(s)";
+  }
+}

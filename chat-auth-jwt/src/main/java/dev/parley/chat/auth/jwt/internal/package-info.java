@@ -1,0 +1,2 @@
+/** Implementation of JWT authentication; not an API, and changes without notice. */
+package dev.parley.chat.auth.jwt.internal;
