@@ -25,6 +25,11 @@ import java.util.Objects;
  * @param pingInterval how often to send WebSocket pings; a connection with no traffic for two
  *     intervals is closed as dead
  * @param maxConnections open sockets allowed at once; more are refused
+ * @param maxConnectionsPerAddress open sockets allowed at once from one remote IP address, counted
+ *     from accept (upgraded or not); more from that address are closed at accept, before any byte
+ *     is read, so that one address cannot take every socket
+ * @param originPolicy which browser pages may upgrade; a transport refuses a request whose {@code
+ *     Origin} the policy does not allow with HTTP 403, before the upgrade
  */
 public record ServerTransportConfig(
     InetSocketAddress bindAddress,
@@ -35,7 +40,37 @@ public record ServerTransportConfig(
     int maxHandshakeBytes,
     Duration handshakeTimeout,
     Duration pingInterval,
-    int maxConnections) {
+    int maxConnections,
+    int maxConnectionsPerAddress,
+    OriginPolicy originPolicy) {
+
+  /**
+   * A configuration without a limit per address ({@code maxConnectionsPerAddress} equal to {@code
+   * maxConnections}) and with {@link OriginPolicy#sameHost()}.
+   */
+  public ServerTransportConfig(
+      InetSocketAddress bindAddress,
+      String path,
+      List<String> subprotocols,
+      int maxMessageBytes,
+      int maxFragmentsPerMessage,
+      int maxHandshakeBytes,
+      Duration handshakeTimeout,
+      Duration pingInterval,
+      int maxConnections) {
+    this(
+        bindAddress,
+        path,
+        subprotocols,
+        maxMessageBytes,
+        maxFragmentsPerMessage,
+        maxHandshakeBytes,
+        handshakeTimeout,
+        pingInterval,
+        maxConnections,
+        maxConnections,
+        OriginPolicy.sameHost());
+  }
 
   /** Validates every field. */
   public ServerTransportConfig {
@@ -52,6 +87,8 @@ public record ServerTransportConfig(
     requirePositive("maxFragmentsPerMessage", maxFragmentsPerMessage);
     requirePositive("maxHandshakeBytes", maxHandshakeBytes);
     requirePositive("maxConnections", maxConnections);
+    requirePositive("maxConnectionsPerAddress", maxConnectionsPerAddress);
+    Objects.requireNonNull(originPolicy, "originPolicy");
     requirePositive("handshakeTimeout", handshakeTimeout);
     requirePositive("pingInterval", pingInterval);
   }
