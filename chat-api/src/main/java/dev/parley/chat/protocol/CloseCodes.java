@@ -46,6 +46,13 @@ public final class CloseCodes {
   public static final int HEARTBEAT_TIMEOUT = 4003;
 
   /**
+   * The user already has as many connections open as the server allows one user (the Connect was
+   * answered with {@code LIMIT_EXCEEDED}). Clients do not reconnect: the same refusal would follow
+   * until one of the user's other connections closes.
+   */
+  public static final int TOO_MANY_CONNECTIONS = 4006;
+
+  /**
    * The client read too slowly: its outbound queue stayed over the server's byte limit. Clients
    * reconnect and resume from history.
    */
@@ -57,7 +64,12 @@ public final class CloseCodes {
   /** Whether a client should reconnect after a close with this code. */
   public static boolean shouldReconnect(int code) {
     return switch (code) {
-      case NORMAL, AUTHENTICATION_FAILED, PROTOCOL_VIOLATION, UNSUPPORTED_DATA -> false;
+      case NORMAL,
+          AUTHENTICATION_FAILED,
+          PROTOCOL_VIOLATION,
+          UNSUPPORTED_DATA,
+          TOO_MANY_CONNECTIONS ->
+          false;
       default -> true;
     };
   }
@@ -76,6 +88,7 @@ public final class CloseCodes {
       case AUTHENTICATION_FAILED -> "AUTHENTICATION_FAILED";
       case CONNECT_TIMEOUT -> "CONNECT_TIMEOUT";
       case HEARTBEAT_TIMEOUT -> "HEARTBEAT_TIMEOUT";
+      case TOO_MANY_CONNECTIONS -> "TOO_MANY_CONNECTIONS";
       case SLOW_CONSUMER -> "SLOW_CONSUMER";
       case FLOODING -> "FLOODING";
       default -> "CODE_" + code;

@@ -10,6 +10,7 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.Joined;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The membership stage: Join, Leave, and the rejoins of a resuming Connect. Checks the room policy
@@ -25,6 +26,11 @@ final class Membership {
   }
 
   void join(ServerSession session, long requestId, String roomText) {
+    long retryAfter = context.userLimits().tryTake(session, UserLimits.Action.JOIN);
+    if (retryAfter > 0) {
+      Replies.rateLimited(session, requestId, "joins", retryAfter);
+      return;
+    }
     RoomId id = RoomArguments.parse(session, requestId, roomText);
     if (id == null) {
       return;
@@ -65,19 +71,43 @@ final class Membership {
                   + context.settings().maxRoomsPerSession()
                   + " rooms; leave one first"));
     }
-    return CompletableFuture.supplyAsync(
-            () -> context.roomPolicy().mayJoin(session.user(), id), context.workers())
-        .thenCompose(
-            allowed -> {
-              if (!allowed) {
-                throw new ChatException(
-                    ErrorCode.FORBIDDEN, session.user() + " may not join " + id);
-              }
-              return attach(session, id, requestId);
-            });
+    UserLimits userLimits = context.userLimits();
+    if (!userLimits.reserveRoom(session, id)) {
+      return CompletableFuture.failedFuture(
+          new ChatException(
+              ErrorCode.LIMIT_EXCEEDED,
+              "user "
+                  + session.user()
+                  + " may be in at most "
+                  + context.settings().abuseLimits().maxRoomsPerUser()
+                  + " rooms over all connections; leave one first"));
+    }
+    // the reservation ends as soon as the session is in the room (its membership counts from
+    // then on, before the client hears Joined), or when the join failed
+    AtomicBoolean reserved = new AtomicBoolean(true);
+    Runnable release =
+        () -> {
+          if (reserved.compareAndSet(true, false)) {
+            userLimits.joinEnded(session, id);
+          }
+        };
+    CompletableFuture<Joined> entered =
+        CompletableFuture.supplyAsync(
+                () -> context.roomPolicy().mayJoin(session.user(), id), context.workers())
+            .thenCompose(
+                allowed -> {
+                  if (!allowed) {
+                    throw new ChatException(
+                        ErrorCode.FORBIDDEN, session.user() + " may not join " + id);
+                  }
+                  return attach(session, id, requestId, release);
+                });
+    entered.whenComplete((joined, failure) -> release.run());
+    return entered;
   }
 
-  private CompletableFuture<Joined> attach(ServerSession session, RoomId id, long requestId) {
+  private CompletableFuture<Joined> attach(
+      ServerSession session, RoomId id, long requestId, Runnable inRoom) {
     return context
         .rooms()
         .load(id)
@@ -91,6 +121,7 @@ final class Membership {
                     .thenCompose(
                         position -> {
                           session.rooms().put(id, room);
+                          inRoom.run();
                           Joined joined;
                           if (requestId >= 0) {
                             joined =
@@ -106,7 +137,7 @@ final class Membership {
                           }
                           if (joined == null) {
                             session.rooms().remove(id, room);
-                            return attach(session, id, requestId); // room retired meanwhile
+                            return attach(session, id, requestId, inRoom); // room retired meanwhile
                           }
                           if (session.state() == ServerSession.State.CLOSED) {
                             session.rooms().remove(id);

@@ -26,6 +26,7 @@ final class ServerContext {
   private final GuardedMessageStore guardedStore;
   private final GuardedClusterBus guardedBus; // null: a single node
   private final ServerMetrics metrics;
+  private final UserLimits userLimits;
   private volatile boolean accepting;
 
   ServerContext(
@@ -60,6 +61,12 @@ final class ServerContext {
     this.workers = workers;
     this.scheduler = scheduler;
     this.messageIds = messageIds;
+    this.userLimits = new UserLimits(settings.abuseLimits(), settings.clock());
+  }
+
+  /** Each user's connections, rooms and request buckets on this node. */
+  UserLimits userLimits() {
+    return userLimits;
   }
 
   ServerSettings settings() {

@@ -50,6 +50,7 @@ import java.util.concurrent.Executor;
  * @param maxPayloadBytes largest message payload
  * @param requestsPerSecond sustained requests per second per session
  * @param requestBurst burst above the sustained rate
+ * @param abuseLimits the per-user, per-address and per-origin limits
  * @param workerExecutor the application's worker executor, or {@code null} for the server's own
  * @param clock time for timestamps, rate limits and deadlines
  * @param random randomness for message and session ids
@@ -90,6 +91,7 @@ public record ServerSettings(
     int maxPayloadBytes,
     int requestsPerSecond,
     int requestBurst,
+    AbuseLimits abuseLimits,
     Executor workerExecutor,
     Clock clock,
     Random random,
@@ -115,6 +117,7 @@ public record ServerSettings(
     Objects.requireNonNull(authenticator, "authenticator");
     Objects.requireNonNull(catchUpInterval, "catchUpInterval");
     Objects.requireNonNull(roomPolicy, "roomPolicy");
+    Objects.requireNonNull(abuseLimits, "abuseLimits");
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(pingInterval, "pingInterval");
