@@ -24,10 +24,28 @@ import org.slf4j.LoggerFactory;
  * The server's plain-HTTP side on the JDK's {@code com.sun.net.httpserver}: {@code /healthz}
  * (alive), {@code /readyz} (taking traffic) and the application's own handlers. Runs on its own
  * small executor so a slow page never delays chat traffic. Thread-safe.
+ *
+ * <p>Every answer carries {@link #SECURITY_HEADERS} (no MIME sniffing, no referrer, not to be
+ * framed); an application's handler may replace any of them with its own value. The server's own
+ * answers (health, 404, a failed handler's 500) are also {@code Cache-Control: no-store} and have a
+ * content security policy that allows nothing.
  */
 final class HttpSide {
   private static final Logger log = LoggerFactory.getLogger(HttpSide.class);
   private static final int THREADS = 2;
+
+  /** Headers on every answer, unless an application's handler sets its own value. */
+  static final Map<String, String> SECURITY_HEADERS =
+      Map.of(
+          "X-Content-Type-Options", "nosniff",
+          "Referrer-Policy", "no-referrer",
+          "X-Frame-Options", "DENY");
+
+  /** More headers on the server's own plain-text answers. */
+  static final Map<String, String> OWN_ANSWER_HEADERS =
+      Map.of(
+          "Cache-Control", "no-store",
+          "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -46,6 +64,10 @@ final class HttpSide {
         });
     handlers.forEach(
         (path, handler) -> server.createContext(path, exchange -> serve(exchange, path, handler)));
+    if (!handlers.containsKey("/")) {
+      // the JDK's own 404 would go out without the headers
+      server.createContext("/", exchange -> respond(exchange, 404, "not found\n"));
+    }
   }
 
   /** Runs an application's handler on one exchange and writes what it returns. */
@@ -71,8 +93,10 @@ final class HttpSide {
         log.warn(
             "HTTP handler for {} failed on {} {}", mountPath, request.method(), request.path(), e);
         response = PageResponse.text(500, "internal error\n");
+        OWN_ANSWER_HEADERS.forEach(exchange.getResponseHeaders()::set);
       }
-      response.headers().forEach(exchange.getResponseHeaders()::set);
+      SECURITY_HEADERS.forEach(exchange.getResponseHeaders()::set);
+      response.headers().forEach(exchange.getResponseHeaders()::set); // the handler's win
       exchange.getResponseHeaders().set("Content-Type", response.contentType());
       byte[] body = response.body();
       if ("HEAD".equals(request.method()) || body.length == 0) {
@@ -131,7 +155,8 @@ final class HttpSide {
     try (exchange) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      SECURITY_HEADERS.forEach(exchange.getResponseHeaders()::set);
+      OWN_ANSWER_HEADERS.forEach(exchange.getResponseHeaders()::set);
       if ("HEAD".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(status, -1);
         return;
