@@ -13,10 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The membership stage: Join, Leave, and the rejoins of a resuming Connect. Checks the room policy
- * (on a worker thread) and the per-session room limit, loads the room, waits until this node has
- * delivered up to the store's head, and adds the session. Stateless apart from its collaborators;
- * thread-safe.
+ * The membership stage: Join, Leave, and the rejoins of a resuming Connect. Checks the user's join
+ * rate (not for rejoins), the room policy (on a worker thread) and the room limits per session and
+ * per user ({@link UserLimits}), loads the room, waits until this node has delivered up to the
+ * store's head, and adds the session. Stateless apart from its collaborators; thread-safe.
  */
 final class Membership {
   private final ServerContext context;

@@ -48,8 +48,9 @@ final class TokenBucket {
   private void refill(long nowMillis) {
     if (nowMillis > lastRefill) {
       long elapsed = nowMillis - lastRefill;
-      // a long pause fills the bucket; the cap also keeps the product from overflowing
-      level = elapsed >= capacity ? capacity : Math.min(capacity, level + elapsed * gainPerMilli);
+      long toFill = (capacity - level + gainPerMilli - 1) / gainPerMilli; // ms until full
+      // compared first, so that the product cannot overflow for any rate or pause
+      level = elapsed >= toFill ? capacity : level + elapsed * gainPerMilli;
       lastRefill = nowMillis;
     }
   }
