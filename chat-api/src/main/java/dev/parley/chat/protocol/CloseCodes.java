@@ -59,6 +59,13 @@ public final class CloseCodes {
   public static final int REVOKED = 4005;
 
   /**
+   * The user already has as many connections open as the server allows one user (the Connect was
+   * answered with {@code LIMIT_EXCEEDED}). Clients do not reconnect: the same refusal would follow
+   * until one of the user's other connections closes.
+   */
+  public static final int TOO_MANY_CONNECTIONS = 4006;
+
+  /**
    * The client read too slowly: its outbound queue stayed over the server's byte limit. Clients
    * reconnect and resume from history.
    */
@@ -73,7 +80,12 @@ public final class CloseCodes {
    */
   public static boolean shouldReconnect(int code) {
     return switch (code) {
-      case NORMAL, AUTHENTICATION_FAILED, PROTOCOL_VIOLATION, UNSUPPORTED_DATA -> false;
+      case NORMAL,
+          AUTHENTICATION_FAILED,
+          PROTOCOL_VIOLATION,
+          UNSUPPORTED_DATA,
+          TOO_MANY_CONNECTIONS ->
+          false;
       default -> true;
     };
   }
@@ -94,6 +106,7 @@ public final class CloseCodes {
       case HEARTBEAT_TIMEOUT -> "HEARTBEAT_TIMEOUT";
       case TOKEN_EXPIRED -> "TOKEN_EXPIRED";
       case REVOKED -> "REVOKED";
+      case TOO_MANY_CONNECTIONS -> "TOO_MANY_CONNECTIONS";
       case SLOW_CONSUMER -> "SLOW_CONSUMER";
       case FLOODING -> "FLOODING";
       default -> "CODE_" + code;

@@ -25,6 +25,11 @@ import java.util.Objects;
  * @param pingInterval how often to send WebSocket pings; a connection with no traffic for two
  *     intervals is closed as dead
  * @param maxConnections open sockets allowed at once; more are refused
+ * @param maxConnectionsPerAddress open sockets allowed at once from one remote IP address, counted
+ *     from accept (upgraded or not); more from that address are closed at accept, before any byte
+ *     is read, so that one address cannot take every socket
+ * @param originPolicy which browser pages may upgrade; a transport refuses a request whose {@code
+ *     Origin} the policy does not allow with HTTP 403, before the upgrade
  * @param tls the certificate and TLS rules to serve {@code wss://} with, or {@code null} for plain
  *     {@code ws://}. With TLS, the handshake deadline covers the TLS handshake too, and every other
  *     limit applies to the decrypted bytes.
@@ -39,9 +44,15 @@ public record ServerTransportConfig(
     Duration handshakeTimeout,
     Duration pingInterval,
     int maxConnections,
+    int maxConnectionsPerAddress,
+    OriginPolicy originPolicy,
     ServerTls tls) {
 
-  /** A config for plain {@code ws://}: no TLS. */
+  /**
+   * A configuration for plain {@code ws://} without a limit per address ({@code
+   * maxConnectionsPerAddress} equal to {@code maxConnections}) and with {@link
+   * OriginPolicy#sameHost()}.
+   */
   public ServerTransportConfig(
       InetSocketAddress bindAddress,
       String path,
@@ -62,10 +73,40 @@ public record ServerTransportConfig(
         handshakeTimeout,
         pingInterval,
         maxConnections,
+        maxConnections,
+        OriginPolicy.sameHost(),
         null);
   }
 
-  /** The same config serving {@code wss://} with {@code tls} ({@code null}: plain). */
+  /** A configuration for plain {@code ws://}. */
+  public ServerTransportConfig(
+      InetSocketAddress bindAddress,
+      String path,
+      List<String> subprotocols,
+      int maxMessageBytes,
+      int maxFragmentsPerMessage,
+      int maxHandshakeBytes,
+      Duration handshakeTimeout,
+      Duration pingInterval,
+      int maxConnections,
+      int maxConnectionsPerAddress,
+      OriginPolicy originPolicy) {
+    this(
+        bindAddress,
+        path,
+        subprotocols,
+        maxMessageBytes,
+        maxFragmentsPerMessage,
+        maxHandshakeBytes,
+        handshakeTimeout,
+        pingInterval,
+        maxConnections,
+        maxConnectionsPerAddress,
+        originPolicy,
+        null);
+  }
+
+  /** The same configuration serving {@code wss://} with {@code tls} ({@code null}: plain). */
   public ServerTransportConfig withTls(ServerTls tls) {
     return new ServerTransportConfig(
         bindAddress,
@@ -77,6 +118,8 @@ public record ServerTransportConfig(
         handshakeTimeout,
         pingInterval,
         maxConnections,
+        maxConnectionsPerAddress,
+        originPolicy,
         tls);
   }
 
@@ -95,6 +138,8 @@ public record ServerTransportConfig(
     requirePositive("maxFragmentsPerMessage", maxFragmentsPerMessage);
     requirePositive("maxHandshakeBytes", maxHandshakeBytes);
     requirePositive("maxConnections", maxConnections);
+    requirePositive("maxConnectionsPerAddress", maxConnectionsPerAddress);
+    Objects.requireNonNull(originPolicy, "originPolicy");
     requirePositive("handshakeTimeout", handshakeTimeout);
     requirePositive("pingInterval", pingInterval);
   }

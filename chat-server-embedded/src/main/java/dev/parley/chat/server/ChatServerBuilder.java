@@ -2,6 +2,7 @@ package dev.parley.chat.server;
 
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.server.internal.AccessSettings;
+import dev.parley.chat.server.internal.AbuseLimits;
 import dev.parley.chat.server.internal.BreakerSettings;
 import dev.parley.chat.server.internal.ServerSettings;
 import dev.parley.chat.spi.Authenticator;
@@ -9,12 +10,14 @@ import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomAccessStore;
 import dev.parley.chat.spi.ServerTls;
+import dev.parley.chat.spi.OriginPolicy;
 import dev.parley.chat.spi.ServerTransportProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -733,6 +736,179 @@ public final class ChatServerBuilder {
     return this;
   }
 
+  // --- Abuse limits: per user, per address, per origin ---
+
+  /** Default sustained sends per second per user, over all of the user's connections: 20. */
+  public static final int DEFAULT_USER_SENDS_PER_SECOND = 20;
+
+  /** Default burst of sends per user: 50. */
+  public static final int DEFAULT_USER_SEND_BURST = 50;
+
+  /** Default sustained joins per second per user: 10. */
+  public static final int DEFAULT_USER_JOINS_PER_SECOND = 10;
+
+  /** Default burst of joins per user: 100. */
+  public static final int DEFAULT_USER_JOIN_BURST = 100;
+
+  /** Default sustained history reads per second per user: 20. */
+  public static final int DEFAULT_USER_HISTORY_READS_PER_SECOND = 20;
+
+  /** Default burst of history reads per user: 100. */
+  public static final int DEFAULT_USER_HISTORY_READ_BURST = 100;
+
+  /** Default most connections one user may have open on one node: 32. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 32;
+
+  /** Default most rooms one user may be in, over all of the user's sessions: 1,024. */
+  public static final int DEFAULT_MAX_ROOMS_PER_USER = 1024;
+
+  /** Default largest Connect token: 8 KiB of UTF-8. */
+  public static final int DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
+
+  /** Default most sockets one remote IP address may have open at once: 1,000. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1000;
+
+  private AbuseLimits.Rate userSendRate =
+      new AbuseLimits.Rate(DEFAULT_USER_SENDS_PER_SECOND, DEFAULT_USER_SEND_BURST);
+  private AbuseLimits.Rate userJoinRate =
+      new AbuseLimits.Rate(DEFAULT_USER_JOINS_PER_SECOND, DEFAULT_USER_JOIN_BURST);
+  private AbuseLimits.Rate userHistoryReadRate =
+      new AbuseLimits.Rate(DEFAULT_USER_HISTORY_READS_PER_SECOND, DEFAULT_USER_HISTORY_READ_BURST);
+  private int maxConnectionsPerUser = DEFAULT_MAX_CONNECTIONS_PER_USER;
+  private int maxRoomsPerUser = DEFAULT_MAX_ROOMS_PER_USER;
+  private int maxTokenBytes = DEFAULT_MAX_TOKEN_BYTES;
+  private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+  private OriginPolicy originPolicy = OriginPolicy.sameHost();
+
+  /**
+   * Sends one user may make, over all of the user's connections to this node: {@code perSecond}
+   * sustained, bursts up to {@code burst}; default {@value #DEFAULT_USER_SENDS_PER_SECOND} a
+   * second, bursts of {@value #DEFAULT_USER_SEND_BURST}. A send over it is refused with {@code
+   * RATE_LIMITED} and a retry-after (when the user's next token is there), which the client honours
+   * before resending. Counted per node: a user connected to two nodes gets twice the rate.
+   *
+   * @throws IllegalArgumentException if {@code perSecond} is below 1 or {@code burst} below it
+   */
+  public ChatServerBuilder userSendRate(int perSecond, int burst) {
+    this.userSendRate = rate("userSendRate", perSecond, burst);
+    return this;
+  }
+
+  /**
+   * Joins one user may make, over all connections to this node; default {@value
+   * #DEFAULT_USER_JOINS_PER_SECOND} a second, bursts of {@value #DEFAULT_USER_JOIN_BURST}. The
+   * rejoins of a resuming Connect are not counted (they are bounded by {@link
+   * #maxRoomsPerSession(int)}). Refusals as for {@link #userSendRate(int, int)}.
+   *
+   * @throws IllegalArgumentException if {@code perSecond} is below 1 or {@code burst} below it
+   */
+  public ChatServerBuilder userJoinRate(int perSecond, int burst) {
+    this.userJoinRate = rate("userJoinRate", perSecond, burst);
+    return this;
+  }
+
+  /**
+   * History reads one user may make, over all connections to this node; default {@value
+   * #DEFAULT_USER_HISTORY_READS_PER_SECOND} a second, bursts of {@value
+   * #DEFAULT_USER_HISTORY_READ_BURST}. Refusals as for {@link #userSendRate(int, int)}.
+   *
+   * @throws IllegalArgumentException if {@code perSecond} is below 1 or {@code burst} below it
+   */
+  public ChatServerBuilder userHistoryReadRate(int perSecond, int burst) {
+    this.userHistoryReadRate = rate("userHistoryReadRate", perSecond, burst);
+    return this;
+  }
+
+  /**
+   * Most connections one user may have open on this node; default {@value
+   * #DEFAULT_MAX_CONNECTIONS_PER_USER}. One more is refused at Connect, after authentication, with
+   * {@code LIMIT_EXCEEDED} and close code {@link
+   * dev.parley.chat.protocol.CloseCodes#TOO_MANY_CONNECTIONS}.
+   *
+   * @throws IllegalArgumentException if below 1
+   */
+  public ChatServerBuilder maxConnectionsPerUser(int connections) {
+    this.maxConnectionsPerUser = requireAtLeast("maxConnectionsPerUser", connections, 1);
+    return this;
+  }
+
+  /**
+   * Most distinct rooms one user may be in at once, over all of the user's sessions on this node;
+   * default {@value #DEFAULT_MAX_ROOMS_PER_USER}. A join past it is refused with {@code
+   * LIMIT_EXCEEDED}. A room several of the user's sessions are in counts once.
+   *
+   * @throws IllegalArgumentException if below 1
+   */
+  public ChatServerBuilder maxRoomsPerUser(int rooms) {
+    this.maxRoomsPerUser = requireAtLeast("maxRoomsPerUser", rooms, 1);
+    return this;
+  }
+
+  /**
+   * Largest token a client may send in Connect, in UTF-8 bytes; default {@value
+   * #DEFAULT_MAX_TOKEN_BYTES}. A larger one is refused before the authenticator sees it, with
+   * {@code AUTHENTICATION_FAILED} and close code 4001, as a token the authenticator refused.
+   *
+   * @throws IllegalArgumentException if below 64
+   */
+  public ChatServerBuilder maxTokenBytes(int bytes) {
+    this.maxTokenBytes = requireAtLeast("maxTokenBytes", bytes, 64);
+    return this;
+  }
+
+  /**
+   * Most sockets one remote IP address may have open at once, upgraded or not; default {@value
+   * #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS} (and never more than {@link #maxConnections(int)}). One
+   * more is closed by the transport as soon as it is accepted. Behind a reverse proxy every
+   * connection comes from the proxy's address: raise this to {@code maxConnections} there and limit
+   * clients at the proxy.
+   *
+   * @throws IllegalArgumentException if below 1
+   */
+  public ChatServerBuilder maxConnectionsPerAddress(int connections) {
+    this.maxConnectionsPerAddress = requireAtLeast("maxConnectionsPerAddress", connections, 1);
+    return this;
+  }
+
+  /**
+   * The web pages that may open a WebSocket to this server, by origin ({@code
+   * https://chat.example.com}, {@code http://localhost:3000}), or {@code "*"} alone for every page.
+   * A browser upgrade with another {@code Origin} is refused with HTTP 403. Upgrades without an
+   * {@code Origin} header (clients that are not browser pages) are always allowed. Default: pages
+   * whose origin's host is the host the client connected to, on any port ({@link
+   * OriginPolicy#sameHost()}), which lets the server's own HTTP side serve a page that connects.
+   *
+   * @throws IllegalArgumentException if none is given, an entry is not an origin, or {@code "*"} is
+   *     given with others
+   */
+  public ChatServerBuilder allowedOrigins(String... origins) {
+    Objects.requireNonNull(origins, "origins");
+    List<String> list = Arrays.asList(origins);
+    if (list.contains("*")) {
+      if (list.size() > 1) {
+        throw new IllegalArgumentException(
+            "allowedOrigins: \"*\" allows every origin; give it alone, not with " + list);
+      }
+      this.originPolicy = OriginPolicy.anyOrigin();
+      return this;
+    }
+    try {
+      this.originPolicy = OriginPolicy.allowing(list);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("allowedOrigins: " + e.getMessage(), e);
+    }
+    return this;
+  }
+
+  private static AbuseLimits.Rate rate(String what, int perSecond, int burst) {
+    requireAtLeast(what + " perSecond", perSecond, 1);
+    if (burst < perSecond) {
+      throw new IllegalArgumentException(
+          what + " burst " + burst + " must be at least perSecond " + perSecond);
+    }
+    return new AbuseLimits.Rate(perSecond, burst);
+  }
+
   /**
    * Builds the server (not started) from a copy of this builder's settings: changing the builder
    * afterwards does not change the server. The builder may be used again to build another.
@@ -818,6 +994,15 @@ public final class ChatServerBuilder {
         maxPayloadBytes,
         requestsPerSecond,
         requestBurst,
+        new AbuseLimits(
+            userSendRate,
+            userJoinRate,
+            userHistoryReadRate,
+            maxConnectionsPerUser,
+            maxRoomsPerUser,
+            maxTokenBytes,
+            Math.min(maxConnectionsPerAddress, maxConnections),
+            originPolicy),
         workerExecutor,
         clock,
         random != null ? random : new SecureRandom(),

@@ -173,6 +173,7 @@ public final class ClusterHopBenchmark {
         .port(0)
         .disableHttp()
         .requestRate(100_000, 100_000)
+        .userSendRate(100_000, 100_000)
         .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
         .messageStore(store)
         .clusterBus(bus)

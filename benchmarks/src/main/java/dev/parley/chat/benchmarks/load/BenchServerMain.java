@@ -1,6 +1,7 @@
 package dev.parley.chat.benchmarks.load;
 
 import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -54,7 +55,13 @@ public final class BenchServerMain {
               .port(port)
               .disableHttp()
               .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-              .maxConnections(19_000);
+              .maxConnections(19_000)
+              // the load comes from 8 loopback addresses, as its users' sends go: no less than
+              // the per-connection limits allow, so that the measurement stays what it was
+              .maxConnectionsPerAddress(19_000)
+              .userSendRate(
+                  ChatServerBuilder.DEFAULT_REQUESTS_PER_SECOND,
+                  ChatServerBuilder.DEFAULT_REQUEST_BURST);
       int colon = parley.indexOf(':');
       if (colon > 0) {
         builder.transport(parley.substring(colon + 1));

@@ -84,6 +84,7 @@ final class BenchmarkRoom implements AutoCloseable {
             // No catch-up sweep during a measurement.
             .catchUpInterval(Duration.ofHours(1))
             .requestRate(Integer.MAX_VALUE, Integer.MAX_VALUE)
+            .userSendRate(Integer.MAX_VALUE, Integer.MAX_VALUE)
             .random(new Random(1))
             .build()
             .start();

@@ -171,6 +171,7 @@ public final class StoreBenchmark {
                 .port(0)
                 .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
                 .requestRate(1_000_000, 1_000_000)
+                .userSendRate(1_000_000, 1_000_000)
                 .messageStore(store)
                 .build()
                 .start();

@@ -77,6 +77,7 @@ class RedisFlappingIT {
             .httpHost("127.0.0.1")
             .httpPort(0)
             .requestRate(100_000, 100_000)
+            .userSendRate(100_000, 100_000)
             .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
             .messageStore(store)
             .clusterBus(

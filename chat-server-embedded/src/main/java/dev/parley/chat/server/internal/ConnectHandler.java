@@ -72,6 +72,20 @@ final class ConnectHandler {
       session.close(CloseCodes.PROTOCOL_VIOLATION, "unsupported protocol version");
       return;
     }
+    int maxTokenBytes = context.settings().abuseLimits().maxTokenBytes();
+    if (connect.getToken().length() > maxTokenBytes // cheap first: a char is at least one byte
+        || Utf8.length(connect.getToken()) > maxTokenBytes) {
+      // refused before the authenticator sees it: a huge token must not cost a verification
+      error(
+          session,
+          requestId,
+          ErrorCode.AUTHENTICATION_FAILED,
+          "token larger than " + maxTokenBytes + " bytes",
+          null);
+      context.metrics().handshake(ServerMetrics.Handshake.AUTHENTICATION_FAILED);
+      session.close(CloseCodes.AUTHENTICATION_FAILED, "authentication failed");
+      return;
+    }
     session.beginAuthentication();
     ConnectRequest request =
         new ConnectRequest(
@@ -96,7 +110,11 @@ final class ConnectHandler {
                                 new AuthenticationException("the credentials have expired"));
                           } else {
                             session.authenticated(identity);
-                            resume(session, requestId, connect.getResumeList());
+                            if (context.userLimits().connected(session)) {
+                              resume(session, requestId, connect.getResumeList());
+                            } else {
+                              tooManyConnections(session, requestId);
+                            }
                           }
                         }));
   }
@@ -137,6 +155,21 @@ final class ConnectHandler {
     error(session, requestId, ErrorCode.AUTHENTICATION_FAILED, reason, null);
     context.metrics().handshake(ServerMetrics.Handshake.AUTHENTICATION_FAILED);
     session.close(CloseCodes.AUTHENTICATION_FAILED, "authentication failed");
+  }
+
+  /** The user has as many connections as one user may: refused, and the client does not retry. */
+  private void tooManyConnections(ServerSession session, long requestId) {
+    int max = context.settings().abuseLimits().maxConnectionsPerUser();
+    log.debug("{}: refused, the user already has {} connections", session, max);
+    session.dropWaiting();
+    error(
+        session,
+        requestId,
+        ErrorCode.LIMIT_EXCEEDED,
+        "user " + session.user() + " already has " + max + " connections open; close one first",
+        null);
+    context.metrics().handshake(ServerMetrics.Handshake.TOO_MANY_CONNECTIONS);
+    session.close(CloseCodes.TOO_MANY_CONNECTIONS, "too many connections for this user");
   }
 
   private void resume(ServerSession session, long requestId, List<RoomPosition> positions) {

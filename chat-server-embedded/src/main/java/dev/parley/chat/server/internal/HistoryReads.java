@@ -36,6 +36,11 @@ final class HistoryReads {
   }
 
   void read(ServerSession session, long requestId, HistoryRequest request) {
+    long retryAfter = context.userLimits().tryTake(session, UserLimits.Action.HISTORY_READ);
+    if (retryAfter > 0) {
+      Replies.rateLimited(session, requestId, "history reads", retryAfter);
+      return;
+    }
     Room room = RoomArguments.member(session, requestId, request.getRoom());
     if (room == null) {
       return;

@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * (alive), {@code /readyz} (taking traffic) and the application's own handlers. Runs on its own
  * small executor so a slow page never delays chat traffic. Thread-safe.
  *
+ * <p>Every answer carries {@link #SECURITY_HEADERS} (no MIME sniffing, no referrer, not to be
+ * framed); an application's handler may replace any of them with its own value. The server's own
+ * answers (health, 404, a failed handler's 500) are also {@code Cache-Control: no-store} and have a
+ * content security policy that allows nothing.
+ *
  * <p>With {@link ServerTls} it is HTTPS ({@code HttpsServer}, TLS 1.3 and 1.2, the same reloadable
  * certificate as the WebSocket endpoint) and every response carries {@value #HSTS}.
  */
@@ -37,6 +42,19 @@ final class HttpSide {
   private static final int THREADS = 2;
   static final String HSTS = "Strict-Transport-Security: max-age=31536000";
   private static final String HSTS_VALUE = "max-age=31536000";
+
+  /** Headers on every answer, unless an application's handler sets its own value. */
+  static final Map<String, String> SECURITY_HEADERS =
+      Map.of(
+          "X-Content-Type-Options", "nosniff",
+          "Referrer-Policy", "no-referrer",
+          "X-Frame-Options", "DENY");
+
+  /** More headers on the server's own plain-text answers. */
+  static final Map<String, String> OWN_ANSWER_HEADERS =
+      Map.of(
+          "Cache-Control", "no-store",
+          "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -61,6 +79,10 @@ final class HttpSide {
     handlers.forEach(
         (path, handler) ->
             server.createContext(path, exchange -> serve(exchange, path, handler, secure)));
+    if (!handlers.containsKey("/")) {
+      // the JDK's own 404 would go out without the headers
+      server.createContext("/", exchange -> respond(exchange, 404, "not found\n", secure));
+    }
   }
 
   /** Runs an application's handler on one exchange and writes what it returns. */
@@ -87,8 +109,10 @@ final class HttpSide {
         log.warn(
             "HTTP handler for {} failed on {} {}", mountPath, request.method(), request.path(), e);
         response = PageResponse.text(500, "internal error\n");
+        OWN_ANSWER_HEADERS.forEach(exchange.getResponseHeaders()::set);
       }
-      response.headers().forEach(exchange.getResponseHeaders()::set);
+      SECURITY_HEADERS.forEach(exchange.getResponseHeaders()::set);
+      response.headers().forEach(exchange.getResponseHeaders()::set); // the handler's win
       if (secure) {
         exchange.getResponseHeaders().set("Strict-Transport-Security", HSTS_VALUE);
       }
@@ -165,7 +189,8 @@ final class HttpSide {
         exchange.getResponseHeaders().set("Strict-Transport-Security", HSTS_VALUE);
       }
       exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      SECURITY_HEADERS.forEach(exchange.getResponseHeaders()::set);
+      OWN_ANSWER_HEADERS.forEach(exchange.getResponseHeaders()::set);
       if ("HEAD".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(status, -1);
         return;

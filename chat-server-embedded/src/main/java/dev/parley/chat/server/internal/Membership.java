@@ -10,12 +10,13 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.Joined;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The membership stage: Join, Leave, and the rejoins of a resuming Connect. Checks the room policy
- * (on a worker thread) and the per-session room limit, loads the room, waits until this node has
- * delivered up to the store's head, and adds the session. Stateless apart from its collaborators;
- * thread-safe.
+ * The membership stage: Join, Leave, and the rejoins of a resuming Connect. Checks the user's join
+ * rate (not for rejoins), the room policy (on a worker thread) and the room limits per session and
+ * per user ({@link UserLimits}), loads the room, waits until this node has delivered up to the
+ * store's head, and adds the session. Stateless apart from its collaborators; thread-safe.
  */
 final class Membership {
   private final ServerContext context;
@@ -25,6 +26,11 @@ final class Membership {
   }
 
   void join(ServerSession session, long requestId, String roomText) {
+    long retryAfter = context.userLimits().tryTake(session, UserLimits.Action.JOIN);
+    if (retryAfter > 0) {
+      Replies.rateLimited(session, requestId, "joins", retryAfter);
+      return;
+    }
     RoomId id = RoomArguments.parse(session, requestId, roomText);
     if (id == null) {
       return;
@@ -65,27 +71,54 @@ final class Membership {
                   + context.settings().maxRoomsPerSession()
                   + " rooms; leave one first"));
     }
-    return CompletableFuture.supplyAsync(
-            () -> context.roomPolicy().mayJoin(session.user(), id), context.workers())
-        .thenCompose(
-            allowed -> {
-              if (!allowed) {
-                throw RoomAccess.notAllowedToJoin(session.user(), id);
-              }
-              return context.access().standing(id, session.user());
-            })
-        .thenCompose(
-            standing -> {
-              ChatException refused = RoomAccess.joinRefusal(session.user(), id, standing);
-              if (refused != null) {
-                throw refused;
-              }
-              return attach(session, id, requestId, standing);
-            });
+    UserLimits userLimits = context.userLimits();
+    if (!userLimits.reserveRoom(session, id)) {
+      return CompletableFuture.failedFuture(
+          new ChatException(
+              ErrorCode.LIMIT_EXCEEDED,
+              "user "
+                  + session.user()
+                  + " may be in at most "
+                  + context.settings().abuseLimits().maxRoomsPerUser()
+                  + " rooms over all connections; leave one first"));
+    }
+    // the reservation ends as soon as the session is in the room (its membership counts from
+    // then on, before the client hears Joined), or when the join failed
+    AtomicBoolean reserved = new AtomicBoolean(true);
+    Runnable release =
+        () -> {
+          if (reserved.compareAndSet(true, false)) {
+            userLimits.joinEnded(session, id);
+          }
+        };
+    CompletableFuture<Joined> entered =
+        CompletableFuture.supplyAsync(
+                () -> context.roomPolicy().mayJoin(session.user(), id), context.workers())
+            .thenCompose(
+                allowed -> {
+                  if (!allowed) {
+                    throw RoomAccess.notAllowedToJoin(session.user(), id);
+                  }
+                  return context.access().standing(id, session.user());
+                })
+            .thenCompose(
+                standing -> {
+                  ChatException refused = RoomAccess.joinRefusal(session.user(), id, standing);
+                  if (refused != null) {
+                    throw refused;
+                  }
+                  return attach(session, id, requestId, standing, release);
+                });
+    entered.whenComplete((joined, failure) -> release.run());
+    return entered;
   }
 
   private CompletableFuture<Joined> attach(
-      ServerSession session, RoomId id, long requestId, RoomAccess.Standing standing) {
+      ServerSession session,
+      RoomId id,
+      long requestId,
+      RoomAccess.Standing standing,
+      Runnable inRoom) {
     return context
         .rooms()
         .load(id)
@@ -99,6 +132,7 @@ final class Membership {
                     .thenCompose(
                         position -> {
                           session.rooms().put(id, room);
+                          inRoom.run();
                           Joined joined;
                           if (requestId >= 0) {
                             joined =
@@ -120,7 +154,7 @@ final class Membership {
                           if (joined == null) {
                             session.rooms().remove(id, room);
                             // room retired meanwhile
-                            return attach(session, id, requestId, standing);
+                            return attach(session, id, requestId, standing, inRoom);
                           }
                           // a ban made while this join was on its way is enforced now
                           RoomAccess.Standing now =

@@ -79,6 +79,11 @@ final class MessageIntake {
 
   void send(ServerSession session, long requestId, Send send) {
     long start = context.metrics().start();
+    long retryAfter = context.userLimits().tryTake(session, UserLimits.Action.SEND);
+    if (retryAfter > 0) {
+      Replies.rateLimited(session, requestId, "sends", retryAfter);
+      return;
+    }
     Room room = RoomArguments.member(session, requestId, send.getRoom());
     if (room == null) {
       return;

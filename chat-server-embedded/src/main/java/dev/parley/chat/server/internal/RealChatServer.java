@@ -54,6 +54,11 @@ public final class RealChatServer implements ChatServer {
 
   private static final long DRAIN_POLL_MILLIS = 20;
 
+  /**
+   * How often the per-user state of users without a connection and with full buckets is dropped.
+   */
+  private static final long USER_SWEEP_MILLIS = 60_000;
+
   /** The longest start waits for the store's first answer. */
   private static final Duration FIRST_STORE_CHECK_WAIT = Duration.ofSeconds(1);
 
@@ -123,6 +128,8 @@ public final class RealChatServer implements ChatServer {
                 settings.handshakeTimeout(),
                 settings.pingInterval(),
                 settings.maxConnections(),
+                settings.abuseLimits().maxConnectionsPerAddress(),
+                settings.abuseLimits().originPolicy(),
                 settings.tls()),
             core);
   }
@@ -161,6 +168,13 @@ public final class RealChatServer implements ChatServer {
             .scheduler()
             .scheduleWithFixedDelay(this::catchUp, every, every, TimeUnit.MILLISECONDS);
       }
+      context
+          .scheduler()
+          .scheduleWithFixedDelay(
+              context.userLimits()::sweep,
+              USER_SWEEP_MILLIS,
+              USER_SWEEP_MILLIS,
+              TimeUnit.MILLISECONDS);
       transport.start();
       if (settings.httpEnabled()) {
         http =

@@ -64,6 +64,23 @@ final class Replies {
                 EnvelopeCodec.error(new ChatException(code, message, retryAfter), room))));
   }
 
+  /**
+   * Refuses a request over one of the user's rate limits with {@code RATE_LIMITED} and the time
+   * until the user's next token.
+   *
+   * @param what what is limited, plural ("sends")
+   */
+  static void rateLimited(
+      ServerSession session, long requestId, String what, long retryAfterMillis) {
+    error(
+        session,
+        requestId,
+        ErrorCode.RATE_LIMITED,
+        "too many " + what + " by user " + session.user() + "; slow down",
+        null,
+        Duration.ofMillis(retryAfterMillis));
+  }
+
   /** The retry-after a failure carries, or null. */
   static Duration retryAfter(Throwable failure) {
     return unwrap(failure) instanceof ChatException chat ? chat.retryAfter().orElse(null) : null;

@@ -14,31 +14,22 @@ final class RequestRateLimiter {
   private static final long WINDOW_MILLIS = 10_000;
 
   private final Clock clock;
-  private final double perMilli;
-  private final double burst;
-  private double tokens;
-  private long lastRefill;
+  private final TokenBucket bucket;
   private long windowStart;
   private int rejectedInWindow;
+  private long retryAfterMillis;
 
   RequestRateLimiter(Clock clock, int perSecond, int burst) {
     this.clock = clock;
-    this.perMilli = perSecond / 1000.0;
-    this.burst = burst;
-    this.tokens = burst;
-    this.lastRefill = clock.millis();
-    this.windowStart = lastRefill;
+    this.windowStart = clock.millis();
+    this.bucket = new TokenBucket(perSecond, burst, windowStart);
   }
 
-  /** Takes one token; false when the bucket is empty. */
+  /** Takes one token; false when the bucket is empty (see {@link #retryAfterMillis()}). */
   boolean tryAcquire() {
     long now = clock.millis();
-    if (now > lastRefill) {
-      tokens = Math.min(burst, tokens + (now - lastRefill) * perMilli);
-      lastRefill = now;
-    }
-    if (tokens >= 1) {
-      tokens -= 1;
+    retryAfterMillis = bucket.tryTake(now);
+    if (retryAfterMillis == 0) {
       return true;
     }
     if (now - windowStart >= WINDOW_MILLIS) {
@@ -47,6 +38,11 @@ final class RequestRateLimiter {
     }
     rejectedInWindow++;
     return false;
+  }
+
+  /** After a refused {@link #tryAcquire()}: milliseconds until a token is there. */
+  long retryAfterMillis() {
+    return retryAfterMillis;
   }
 
   /** Whether the session has been rejected so often it should be closed. */

@@ -28,6 +28,7 @@ final class ServerContext {
   private final GuardedClusterBus guardedBus; // null: a single node
   private final ServerMetrics metrics;
   private final RoomAccess access;
+  private final UserLimits userLimits;
   private volatile boolean accepting;
 
   ServerContext(
@@ -73,6 +74,12 @@ final class ServerContext {
     this.workers = workers;
     this.scheduler = scheduler;
     this.messageIds = messageIds;
+    this.userLimits = new UserLimits(settings.abuseLimits(), settings.clock());
+  }
+
+  /** Each user's connections, rooms and request buckets on this node. */
+  UserLimits userLimits() {
+    return userLimits;
   }
 
   ServerSettings settings() {

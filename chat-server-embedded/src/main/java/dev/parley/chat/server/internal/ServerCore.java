@@ -11,6 +11,7 @@ import dev.parley.chat.protocol.internal.FrameDecodeException;
 import dev.parley.chat.spi.ServerTransportHandler;
 import dev.parley.chat.spi.TransportConnection;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -163,6 +164,7 @@ final class ServerCore implements ServerTransportHandler {
   /** Takes a session out of its rooms and the session table; safe to call more than once. */
   private void detach(ServerSession session) {
     sessions.remove(session.id());
+    context.userLimits().disconnected(session);
     for (Room room : session.closed()) {
       room.leave(session);
       context.hooks().left(session, room.id());
@@ -192,13 +194,13 @@ final class ServerCore implements ServerTransportHandler {
         session.close(CloseCodes.FLOODING, "request rate limit exceeded repeatedly");
         return;
       }
-      session.reply(
-          new OutboundFrame(
-              Envelopes.errorFrame(
-                  envelope.getRequestId(),
-                  ErrorCode.RATE_LIMITED,
-                  "too many requests; slow down",
-                  null)));
+      Replies.error(
+          session,
+          envelope.getRequestId(),
+          ErrorCode.RATE_LIMITED,
+          "too many requests on this connection; slow down",
+          null,
+          Duration.ofMillis(session.limiter().retryAfterMillis()));
       return;
     }
     try {

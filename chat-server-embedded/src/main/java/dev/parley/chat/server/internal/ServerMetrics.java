@@ -23,7 +23,8 @@ interface ServerMetrics {
     AUTHENTICATION_UNAVAILABLE,
     UNSUPPORTED_VERSION,
     CONNECT_TIMEOUT,
-    REFUSED_STOPPING
+    REFUSED_STOPPING,
+    TOO_MANY_CONNECTIONS
   }
 
   /** What the store's append answered. */

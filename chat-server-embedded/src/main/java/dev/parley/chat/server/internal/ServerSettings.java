@@ -52,6 +52,7 @@ import java.util.concurrent.Executor;
  * @param maxPayloadBytes largest message payload
  * @param requestsPerSecond sustained requests per second per session
  * @param requestBurst burst above the sustained rate
+ * @param abuseLimits the per-user, per-address and per-origin limits
  * @param workerExecutor the application's worker executor, or {@code null} for the server's own
  * @param clock time for timestamps, rate limits and deadlines
  * @param random randomness for message and session ids
@@ -95,6 +96,7 @@ public record ServerSettings(
     int maxPayloadBytes,
     int requestsPerSecond,
     int requestBurst,
+    AbuseLimits abuseLimits,
     Executor workerExecutor,
     Clock clock,
     Random random,
@@ -122,6 +124,7 @@ public record ServerSettings(
     Objects.requireNonNull(authenticator, "authenticator");
     Objects.requireNonNull(catchUpInterval, "catchUpInterval");
     Objects.requireNonNull(roomPolicy, "roomPolicy");
+    Objects.requireNonNull(abuseLimits, "abuseLimits");
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(tokenExpiryLead, "tokenExpiryLead");

@@ -54,6 +54,11 @@
  * ({@code TokenExpiring}) and closes the session at it (4004), on the server's timer; {@code
  * RequestHandler} hands it each {@code Reauthenticate}, which it checks with the authenticator on
  * the worker executor.
+ * <p>Limits per user sit beside the stages, in {@code UserLimits} (shared through {@code
+ * ServerContext}): {@code ConnectHandler} counts the user's connections, {@code Membership} its
+ * rooms and joins, {@code MessageIntake} its sends, {@code HistoryReads} its reads; each refuses
+ * with {@code RATE_LIMITED} or {@code LIMIT_EXCEEDED} before doing any work. Limits per address and
+ * per origin are the transports' ({@code ServerTransportConfig}), before a session exists.
  *
  * <p>The application attaches to the stages, never to the transport threads ({@code ServerHooks}):
  * with message hooks registered, intake hands each checked message to its room's serial lane on the

@@ -80,7 +80,8 @@ class BeforeStoreScreeningTest {
                 b.messageStore(store)
                     .messageHook(blocking)
                     .hookTimeout(Duration.ofMinutes(10))
-                    .requestRate(100_000, 100_000))) {
+                    .requestRate(100_000, 100_000)
+                    .userSendRate(100_000, 100_000))) {
       FakeConnection alice = engine.connect("alice");
       engine.join(alice, "busy");
       engine.join(alice, "calm");

@@ -44,7 +44,12 @@ class HookFailureSendOrderTest {
         };
     MessageStore store = new InMemoryMessageStore();
     try (Engine engine =
-        new Engine(b -> b.messageStore(store).messageHook(flaky).requestRate(100_000, 100_000))) {
+        new Engine(
+            b ->
+                b.messageStore(store)
+                    .messageHook(flaky)
+                    .requestRate(100_000, 100_000)
+                    .userSendRate(100_000, 100_000))) {
       FakeConnection alice = engine.connect("alice");
       engine.join(alice, ROOM);
       alice.drain();

@@ -28,7 +28,12 @@ class OutOfOrderStoreTest {
   void deliveriesFollowSeqOrderEvenWhenAppendsCompleteOutOfOrder() {
     ScheduledExecutorService delays = Executors.newScheduledThreadPool(4);
     MessageStore shuffled = new ShuffledStore(new InMemoryMessageStore(), delays, new Random(5));
-    try (Engine engine = new Engine(b -> b.messageStore(shuffled).requestRate(100_000, 100_000))) {
+    try (Engine engine =
+        new Engine(
+            b ->
+                b.messageStore(shuffled)
+                    .requestRate(100_000, 100_000)
+                    .userSendRate(100_000, 100_000))) {
       FakeConnection witness = engine.connect("witness");
       engine.join(witness, "ooo");
       List<FakeConnection> senders = new ArrayList<>();

@@ -21,7 +21,8 @@ class ServerFramesFuzzTest {
 
   @BeforeAll
   void start() {
-    engine = new Engine(b -> b.requestRate(1_000_000, 1_000_000));
+    engine =
+        new Engine(b -> b.requestRate(1_000_000, 1_000_000).userSendRate(1_000_000, 1_000_000));
     witness = engine.connect("witness");
     engine.join(witness, "fuzz");
   }

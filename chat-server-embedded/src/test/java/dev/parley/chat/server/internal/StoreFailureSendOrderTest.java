@@ -47,7 +47,12 @@ class StoreFailureSendOrderTest {
   private static void assertSenderOrderKept(Random random, boolean shuffleResends) {
     // the first try of these fails; every other append is stored at once
     FailingStore store = new FailingStore(new InMemoryMessageStore(), Set.of("c1", "c2", "c6"));
-    try (Engine engine = new Engine(b -> b.messageStore(store).requestRate(100_000, 100_000))) {
+    try (Engine engine =
+        new Engine(
+            b ->
+                b.messageStore(store)
+                    .requestRate(100_000, 100_000)
+                    .userSendRate(100_000, 100_000))) {
       FakeConnection alice = engine.connect("alice");
       engine.join(alice, ROOM);
       alice.drain();

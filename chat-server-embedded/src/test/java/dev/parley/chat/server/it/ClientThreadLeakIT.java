@@ -20,7 +20,8 @@ class ClientThreadLeakIT {
 
   @Test
   void connectAndDisconnectCyclesLeakNoThreads() throws Exception {
-    try (Fixture fixture = new Fixture(b -> b.requestRate(100_000, 100_000))) {
+    try (Fixture fixture =
+        new Fixture(b -> b.requestRate(100_000, 100_000).userSendRate(100_000, 100_000))) {
       ChatClient client = fixture.client();
       warmUp(client);
       int baseline = Thread.activeCount();

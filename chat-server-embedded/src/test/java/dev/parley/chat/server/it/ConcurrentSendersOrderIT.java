@@ -28,7 +28,8 @@ class ConcurrentSendersOrderIT {
 
   @Test
   void everyMemberSeesTheSameGaplessOrder() throws Exception {
-    try (Fixture fixture = new Fixture(b -> b.requestRate(100_000, 100_000))) {
+    try (Fixture fixture =
+        new Fixture(b -> b.requestRate(100_000, 100_000).userSendRate(100_000, 100_000))) {
       RoomId room = RoomId.of("busy");
       List<RecordingListener> listeners = new ArrayList<>();
       List<RoomHandle> senders = new ArrayList<>();

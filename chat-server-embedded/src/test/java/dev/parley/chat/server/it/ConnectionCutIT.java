@@ -34,7 +34,8 @@ class ConnectionCutIT {
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1L, 2L, 3L})
   void cutClientsEndWithEveryMessageExactlyOnceInOrder(long seed) throws Exception {
-    try (Fixture fixture = new Fixture(b -> b.requestRate(100_000, 100_000))) {
+    try (Fixture fixture =
+        new Fixture(b -> b.requestRate(100_000, 100_000).userSendRate(100_000, 100_000))) {
       InetSocketAddress target = fixture.server.address();
       try (ChaosProxy proxy =
           new ChaosProxy(new InetSocketAddress("127.0.0.1", target.getPort())).start()) {

@@ -141,6 +141,7 @@ class MetricsIT {
                 b.meterRegistry(registry)
                     .maxOutboundBytes(64 * 1024)
                     .requestRate(100_000, 100_000)
+                    .userSendRate(100_000, 100_000)
                     .pingInterval(Duration.ofSeconds(1)))) {
       RoomId room = RoomId.of("firehose");
       // joins, then never reads again, with a tiny receive buffer

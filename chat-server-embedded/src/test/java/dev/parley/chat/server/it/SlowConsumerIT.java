@@ -25,6 +25,7 @@ class SlowConsumerIT {
             b ->
                 b.maxOutboundBytes(256 * 1024)
                     .requestRate(100_000, 100_000)
+                    .userSendRate(100_000, 100_000)
                     .pingInterval(Duration.ofSeconds(1)))) {
       RoomId room = RoomId.of("firehose");
       // A raw client with a tiny receive buffer that joins and then never reads again.

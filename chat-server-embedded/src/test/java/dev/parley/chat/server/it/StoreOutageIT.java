@@ -202,6 +202,7 @@ class StoreOutageIT {
   private void configure(dev.parley.chat.server.ChatServerBuilder b, Duration timeout) {
     b.messageStore(store)
         .requestRate(10_000, 10_000)
+        .userSendRate(10_000, 10_000)
         .breakerWindowSize(4)
         .breakerOpenDuration(Duration.ofMillis(500))
         .dependencyTimeout(timeout)

@@ -77,6 +77,7 @@ class ConnectionsKilledMidBatchIT {
                 .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
                 .messageStore(store)
                 .requestRate(100_000, 100_000)
+                .userSendRate(100_000, 100_000)
                 .build()
                 .start();
         ChatClient client =

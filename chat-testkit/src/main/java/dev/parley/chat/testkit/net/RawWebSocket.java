@@ -76,6 +76,27 @@ public final class RawWebSocket implements AutoCloseable {
     return new RawWebSocket(socket);
   }
 
+  /**
+   * Opens a TCP connection from the local address {@code from} (for example {@code 127.0.0.2}, to
+   * be another peer address on a loopback interface that answers the whole 127.0.0.0/8), without
+   * any handshake.
+   *
+   * @throws IOException also when {@code from} cannot be bound on this machine
+   */
+  public static RawWebSocket openFrom(InetSocketAddress address, java.net.InetAddress from)
+      throws IOException {
+    Socket socket = new Socket();
+    try {
+      socket.bind(new InetSocketAddress(from, 0));
+      socket.connect(address, 5_000);
+      socket.setSoTimeout(5_000);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+    return new RawWebSocket(socket);
+  }
+
   /** Opens a connection and completes the WebSocket upgrade, asking for {@code subprotocol}. */
   public static RawWebSocket connect(InetSocketAddress address, String path, String subprotocol)
       throws IOException {

@@ -1,5 +1,6 @@
 package dev.parley.chat.testkit.transport;
 
+import dev.parley.chat.spi.OriginPolicy;
 import dev.parley.chat.spi.ServerTransportConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -16,6 +17,8 @@ final class ConfigBuilder {
   private Duration handshakeTimeout;
   private Duration pingInterval;
   private int maxConnections;
+  private int maxConnectionsPerAddress;
+  private OriginPolicy originPolicy;
 
   ConfigBuilder(ServerTransportConfig base) {
     bindAddress = base.bindAddress();
@@ -27,6 +30,18 @@ final class ConfigBuilder {
     handshakeTimeout = base.handshakeTimeout();
     pingInterval = base.pingInterval();
     maxConnections = base.maxConnections();
+    maxConnectionsPerAddress = base.maxConnectionsPerAddress();
+    originPolicy = base.originPolicy();
+  }
+
+  ConfigBuilder maxConnectionsPerAddress(int value) {
+    maxConnectionsPerAddress = value;
+    return this;
+  }
+
+  ConfigBuilder originPolicy(OriginPolicy value) {
+    originPolicy = value;
+    return this;
   }
 
   ConfigBuilder bindAddress(InetSocketAddress value) {
@@ -44,7 +59,11 @@ final class ConfigBuilder {
     return this;
   }
 
+  /** Also moves the limit per address when it was no limit (equal to {@code maxConnections}). */
   ConfigBuilder maxConnections(int value) {
+    if (maxConnectionsPerAddress == maxConnections) {
+      maxConnectionsPerAddress = value;
+    }
     maxConnections = value;
     return this;
   }
@@ -59,6 +78,8 @@ final class ConfigBuilder {
         maxHandshakeBytes,
         handshakeTimeout,
         pingInterval,
-        maxConnections);
+        maxConnections,
+        maxConnectionsPerAddress,
+        originPolicy);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.spi.OriginPolicy;
 import dev.parley.chat.spi.ServerTransport;
 import dev.parley.chat.spi.ServerTransportConfig;
 import dev.parley.chat.spi.ServerTransportHandler;
@@ -14,6 +15,7 @@ import dev.parley.chat.testkit.net.RawWebSocket;
 import dev.parley.chat.testkit.transport.RecordingTransportHandler.Closed;
 import dev.parley.chat.testkit.transport.WebSocketTestClient.Attempt;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -29,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -361,6 +364,101 @@ public abstract class ServerTransportConformanceSuite {
         "a freed slot accepts a new connection",
         WAIT,
         () -> RawPeers.tryUpgrade(address, PATH, PROTO) == 101);
+  }
+
+  @Test
+  void socketsFromOneAddressBeyondItsLimitAreClosedAtAcceptWhileOtherAddressesGetIn()
+      throws Exception {
+    start(configWith().maxConnectionsPerAddress(2).build());
+    InetSocketAddress address = harness.address();
+    // counted from accept: three sockets connect before any of them sends a byte, so one of them
+    // (whichever the transport took last) is closed without an answer, the other two upgrade
+    List<RawWebSocket> three = List.of(harness.rawOpen(0), harness.rawOpen(0), harness.rawOpen(0));
+    List<Integer> statuses = new ArrayList<>();
+    for (RawWebSocket raw : three) {
+      statuses.add(RawPeers.handshakeStatus(raw, PATH, PROTO, ""));
+    }
+    assertThat(statuses).containsExactlyInAnyOrder(-1, 101, 101);
+    Poll.until("two connections open", WAIT, () -> handler.openCount() == 2);
+    assertThat(RawPeers.tryUpgrade(address, PATH, PROTO))
+        .as("a further socket from 127.0.0.1 is closed without an answer")
+        .isEqualTo(-1);
+    RawWebSocket first = three.get(statuses.indexOf(101));
+
+    // another address still gets in
+    RawWebSocket other;
+    try {
+      other = harness.track(RawWebSocket.openFrom(address, InetAddress.getByName("127.0.0.2")));
+    } catch (IOException e) {
+      Assumptions.abort("127.0.0.2 is not a local address here: " + e.getMessage());
+      return;
+    }
+    assertThat(RawPeers.handshakeStatus(other, PATH, PROTO, "")).isEqualTo(101);
+    Poll.until("a third connection open", WAIT, () -> handler.openCount() == 3);
+
+    // a freed slot of the first address takes a socket again
+    first.close();
+    Poll.until(
+        "a freed slot of 127.0.0.1 accepts a new connection",
+        WAIT,
+        () -> RawPeers.tryUpgrade(address, PATH, PROTO) == 101);
+  }
+
+  // --- origins (cross-site WebSocket hijacking) --------------------------------------------
+
+  @Test
+  void browserPageOfAnotherSiteIsRefusedWith403ByDefault() throws Exception {
+    start(baseConfig());
+    RawWebSocket raw = harness.rawOpen(0);
+    assertThat(RawPeers.handshakeStatus(raw, PATH, PROTO, "Origin: https://evil.example\r\n"))
+        .isEqualTo(403);
+    assertThat(RawPeers.awaitEndOfStream(raw, WAIT)).isLessThan(PROMPTLY);
+    for (String origin : List.of("null", "not an origin", "https://127.0.0.1.evil.example")) {
+      RawWebSocket refused = harness.rawOpen(0);
+      assertThat(RawPeers.handshakeStatus(refused, PATH, PROTO, "Origin: " + origin + "\r\n"))
+          .as(origin)
+          .isEqualTo(403);
+    }
+    assertThat(handler.openCount()).isZero();
+
+    // the same host on another port (a page from the server's HTTP side), and no Origin at all
+    RawWebSocket sameHost = harness.rawOpen(0);
+    assertThat(RawPeers.handshakeStatus(sameHost, PATH, PROTO, "Origin: http://127.0.0.1:7451\r\n"))
+        .isEqualTo(101);
+    handler.awaitOpen(WAIT);
+    assertThat(RawPeers.tryUpgrade(harness.address(), PATH, PROTO)).isEqualTo(101);
+  }
+
+  @Test
+  void withAnAllowListOnlyTheListedOriginsMayUpgrade() throws Exception {
+    start(
+        configWith()
+            .originPolicy(OriginPolicy.allowing(List.of("https://chat.example.com")))
+            .build());
+    int port = harness.address().getPort();
+    for (String origin :
+        List.of("http://127.0.0.1:" + port, "https://chat.example.com:8443", "null")) {
+      RawWebSocket refused = harness.rawOpen(0);
+      assertThat(RawPeers.handshakeStatus(refused, PATH, PROTO, "Origin: " + origin + "\r\n"))
+          .as(origin)
+          .isEqualTo(403);
+    }
+    assertThat(handler.openCount()).isZero();
+    RawWebSocket listed = harness.rawOpen(0);
+    assertThat(
+            RawPeers.handshakeStatus(
+                listed, PATH, PROTO, "Origin: HTTPS://Chat.Example.com:443\r\n"))
+        .isEqualTo(101);
+    handler.awaitOpen(WAIT);
+  }
+
+  @Test
+  void anyOriginPolicyLetsEveryPageUpgrade() throws Exception {
+    start(configWith().originPolicy(OriginPolicy.anyOrigin()).build());
+    RawWebSocket raw = harness.rawOpen(0);
+    assertThat(RawPeers.handshakeStatus(raw, PATH, PROTO, "Origin: https://elsewhere.example\r\n"))
+        .isEqualTo(101);
+    handler.awaitOpen(WAIT);
   }
 
   // --- liveness -------------------------------------------------------------------------------

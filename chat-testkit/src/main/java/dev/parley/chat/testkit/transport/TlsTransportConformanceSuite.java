@@ -113,8 +113,8 @@ public abstract class TlsTransportConformanceSuite {
         4096,
         Duration.ofSeconds(2),
         Duration.ofSeconds(5),
-        64,
-        tls);
+        64)
+        .withTls(tls);
   }
 
   /**

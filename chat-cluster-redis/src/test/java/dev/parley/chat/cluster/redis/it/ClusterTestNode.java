@@ -48,6 +48,7 @@ public final class ClusterTestNode {
             .httpHost("127.0.0.1")
             .httpPort(Integer.parseInt(args[2]))
             .requestRate(100_000, 100_000)
+            .userSendRate(100_000, 100_000)
             .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
             .messageStore(store)
             .clusterBus(bus)

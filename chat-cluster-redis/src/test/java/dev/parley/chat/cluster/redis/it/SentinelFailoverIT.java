@@ -103,6 +103,7 @@ class SentinelFailoverIT {
                 .clusterBus(bus)
                 .catchUpInterval(Duration.ofMinutes(1))
                 .requestRate(100_000, 100_000)
+                .userSendRate(100_000, 100_000)
                 .build()
                 .start();
         open.add(0, node);

@@ -43,6 +43,7 @@ public final class CrashTestServer {
             .port(port)
             .disableHttp()
             .requestRate(100_000, 100_000)
+            .userSendRate(100_000, 100_000)
             .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
             .messageStore(messages)
             .build();

@@ -68,6 +68,7 @@ class PostgresOutageIT {
                 .httpPort(0)
                 .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
                 .requestRate(10_000, 10_000)
+                .userSendRate(10_000, 10_000)
                 .messageStore(store)
                 .breakerWindowSize(4)
                 .breakerOpenDuration(Duration.ofMillis(500))

@@ -70,6 +70,7 @@ class PrimaryFailoverIT {
                 .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
                 .messageStore(store)
                 .requestRate(100_000, 100_000)
+                .userSendRate(100_000, 100_000)
                 .build()
                 .start();
         ChatClient client =

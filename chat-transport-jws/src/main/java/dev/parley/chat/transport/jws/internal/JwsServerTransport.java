@@ -100,7 +100,8 @@ public final class JwsServerTransport implements ServerTransport {
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.threadNamePrefix = "parley-jws-" + INSTANCES.incrementAndGet();
     this.policy = LivenessPolicy.of(config);
-    this.registry = new ConnectionRegistry<>(config.maxConnections());
+    this.registry =
+        new ConnectionRegistry<>(config.maxConnections(), config.maxConnectionsPerAddress());
   }
 
   @Override
@@ -124,6 +125,7 @@ public final class JwsServerTransport implements ServerTransport {
               draft,
               registry,
               config.maxConnections(),
+              config.maxConnectionsPerAddress(),
               handler,
               this::socketClosed,
               ticker,

@@ -39,6 +39,7 @@ final class JwsSocketFactory implements WebSocketServerFactory {
   private final JwsSocket.CloseListener closeListener;
   private final LongSupplier ticker;
   private final int maxConnections;
+  private final int maxConnectionsPerAddress;
   private final AtomicLong ids = new AtomicLong();
   private final WriteDemandRelay relay;
   private final Consumer<JwsSocket> onWriteQueueDrained;
@@ -49,6 +50,7 @@ final class JwsSocketFactory implements WebSocketServerFactory {
       LimitedDraft draft,
       ConnectionRegistry<JwsSocket> registry,
       int maxConnections,
+      int maxConnectionsPerAddress,
       ServerTransportHandler handler,
       JwsSocket.CloseListener closeListener,
       LongSupplier ticker,
@@ -61,6 +63,7 @@ final class JwsSocketFactory implements WebSocketServerFactory {
     this.onWriteQueueDrained = onWriteQueueDrained;
     this.registry = registry;
     this.maxConnections = maxConnections;
+    this.maxConnectionsPerAddress = maxConnectionsPerAddress;
     this.handler = handler;
     this.closeListener = closeListener;
     this.ticker = ticker;
@@ -110,13 +113,17 @@ final class JwsSocketFactory implements WebSocketServerFactory {
     ByteChannel wire = tls == null ? channel : new TlsChannel(channel, tls.newServerEngine(), key);
     CountingChannel wrapped = socket.attach(channel, wire, remote);
     wrapped.refusal(socket.getAttachment());
-    if (!registry.admit(socket)) {
-      log.debug(
-          "refused {} from {}: {}",
-          socket.id(),
-          remote,
-          registry.isClosing() ? "transport closing" : maxConnections + " sockets already open");
-      throw new IOException("connection refused: limit of " + maxConnections + " reached");
+    ConnectionRegistry.Admission admission = registry.admit(socket, remote.getAddress());
+    if (admission != ConnectionRegistry.Admission.ADMITTED) {
+      String why =
+          switch (admission) {
+            case CLOSING -> "transport closing";
+            case ADDRESS_FULL ->
+                maxConnectionsPerAddress + " sockets already open from " + remote.getAddress();
+            default -> maxConnections + " sockets already open";
+          };
+      log.debug("refused {} from {}: {}", socket.id(), remote, why);
+      throw new IOException("connection refused: " + why);
     }
     return wrapped;
   }

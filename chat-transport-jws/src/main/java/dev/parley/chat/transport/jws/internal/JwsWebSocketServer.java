@@ -139,7 +139,9 @@ final class JwsWebSocketServer extends WebSocketServer {
   /**
    * Runs on the worker thread once a request's handshake matched: refuses other paths, and refuses
    * a socket whose handshake deadline already claimed it (the race is decided by {@link
-   * JwsSocket#beginUpgrade()}). A refusal makes the library answer 404 and close.
+   * JwsSocket#beginUpgrade()}), and refuses a browser page whose {@code Origin} the configured
+   * {@link dev.parley.chat.spi.OriginPolicy} does not allow, with 403 ({@link UpgradeRefusal}). A
+   * refusal makes the library answer (404 unless a status was recorded) and close.
    */
   @Override
   public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(
@@ -149,6 +151,15 @@ final class JwsWebSocketServer extends WebSocketServer {
     String path = query < 0 ? target : target.substring(0, query);
     if (!path.equals(config.path())) {
       throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "no endpoint at " + path);
+    }
+    String origin = request.hasFieldValue("Origin") ? request.getFieldValue("Origin") : null;
+    String host = request.hasFieldValue("Host") ? request.getFieldValue("Host") : null;
+    if (!config.originPolicy().allows(origin, host)) {
+      if (conn.getAttachment() instanceof UpgradeRefusal refusal) {
+        refusal.refuseWith(403);
+      }
+      log.debug("{}: upgrade refused: origin {} is not allowed", conn, origin);
+      throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "origin not allowed");
     }
     if (!((JwsSocket) conn).beginUpgrade()) {
       throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "handshake timed out");

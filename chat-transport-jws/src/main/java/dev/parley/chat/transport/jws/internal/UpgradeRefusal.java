@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
  * refused handshake with its own {@code 404 WebSocket Upgrade Failure} and offers no hook for the
  * status. So the stage that refuses for another reason records the status here ({@link
  * LimitedDraft}: 431 for an oversized request, 400 when no offered subprotocol was asked for, 426
- * for another WebSocket version), and {@link CountingChannel} writes this answer in place of the
- * library's when that reaches the socket. With nothing recorded (another path), the 404 stays.
+ * for another WebSocket version; {@link JwsWebSocketServer}: 403 for a page of an origin that is
+ * not allowed), and {@link CountingChannel} writes this answer in place of the library's when that
+ * reaches the socket. With nothing recorded (another path), the 404 stays.
  *
  * <p>One instance per socket. Thread-safe: recorded on the socket's worker thread, read on the
  * selector thread.
@@ -62,6 +63,7 @@ final class UpgradeRefusal {
   private static String reason(int code) {
     return switch (code) {
       case 400 -> "Bad Request";
+      case 403 -> "Forbidden";
       case 426 -> "Upgrade Required";
       case 431 -> "Request Header Fields Too Large";
       default -> "WebSocket Upgrade Failure";

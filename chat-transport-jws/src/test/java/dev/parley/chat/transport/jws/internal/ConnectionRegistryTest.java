@@ -2,6 +2,7 @@ package dev.parley.chat.transport.jws.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,23 @@ class ConnectionRegistryTest {
     assertThat(registry.size()).isEqualTo(1);
     assertThat(registry.admit("c")).isTrue();
     assertThat(registry.sockets()).containsExactlyInAnyOrder("b", "c");
+  }
+
+  @Test
+  void eachAddressGetsItsShareAndAFreedSlotIsItsAgain() throws Exception {
+    ConnectionRegistry<String> shared = new ConnectionRegistry<>(10, 2);
+    InetAddress one = InetAddress.getByName("127.0.0.1");
+    InetAddress two = InetAddress.getByName("127.0.0.2");
+    assertThat(shared.admit("a", one)).isEqualTo(ConnectionRegistry.Admission.ADMITTED);
+    assertThat(shared.admit("b", one)).isEqualTo(ConnectionRegistry.Admission.ADMITTED);
+    assertThat(shared.admit("c", one)).isEqualTo(ConnectionRegistry.Admission.ADDRESS_FULL);
+    assertThat(shared.admit("d", two)).isEqualTo(ConnectionRegistry.Admission.ADMITTED);
+    assertThat(shared.size()).isEqualTo(3);
+    shared.remove("a");
+    shared.remove("a");
+    assertThat(shared.admit("c", one)).isEqualTo(ConnectionRegistry.Admission.ADMITTED);
+    assertThat(new ConnectionRegistry<String>(1, 1).admit("x", one))
+        .isEqualTo(ConnectionRegistry.Admission.ADMITTED);
   }
 
   @Test

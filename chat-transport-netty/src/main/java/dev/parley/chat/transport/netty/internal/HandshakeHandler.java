@@ -1,5 +1,6 @@
 package dev.parley.chat.transport.netty.internal;
 
+import dev.parley.chat.spi.OriginPolicy;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * or a refusal that closes the socket. Refusals: 404 for another path; 400 when the client asks
  * only for subprotocols the server does not offer; 426 for a WebSocket version other than 13; 400
  * for anything else that is not an upgrade (another method, missing headers, a body, a malformed
- * request); 431 for a request head over the size limit ({@link HandshakeSizeLimitHandler}).
+ * request); 403 for a browser page whose {@code Origin} the {@link OriginPolicy} does not allow;
+ * 431 for a request head over the size limit ({@link HandshakeSizeLimitHandler}).
  *
  * <p>On success it sends the 101 answer (Netty's {@link WebSocketServerHandshaker13} adds the frame
  * decoder and encoder and removes the HTTP codec once the answer is written), puts the liveness
@@ -47,6 +49,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
   private final String path;
   private final SubprotocolSelector subprotocols;
+  private final OriginPolicy originPolicy;
   private final ConnectionSettings settings;
   private final NettyConnection connection;
   private boolean answered;
@@ -54,10 +57,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   HandshakeHandler(
       String path,
       SubprotocolSelector subprotocols,
+      OriginPolicy originPolicy,
       ConnectionSettings settings,
       NettyConnection connection) {
     this.path = path;
     this.subprotocols = subprotocols;
+    this.originPolicy = originPolicy;
     this.settings = settings;
     this.connection = connection;
   }
@@ -94,6 +99,11 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         || HttpUtil.getContentLength(request, 0L) != 0
         || HttpUtil.isTransferEncodingChunked(request)) {
       refuse(ctx, HttpResponseStatus.BAD_REQUEST, "not a WebSocket upgrade");
+      return;
+    }
+    String origin = headers.get(HttpHeaderNames.ORIGIN);
+    if (!originPolicy.allows(origin, headers.get(HttpHeaderNames.HOST))) {
+      refuse(ctx, HttpResponseStatus.FORBIDDEN, "origin " + origin + " is not allowed");
       return;
     }
     if (!"13".equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {

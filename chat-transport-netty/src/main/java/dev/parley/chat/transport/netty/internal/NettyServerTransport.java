@@ -75,7 +75,8 @@ public final class NettyServerTransport implements ServerTransport {
     this.config = Objects.requireNonNull(config, "config");
     this.handler = Objects.requireNonNull(handler, "handler");
     this.threadNamePrefix = "parley-netty-" + INSTANCES.incrementAndGet();
-    this.registry = new ConnectionRegistry(config.maxConnections());
+    this.registry =
+        new ConnectionRegistry(config.maxConnections(), config.maxConnectionsPerAddress());
     this.bossThreads = new EventLoopThreads(threadNamePrefix + "-boss-");
     this.ioThreads = new EventLoopThreads(threadNamePrefix + "-io-");
   }

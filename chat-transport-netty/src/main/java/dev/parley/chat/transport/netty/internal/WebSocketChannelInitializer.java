@@ -60,17 +60,30 @@ final class WebSocketChannelInitializer extends ChannelInitializer<SocketChannel
         false);
   }
 
+  /** The registry's refusal, for the log. */
+  private String why(ConnectionRegistry.Admission admission, NettyConnection connection) {
+    return switch (admission) {
+      case CLOSING -> "the transport is closing";
+      case ADDRESS_FULL ->
+          config.maxConnectionsPerAddress()
+              + " sockets already open from "
+              + connection.remoteAddress().getAddress();
+      default -> config.maxConnections() + " sockets already open";
+    };
+  }
+
   @Override
   protected void initChannel(SocketChannel channel) {
     NettyConnection connection =
         new NettyConnection(
             channel, "c" + ids.incrementAndGet(), handler, settings, registry::remove);
-    if (!registry.admit(connection)) {
+    ConnectionRegistry.Admission admission = registry.admit(connection);
+    if (admission != ConnectionRegistry.Admission.ADMITTED) {
       log.debug(
-          "refused {} from {}: the transport is closing or has {} sockets open",
+          "refused {} from {}: {}",
           connection.id(),
           connection.remoteAddress(),
-          config.maxConnections());
+          why(admission, connection));
       channel.close();
       return;
     }
@@ -89,7 +102,9 @@ final class WebSocketChannelInitializer extends ChannelInitializer<SocketChannel
         .addLast("handshake-limit", new HandshakeSizeLimitHandler(headLimit))
         .addLast("http", new HttpServerCodec(http))
         .addLast(
-            "handshake", new HandshakeHandler(config.path(), subprotocols, settings, connection))
+            "handshake",
+            new HandshakeHandler(
+                config.path(), subprotocols, config.originPolicy(), settings, connection))
         .addLast("connection", new ConnectionHandler(connection));
     connection.accepted();
   }
