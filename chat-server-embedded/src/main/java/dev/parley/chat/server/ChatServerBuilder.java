@@ -1,16 +1,16 @@
 package dev.parley.chat.server;
 
 import dev.parley.chat.protocol.Protocol;
-import dev.parley.chat.server.internal.AccessSettings;
 import dev.parley.chat.server.internal.AbuseLimits;
+import dev.parley.chat.server.internal.AccessSettings;
 import dev.parley.chat.server.internal.BreakerSettings;
 import dev.parley.chat.server.internal.ServerSettings;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.OriginPolicy;
 import dev.parley.chat.spi.RoomAccessStore;
 import dev.parley.chat.spi.ServerTls;
-import dev.parley.chat.spi.OriginPolicy;
 import dev.parley.chat.spi.ServerTransportProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;

@@ -49,11 +49,13 @@
  *  RoomSignals ───┤    (cached, refreshed each ttl)   └─► Room.removeUser: pushed Left
  *  RoomModeration ┘
  * </pre>
+ *
  * <p>Credentials that expire are watched by one more stage, {@code SessionExpiry}: started by
  * {@code ConnectHandler} once the session is welcomed, it warns the client ahead of the expiry
  * ({@code TokenExpiring}) and closes the session at it (4004), on the server's timer; {@code
  * RequestHandler} hands it each {@code Reauthenticate}, which it checks with the authenticator on
  * the worker executor.
+ *
  * <p>Limits per user sit beside the stages, in {@code UserLimits} (shared through {@code
  * ServerContext}): {@code ConnectHandler} counts the user's connections, {@code Membership} its
  * rooms and joins, {@code MessageIntake} its sends, {@code HistoryReads} its reads; each refuses

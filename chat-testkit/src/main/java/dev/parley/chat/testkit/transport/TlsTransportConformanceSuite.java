@@ -105,15 +105,15 @@ public abstract class TlsTransportConformanceSuite {
   /** A config like the plain suite's, with {@code tls} and room for large messages. */
   protected ServerTransportConfig config(ServerTls tls) {
     return new ServerTransportConfig(
-        new InetSocketAddress("127.0.0.1", 0),
-        PATH,
-        List.of(PROTO, Protocol.SUBPROTOCOL_JSON),
-        1024 * 1024,
-        64,
-        4096,
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(5),
-        64)
+            new InetSocketAddress("127.0.0.1", 0),
+            PATH,
+            List.of(PROTO, Protocol.SUBPROTOCOL_JSON),
+            1024 * 1024,
+            64,
+            4096,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5),
+            64)
         .withTls(tls);
   }
 
