@@ -25,10 +25,11 @@ import org.springframework.context.annotation.Import;
  * properties ({@link ParleyProperties}) and the application's beans, and run with the application
  * context by {@link ParleyServerLifecycle}.
  *
- * <p>Beans it uses when the application has them: an {@link Authenticator} (required, unless {@code
- * parley.development-authenticator=true}), a {@link MessageStore} (else a {@code JdbcMessageStore}
- * on the application's {@code DataSource} when chat-store-jdbc is on the class path, else the
- * server's in-memory store), a {@link ClusterBus}, and any number of {@link
+ * <p>Beans it uses when the application has them: an {@link Authenticator} (required, unless a
+ * {@code JwtAuthenticator} is made from {@code parley.auth.jwt.*} with chat-auth-jwt on the class
+ * path, or {@code parley.development-authenticator=true}), a {@link MessageStore} (else a {@code
+ * JdbcMessageStore} on the application's {@code DataSource} when chat-store-jdbc is on the class
+ * path, else the server's in-memory store), a {@link ClusterBus}, and any number of {@link
  * ChatServerBuilderCustomizer}s, and a Micrometer {@code MeterRegistry} for the server's meters
  * when Micrometer is on the class path. An application that declares its own {@code ChatServer}
  * bean gets only the lifecycle for it.
@@ -44,7 +45,11 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnClass(ChatServer.class)
 @ConditionalOnProperty(prefix = "parley", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ParleyProperties.class)
-@Import({ParleyJdbcStoreConfiguration.class, ParleyMetricsConfiguration.class})
+@Import({
+  ParleyJdbcStoreConfiguration.class,
+  ParleyMetricsConfiguration.class,
+  ParleyJwtConfiguration.class
+})
 public class ParleyAutoConfiguration {
   private static final Logger log = LoggerFactory.getLogger(ParleyAutoConfiguration.class);
 

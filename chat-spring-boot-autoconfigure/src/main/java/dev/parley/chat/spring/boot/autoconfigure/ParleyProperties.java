@@ -2,7 +2,11 @@ package dev.parley.chat.spring.boot.autoconfigure;
 
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.server.ChatServerBuilder;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -52,6 +56,10 @@ public class ParleyProperties {
   private final Shutdown shutdown = new Shutdown();
   private final Store store = new Store();
   private final Resilience resilience = new Resilience();
+  private final Security security = new Security();
+  private final Access access = new Access();
+  private final Tls tls = new Tls();
+  private final Auth auth = new Auth();
 
   /** Whether to run a Parley chat server in this application. */
   public boolean isEnabled() {
@@ -121,6 +129,26 @@ public class ParleyProperties {
   /** See {@link #isDevelopmentAuthenticator()}. */
   public void setDevelopmentAuthenticator(boolean developmentAuthenticator) {
     this.developmentAuthenticator = developmentAuthenticator;
+  }
+
+  /** Sessions' credentials ({@code parley.security.*}). */
+  public Security getSecurity() {
+    return security;
+  }
+
+  /** The rooms' access cache ({@code parley.access.*}). */
+  public Access getAccess() {
+    return access;
+  }
+
+  /** The certificate for {@code wss://} and {@code https://} ({@code parley.tls.*}). */
+  public Tls getTls() {
+    return tls;
+  }
+
+  /** The authenticator made from properties ({@code parley.auth.*}). */
+  public Auth getAuth() {
+    return auth;
   }
 
   /** The HTTP side's settings ({@code parley.http.*}). */
@@ -238,6 +266,45 @@ public class ParleyProperties {
 
     /** Burst of requests a session may make above the sustained rate. */
     private int requestBurst = ChatServerBuilder.DEFAULT_REQUEST_BURST;
+
+    /** Sustained sends per second per user, over all of the user's connections to this node. */
+    private int userSendsPerSecond = ChatServerBuilder.DEFAULT_USER_SENDS_PER_SECOND;
+
+    /** Burst of sends per user; at least user-sends-per-second. */
+    private int userSendBurst = ChatServerBuilder.DEFAULT_USER_SEND_BURST;
+
+    /** Sustained joins per second per user (not the rejoins of a resuming Connect). */
+    private int userJoinsPerSecond = ChatServerBuilder.DEFAULT_USER_JOINS_PER_SECOND;
+
+    /** Burst of joins per user; at least user-joins-per-second. */
+    private int userJoinBurst = ChatServerBuilder.DEFAULT_USER_JOIN_BURST;
+
+    /** Sustained history reads per second per user. */
+    private int userHistoryReadsPerSecond = ChatServerBuilder.DEFAULT_USER_HISTORY_READS_PER_SECOND;
+
+    /** Burst of history reads per user; at least user-history-reads-per-second. */
+    private int userHistoryReadBurst = ChatServerBuilder.DEFAULT_USER_HISTORY_READ_BURST;
+
+    /** Most connections one user may have open on this node. */
+    private int maxConnectionsPerUser = ChatServerBuilder.DEFAULT_MAX_CONNECTIONS_PER_USER;
+
+    /**
+     * Most sockets one remote IP address may have open at once. Behind a reverse proxy, raise it to
+     * max-connections and limit clients at the proxy.
+     */
+    private int maxConnectionsPerAddress = ChatServerBuilder.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
+    /** Most distinct rooms one user may be in at once, over all of the user's sessions. */
+    private int maxRoomsPerUser = ChatServerBuilder.DEFAULT_MAX_ROOMS_PER_USER;
+
+    /** Largest token a client may send in Connect, in UTF-8 bytes; at least 64. */
+    private int maxTokenBytes = ChatServerBuilder.DEFAULT_MAX_TOKEN_BYTES;
+
+    /**
+     * Origins of the web pages that may open a WebSocket ("https://chat.example.com"), or "*" alone
+     * for every page. Unset: pages served from the host the client connected to, on any port.
+     */
+    private List<String> allowedOrigins = new ArrayList<>();
 
     /** See the field. */
     public int getMaxMessageBytes() {
@@ -367,6 +434,116 @@ public class ParleyProperties {
     /** See the field. */
     public void setRequestBurst(int requestBurst) {
       this.requestBurst = requestBurst;
+    }
+
+    /** See the field. */
+    public int getUserSendsPerSecond() {
+      return userSendsPerSecond;
+    }
+
+    /** See the field. */
+    public void setUserSendsPerSecond(int userSendsPerSecond) {
+      this.userSendsPerSecond = userSendsPerSecond;
+    }
+
+    /** See the field. */
+    public int getUserSendBurst() {
+      return userSendBurst;
+    }
+
+    /** See the field. */
+    public void setUserSendBurst(int userSendBurst) {
+      this.userSendBurst = userSendBurst;
+    }
+
+    /** See the field. */
+    public int getUserJoinsPerSecond() {
+      return userJoinsPerSecond;
+    }
+
+    /** See the field. */
+    public void setUserJoinsPerSecond(int userJoinsPerSecond) {
+      this.userJoinsPerSecond = userJoinsPerSecond;
+    }
+
+    /** See the field. */
+    public int getUserJoinBurst() {
+      return userJoinBurst;
+    }
+
+    /** See the field. */
+    public void setUserJoinBurst(int userJoinBurst) {
+      this.userJoinBurst = userJoinBurst;
+    }
+
+    /** See the field. */
+    public int getUserHistoryReadsPerSecond() {
+      return userHistoryReadsPerSecond;
+    }
+
+    /** See the field. */
+    public void setUserHistoryReadsPerSecond(int userHistoryReadsPerSecond) {
+      this.userHistoryReadsPerSecond = userHistoryReadsPerSecond;
+    }
+
+    /** See the field. */
+    public int getUserHistoryReadBurst() {
+      return userHistoryReadBurst;
+    }
+
+    /** See the field. */
+    public void setUserHistoryReadBurst(int userHistoryReadBurst) {
+      this.userHistoryReadBurst = userHistoryReadBurst;
+    }
+
+    /** See the field. */
+    public int getMaxConnectionsPerUser() {
+      return maxConnectionsPerUser;
+    }
+
+    /** See the field. */
+    public void setMaxConnectionsPerUser(int maxConnectionsPerUser) {
+      this.maxConnectionsPerUser = maxConnectionsPerUser;
+    }
+
+    /** See the field. */
+    public int getMaxConnectionsPerAddress() {
+      return maxConnectionsPerAddress;
+    }
+
+    /** See the field. */
+    public void setMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
+      this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+    }
+
+    /** See the field. */
+    public int getMaxRoomsPerUser() {
+      return maxRoomsPerUser;
+    }
+
+    /** See the field. */
+    public void setMaxRoomsPerUser(int maxRoomsPerUser) {
+      this.maxRoomsPerUser = maxRoomsPerUser;
+    }
+
+    /** See the field. */
+    public int getMaxTokenBytes() {
+      return maxTokenBytes;
+    }
+
+    /** See the field. */
+    public void setMaxTokenBytes(int maxTokenBytes) {
+      this.maxTokenBytes = maxTokenBytes;
+    }
+
+    /** See the field. */
+    public List<String> getAllowedOrigins() {
+      return allowedOrigins;
+    }
+
+    /** See the field. */
+    public void setAllowedOrigins(List<String> allowedOrigins) {
+      this.allowedOrigins = allowedOrigins;
     }
   }
 
@@ -558,6 +735,250 @@ public class ParleyProperties {
     /** See the field. */
     public void setReconnectMax(Duration reconnectMax) {
       this.reconnectMax = reconnectMax;
+    }
+  }
+
+  /** How the server treats sessions' credentials. Not thread-safe. */
+  public static class Security {
+    /**
+     * How long before a session's credentials expire the server tells the client to send fresh
+     * ones. Only sessions whose Authenticator reported an expiry are concerned.
+     */
+    private Duration tokenExpiryLead = ChatServerBuilder.DEFAULT_TOKEN_EXPIRY_LEAD;
+
+    /** See the field. */
+    public Duration getTokenExpiryLead() {
+      return tokenExpiryLead;
+    }
+
+    /** See the field. */
+    public void setTokenExpiryLead(Duration tokenExpiryLead) {
+      this.tokenExpiryLead = tokenExpiryLead;
+    }
+  }
+
+  /** The cache of rooms' access (visibility, roles, bans, mutes). Not thread-safe. */
+  public static class Access {
+    /**
+     * How long a node uses what it read of a user's access to a room before reading it again; a
+     * change made on another node takes effect here within about this long.
+     */
+    private Duration cacheTtl = ChatServerBuilder.DEFAULT_ACCESS_CACHE_TTL;
+
+    /** Most (room, user) access entries a node keeps; the least recently used go first. */
+    private int cacheMaxEntries = ChatServerBuilder.DEFAULT_ACCESS_CACHE_MAX_ENTRIES;
+
+    /** See the field. */
+    public Duration getCacheTtl() {
+      return cacheTtl;
+    }
+
+    /** See the field. */
+    public void setCacheTtl(Duration cacheTtl) {
+      this.cacheTtl = cacheTtl;
+    }
+
+    /** See the field. */
+    public int getCacheMaxEntries() {
+      return cacheMaxEntries;
+    }
+
+    /** See the field. */
+    public void setCacheMaxEntries(int cacheMaxEntries) {
+      this.cacheMaxEntries = cacheMaxEntries;
+    }
+  }
+
+  /**
+   * The certificate for {@code wss://} and {@code https://}: PEM files, or a key store, not both.
+   * Nothing set: plain {@code ws://}. Not thread-safe.
+   */
+  public static class Tls {
+    /**
+     * PEM file with the server's certificate first, then its intermediates. Goes with private-key.
+     */
+    private Path certificateChain;
+
+    /** PEM file with the certificate's private key (PKCS#8, unencrypted, RSA or EC). */
+    private Path privateKey;
+
+    /** Key store file with the server's key entry and its certificate chain. */
+    private Path keyStore;
+
+    /** Password of the key store and of its key entry. */
+    private String keyStorePassword;
+
+    /** Type of the key store ("PKCS12", "JKS"). */
+    private String keyStoreType = "PKCS12";
+
+    /** See the field. */
+    public Path getCertificateChain() {
+      return certificateChain;
+    }
+
+    /** See the field. */
+    public void setCertificateChain(Path certificateChain) {
+      this.certificateChain = certificateChain;
+    }
+
+    /** See the field. */
+    public Path getPrivateKey() {
+      return privateKey;
+    }
+
+    /** See the field. */
+    public void setPrivateKey(Path privateKey) {
+      this.privateKey = privateKey;
+    }
+
+    /** See the field. */
+    public Path getKeyStore() {
+      return keyStore;
+    }
+
+    /** See the field. */
+    public void setKeyStore(Path keyStore) {
+      this.keyStore = keyStore;
+    }
+
+    /** See the field. */
+    public String getKeyStorePassword() {
+      return keyStorePassword;
+    }
+
+    /** See the field. */
+    public void setKeyStorePassword(String keyStorePassword) {
+      this.keyStorePassword = keyStorePassword;
+    }
+
+    /** See the field. */
+    public String getKeyStoreType() {
+      return keyStoreType;
+    }
+
+    /** See the field. */
+    public void setKeyStoreType(String keyStoreType) {
+      this.keyStoreType = keyStoreType;
+    }
+  }
+
+  /** Authenticators made from properties. Not thread-safe. */
+  public static class Auth {
+    private final Jwt jwt = new Jwt();
+
+    /** The JWT authenticator's settings ({@code parley.auth.jwt.*}). */
+    public Jwt getJwt() {
+      return jwt;
+    }
+  }
+
+  /**
+   * A {@code JwtAuthenticator}, made when chat-auth-jwt is on the class path, jwks-uri or
+   * public-key-pem is set and the application has no Authenticator bean. Not thread-safe.
+   */
+  public static class Jwt {
+    /** URI of the issuer's JWKS document (its public keys). Or public-key-pem, not both. */
+    private URI jwksUri;
+
+    /** PEM file with the issuer's public keys ("BEGIN PUBLIC KEY" blocks). Or jwks-uri. */
+    private Path publicKeyPem;
+
+    /** Signature algorithms accepted ("ES256", "RS256"...). Required. */
+    private List<String> algorithms = new ArrayList<>();
+
+    /** The issuer every token's "iss" must equal. Required. */
+    private String issuer;
+
+    /** The audience every token's "aud" must include. Required. */
+    private String audience;
+
+    /** How far the issuer's clock and this server's may disagree (exp, nbf); at most 5 minutes. */
+    private Duration clockSkew = Duration.ofSeconds(30);
+
+    /** The claim whose value is the Parley user id. */
+    private String userClaim = "sub";
+
+    /** The claim listing the user's server-wide roles. Unset: tokens grant no roles. */
+    private String rolesClaim;
+
+    /** See the field. */
+    public URI getJwksUri() {
+      return jwksUri;
+    }
+
+    /** See the field. */
+    public void setJwksUri(URI jwksUri) {
+      this.jwksUri = jwksUri;
+    }
+
+    /** See the field. */
+    public Path getPublicKeyPem() {
+      return publicKeyPem;
+    }
+
+    /** See the field. */
+    public void setPublicKeyPem(Path publicKeyPem) {
+      this.publicKeyPem = publicKeyPem;
+    }
+
+    /** See the field. */
+    public List<String> getAlgorithms() {
+      return algorithms;
+    }
+
+    /** See the field. */
+    public void setAlgorithms(List<String> algorithms) {
+      this.algorithms = algorithms;
+    }
+
+    /** See the field. */
+    public String getIssuer() {
+      return issuer;
+    }
+
+    /** See the field. */
+    public void setIssuer(String issuer) {
+      this.issuer = issuer;
+    }
+
+    /** See the field. */
+    public String getAudience() {
+      return audience;
+    }
+
+    /** See the field. */
+    public void setAudience(String audience) {
+      this.audience = audience;
+    }
+
+    /** See the field. */
+    public Duration getClockSkew() {
+      return clockSkew;
+    }
+
+    /** See the field. */
+    public void setClockSkew(Duration clockSkew) {
+      this.clockSkew = clockSkew;
+    }
+
+    /** See the field. */
+    public String getUserClaim() {
+      return userClaim;
+    }
+
+    /** See the field. */
+    public void setUserClaim(String userClaim) {
+      this.userClaim = userClaim;
+    }
+
+    /** See the field. */
+    public String getRolesClaim() {
+      return rolesClaim;
+    }
+
+    /** See the field. */
+    public void setRolesClaim(String rolesClaim) {
+      this.rolesClaim = rolesClaim;
     }
   }
 }

@@ -1,6 +1,12 @@
 package dev.parley.chat.spring.boot.autoconfigure;
 
 import dev.parley.chat.server.ChatServerBuilder;
+import dev.parley.chat.spi.ServerTls;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 
 /**
  * Copies the {@code parley.*} properties into a {@link ChatServerBuilder}. The builder checks each
@@ -42,7 +48,25 @@ final class ParleyServerSettings {
         .maxRoomsPerSession(limits.getMaxRoomsPerSession())
         .maxTextBytes(limits.getMaxTextBytes())
         .maxPayloadBytes(limits.getMaxPayloadBytes())
-        .requestRate(limits.getRequestsPerSecond(), limits.getRequestBurst());
+        .requestRate(limits.getRequestsPerSecond(), limits.getRequestBurst())
+        .userSendRate(limits.getUserSendsPerSecond(), limits.getUserSendBurst())
+        .userJoinRate(limits.getUserJoinsPerSecond(), limits.getUserJoinBurst())
+        .userHistoryReadRate(
+            limits.getUserHistoryReadsPerSecond(), limits.getUserHistoryReadBurst())
+        .maxConnectionsPerUser(limits.getMaxConnectionsPerUser())
+        .maxConnectionsPerAddress(limits.getMaxConnectionsPerAddress())
+        .maxRoomsPerUser(limits.getMaxRoomsPerUser())
+        .maxTokenBytes(limits.getMaxTokenBytes());
+    if (!limits.getAllowedOrigins().isEmpty()) {
+      builder.allowedOrigins(limits.getAllowedOrigins().toArray(String[]::new));
+    }
+    builder.tokenExpiryLead(properties.getSecurity().getTokenExpiryLead());
+    ParleyProperties.Access access = properties.getAccess();
+    builder.accessCacheTtl(access.getCacheTtl()).accessCacheMaxEntries(access.getCacheMaxEntries());
+    ServerTls tls = tlsOf(properties.getTls());
+    if (tls != null) {
+      builder.tls(tls);
+    }
     ParleyProperties.Resilience resilience = properties.getResilience();
     builder
         .dependencyTimeout(resilience.getDependencyTimeout())
@@ -51,5 +75,54 @@ final class ParleyServerSettings {
         .breakerOpenDuration(resilience.getBreakerOpenDuration())
         .maxPendingStoreCalls(resilience.getMaxPendingStoreCalls())
         .dependencyReconnectBackoff(resilience.getReconnectInitial(), resilience.getReconnectMax());
+  }
+
+  /**
+   * The certificate the {@code parley.tls.*} properties name, or {@code null} when none is set.
+   *
+   * @throws IllegalArgumentException if they are incomplete, contradict each other, or name files
+   *     that cannot be read
+   */
+  static ServerTls tlsOf(ParleyProperties.Tls tls) {
+    boolean pem = tls.getCertificateChain() != null || tls.getPrivateKey() != null;
+    boolean store = tls.getKeyStore() != null;
+    if (pem && store) {
+      throw new IllegalArgumentException(
+          "parley.tls: give either certificate-chain and private-key (PEM files) or key-store,"
+              + " not both");
+    }
+    if (pem) {
+      if (tls.getCertificateChain() == null || tls.getPrivateKey() == null) {
+        throw new IllegalArgumentException(
+            "parley.tls.certificate-chain and parley.tls.private-key go together: set both");
+      }
+      return ServerTls.fromPem(tls.getCertificateChain(), tls.getPrivateKey());
+    }
+    if (!store) {
+      if (tls.getKeyStorePassword() != null) {
+        throw new IllegalArgumentException(
+            "parley.tls.key-store-password is set without parley.tls.key-store");
+      }
+      return null;
+    }
+    if (tls.getKeyStorePassword() == null) {
+      throw new IllegalArgumentException(
+          "parley.tls.key-store needs parley.tls.key-store-password (the store's and its key's)");
+    }
+    char[] password = tls.getKeyStorePassword().toCharArray();
+    KeyStore keyStore;
+    try {
+      keyStore = KeyStore.getInstance(tls.getKeyStoreType());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "parley.tls.key-store-type " + tls.getKeyStoreType() + " is not a key store type", e);
+    }
+    try (InputStream in = Files.newInputStream(tls.getKeyStore())) {
+      keyStore.load(in, password);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "cannot read parley.tls.key-store " + tls.getKeyStore() + ": " + e.getMessage(), e);
+    }
+    return ServerTls.fromKeyStore(keyStore, password);
   }
 }

@@ -24,11 +24,13 @@ import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
+import dev.parley.chat.testkit.tls.TestCertificates;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -45,6 +47,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -100,6 +103,49 @@ class ParleyAutoConfigurationIT {
                           .orElseThrow()
                           .role())
                   .isEqualTo(dev.parley.chat.api.RoomRole.OWNER);
+            });
+  }
+
+  @Test
+  void tlsPropertiesWithPemFilesServeWss(@TempDir Path certificates) throws Exception {
+    TestCertificates.Issued issued =
+        TestCertificates.issue(certificates, "boot-pem", "EC", "ip:127.0.0.1");
+    assertServesWss(
+        issued,
+        "parley.tls.certificate-chain=" + issued.certificatePem(),
+        "parley.tls.private-key=" + issued.keyPem());
+  }
+
+  @Test
+  void tlsPropertiesWithAKeyStoreServeWss(@TempDir Path certificates) throws Exception {
+    TestCertificates.Issued issued =
+        TestCertificates.issue(certificates, "boot-store", "RSA", "ip:127.0.0.1");
+    assertServesWss(
+        issued,
+        "parley.tls.key-store=" + certificates.resolve("boot-store.p12"),
+        "parley.tls.key-store-password=" + new String(TestCertificates.PASSWORD),
+        "parley.tls.key-store-type=PKCS12");
+  }
+
+  private void assertServesWss(TestCertificates.Issued issued, String... tls) {
+    runner
+        .withPropertyValues("parley.development-authenticator=true")
+        .withPropertyValues(tls)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              ChatServer server = context.getBean(ChatServer.class);
+              assertThat(server.webSocketUri().getScheme()).isEqualTo("wss");
+              assertThat(server.httpUri().orElseThrow().getScheme()).isEqualTo("https");
+              client =
+                  ChatClient.builder()
+                      .endpoint(server.webSocketUri())
+                      .trustStore(TestCertificates.trustStore(issued.certificate()))
+                      .build();
+              ChatSession alice =
+                  client.connect("alice", new ChatListener() {}).get(20, TimeUnit.SECONDS);
+              assertThat(alice.user()).isEqualTo(UserId.of("alice"));
+              await().atMost(WAIT).until(() -> server.sessionCount() == 1);
             });
   }
 
