@@ -2,6 +2,7 @@ package dev.parley.chat.spring.boot.autoconfigure;
 
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.RoomAccessStore;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
 import dev.parley.chat.store.jdbc.JdbcMessageStoreBuilder;
 import dev.parley.chat.store.jdbc.SqlDialect;
@@ -23,6 +24,11 @@ import org.springframework.context.annotation.Configuration;
  * no {@link MessageStore} of its own. The database (H2 or PostgreSQL) is read from the connection's
  * URL; the store creates or migrates its tables (history in {@code parley_schema_history}) and
  * never closes the DataSource.
+ *
+ * <p>With a {@link ClusterBus} bean too, the rooms' access (visibility, roles, bans, mutes) goes in
+ * the same database ({@link JdbcMessageStore#roomAccessStore()}), unless the application has a
+ * {@link RoomAccessStore} of its own: the nodes of a cluster must share it for a ban to hold on
+ * every node. A single node keeps the server's in-memory access store.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(JdbcMessageStore.class)
@@ -44,6 +50,18 @@ class ParleyJdbcStoreConfiguration {
     builder.exclusiveWriter(
         jdbc.getExclusiveWriter() != null ? jdbc.getExclusiveWriter() : !clustered);
     return builder.build();
+  }
+
+  /**
+   * The JDBC store's access store, shared by the nodes of a cluster. Declared after the message
+   * store so that it sees the one made above as well as the application's own. Closed with the
+   * message store, not here.
+   */
+  @Bean(destroyMethod = "")
+  @ConditionalOnMissingBean(RoomAccessStore.class)
+  @ConditionalOnBean({ClusterBus.class, JdbcMessageStore.class})
+  RoomAccessStore parleyRoomAccessStore(JdbcMessageStore store) {
+    return store.roomAccessStore();
   }
 
   private static SqlDialect dialectOf(DataSource dataSource) {

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.RoomRole;
+import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatListener;
@@ -23,6 +25,7 @@ import dev.parley.chat.server.SessionListener;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.RoomAccessStore;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
 import dev.parley.chat.testkit.tls.TestCertificates;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,6 +64,7 @@ import org.springframework.context.annotation.Configuration;
 class ParleyAutoConfigurationIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final RoomId ROOM = RoomId.of("general");
+  private static final RoomId CLUB = RoomId.of("club");
 
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
@@ -334,6 +338,54 @@ class ParleyAutoConfigurationIT {
                                       .headSeq())
                               .isEqualTo(1);
                         }));
+  }
+
+  /** Clustered on the JDBC store, the nodes keep rooms' access in that database and share it. */
+  @Test
+  void withAClusterBusTheNodesShareTheJdbcStoresRoomAccess() {
+    InProcessClusterBus.Network network = new InProcessClusterBus.Network();
+    String database = "jdbc:h2:mem:parley-access-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+    ApplicationContextRunner node =
+        runner
+            .withPropertyValues(
+                "parley.development-authenticator=true", "parley.http.enabled=false")
+            .withBean(ClusterBus.class, () -> new InProcessClusterBus(network))
+            .withBean(DataSource.class, () -> h2(database));
+    node.withPropertyValues("parley.server-id=node-1")
+        .run(
+            first ->
+                node.withPropertyValues("parley.server-id=node-2")
+                    .run(
+                        second -> {
+                          RoomAccessStore access = second.getBean(RoomAccessStore.class);
+                          assertThat(access)
+                              .isSameAs(second.getBean(JdbcMessageStore.class).roomAccessStore());
+                          first
+                              .getBean(ChatServer.class)
+                              .rooms()
+                              .createRoom(CLUB, RoomVisibility.PRIVATE, UserId.of("alice"))
+                              .get(20, TimeUnit.SECONDS);
+                          assertThat(
+                                  access
+                                      .access(CLUB, UserId.of("alice"))
+                                      .toCompletableFuture()
+                                      .get(20, TimeUnit.SECONDS)
+                                      .orElseThrow()
+                                      .role())
+                              .isEqualTo(RoomRole.OWNER);
+                        }));
+  }
+
+  @Test
+  void aSingleNodeOnTheJdbcStoreKeepsTheInMemoryRoomAccess() {
+    runner
+        .withPropertyValues("parley.development-authenticator=true", "parley.http.enabled=false")
+        .withUserConfiguration(H2DataSource.class)
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(JdbcMessageStore.class);
+              assertThat(context).doesNotHaveBean(RoomAccessStore.class);
+            });
   }
 
   /**
