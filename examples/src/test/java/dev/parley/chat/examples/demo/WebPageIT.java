@@ -16,7 +16,11 @@ import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.testkit.net.ChaosProxy;
 import java.io.File;
 import java.io.IOException;
+import com.sun.net.httpserver.HttpServer;
+import dev.parley.chat.protocol.Protocol;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -250,7 +254,64 @@ class WebPageIT {
   }
 
   /** A new browser with a fresh profile, logged in as {@code nickname} and in room "general". */
+  /**
+   * Cross-site WebSocket hijacking: a page of another site, in a real browser, tries to open a chat
+   * connection to the demo server. The browser sends that site's Origin; the server's Origin check
+   * refuses the upgrade with 403, so the page's socket never opens. (Without the check it would
+   * open: the server needs no cookie, but a browser that carried one would be riding on it.)
+   */
+  @Test
+  void originCheck_aPageOfAnotherSiteCannotOpenAChatConnection() throws Exception {
+    // 127.0.0.2 is another host to the browser (another origin), on this machine's loopback
+    HttpServer evil = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
+    String page =
+        "<!doctype html><title>elsewhere</title><script>"
+            + "window.result = 'pending';"
+            + "const ws = new WebSocket('"
+            + server.webSocketUri()
+            + "', '"
+            + Protocol.SUBPROTOCOL_JSON
+            + "');"
+            + "ws.onopen = () => { window.result = 'open'; ws.close(); };"
+            + "ws.onclose = e => { if (window.result === 'pending') window.result = 'closed'; };"
+            + "</script>";
+    evil.createContext(
+        "/",
+        exchange -> {
+          byte[] body = page.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    evil.start();
+    toClose.add(() -> evil.stop(0));
+    ChatPage attacker = browser("attacker");
+    attacker.driver.get(
+        "http://127.0.0.2:" + evil.getAddress().getPort() + "/");
+    JavascriptExecutor js = (JavascriptExecutor) attacker.driver;
+    attacker.await(
+        "the other site's socket is settled",
+        () -> !"pending".equals(js.executeScript("return window.result")));
+    assertThat(js.executeScript("return window.result")).isEqualTo("closed");
+
+    // the demo's own page, same host as the server, still chats
+    ChatPage alice = open("alice");
+    assertThat(alice.onlineUsers()).contains("alice");
+  }
+
   private ChatPage open(String nickname) {
+    ChatPage page = browser(nickname);
+    page.driver.get(server.httpUri().orElseThrow().toString());
+    page.driver.findElement(By.id("nickname")).sendKeys(nickname + Keys.ENTER);
+    page.await(nickname + " is in general", () -> page.onlineUsers().contains(nickname));
+    assertThat(page.status()).isEqualTo("connected");
+    return page;
+  }
+
+  /** A headless Chromium window with a fresh profile of its own. */
+  private ChatPage browser(String profile) {
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(chromedriver.toFile())
@@ -268,14 +329,10 @@ class WebPageIT {
         "--disable-sync",
         "--no-first-run",
         "--window-size=1200,900",
-        "--user-data-dir=" + profiles.resolve(nickname).toAbsolutePath());
+        "--user-data-dir=" + profiles.resolve(profile).toAbsolutePath());
     options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
     ChatPage page = new ChatPage(new ChromeDriver(service, options));
     toClose.add(0, page::quit);
-    page.driver.get(server.httpUri().orElseThrow().toString());
-    page.driver.findElement(By.id("nickname")).sendKeys(nickname + Keys.ENTER);
-    page.await(nickname + " is in general", () -> page.onlineUsers().contains(nickname));
-    assertThat(page.status()).isEqualTo("connected");
     return page;
   }
 
