@@ -47,8 +47,10 @@ public final class CloseCodes {
 
   /**
    * The session's credentials expired before fresh ones came (no {@code Reauthenticate} with a
-   * valid token for the same user arrived in time). Clients get fresh credentials and reconnect,
-   * resuming where they were.
+   * valid token for the same user arrived in time), or a Connect carried genuine credentials that
+   * had already expired (answered with {@code AUTHENTICATION_FAILED}). Clients get fresh
+   * credentials and reconnect, resuming where they were; a client that cannot get other credentials
+   * than the expired ones stops.
    */
   public static final int TOKEN_EXPIRED = 4004;
 

@@ -13,7 +13,9 @@ public interface Authenticator {
   /**
    * Returns the user the credentials belong to, or a stage completed exceptionally with {@link
    * AuthenticationException} to refuse the connection (the client gets error {@code
-   * AUTHENTICATION_FAILED} and close code 4001, and does not retry), or with {@link
+   * AUTHENTICATION_FAILED} and close code 4001, and does not retry; with its subclass {@link
+   * CredentialsExpiredException}, for genuine credentials that have only expired, close code 4004,
+   * and Parley's client comes back with fresh ones), or with {@link
    * AuthenticationUnavailableException} when it cannot decide now (the client gets error {@code
    * UNAVAILABLE} and close code 1013, backs off and tries again). Any other exception refuses the
    * connection, like {@code AuthenticationException}.

@@ -45,7 +45,8 @@ public interface ChatClient extends AutoCloseable {
    * <p>The future completes on the client's callback executor, as every future of the session does.
    *
    * @param token the credentials the server's authenticator expects, sent again on every reconnect;
-   *     for credentials that expire, use {@link #connect(TokenProvider, ChatListener)}
+   *     for credentials that expire, use {@link #connect(TokenProvider, ChatListener)}: a fixed
+   *     token the server finds expired (close code 4004) ends the session
    * @param listener receives this session's events, one at a time, on the client's callback
    *     executor
    */
@@ -59,11 +60,14 @@ public interface ChatClient extends AutoCloseable {
    * credentials when the server says the current ones expire soon (it then sends them without
    * interrupting the session). Credentials that expire before fresh ones arrived end the connection
    * (close code 4004); the session gets a new token and reconnects, resuming where it was, so no
-   * message is lost or delivered twice. After the server revoked the session (close code 4005) it
-   * asks once more and reconnects only with a token. If the provider answers {@code null} when
-   * asked for a connection, the session closes ({@code AUTHENTICATION_FAILED}); if it fails, the
-   * session reports it to {@link ChatListener#onTokenFailed} and asks again after a backoff delay,
-   * also on the first connect.
+   * message is lost or delivered twice. A token that has already expired when the server checks it
+   * (error {@code AUTHENTICATION_FAILED}, close code 4004) is replaced the same way, after a
+   * backoff delay, also on the first connect, unless the provider hands back that same token, which
+   * closes the session. After the server revoked the session (close code 4005) it asks once more
+   * and reconnects only with a token. If the provider answers {@code null} when asked for a
+   * connection, the session closes ({@code AUTHENTICATION_FAILED}); if it fails, the session
+   * reports it to {@link ChatListener#onTokenFailed} and asks again after a backoff delay, also on
+   * the first connect.
    *
    * @param tokens where the session gets its credentials; see {@link TokenProvider}
    * @param listener receives this session's events, one at a time, on the client's callback

@@ -23,7 +23,12 @@ public record TokenRequest(Reason reason) {
     RECONNECT,
     /** The server said the session's credentials expire soon: fresh ones are sent at once. */
     EXPIRING,
-    /** The credentials expired before fresh ones reached the server (close code 4004). */
+    /**
+     * The credentials expired before fresh ones reached the server (close code 4004), or the token
+     * of the last attempt had already expired when the server checked it (also 4004, after {@code
+     * AUTHENTICATION_FAILED}). Answer with a token fetched anew: the same one again ends the
+     * session.
+     */
     EXPIRED,
     /**
      * The server revoked the session (close code 4005); without a token the session closes for

@@ -7,6 +7,7 @@ import dev.parley.chat.spi.AuthenticationException;
 import dev.parley.chat.spi.AuthenticationUnavailableException;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ConnectRequest;
+import dev.parley.chat.spi.CredentialsExpiredException;
 import dev.parley.chat.spi.Identity;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -19,11 +20,19 @@ import java.util.concurrent.CompletionStage;
  * roles claim if one is configured, and the identity expires at {@code exp}.
  *
  * <p>Checks, in order: size (before any parsing), form, algorithm, key ({@code kid}), signature,
- * expiry, not-before, issuer, audience, user, roles. A refused token completes the stage with a
- * {@link JwtRefusalException}, whose message is only "invalid token"; which check failed is logged
- * at DEBUG through SLF4J (never the token) and kept in {@link JwtRefusalException#reason()}. When
- * the keys are fetched from a JWKS URL and none could be fetched yet, the stage completes with
- * {@link AuthenticationUnavailableException}: the client is told {@code UNAVAILABLE} and retries.
+ * not-before, issuer, audience, user, roles, and last expiry. A refused token completes the stage
+ * with a {@link JwtRefusalException}, whose message is only "invalid token"; which check failed is
+ * logged at DEBUG through SLF4J (never the token) and kept in {@link JwtRefusalException#reason()}.
+ * A token that passes every check but is past its {@code exp} completes it with {@link
+ * CredentialsExpiredException} ("token expired"): the server closes with {@code TOKEN_EXPIRED} and
+ * Parley's client fetches a fresh token; a forged token never learns whether it expired.
+ *
+ * <p>When the keys are fetched from a JWKS URL and none could be fetched yet, the stage completes
+ * with {@link AuthenticationUnavailableException}: the client is told {@code UNAVAILABLE} and
+ * retries. So does a token whose {@code kid} the cached keys lack while no fetch may be made yet
+ * (inside the minimum refresh interval) or the fetch fails: its issuer may have just published the
+ * key, and the retry is decided by the next fetch. Keys fetched after the token arrived are final:
+ * a {@code kid} they lack is refused ({@link JwtRefusalException.Reason#UNKNOWN_KEY}).
  *
  * <pre>{@code
  * Authenticator jwt = JwtAuthenticator.builder()

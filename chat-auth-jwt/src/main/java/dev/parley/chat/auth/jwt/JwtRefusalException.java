@@ -4,9 +4,11 @@ import dev.parley.chat.spi.AuthenticationException;
 import java.util.Objects;
 
 /**
- * A token {@link JwtAuthenticator} refused. Its message, which the server sends to the client, is
- * always {@value #MESSAGE}: a client learns that its token was refused, never which check failed.
- * {@link #reason()} names the check, for the server's logs, metrics and tests.
+ * A token {@link JwtAuthenticator} refused. A token that is genuine but expired is not refused with
+ * this exception but with {@link dev.parley.chat.spi.CredentialsExpiredException}, so that its
+ * client fetches a fresh one. Its message, which the server sends to the client, is always {@value
+ * #MESSAGE}: a client learns that its token was refused, never which check failed. {@link
+ * #reason()} names the check, for the server's logs, metrics and tests.
  *
  * <p>Immutable and thread-safe.
  */
@@ -24,7 +26,10 @@ public final class JwtRefusalException extends AuthenticationException {
     MALFORMED,
     /** Its {@code alg} is not in the allowlist. */
     ALGORITHM_NOT_ALLOWED,
-    /** No trusted key has its {@code kid} and fits its algorithm, even after a key refresh. */
+    /**
+     * No trusted key has its {@code kid} and fits its algorithm, even in keys fetched after the
+     * token arrived.
+     */
     UNKNOWN_KEY,
     /** The signature does not verify with any trusted key. */
     BAD_SIGNATURE,
@@ -32,8 +37,6 @@ public final class JwtRefusalException extends AuthenticationException {
     BAD_CLAIMS,
     /** It has no {@code exp} claim: Parley accepts no token that never expires. */
     MISSING_EXPIRY,
-    /** Its {@code exp} is past, by more than the clock skew. */
-    EXPIRED,
     /** Its {@code nbf} is ahead, by more than the clock skew. */
     NOT_YET_VALID,
     /** Its {@code iss} is not the required issuer. */

@@ -70,8 +70,9 @@ class JwksAttackIT {
     assertThat(jwks.fetches()).isEqualTo(1);
 
     jwks.serve(List.of(oldKey, newKey)); // the issuer publishes its next key
-    // Within the interval the unknown kid costs no fetch and is refused.
-    assertRefused(authenticator, token(newKey, "bob"), Reason.UNKNOWN_KEY);
+    // Within the interval the unknown kid costs no fetch; it may be new, so: try again later.
+    assertUnknownKeyNotYet(authenticator, token(newKey, "bob"));
+    assertUnknownKeyNotYet(authenticator, token(newKey, "bob"));
     assertThat(jwks.fetches()).isEqualTo(1);
 
     clock.advance(MIN_REFRESH);
@@ -102,16 +103,31 @@ class JwksAttackIT {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       for (int round = 0; round < 3; round++) {
-        List<Future<?>> calls = new ArrayList<>();
+        List<Future<Throwable>> calls = new ArrayList<>();
         for (String forged : flood) {
-          calls.add(pool.submit(() -> assertRefused(authenticator, forged, Reason.UNKNOWN_KEY)));
+          calls.add(pool.submit(() -> failureOf(authenticator, forged)));
         }
-        for (Future<?> call : calls) {
-          call.get(60, TimeUnit.SECONDS);
+        int refused = 0;
+        for (Future<Throwable> call : calls) {
+          Throwable failure = call.get(60, TimeUnit.SECONDS);
+          // refused for good once keys fetched after it lack its kid; else: not yet, retry
+          if (failure instanceof JwtRefusalException refusal) {
+            assertThat(refusal.reason()).isEqualTo(Reason.UNKNOWN_KEY);
+            refused++;
+          } else {
+            assertThat(failure)
+                .isInstanceOf(AuthenticationUnavailableException.class)
+                .hasMessage("the token's key is not known yet");
+          }
         }
         assertThat(jwks.fetches())
             .as("fetches after flood round %d (interval %d)", round, round + 1)
             .isEqualTo(1 + round);
+        if (round == 0) {
+          assertThat(refused).as("no fetch in the first interval: none refused for good").isZero();
+        } else {
+          assertThat(refused).as("the fetch of interval %d decided some", round + 1).isPositive();
+        }
         clock.advance(MIN_REFRESH);
       }
     } finally {
@@ -154,7 +170,40 @@ class JwksAttackIT {
     Identity identity = identify(authenticator, token(oldKey, "alice")).get();
     assertThat(identity.user().value()).isEqualTo("alice");
     assertThat(jwks.fetches()).isEqualTo(2);
+    // an unknown kid cannot be looked up while the JWKS is down: not refused for good
+    assertUnknownKeyNotYet(authenticator, token(newKey, "bob"));
+    assertThat(jwks.fetches()).as("the interval holds while down").isEqualTo(2);
+    clock.advance(MIN_REFRESH);
+    assertUnknownKeyNotYet(authenticator, token(newKey, "bob"));
+    assertThat(jwks.fetches()).isEqualTo(3);
+    jwks.down(false);
+    clock.advance(MIN_REFRESH);
     assertRefused(authenticator, token(newKey, "bob"), Reason.UNKNOWN_KEY);
+    assertThat(jwks.fetches()).isEqualTo(4);
+  }
+
+  @Test
+  @DisplayName(
+      "a kid published just after a fetch: retry later, then accepted; never published: refused")
+  void keyPublishedJustAfterAFetchIsAcceptedOnRetry() throws Exception {
+    jwks = new JwksServer(List.of(oldKey));
+    JwtAuthenticator authenticator = authenticator(jwks.uri());
+    assertThat(identify(authenticator, token(oldKey, "alice")).get()).isNotNull();
+    jwks.serve(List.of(oldKey, newKey));
+    String bobs = token(newKey, "bob");
+    String forged = token(Tokens.ecKey("never-published"), "mallory");
+    clock.advance(MIN_REFRESH.minusSeconds(1));
+    assertUnknownKeyNotYet(authenticator, bobs);
+    assertUnknownKeyNotYet(authenticator, forged);
+    assertThat(jwks.fetches()).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(1)); // the clients retry, once a fetch is allowed
+    assertRefused(authenticator, forged, Reason.UNKNOWN_KEY); // keys fetched for it lack it: final
+    assertThat(identify(authenticator, bobs).get().user().value()).isEqualTo("bob");
+    assertThat(jwks.fetches()).isEqualTo(2);
+    // Inside the next interval a made-up kid costs no fetch and is not refused either.
+    assertUnknownKeyNotYet(authenticator, forged);
+    assertThat(jwks.fetches()).isEqualTo(2);
   }
 
   @Test
@@ -174,6 +223,24 @@ class JwksAttackIT {
       // The call returns (with UNAVAILABLE) although the server accepts and never answers.
       assertUnavailable(authenticator, token(oldKey, "alice"));
     }
+  }
+
+  /** What identifying {@code token} failed with; null if it was accepted. */
+  private static Throwable failureOf(JwtAuthenticator authenticator, String token) {
+    try {
+      identify(authenticator, token).get(30, TimeUnit.SECONDS);
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void assertUnknownKeyNotYet(JwtAuthenticator authenticator, String token) {
+    assertThat(failureOf(authenticator, token))
+        .isInstanceOf(AuthenticationUnavailableException.class)
+        .hasMessage("the token's key is not known yet");
   }
 
   private static void assertUnavailable(JwtAuthenticator authenticator, String token) {

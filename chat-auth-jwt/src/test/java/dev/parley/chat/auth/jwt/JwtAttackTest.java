@@ -13,6 +13,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import dev.parley.chat.auth.jwt.JwtRefusalException.Reason;
 import dev.parley.chat.spi.ConnectRequest;
+import dev.parley.chat.spi.CredentialsExpiredException;
 import dev.parley.chat.spi.Identity;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -105,8 +106,8 @@ class JwtAttackTest {
   }
 
   @Test
-  @DisplayName("expiry: a token past exp (beyond the clock skew) is refused")
-  void expiredTokenIsRefused() throws Exception {
+  @DisplayName("expiry: a genuine token past exp (beyond the clock skew) is refused as expired")
+  void expiredTokenIsRefusedAsExpired() throws Exception {
     String token =
         Tokens.sign(
             RSA,
@@ -115,7 +116,49 @@ class JwtAttackTest {
         .as("within the 30 s skew")
         .isEqualTo("alice");
     clock.advance(Duration.ofSeconds(20));
-    assertRefused(rsaAuthenticator(), token, Reason.EXPIRED);
+    assertExpired(rsaAuthenticator(), token);
+  }
+
+  @Test
+  @DisplayName("expiry: a forged or otherwise invalid expired token never learns it expired")
+  void expiryIsToldOnlyForTokensThatPassEveryOtherCheck() {
+    Date past = Date.from(NOW.minusSeconds(3_600));
+    String honest = Tokens.sign(RSA, Tokens.claims("alice", NOW).expirationTime(past).build());
+    String[] parts = honest.split("\\.");
+    String evilPayload =
+        Base64URL.encode(Tokens.claims("admin", NOW).expirationTime(past).build().toString())
+            .toString();
+    assertRefused(
+        rsaAuthenticator(), parts[0] + "." + evilPayload + "." + parts[2], Reason.BAD_SIGNATURE);
+    assertRefused(
+        rsaAuthenticator(),
+        Tokens.sign(
+            Tokens.ecKey("nobody-knows-me"),
+            Tokens.claims("alice", NOW).expirationTime(past).build()),
+        Reason.UNKNOWN_KEY);
+    assertRefused(
+        rsaAuthenticator(),
+        Tokens.sign(
+            Tokens.rsaKey("rsa-1"), Tokens.claims("alice", NOW).expirationTime(past).build()),
+        Reason.BAD_SIGNATURE);
+    assertRefused(
+        rsaAuthenticator(),
+        Tokens.sign(
+            RSA,
+            Tokens.claims("alice", NOW)
+                .expirationTime(past)
+                .issuer("https://evil.example")
+                .build()),
+        Reason.WRONG_ISSUER);
+    assertRefused(
+        rsaAuthenticator(),
+        Tokens.sign(
+            RSA, Tokens.claims("alice", NOW).expirationTime(past).audience("billing").build()),
+        Reason.WRONG_AUDIENCE);
+    assertRefused(
+        rsaAuthenticator(),
+        Tokens.sign(RSA, Tokens.claims("alice smith", NOW).expirationTime(past).build()),
+        Reason.BAD_USER);
   }
 
   @Test
@@ -280,6 +323,23 @@ class JwtAttackTest {
         .identify(
             new ConnectRequest(token, "attack", "1", new InetSocketAddress("127.0.0.1", 40_000)))
         .toCompletableFuture();
+  }
+
+  /** The token is refused as genuine but expired, which tells its client to fetch a fresh one. */
+  static void assertExpired(JwtAuthenticator authenticator, String token) {
+    CompletableFuture<Identity> result = identify(authenticator, token);
+    assertThat(result).isCompletedExceptionally();
+    Throwable cause = null;
+    try {
+      result.get();
+    } catch (ExecutionException e) {
+      cause = e.getCause();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(cause)
+        .isExactlyInstanceOf(CredentialsExpiredException.class)
+        .hasMessage("token expired");
   }
 
   static void assertRefused(JwtAuthenticator authenticator, String token, Reason reason) {

@@ -140,6 +140,70 @@ class JwtEndToEndIT {
     assertThat(bobEvents.nextText()).isEqualTo("still here");
   }
 
+  private String expiredToken(ECKey signer, String user) {
+    java.time.Instant longAgo = Clock.systemUTC().instant().minus(Duration.ofHours(1));
+    return Tokens.sign(signer, Tokens.claims(user, longAgo).build()); // expired 50 min ago
+  }
+
+  @Test
+  void anExpiredTokenAtConnectIsReplacedByAFreshOneAndAForgedExpiredOneIsRefusedFor4001()
+      throws Exception {
+    startServer(false);
+    // On the wire: a genuine expired token is told so, and closed with 4004.
+    try (RawWebSocket raw = rawConnect(expiredToken(key, "alice"))) {
+      Envelope error = read(raw);
+      assertThat(error.getError().getCode()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED.code());
+      assertThat(error.getError().getMessage()).isEqualTo("token expired");
+      assertThat(raw.awaitClose(10_000)).isEqualTo(CloseCodes.TOKEN_EXPIRED);
+    }
+    // A forged expired token learns nothing about expiry: 4001, "invalid token".
+    try (RawWebSocket raw = rawConnect(expiredToken(Tokens.ecKey("chat-1"), "alice"))) {
+      Envelope error = read(raw);
+      assertThat(error.getError().getMessage()).isEqualTo("invalid token");
+      assertThat(raw.awaitClose(10_000)).isEqualTo(CloseCodes.AUTHENTICATION_FAILED);
+    }
+
+    // The real client: its provider's first token is stale, the one it asks for next is fresh.
+    List<dev.parley.chat.client.TokenRequest.Reason> asked =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.parley.chat.client.TokenProvider tokens =
+        request -> {
+          asked.add(request.reason());
+          return CompletableFuture.completedFuture(
+              asked.size() == 1 ? expiredToken(key, "alice") : token(key, "alice"));
+        };
+    Recorder aliceEvents = new Recorder();
+    ChatSession alice = client().connect(tokens, aliceEvents).get(30, TimeUnit.SECONDS);
+    assertThat(alice.user().value()).isEqualTo("alice");
+    assertThat(asked)
+        .containsExactly(
+            dev.parley.chat.client.TokenRequest.Reason.CONNECT,
+            dev.parley.chat.client.TokenRequest.Reason.EXPIRED);
+    assertThat(aliceEvents.closed).isEmpty();
+
+    // The forged expired token through the real client: refused for good, never retried.
+    List<dev.parley.chat.client.TokenRequest.Reason> malloryAsked =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    String forged = expiredToken(Tokens.ecKey("chat-1"), "alice");
+    Recorder malloryEvents = new Recorder();
+    CompletableFuture<ChatSession> mallory =
+        client()
+            .connect(
+                request -> {
+                  malloryAsked.add(request.reason());
+                  return CompletableFuture.completedFuture(forged);
+                },
+                malloryEvents);
+    assertThatThrownBy(() -> mallory.get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(ChatException.class)
+        .hasMessageContaining("invalid token");
+    assertThat(malloryEvents.closed.poll(30, TimeUnit.SECONDS).code())
+        .isEqualTo(CloseCodes.AUTHENTICATION_FAILED);
+    assertThat(malloryAsked).containsExactly(dev.parley.chat.client.TokenRequest.Reason.CONNECT);
+  }
+
   @Test
   void jwksDownTellsTheClientUnavailableAndItGetsInOnceTheKeysAreBack() throws Exception {
     startServer(true);

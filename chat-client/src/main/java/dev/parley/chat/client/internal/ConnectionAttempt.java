@@ -1,5 +1,6 @@
 package dev.parley.chat.client.internal;
 
+import dev.parley.chat.api.ChatException;
 import dev.parley.chat.spi.ClientTransportConnection;
 import dev.parley.chat.spi.ClientTransportListener;
 import java.net.URI;
@@ -27,6 +28,12 @@ final class ConnectionAttempt implements ClientTransportListener {
 
   /** The server said it cannot take the session now: back off and retry, even on first connect. */
   boolean serverAskedToRetry;
+
+  /**
+   * The server refused this attempt's credentials ({@code AUTHENTICATION_FAILED}); its close code,
+   * which follows, says whether fresh ones may pass (4004) or not (4001).
+   */
+  ChatException refusal;
 
   Heartbeat heartbeat;
 

@@ -86,6 +86,11 @@ final class Credentials {
     void failed(Throwable failure);
   }
 
+  /** Whether the provider can hand over other credentials than before: not a fixed token. */
+  boolean renewable() {
+    return !(provider instanceof FixedToken);
+  }
+
   /** Asks the provider for a token; {@code answer} is called once, under the lock. */
   void fetch(TokenRequest.Reason reason, Answer answer) {
     if (provider instanceof FixedToken fixed) {

@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A Connect answered with a retryable error (such as {@code UNAVAILABLE} from an authenticator
  * whose backend is down) or a close with 1013 is retried with backoff, also on the first connect:
- * the server asked for it, so the session stays CONNECTING instead of giving up.
+ * the server asked for it, so the session stays CONNECTING instead of giving up. A Connect answered
+ * with {@code AUTHENTICATION_FAILED} waits for the close that follows: 4001 ends the session, 4004
+ * (the token had expired on its way) asks the provider for a fresh token ({@code EXPIRED}) and
+ * tries again with backoff, unless the provider is a fixed token or hands back the expired one.
  *
  * <p>Frames from the server are decoded here and, once they pass the checks that belong to the
  * connection (current attempt, heartbeat, listener backlog), handed to the {@link InboundRouter},
@@ -82,6 +85,9 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
   private ScheduledFuture<?> reconnectTimer;
   private long pingNonce;
   private TokenRequest.Reason nextTokenReason = TokenRequest.Reason.RECONNECT;
+
+  /** The token the server last refused as expired at Connect (4004); null once welcomed. */
+  private String expiredToken;
 
   SessionLifecycle(
       ChatSession session,
@@ -268,7 +274,9 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
       return;
     }
     TokenRequest.Reason reason =
-        state == State.CONNECTING ? TokenRequest.Reason.CONNECT : nextTokenReason;
+        state == State.CONNECTING && nextTokenReason != TokenRequest.Reason.EXPIRED
+            ? TokenRequest.Reason.CONNECT
+            : nextTokenReason;
     credentials.fetch(
         reason,
         new Credentials.Answer() {
@@ -279,6 +287,8 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
             }
             if (token == null) {
               noToken(reason);
+            } else if (token.equals(expiredToken)) {
+              staleToken();
             } else {
               attempt(token);
             }
@@ -303,6 +313,13 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
         };
     String why = "the token provider has no token (asked to " + reason + ")";
     closeTerminal(code, why, new ChatException(ErrorCode.AUTHENTICATION_FAILED, why));
+  }
+
+  /** The provider answered an expiry with the very token the server found expired: give up. */
+  private void staleToken() {
+    String why = "the token provider handed over the token the server had found expired";
+    closeTerminal(
+        CloseCodes.TOKEN_EXPIRED, why, new ChatException(ErrorCode.AUTHENTICATION_FAILED, why));
   }
 
   /** The provider failed: tell the application, back off and ask again, also on first connect. */
@@ -404,6 +421,7 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
       log.warn("{}: the server now says this session is {}", session, who);
     }
     user = who;
+    expiredToken = null;
     attempt.welcomed = true;
     attempt.cancelTimer();
     State previous = state;
@@ -434,13 +452,23 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
     leave(attempt, goAway.getReason());
   }
 
-  /** The server answered Connect with an Error: retry later if it may pass, else close. */
+  /**
+   * The server answered Connect with an Error: retry later if it may pass, else close. Refused
+   * credentials wait for the server's close: 4004 says they expired and fresh ones may pass.
+   */
   void refused(ChatException refusal) {
     if (refusal.retryable()) {
       if (current != null) {
         current.serverAskedToRetry = true;
       }
       drop("the server cannot take the session now: " + refusal.getMessage());
+      return;
+    }
+    if (refusal.code() == ErrorCode.AUTHENTICATION_FAILED
+        && current != null
+        && !current.welcomed
+        && current.refusal == null) {
+      current.refusal = refusal; // the close follows at once; the connect deadline still runs
       return;
     }
     int code =
@@ -526,6 +554,24 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
   /** {@link #attemptFailed}, with the reason already written for the user. */
   private void attemptEnded(ConnectionAttempt attempt, int code, String why) {
     nextTokenReason = tokenReasonAfter(code);
+    if (code == CloseCodes.TOKEN_EXPIRED) {
+      // the credentials were genuine but stale: ask for fresh ones, with backoff
+      if (!credentials.renewable()) {
+        closeTerminal(
+            code,
+            why,
+            new ChatException(
+                ErrorCode.AUTHENTICATION_FAILED,
+                "the server refused the session: " + why + "; a fixed token cannot be renewed"));
+        return;
+      }
+      expiredToken = attempt.token;
+      attempt.serverAskedToRetry = true;
+    } else if (attempt.refusal != null) {
+      ChatException refusal = attempt.refusal;
+      closeTerminal(CloseCodes.AUTHENTICATION_FAILED, refusal.getMessage(), refusal);
+      return;
+    }
     if (!CloseCodes.shouldReconnect(code)) {
       ErrorCode error =
           code == CloseCodes.AUTHENTICATION_FAILED

@@ -134,6 +134,134 @@ class CredentialRefreshTest {
     harness.listener.assertExhausted();
   }
 
+  /** Answers the next Connect with AUTHENTICATION_FAILED and closes with {@code code}. */
+  private static Envelope refuseConnect(ScriptedTransport.Server server, int code) {
+    Envelope connect = server.next(Envelope.BodyCase.CONNECT);
+    server.send(
+        EnvelopeCodec.errorFrame(
+            connect.getRequestId(), ErrorCode.AUTHENTICATION_FAILED, "token expired", null));
+    server.closeFromServer(code, code == CloseCodes.TOKEN_EXPIRED ? "credentials expired" : "");
+    return connect;
+  }
+
+  @Test
+  void aTokenExpiredAtConnectIsReplacedAfterABackoffAndTheFirstConnectSucceeds() {
+    CompletableFuture<ChatSession> connecting =
+        harness.client.connect(provider(r -> "token-" + asked.size()), harness.listener);
+
+    Envelope first = refuseConnect(harness.transport.accept(), CloseCodes.TOKEN_EXPIRED);
+    assertThat(first.getConnect().getToken()).isEqualTo("token-1");
+    assertThat(connecting).as("not given up: a fresh token may pass").isNotDone();
+    harness.scheduler.advance(Duration.ofSeconds(1)); // past the first backoff delay
+    Envelope second = harness.transport.accept().welcome("alice");
+
+    assertThat(second.getConnect().getToken()).isEqualTo("token-2");
+    assertThat(asked).containsExactly(TokenRequest.Reason.CONNECT, TokenRequest.Reason.EXPIRED);
+    assertThat(connecting).isCompleted();
+    harness.listener.nextState(ChatSession.State.CONNECTED);
+    harness.listener.assertExhausted();
+  }
+
+  @Test
+  void aRefusalClosedWith4001StillEndsTheFirstConnect() {
+    CompletableFuture<ChatSession> connecting =
+        harness.client.connect(provider(r -> "token-" + asked.size()), harness.listener);
+
+    refuseConnect(harness.transport.accept(), CloseCodes.AUTHENTICATION_FAILED);
+
+    assertThat(connecting)
+        .failsWithin(Duration.ZERO)
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(
+            ChatException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+              assertThat(e.getMessage()).contains("token expired");
+            });
+    harness.listener.nextState(ChatSession.State.CLOSED);
+    assertThat(harness.listener.next(ClosedEvent.class).code())
+        .isEqualTo(CloseCodes.AUTHENTICATION_FAILED);
+    harness.scheduler.advance(Duration.ofSeconds(30));
+    assertThat(asked).containsExactly(TokenRequest.Reason.CONNECT);
+  }
+
+  @Test
+  void aRefusalWithoutACloseEndsTheSessionAtTheConnectDeadline() {
+    CompletableFuture<ChatSession> connecting =
+        harness.client.connect(provider(r -> "token-" + asked.size()), harness.listener);
+    ScriptedTransport.Server server = harness.transport.accept();
+    Envelope connect = server.next(Envelope.BodyCase.CONNECT);
+    server.send(
+        EnvelopeCodec.errorFrame(
+            connect.getRequestId(), ErrorCode.AUTHENTICATION_FAILED, "invalid token", null));
+    assertThat(connecting).isNotDone();
+
+    harness.scheduler.advance(Duration.ofSeconds(60)); // past the connect deadline
+
+    assertThat(connecting).isCompletedExceptionally();
+    harness.listener.nextState(ChatSession.State.CLOSED);
+    assertThat(harness.listener.next(ClosedEvent.class).code())
+        .isEqualTo(CloseCodes.AUTHENTICATION_FAILED);
+    assertThat(asked).containsExactly(TokenRequest.Reason.CONNECT);
+  }
+
+  @Test
+  void aFixedTokenExpiredAtConnectEndsTheSessionAtOnce() {
+    CompletableFuture<ChatSession> connecting =
+        harness.client.connect(TokenProvider.fixed("stale"), harness.listener);
+
+    refuseConnect(harness.transport.accept(), CloseCodes.TOKEN_EXPIRED);
+
+    assertThat(connecting)
+        .failsWithin(Duration.ZERO)
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(
+            ChatException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+              assertThat(e.getMessage()).contains("fixed token cannot be renewed");
+            });
+    harness.listener.nextState(ChatSession.State.CLOSED);
+    assertThat(harness.listener.next(ClosedEvent.class).code()).isEqualTo(CloseCodes.TOKEN_EXPIRED);
+    harness.scheduler.advance(Duration.ofSeconds(30));
+    assertThat(harness.transport.poll()).as("no second attempt").isNull();
+  }
+
+  @Test
+  void aProviderThatHandsOverTheExpiredTokenAgainEndsTheSession() {
+    CompletableFuture<ChatSession> connecting =
+        harness.client.connect(provider(r -> "cached"), harness.listener);
+
+    refuseConnect(harness.transport.accept(), CloseCodes.TOKEN_EXPIRED);
+    harness.scheduler.advance(Duration.ofSeconds(1));
+
+    assertThat(asked).containsExactly(TokenRequest.Reason.CONNECT, TokenRequest.Reason.EXPIRED);
+    assertThat(connecting).isCompletedExceptionally();
+    harness.listener.nextState(ChatSession.State.CLOSED);
+    assertThat(harness.listener.next(ClosedEvent.class).code()).isEqualTo(CloseCodes.TOKEN_EXPIRED);
+    assertThat(harness.transport.poll()).as("the same token is not sent again").isNull();
+  }
+
+  @Test
+  void tokensKeepExpiringAtConnectAreRetriedWithGrowingBackoffNotInATightLoop() {
+    CompletableFuture<ChatSession> connecting =
+        harness.client.connect(provider(r -> "token-" + asked.size()), harness.listener);
+    for (int i = 0; i < 4; i++) {
+      refuseConnect(harness.transport.accept(), CloseCodes.TOKEN_EXPIRED);
+      assertThat(harness.transport.poll()).as("waits for the backoff").isNull();
+      Duration backoff = harness.scheduler.nextDelay();
+      assertThat(backoff).as("a backoff delay, not a tight loop").isNotNull();
+      assertThat(backoff).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(30));
+      harness.scheduler.advance(backoff);
+    }
+    assertThat(harness.transport.accept().welcome("alice").getConnect().getToken())
+        .isEqualTo("token-5");
+    assertThat(connecting).isCompleted();
+    assertThat(asked.subList(1, asked.size())).containsOnly(TokenRequest.Reason.EXPIRED);
+  }
+
   @Test
   void afterARevokeTheProviderIsAskedOnceMoreAndNoTokenEndsTheSession() {
     ScriptedTransport.Server server =

@@ -107,6 +107,9 @@ class SessionConnectTest {
     Envelope connect = again.next(Envelope.BodyCase.CONNECT);
     again.send(
         Frames.errorReply(connect.getRequestId(), ErrorCode.AUTHENTICATION_FAILED, "revoked"));
+    // the close code that follows says whether fresh credentials could pass (4004) or not
+    assertThat(connected.session().state()).isEqualTo(ChatSession.State.RECONNECTING);
+    again.closeFromServer(CloseCodes.AUTHENTICATION_FAILED, "authentication failed");
 
     assertThat(connected.session().state()).isEqualTo(ChatSession.State.CLOSED);
     harness.listener.nextState(ChatSession.State.CLOSED);

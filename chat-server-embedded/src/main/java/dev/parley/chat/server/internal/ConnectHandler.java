@@ -18,6 +18,7 @@ import dev.parley.chat.protocol.internal.ServerLimits;
 import dev.parley.chat.spi.AuthenticationException;
 import dev.parley.chat.spi.AuthenticationUnavailableException;
 import dev.parley.chat.spi.ConnectRequest;
+import dev.parley.chat.spi.CredentialsExpiredException;
 import dev.parley.chat.spi.Identity;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +108,7 @@ final class ConnectHandler {
                             refuse(
                                 session,
                                 requestId,
-                                new AuthenticationException("the credentials have expired"));
+                                new CredentialsExpiredException("the credentials have expired"));
                           } else {
                             session.authenticated(identity);
                             if (context.userLimits().connected(session)) {
@@ -154,7 +155,13 @@ final class ConnectHandler {
     session.dropWaiting();
     error(session, requestId, ErrorCode.AUTHENTICATION_FAILED, reason, null);
     context.metrics().handshake(ServerMetrics.Handshake.AUTHENTICATION_FAILED);
-    session.close(CloseCodes.AUTHENTICATION_FAILED, "authentication failed");
+    if (cause instanceof CredentialsExpiredException) {
+      // genuine but stale: the client may come back with fresh credentials
+      log.debug("{}: refused expired credentials: {}", session, reason);
+      session.close(CloseCodes.TOKEN_EXPIRED, "credentials expired");
+    } else {
+      session.close(CloseCodes.AUTHENTICATION_FAILED, "authentication failed");
+    }
   }
 
   /** The user has as many connections as one user may: refused, and the client does not retry. */

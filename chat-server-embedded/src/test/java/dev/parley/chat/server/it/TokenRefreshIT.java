@@ -214,6 +214,71 @@ class TokenRefreshIT {
   }
 
   @Test
+  void aTokenThatExpiredBeforeTheServerCheckedItIsReplacedAndTheSessionConnects() throws Exception {
+    // The first token expired on its way (a slow first connection); the next one is fresh.
+    AskingProvider tokens =
+        new AskingProvider(
+            r ->
+                done(
+                    r == TokenRequest.Reason.CONNECT
+                        ? issuer.issue("alice", secs(-5))
+                        : issuer.issue("alice", secs(600))));
+    RecordingListener events = new RecordingListener();
+    ChatSession alice = connect(tokens, events);
+
+    assertThat(alice.state()).isEqualTo(ChatSession.State.CONNECTED);
+    assertThat(tokens.asked)
+        .containsExactly(TokenRequest.Reason.CONNECT, TokenRequest.Reason.EXPIRED);
+    assertThat(issuer.askedFor("alice")).isEqualTo(2);
+    await(() -> !events.states.isEmpty(), "the state change reaches the listener");
+    assertThat(states(events)).containsExactly(ChatSession.State.CONNECTED);
+    assertThat(events.closed).isNull();
+    events.assertContractKept();
+  }
+
+  @Test
+  void anIdentityAlreadyPastItsExpiryByTheServersClockAlsoAsksForAFreshToken() throws Exception {
+    issuer.leavesExpiryToTheServer = true; // the server's own check refuses it
+    AskingProvider tokens =
+        new AskingProvider(
+            r ->
+                done(
+                    r == TokenRequest.Reason.CONNECT
+                        ? issuer.issue("alice", secs(-5))
+                        : issuer.issue("alice", secs(600))));
+    ChatSession alice = connect(tokens, new RecordingListener());
+
+    assertThat(alice.state()).isEqualTo(ChatSession.State.CONNECTED);
+    assertThat(tokens.asked)
+        .containsExactly(TokenRequest.Reason.CONNECT, TokenRequest.Reason.EXPIRED);
+  }
+
+  @Test
+  void aFixedExpiredTokenAndAnInvalidOneEndTheSessionWithoutRetries() throws Exception {
+    RecordingListener stale = new RecordingListener();
+    CompletableFuture<ChatSession> fixed =
+        fixture.client().connect(TokenProvider.fixed(issuer.issue("alice", secs(-5))), stale);
+    assertThat(fixed)
+        .failsWithin(WAIT)
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(
+            ChatException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED));
+    await(() -> stale.closed != null, "the fixed-token session closes");
+    assertThat(stale.closed.code()).isEqualTo(CloseCodes.TOKEN_EXPIRED);
+    assertThat(issuer.askedFor("alice")).as("a fixed token is not sent again").isEqualTo(1);
+
+    AskingProvider forged = new AskingProvider(r -> done("alice.forged"));
+    RecordingListener refused = new RecordingListener();
+    CompletableFuture<ChatSession> invalid = fixture.client().connect(forged, refused);
+    assertThat(invalid).failsWithin(WAIT);
+    await(() -> refused.closed != null, "the refused session closes");
+    assertThat(refused.closed.code()).isEqualTo(CloseCodes.AUTHENTICATION_FAILED);
+    assertThat(forged.asked).containsExactly(TokenRequest.Reason.CONNECT);
+  }
+
+  @Test
   void aProviderWithNoTokenFailsTheFirstConnect() throws Exception {
     RecordingListener events = new RecordingListener();
     CompletableFuture<ChatSession> connecting = fixture.client().connect(r -> done(null), events);

@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The first token fetches the keys; later ones use them until the TTL runs out, then fetch
  *       again.
- *   <li>A token naming a {@code kid} the keys lack asks for a fetch at once.
+ *   <li>A token naming a {@code kid} the keys lack asks for a fetch at once. If keys were fetched
+ *       after the token arrived, they decide: a {@code kid} they lack is unknown for good. If none
+ *       could be (inside the minimum refresh interval, or the fetch failed), the caller gets {@link
+ *       AuthenticationUnavailableException}: the issuer may have just published the key, and the
+ *       client retries after a backoff, when a fetch may be due.
  *   <li>Whatever asks, fetches are at least the minimum refresh interval apart (counted from the
  *       start of the previous attempt, good or failed); a request inside the interval gets the keys
  *       at hand. So a flood of made-up {@code kid}s costs the JWKS server one fetch per interval.
@@ -40,7 +44,10 @@ import org.slf4j.LoggerFactory;
 public final class RemoteKeySource implements KeySource {
   private static final Logger log = LoggerFactory.getLogger(RemoteKeySource.class);
 
-  private record Snapshot(JWKSet keys, Instant fetchedAt) {}
+  private record Snapshot(JWKSet keys, Instant fetchedAt, long fetch) {}
+
+  /** What a client is told when its token's key may be published but cannot be fetched yet. */
+  static final String UNKNOWN_KEY_NOT_YET = "the token's key is not known yet";
 
   private final URI uri;
   private final HttpClient http;
@@ -72,31 +79,44 @@ public final class RemoteKeySource implements KeySource {
   }
 
   @Override
+  public long fetches() {
+    Snapshot current = snapshot;
+    return current == null ? 0 : current.fetch();
+  }
+
+  @Override
   public JWKSet keys() throws AuthenticationUnavailableException {
     Snapshot current = snapshot;
     if (current != null && clock.instant().isBefore(current.fetchedAt().plus(ttl))) {
       return current.keys();
     }
-    return refresh(current);
+    return refresh(current, -1);
   }
 
   @Override
-  public JWKSet keysAfterUnknownKey(JWKSet seen) throws AuthenticationUnavailableException {
+  public JWKSet keysAfterUnknownKey(JWKSet seen, long fetchesBefore)
+      throws AuthenticationUnavailableException {
     Snapshot current = snapshot;
-    if (current != null && current.keys() != seen) {
-      return current.keys(); // newer keys arrived since the caller looked
+    if (current != null && current.fetch() > fetchesBefore) {
+      return current.keys(); // fetched since the token arrived: that answer is final
     }
-    return refresh(current);
+    return refresh(current, fetchesBefore);
   }
 
-  private JWKSet refresh(Snapshot seen) throws AuthenticationUnavailableException {
+  /**
+   * Fetches the keys unless another caller did since {@code seen}, or the last attempt is too
+   * recent. For a token with an unknown key ({@code fetchesBefore} at least 0) only keys fetched
+   * after the token arrived will do; without them it is {@link AuthenticationUnavailableException}.
+   */
+  private JWKSet refresh(Snapshot seen, long fetchesBefore)
+      throws AuthenticationUnavailableException {
     try {
       if (!fetchLock.tryLock(timeout.toMillis() * 2, TimeUnit.MILLISECONDS)) {
-        return usable(snapshot, null);
+        return usable(snapshot, fetchesBefore, null);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return usable(snapshot, e);
+      return usable(snapshot, fetchesBefore, e);
     }
     try {
       Snapshot current = snapshot;
@@ -107,12 +127,12 @@ public final class RemoteKeySource implements KeySource {
       if (lastAttempt != null && now.isBefore(lastAttempt.plus(minRefreshInterval))) {
         log.debug(
             "JWKS {}: not fetching again within {} of the last fetch", uri, minRefreshInterval);
-        return usable(current, null);
+        return usable(current, fetchesBefore, null);
       }
       lastAttempt = now;
       try {
         JWKSet keys = fetch();
-        snapshot = new Snapshot(keys, now);
+        snapshot = new Snapshot(keys, now, current == null ? 1 : current.fetch() + 1);
         log.debug("JWKS {}: fetched {} public key(s)", uri, keys.size());
         return keys;
       } catch (IOException | ParseException e) {
@@ -121,17 +141,24 @@ public final class RemoteKeySource implements KeySource {
         } else {
           log.warn("JWKS {}: fetch failed; keeping the last good keys: {}", uri, e.toString());
         }
-        return usable(current, e);
+        return usable(current, fetchesBefore, e);
       }
     } finally {
       fetchLock.unlock();
     }
   }
 
-  private static JWKSet usable(Snapshot snapshot, Exception cause)
+  /**
+   * The keys at hand when no fetch happens now. For a token with an unknown key ({@code
+   * fetchesBefore} at least 0) they will do only if they were fetched after it arrived.
+   */
+  private static JWKSet usable(Snapshot snapshot, long fetchesBefore, Exception cause)
       throws AuthenticationUnavailableException {
     if (snapshot == null) {
       throw new AuthenticationUnavailableException("the token keys cannot be fetched", cause);
+    }
+    if (fetchesBefore >= 0 && snapshot.fetch() <= fetchesBefore) {
+      throw new AuthenticationUnavailableException(UNKNOWN_KEY_NOT_YET, cause);
     }
     return snapshot.keys();
   }

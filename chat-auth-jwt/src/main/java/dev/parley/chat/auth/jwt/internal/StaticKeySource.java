@@ -18,7 +18,12 @@ public final class StaticKeySource implements KeySource {
   }
 
   @Override
-  public JWKSet keysAfterUnknownKey(JWKSet seen) {
+  public long fetches() {
+    return 0;
+  }
+
+  @Override
+  public JWKSet keysAfterUnknownKey(JWKSet seen, long fetchesBefore) {
     return keys;
   }
 

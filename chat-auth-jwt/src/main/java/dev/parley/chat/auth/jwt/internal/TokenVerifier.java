@@ -22,6 +22,7 @@ import dev.parley.chat.auth.jwt.JwtRefusalException;
 import dev.parley.chat.auth.jwt.JwtRefusalException.Reason;
 import dev.parley.chat.spi.AuthenticationUnavailableException;
 import dev.parley.chat.spi.ConnectRequest;
+import dev.parley.chat.spi.CredentialsExpiredException;
 import dev.parley.chat.spi.Identity;
 import java.text.ParseException;
 import java.time.Instant;
@@ -57,10 +58,13 @@ public final class TokenVerifier {
    * The identity {@code request}'s token proves.
    *
    * @throws JwtRefusalException if a check fails
-   * @throws AuthenticationUnavailableException if no keys can be had now
+   * @throws CredentialsExpiredException if the token passes every check but is past its {@code
+   *     exp}: only a token whose signature verified can learn that it expired
+   * @throws AuthenticationUnavailableException if no keys can be had now, or the token names a key
+   *     that is not known yet and may not be fetched yet
    */
   public Identity verify(ConnectRequest request)
-      throws JwtRefusalException, AuthenticationUnavailableException {
+      throws JwtRefusalException, CredentialsExpiredException, AuthenticationUnavailableException {
     String token = request.token();
     // Length in chars bounds the UTF-8 length from below; a compact JWT is ASCII anyway.
     if (token.length() > settings.maxTokenBytes()) {
@@ -89,10 +93,12 @@ public final class TokenVerifier {
 
   private void verifySignature(ConnectRequest request, SignedJWT jwt, JWSHeader header)
       throws JwtRefusalException, AuthenticationUnavailableException {
+    long fetchesBefore = settings.keys().fetches();
     JWKSet keys = settings.keys().keys();
     List<JWK> candidates = candidates(keys, header);
     if (candidates.isEmpty() && header.getKeyID() != null) {
-      candidates = candidates(settings.keys().keysAfterUnknownKey(keys), header);
+      // unavailable (retry later) while the keys could not be fetched since the token arrived
+      candidates = candidates(settings.keys().keysAfterUnknownKey(keys, fetchesBefore), header);
     }
     if (candidates.isEmpty()) {
       throw refuse(request, Reason.UNKNOWN_KEY, "kid " + header.getKeyID());
@@ -154,7 +160,7 @@ public final class TokenVerifier {
   }
 
   private Identity checkClaims(ConnectRequest request, JWTClaimsSet claims)
-      throws JwtRefusalException {
+      throws JwtRefusalException, CredentialsExpiredException {
     Date expiry;
     Date notBefore;
     try {
@@ -168,9 +174,6 @@ public final class TokenVerifier {
     }
     Instant now = settings.clock().instant();
     Instant expiresAt = expiry.toInstant();
-    if (!now.isBefore(expiresAt.plus(settings.clockSkew()))) {
-      throw refuse(request, Reason.EXPIRED, "exp " + expiresAt + ", now " + now);
-    }
     if (notBefore != null && now.plus(settings.clockSkew()).isBefore(notBefore.toInstant())) {
       throw refuse(request, Reason.NOT_YET_VALID, "nbf " + notBefore.toInstant() + ", now " + now);
     }
@@ -192,7 +195,17 @@ public final class TokenVerifier {
     } catch (IllegalArgumentException e) {
       throw refuse(request, Reason.BAD_USER, "claim " + settings.userClaim() + " is no user id");
     }
-    return Identity.of(user, roles(request, claims), expiresAt);
+    Set<String> roles = roles(request, claims);
+    // Last: a client learns that a token expired only when nothing else is wrong with it.
+    if (!now.isBefore(expiresAt.plus(settings.clockSkew()))) {
+      log.debug(
+          "refused an expired token from {}: exp {}, now {}",
+          request.remoteAddress(),
+          expiresAt,
+          now);
+      throw new CredentialsExpiredException("token expired");
+    }
+    return Identity.of(user, roles, expiresAt);
   }
 
   private Set<String> roles(ConnectRequest request, JWTClaimsSet claims)
