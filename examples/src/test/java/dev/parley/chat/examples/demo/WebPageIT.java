@@ -3,6 +3,7 @@ package dev.parley.chat.examples.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
@@ -11,17 +12,16 @@ import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.RoomHandle;
+import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.testkit.net.ChaosProxy;
 import java.io.File;
 import java.io.IOException;
-import com.sun.net.httpserver.HttpServer;
-import dev.parley.chat.protocol.Protocol;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -288,8 +288,7 @@ class WebPageIT {
     evil.start();
     toClose.add(() -> evil.stop(0));
     ChatPage attacker = browser("attacker");
-    attacker.driver.get(
-        "http://127.0.0.2:" + evil.getAddress().getPort() + "/");
+    attacker.driver.get("http://127.0.0.2:" + evil.getAddress().getPort() + "/");
     JavascriptExecutor js = (JavascriptExecutor) attacker.driver;
     attacker.await(
         "the other site's socket is settled",
