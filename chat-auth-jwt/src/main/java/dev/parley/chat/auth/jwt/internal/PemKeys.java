@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads PEM public keys with the JDK's own key factories (no Bouncy Castle). Stateless. */
+/**
+ * Reads PEM public keys with the JDK's own key factories (no Bouncy Castle). Stateless and
+ * thread-safe; runs on the caller's thread.
+ */
 public final class PemKeys {
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]*)-----END PUBLIC KEY-----");
