@@ -1,6 +1,7 @@
 /**
- * The default server transport, on Java-WebSocket. Applications do not require this module: the
- * server finds its {@link dev.parley.chat.spi.ServerTransportProvider} through {@link
+ * A server transport on Java-WebSocket, selected with {@code transport("java-websocket")}, or by
+ * priority when Netty's transport is absent. Applications do not require this module: the server
+ * finds its {@link dev.parley.chat.spi.ServerTransportProvider} through {@link
  * java.util.ServiceLoader} when the module is on the module path.
  */
 module dev.parley.chat.transport.jws {

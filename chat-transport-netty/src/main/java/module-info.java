@@ -1,6 +1,6 @@
 /**
- * A server transport on Netty, selected with {@code transport("netty")}. Found through {@link
- * java.util.ServiceLoader} when the module is on the module path.
+ * The default server transport, on Netty. Applications do not require this module: the server finds
+ * its provider through {@link java.util.ServiceLoader} when the module is on the module path.
  */
 module dev.parley.chat.transport.netty {
   requires transitive dev.parley.chat.api;

@@ -11,7 +11,9 @@ public interface ServerTransport extends AutoCloseable {
   /**
    * Binds and starts accepting connections; returns once the socket is bound.
    *
-   * @throws IOException if the address cannot be bound
+   * @throws java.net.BindException naming the address and port when the port is taken (the server's
+   *     {@code start()} passes it on; applications tell a taken port by this type)
+   * @throws IOException if the address cannot be bound for another reason
    */
   void start() throws IOException;
 

@@ -289,7 +289,9 @@ public final class ChatServerBuilder {
 
   /**
    * Selects the server transport by name among those found with {@link java.util.ServiceLoader},
-   * instead of the highest-priority one.
+   * instead of the highest-priority one: {@code "netty"} (the default, which this module depends
+   * on) or {@code "java-websocket"} (add {@code dev.parley:chat-transport-jws}), or a third-party
+   * transport's name.
    *
    * @throws IllegalStateException if a transport was given with {@link
    *     #transport(ServerTransportProvider)}

@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  * The server side of the load benchmark, run as its own JVM so that its open files, heap and RSS
  * are its own: {@code <kind> <port>} where kind is {@code b1} (bare Java-WebSocket broadcast),
  * {@code b2} (bare Netty broadcast) or {@code parley[:<transport>][+metrics]} (an embedded Parley
- * server with its in-memory store, on its default or the named transport; with {@code +metrics} it
+ * server with its in-memory store, on its default transport (Netty) or the named one: {@code jws}
+ * or {@code java-websocket} for Java-WebSocket, {@code netty} for Netty; with {@code +metrics} it
  * records its meters in a Prometheus registry, without it it records none).
  *
  * <p>Prints {@code READY <port>}, then answers commands on stdin, one per line: {@code heap}
@@ -48,7 +49,6 @@ public final class BenchServerMain {
       server = baseline;
     } else if (kind.startsWith("parley")) {
       boolean metrics = kind.endsWith(Systems.METRICS);
-      String parley = metrics ? kind.substring(0, kind.length() - Systems.METRICS.length()) : kind;
       var builder =
           ChatServer.builder()
               .host("127.0.0.1")
@@ -62,9 +62,9 @@ public final class BenchServerMain {
               .userSendRate(
                   ChatServerBuilder.DEFAULT_REQUESTS_PER_SECOND,
                   ChatServerBuilder.DEFAULT_REQUEST_BURST);
-      int colon = parley.indexOf(':');
-      if (colon > 0) {
-        builder.transport(parley.substring(colon + 1));
+      String transport = Systems.transportOf(kind);
+      if (transport != null) {
+        builder.transport(transport);
       }
       // Metrics on: a Prometheus registry, as an application that exposes /metrics has one.
       // Off: no registry at all (not even the global one), the server records nothing.

@@ -16,7 +16,7 @@ import org.java_websocket.server.WebSocketServer;
  * Baseline B1: a bare Java-WebSocket server that sends every binary message it receives, unchanged,
  * to every connection of the same room (the sender included). The room is the request path's last
  * segment ({@code /room/17}). No authentication, no storage, no ordering beyond the library's. Uses
- * the same library, TCP settings and worker count as Parley's default transport.
+ * the same library, TCP settings and worker count as Parley's Java-WebSocket transport.
  *
  * <p>Thread-safe; callbacks run on the library's selector and worker threads.
  */

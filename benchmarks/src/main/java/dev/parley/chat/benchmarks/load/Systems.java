@@ -6,12 +6,22 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The servers a run compares, by the kind name {@link BenchServerMain} takes. Stateless. */
 final class Systems {
   static final String B1 = "b1";
   static final String B2 = "b2";
   static final String PARLEY = "parley";
+
+  /**
+   * Parley on the Java-WebSocket transport, named explicitly; {@code parley} is Parley on its
+   * default transport, Netty, which {@code parley:netty} also names.
+   */
+  static final String PARLEY_JWS = PARLEY + ":jws";
+
+  /** Short names of transports in system names, to the provider names they stand for. */
+  private static final Map<String, String> TRANSPORT_ALIASES = Map.of("jws", "java-websocket");
 
   /**
    * Suffix of a Parley system that records metrics (docs/metrics.md), compared with the same system
@@ -27,7 +37,10 @@ final class Systems {
 
   private Systems() {}
 
-  /** B1, B2, Parley on its default transport, and Parley on each other transport found. */
+  /**
+   * B1, B2, Parley on its default transport (Netty), and Parley on each other transport found
+   * ({@code parley:jws} for Java-WebSocket).
+   */
   static List<String> available() {
     List<String> systems = new ArrayList<>(List.of(B1, B2, PARLEY));
     for (ServerTransportProvider p :
@@ -35,10 +48,33 @@ final class Systems {
       boolean benchmarkStub =
           p.getClass().getPackageName().startsWith("dev.parley.chat.benchmarks");
       if (p.isAvailable() && p.priority() < 0 && !benchmarkStub) {
-        systems.add(PARLEY + ":" + p.name());
+        systems.add(PARLEY + ":" + shortName(p.name()));
       }
     }
     return systems;
+  }
+
+  /**
+   * The transport a Parley system names ({@code parley:jws+metrics} names "java-websocket"), or
+   * {@code null} for Parley on its default transport.
+   */
+  static String transportOf(String system) {
+    String parley =
+        system.endsWith(METRICS) ? system.substring(0, system.length() - METRICS.length()) : system;
+    int colon = parley.indexOf(':');
+    if (colon < 0) {
+      return null;
+    }
+    String name = parley.substring(colon + 1);
+    return TRANSPORT_ALIASES.getOrDefault(name, name);
+  }
+
+  private static String shortName(String transport) {
+    return TRANSPORT_ALIASES.entrySet().stream()
+        .filter(e -> e.getValue().equals(transport))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElse(transport);
   }
 
   static boolean isParley(String system) {

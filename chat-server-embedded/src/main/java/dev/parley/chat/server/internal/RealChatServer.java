@@ -142,7 +142,7 @@ public final class RealChatServer implements ChatServer {
         ServerTransportProvider::name,
         ServerTransportProvider::priority,
         ServerTransportProvider::isAvailable,
-        "Add dev.parley:chat-transport-jws (the default) or another transport module to the"
+        "Add dev.parley:chat-transport-netty (the default) or another transport module to the"
             + " class path, name an available one with ChatServerBuilder.transport(name), or"
             + " give one with ChatServerBuilder.transport(provider).");
   }

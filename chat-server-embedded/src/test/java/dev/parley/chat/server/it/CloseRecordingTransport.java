@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The default Java-WebSocket transport with a record of every close the server side reports, so a
+ * The default transport (the one chosen by priority on the test class path: Netty, or
+ * Java-WebSocket in the jws-smoke run) with a record of every close the server side reports, so a
  * test can tell why the server closed a connection even when the client never reads the close frame
  * (a server that closes while the client is still writing resets the connection, and the reset can
  * discard the frame). Select it with {@code ChatServerBuilder.transport(NAME)} and read the record
@@ -27,9 +28,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class CloseRecordingTransport implements ServerTransportProvider {
   /** The name to give {@code ChatServerBuilder.transport}. */
-  static final String NAME = "recording-java-websocket";
+  static final String NAME = "recording-default";
 
-  private static final String DELEGATE = "java-websocket";
   private static final Map<InetSocketAddress, List<Close>> RUNNING = new ConcurrentHashMap<>();
 
   /**
@@ -73,11 +73,11 @@ public final class CloseRecordingTransport implements ServerTransportProvider {
             ServerTransportProvider.class,
             ProviderLookup.load(
                 ServerTransportProvider.class, CloseRecordingTransport.class.getClassLoader()),
-            DELEGATE,
+            null,
             ServerTransportProvider::name,
             ServerTransportProvider::priority,
-            ServerTransportProvider::isAvailable,
-            "the test class path needs chat-transport-jws");
+            p -> p.isAvailable() && !NAME.equals(p.name()),
+            "the test class path needs a transport module");
     List<Close> closes = new CopyOnWriteArrayList<>();
     ServerTransport transport = delegate.create(config, recording(handler, closes));
     return new ServerTransport() {

@@ -15,6 +15,7 @@ import dev.parley.chat.testkit.net.RawWebSocket;
 import dev.parley.chat.testkit.transport.RecordingTransportHandler.Closed;
 import dev.parley.chat.testkit.transport.WebSocketTestClient.Attempt;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -945,12 +946,14 @@ public abstract class ServerTransportConformanceSuite {
   }
 
   @Test
-  void startFailsWithIOExceptionWhenTheAddressIsTakenAndLeavesNoThread() throws Exception {
+  void startFailsWithBindExceptionWhenTheAddressIsTakenAndLeavesNoThread() throws Exception {
     ServerTransport first = start(baseConfig());
     Set<Thread> before = Thread.getAllStackTraces().keySet();
     ServerTransport second =
         provider().create(configWith().bindAddress(first.localAddress()).build(), handler);
-    assertThatThrownBy(second::start).isInstanceOf(IOException.class);
+    assertThatThrownBy(second::start)
+        .isInstanceOf(BindException.class)
+        .hasMessageContaining(String.valueOf(first.localAddress().getPort()));
     second.close();
     assertThat(ConformanceHarness.threadsStartedSince(before, this::isClientThread))
         .as("threads left running after a failed start")

@@ -8,10 +8,14 @@ import dev.parley.chat.transport.jws.internal.JwsServerTransport;
 import java.util.Objects;
 
 /**
- * Parley's default server transport, on <a href="https://github.com/TooTallNate/Java-WebSocket">
- * Java-WebSocket</a> 1.6.0, hardened against hostile peers. Found by {@link
- * java.util.ServiceLoader} under the name {@value #NAME} with priority 0; a server selects it
- * automatically when it is the only transport on the class path.
+ * A server transport on <a href="https://github.com/TooTallNate/Java-WebSocket">Java-WebSocket</a>
+ * 1.6.0, hardened against hostile peers: small, with one dependency. Found by {@link
+ * java.util.ServiceLoader} under the name {@value #NAME} with priority {@value #PRIORITY}, below
+ * Parley's default transport (Netty, priority 0, decision 0033). An application that wants it adds
+ * this module and selects it with {@code ChatServerBuilder.transport("java-websocket")}; it is also
+ * chosen automatically when no transport with a higher priority is on the class path (for example
+ * when the application excludes {@code chat-transport-netty} from the embedded server's
+ * dependencies).
  *
  * <p>What the transport enforces, from {@link ServerTransportConfig}:
  *
@@ -55,6 +59,9 @@ public final class JavaWebSocketTransportProvider implements ServerTransportProv
   /** The name to select this transport explicitly. */
   public static final String NAME = "java-websocket";
 
+  /** Below the default transport's 0: this one is used when selected by name or when alone. */
+  public static final int PRIORITY = -10;
+
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public JavaWebSocketTransportProvider() {}
 
@@ -65,7 +72,7 @@ public final class JavaWebSocketTransportProvider implements ServerTransportProv
 
   @Override
   public int priority() {
-    return 0;
+    return PRIORITY;
   }
 
   @Override

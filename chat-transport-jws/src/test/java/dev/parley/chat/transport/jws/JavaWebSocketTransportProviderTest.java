@@ -6,7 +6,10 @@ import dev.parley.chat.spi.ProviderLookup;
 import dev.parley.chat.spi.ServerTransportProvider;
 import org.junit.jupiter.api.Test;
 
-/** Discovery of the provider through {@link java.util.ServiceLoader}. */
+/**
+ * Discovery of the provider through {@link java.util.ServiceLoader}. This module's test class path
+ * holds no other transport, so it is also the one chosen by priority: an application without Netty.
+ */
 class JavaWebSocketTransportProviderTest {
 
   private static ServerTransportProvider select(String name) {
@@ -34,7 +37,11 @@ class JavaWebSocketTransportProviderTest {
   void describesItself() {
     JavaWebSocketTransportProvider provider = new JavaWebSocketTransportProvider();
     assertThat(provider.name()).isEqualTo(JavaWebSocketTransportProvider.NAME);
-    assertThat(provider.priority()).isZero();
+    assertThat(provider.priority())
+        .isEqualTo(-10)
+        .isEqualTo(JavaWebSocketTransportProvider.PRIORITY)
+        .as("below the default transport's priority")
+        .isNegative();
     assertThat(provider.isAvailable()).isTrue();
   }
 }

@@ -8,11 +8,12 @@ import dev.parley.chat.transport.netty.internal.NettyServerTransport;
 import java.util.Objects;
 
 /**
- * A server transport on <a href="https://netty.io">Netty</a> 4.2's NIO event loops, for servers
- * that hold many connections. Found by {@link java.util.ServiceLoader} under the name {@value
- * #NAME} with priority {@value #PRIORITY}: below Parley's default transport (Java-WebSocket,
- * priority 0), so a server uses it only when asked with {@code
- * ChatServerBuilder.transport("netty")}, or when it is the only transport on the class path.
+ * Parley's default server transport, on <a href="https://netty.io">Netty</a> 4.2's NIO event loops
+ * (decision 0033). Found by {@link java.util.ServiceLoader} under the name {@value #NAME} with
+ * priority {@value #PRIORITY}, the priority of Parley's default transport: above the Java-WebSocket
+ * transport (-10), so a server on whose class path both are uses this one unless asked for the
+ * other with {@code ChatServerBuilder.transport("java-websocket")}; a third-party transport with a
+ * positive priority still wins. The embedded server depends on this module at runtime scope.
  *
  * <p>What the transport enforces, from {@link ServerTransportConfig}:
  *
@@ -28,7 +29,7 @@ import java.util.Objects;
  *   <li>Subprotocols are chosen in the order of {@code subprotocols} (the server's preference). A
  *       client that asks for none gets the first one, and the answer carries no {@code
  *       Sec-WebSocket-Protocol} header, as RFC 6455 requires. A client that asks only for unknown
- *       subprotocols is refused with HTTP 400, like the default transport does.
+ *       subprotocols is refused with HTTP 400, like the Java-WebSocket transport does.
  *   <li>A connection silent for {@code pingInterval} gets a WebSocket ping (once per silent spell);
  *       one silent for two intervals is closed with {@code CloseCodes.HEARTBEAT_TIMEOUT}.
  *   <li>A close the transport starts (the server's, a limit's, or shutdown's) waits for the peer's
@@ -62,8 +63,11 @@ public final class NettyTransportProvider implements ServerTransportProvider {
   /** The name to select this transport explicitly. */
   public static final String NAME = "netty";
 
-  /** Below the default transport's 0: this one is used when selected by name. */
-  public static final int PRIORITY = -10;
+  /**
+   * The priority of Parley's default transport: above the Java-WebSocket transport's, below any
+   * third-party transport with a positive priority.
+   */
+  public static final int PRIORITY = 0;
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public NettyTransportProvider() {}

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Discovery of the provider through {@link ServiceLoader}. The test class path also holds the
- * Java-WebSocket transport (through the embedded server), as an application that adds this module
- * to a default server would.
+ * Java-WebSocket transport, as an application that adds it next to the default would: Netty still
+ * wins by priority, and Java-WebSocket is chosen by name.
  */
 class NettyTransportProviderTest {
 
@@ -34,16 +34,18 @@ class NettyTransportProviderTest {
   }
 
   @Test
-  void isSelectedByItsNameButIsNotTheDefault() {
+  void isTheDefaultAndJavaWebSocketIsSelectedByName() {
     assertThat(select("netty")).isInstanceOf(NettyTransportProvider.class);
-    assertThat(select(null).name()).isEqualTo("java-websocket");
+    assertThat(select(null)).isInstanceOf(NettyTransportProvider.class);
+    assertThat(select("java-websocket").name()).isEqualTo("java-websocket");
+    assertThat(select("java-websocket").priority()).isLessThan(NettyTransportProvider.PRIORITY);
   }
 
   @Test
   void describesItself() {
     NettyTransportProvider provider = new NettyTransportProvider();
     assertThat(provider.name()).isEqualTo("netty").isEqualTo(NettyTransportProvider.NAME);
-    assertThat(provider.priority()).isEqualTo(-10).isEqualTo(NettyTransportProvider.PRIORITY);
+    assertThat(provider.priority()).isZero().isEqualTo(NettyTransportProvider.PRIORITY);
     assertThat(provider.isAvailable()).isTrue();
     assertThat(provider).hasToString("NettyTransportProvider[netty]");
   }

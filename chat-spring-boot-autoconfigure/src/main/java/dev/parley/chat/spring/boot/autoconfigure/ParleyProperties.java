@@ -36,8 +36,8 @@ public class ParleyProperties {
   private String path = Protocol.DEFAULT_PATH;
 
   /**
-   * Server transport by name ("java-websocket", "netty"). Unset: the available transport with the
-   * highest priority.
+   * Server transport by name ("netty", the default; "java-websocket" with chat-transport-jws
+   * added). Unset: the available transport with the highest priority.
    */
   private String transport;
 

@@ -14,6 +14,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,8 +109,12 @@ public final class NettyServerTransport implements ServerTransport {
         state = State.CLOSED;
         stopEventLoops();
         Throwable cause = bound.cause();
-        throw new IOException(
-            "cannot listen on " + config.bindAddress() + ": " + cause.getMessage(), cause);
+        String message = "cannot listen on " + config.bindAddress() + ": " + cause.getMessage();
+        // a taken port stays a BindException, as ChatServer.start() promises (configuration.md)
+        IOException named =
+            cause instanceof BindException ? new BindException(message) : new IOException(message);
+        named.initCause(cause);
+        throw named;
       }
       listener = bound.channel();
       localAddress = (InetSocketAddress) listener.localAddress();

@@ -42,8 +42,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs Parley as an application on the module path would: a server with the durable store on an
- * H2 file and two clients exchanging a message, and a browser's JSON connect; then the same over
- * the Netty transport, and on a node with the Redis cluster bus (when Redis runs). Run again with
+ * H2 file and two clients exchanging a message, and a browser's JSON connect, on the default
+ * transport (Netty); then the same over the Java-WebSocket transport, and on a node with the Redis cluster bus (when Redis runs). Run again with
  * PostgreSQL's driver on the module path and the argument {@code postgresql}, it runs the store on
  * PostgreSQL. Before that, it checks what the packaging promises: Parley's
  * jars are named modules, the transport is found through the module system's services, and the
@@ -92,12 +92,12 @@ public final class ConsumerApp {
           "the missing-driver error names the artifact to add");
     }
 
-    // The default transport (Java-WebSocket) with the durable store, then the Netty transport.
+    // The default transport (Netty) with the durable store, then the Java-WebSocket transport.
     try (JdbcMessageStore store =
         JdbcMessageStore.builder().h2File(dataDir.resolve("parley")).build()) {
-      exchange(ChatServer.builder().messageStore(store), "java-websocket");
+      exchange(ChatServer.builder().messageStore(store), "the default transport", "parley-netty-");
     }
-    exchange(ChatServer.builder().transport("netty"), "netty");
+    exchange(ChatServer.builder().transport("java-websocket"), "java-websocket", "parley-jws-");
     jwt();
 
     // Lettuce (and its Netty and Reactor) on the module path: a node with the Redis cluster bus.
@@ -113,7 +113,8 @@ public final class ConsumerApp {
       // A node of a cluster needs a store the nodes share; one node here, so an in-memory one.
       exchange(
           ChatServer.builder().clusterBus(bus).messageStore(new InMemoryMessageStore(1_000)),
-          "redis cluster bus");
+          "redis cluster bus",
+          "parley-netty-");
     } else if ("true".equals(System.getenv("CI"))) {
       check(false, "Redis is reachable at " + redis + " (CI=true)");
     } else {
@@ -122,7 +123,12 @@ public final class ConsumerApp {
     System.out.println("Module path check passed");
   }
 
-  private static void exchange(ChatServerBuilder builder, String transport) throws Exception {
+  /**
+   * Two clients exchange a message on a server built from {@code builder}, whose transport's
+   * threads are named with {@code threadPrefix}.
+   */
+  private static void exchange(ChatServerBuilder builder, String transport, String threadPrefix)
+      throws Exception {
     try (ChatServer server =
             builder
                 .port(0)
@@ -153,6 +159,10 @@ public final class ConsumerApp {
       ChatMessage message = bobReceived.get(30, TimeUnit.SECONDS);
       System.out.println("Bob received from " + message.sender() + ": " + message.text());
       check(message.text().equals(text), "the message arrived unchanged over " + transport);
+      check(
+          Thread.getAllStackTraces().keySet().stream()
+              .anyMatch(t -> t.isAlive() && t.getName().startsWith(threadPrefix)),
+          transport + " runs on its threads (" + threadPrefix + "...)");
       String welcome = jsonWelcome(server.webSocketUri());
       System.out.println("JSON welcome over " + transport + ": " + welcome);
       check(
@@ -260,7 +270,7 @@ public final class ConsumerApp {
     try {
       try (JdbcMessageStore store =
           JdbcMessageStore.builder().jdbcUrl(url, user, password).schema(schema).build()) {
-        exchange(ChatServer.builder().messageStore(store), "postgresql store");
+        exchange(ChatServer.builder().messageStore(store), "postgresql store", "parley-netty-");
       }
     } finally {
       try (Connection c = DriverManager.getConnection(url, user, password);

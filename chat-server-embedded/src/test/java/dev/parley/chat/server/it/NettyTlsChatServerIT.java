@@ -1,4 +1,4 @@
-package dev.parley.chat.transport.netty;
+package dev.parley.chat.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real server on the Netty transport serving {@code wss://} to real, verifying clients. */
+/**
+ * A real server on the Netty transport (named explicitly) serving {@code wss://} to real, verifying
+ * clients.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NettyTlsChatServerIT {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -49,7 +52,7 @@ class NettyTlsChatServerIT {
             .port(0)
             .disableHttp()
             .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-            .transport(NettyTransportProvider.NAME)
+            .transport("netty")
             .tls(ServerTls.fromPem(issued.certificatePem(), issued.keyPem()))
             .build()
             .start();

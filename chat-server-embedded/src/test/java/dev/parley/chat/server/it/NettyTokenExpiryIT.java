@@ -1,4 +1,4 @@
-package dev.parley.chat.transport.netty;
+package dev.parley.chat.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,9 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Expiring credentials on the Netty transport: a refresh on the open connection, then an expiry
- * without refresh (4004) that the client turns into a reconnect with a fresh token and a resume
- * with nothing lost; and a revocation (4005).
+ * Expiring credentials on the Netty transport (named explicitly): a refresh on the open connection,
+ * then an expiry without refresh (4004) that the client turns into a reconnect with a fresh token
+ * and a resume with nothing lost; and a revocation (4005).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class NettyTokenExpiryIT {
@@ -123,7 +123,7 @@ class NettyTokenExpiryIT {
             .disableHttp()
             .authenticator(TOKENS)
             .tokenExpiryLead(Duration.ofSeconds(1))
-            .transport(NettyTransportProvider.NAME)
+            .transport("netty")
             .build()
             .start();
   }
