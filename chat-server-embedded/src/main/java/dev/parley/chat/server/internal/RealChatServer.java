@@ -142,9 +142,10 @@ public final class RealChatServer implements ChatServer {
         ServerTransportProvider::name,
         ServerTransportProvider::priority,
         ServerTransportProvider::isAvailable,
-        "Add dev.parley:chat-transport-netty (the default) or another transport module to the"
-            + " class path, name an available one with ChatServerBuilder.transport(name), or"
-            + " give one with ChatServerBuilder.transport(provider).");
+        "Add dev.parley:chat-transport-netty (the default; it needs Netty 4.2, where Spring Boot 3"
+            + " manages 4.1) or dev.parley:chat-transport-jws to the class path, name an available"
+            + " one with ChatServerBuilder.transport(name), or give one with"
+            + " ChatServerBuilder.transport(provider).");
   }
 
   @Override

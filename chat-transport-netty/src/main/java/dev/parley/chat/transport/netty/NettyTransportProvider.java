@@ -82,13 +82,24 @@ public final class NettyTransportProvider implements ServerTransportProvider {
     return PRIORITY;
   }
 
+  /**
+   * Whether Netty 4.2 is on the class path. Netty 4.1 (which Spring Boot 3 manages, for example)
+   * lacks the I/O handler API this transport runs on: then the provider is not available, and the
+   * server uses the next transport by priority (Java-WebSocket, when {@code chat-transport-jws} is
+   * there) or fails {@code start()} naming what was found.
+   */
   @Override
   public boolean isAvailable() {
+    return isAvailable(NettyTransportProvider.class.getClassLoader());
+  }
+
+  /** Whether {@code loader} sees the Netty 4.2 classes this transport needs. */
+  static boolean isAvailable(ClassLoader loader) {
     try {
       Class.forName(
-          "io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13",
-          false,
-          NettyTransportProvider.class.getClassLoader());
+          "io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13", false, loader);
+      // new in Netty 4.2
+      Class.forName("io.netty.channel.nio.NioIoHandler", false, loader);
       return true;
     } catch (ClassNotFoundException | LinkageError e) {
       return false;

@@ -42,6 +42,24 @@ class NettyTransportProviderTest {
   }
 
   @Test
+  void isNotAvailableWithoutNetty42() {
+    ClassLoader own = NettyTransportProvider.class.getClassLoader();
+    assertThat(NettyTransportProvider.isAvailable(own)).isTrue();
+    // a class path with Netty 4.1 has the WebSocket codec but not 4.2's I/O handlers
+    ClassLoader netty41 =
+        new ClassLoader(own) {
+          @Override
+          protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (name.equals("io.netty.channel.nio.NioIoHandler")) {
+              throw new ClassNotFoundException(name);
+            }
+            return super.loadClass(name, resolve);
+          }
+        };
+    assertThat(NettyTransportProvider.isAvailable(netty41)).isFalse();
+  }
+
+  @Test
   void describesItself() {
     NettyTransportProvider provider = new NettyTransportProvider();
     assertThat(provider.name()).isEqualTo("netty").isEqualTo(NettyTransportProvider.NAME);

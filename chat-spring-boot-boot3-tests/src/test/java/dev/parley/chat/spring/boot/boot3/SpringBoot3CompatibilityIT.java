@@ -14,6 +14,7 @@ import dev.parley.chat.spring.boot.autoconfigure.ParleyAutoConfiguration;
 import dev.parley.chat.spring.boot.autoconfigure.ParleyHealthContributorAutoConfiguration;
 import dev.parley.chat.spring.boot.autoconfigure.ParleyServerLifecycle;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
+import io.netty.util.Version;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +30,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 /**
  * The auto-configuration, compiled against Spring Boot 4, on Spring Boot 3.5: the server, its
  * properties, the JDBC store on Boot 3's DataSource and the lifecycle work the same; the Actuator
- * health indicator (Boot 4's health API) is left out without breaking anything.
+ * health indicator (Boot 4's health API) is left out without breaking anything. Boot 3 manages
+ * Netty 4.1, so the default Netty transport is not available and the server runs on Java-WebSocket,
+ * which this module adds as a Boot 3 application would.
  */
 @Timeout(120)
 class SpringBoot3CompatibilityIT {
@@ -58,6 +61,14 @@ class SpringBoot3CompatibilityIT {
           ChatServer server = context.getBean(ChatServer.class);
           assertThat(server.isReady()).isTrue();
           assertThat(server.httpUri()).isPresent();
+          assertThat(Version.identify().get("netty-common").artifactVersion())
+              .as("the Netty version Boot 3 manages")
+              .startsWith("4.1.");
+          assertThat(Thread.getAllStackTraces().keySet())
+              .as("the server's transport threads")
+              .extracting(Thread::getName)
+              .anyMatch(name -> name.startsWith("parley-jws-"))
+              .noneMatch(name -> name.startsWith("parley-netty-"));
 
           List<String> received = new CopyOnWriteArrayList<>();
           try (ChatClient client = ChatClient.builder().endpoint(server.webSocketUri()).build()) {
