@@ -95,7 +95,7 @@ public final class ConsumerApp {
     // The default transport (Netty) with the durable store, then the Java-WebSocket transport.
     try (JdbcMessageStore store =
         JdbcMessageStore.builder().h2File(dataDir.resolve("parley")).build()) {
-      exchange(ChatServer.builder().messageStore(store), "the default transport", "parley-netty-");
+      exchange(ChatServer.builder().messageStore(store), "netty (the default transport)", "parley-netty-");
     }
     exchange(ChatServer.builder().transport("java-websocket"), "java-websocket", "parley-jws-");
     jwt();
