@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  *            close(), or close code 1000, 4000, 4001, 1003, or a non-retryable Connect error
  * </pre>
  *
+ * <p>With a proximity policy (a prober in the context), the session probes and ranks its endpoints
+ * before the first attempt and each time a welcomed connection ends, before its reconnect delay;
+ * the attempts then follow the ranking. A welcomed connection is never moved for a better ranked
+ * endpoint.
+ *
  * <p>A Connect answered with a retryable error (such as {@code UNAVAILABLE} from an authenticator
  * whose backend is down) or a close with 1013 is retried with backoff, also on the first connect:
  * the server asked for it, so the session stays CONNECTING instead of giving up. A Connect answered
