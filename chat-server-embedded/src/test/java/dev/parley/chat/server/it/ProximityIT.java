@@ -19,8 +19,13 @@ import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.server.InProcessClusterBus;
 import dev.parley.chat.testkit.net.ChaosProxy;
 import dev.parley.chat.testkit.store.SharedMessageStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -219,7 +224,10 @@ class ProximityIT {
   }
 
   private ChatClient proximityClient(Rankings rankings, Node... nodes) {
-    ProximityPolicy policy = ProximityPolicy.byRoundTrip().probeTimeout(Duration.ofSeconds(5));
+    warmUpHttp();
+    // five samples, the fastest counting: a busy machine's hiccup rarely hits all five
+    ProximityPolicy policy =
+        ProximityPolicy.byRoundTrip().samples(5).probeTimeout(Duration.ofSeconds(5));
     ChatClientBuilder builder =
         ChatClient.builder()
             .random(new Random(42))
@@ -231,6 +239,25 @@ class ProximityIT {
     ChatClient client = builder.proximity(policy).build();
     clients.add(client);
     return client;
+  }
+
+  /**
+   * Loads the JDK's HTTP client classes in this JVM with one request to each node's own HTTP side
+   * (not through its proxy), so that class loading does not count in the first probe's round trip.
+   */
+  private void warmUpHttp() {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    for (ChatServer server : servers) {
+      URI readyz = server.httpUri().orElseThrow().resolve("/readyz");
+      try {
+        http.send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.discarding());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   private ChatClient plainClient(URI endpoint) {
