@@ -73,6 +73,7 @@ public final class ChatClientBuilder {
   private Clock clock = Clock.systemUTC();
   private SSLContext sslContext; // null: the JDK's default
   private String sslSource; // which call set sslContext, for the error if both are used
+  private ProximityPolicy proximity; // null: the endpoints in the order given
 
   ChatClientBuilder(Function<ClientConfig, ChatClient> factory) {
     this.factory = factory;
@@ -99,6 +100,21 @@ public final class ChatClientBuilder {
               + " after trying the others)");
     }
     endpoints.add(endpoint);
+    return this;
+  }
+
+  /**
+   * Ranks the endpoints by round-trip time before connecting and whenever a connection ends, and
+   * tries them fastest healthy first, instead of in the order they were added (see {@link
+   * ProximityPolicy} for the probe, the ranking and when the session moves). Default: off, the
+   * endpoints in the order they were added; with one endpoint nothing is probed either way. Probing
+   * runs on the client's own threads; the ranking is reported to {@link
+   * ChatListener#onEndpointsRanked} on the callback executor.
+   *
+   * @throws NullPointerException if {@code policy} is null
+   */
+  public ChatClientBuilder proximity(ProximityPolicy policy) {
+    this.proximity = Objects.requireNonNull(policy, "policy");
     return this;
   }
 
@@ -301,7 +317,9 @@ public final class ChatClientBuilder {
    * Builds the client from a copy of this builder's settings: changing the builder afterwards does
    * not change the client.
    *
-   * @throws IllegalStateException if no endpoint was given, or no transport fits the endpoints
+   * @throws IllegalStateException if no endpoint was given, no transport fits the endpoints, or the
+   *     {@link #proximity(ProximityPolicy) proximity policy} names a probe URI for an endpoint that
+   *     was not added
    */
   public ChatClient build() {
     return factory.apply(config());
@@ -312,6 +330,16 @@ public final class ChatClientBuilder {
     if (endpoints.isEmpty()) {
       throw new IllegalStateException(
           "no endpoint: call endpoint(URI.create(\"ws://host:port/chat\")) before build()");
+    }
+    if (proximity != null) {
+      for (URI endpoint : proximity.probes().keySet()) {
+        if (!endpoints.contains(endpoint)) {
+          throw new IllegalStateException(
+              "the proximity policy has a probe URI for "
+                  + endpoint
+                  + ", which is not an endpoint; add it with endpoint(...) or remove its probe");
+        }
+      }
     }
     return new ClientConfig(
         endpoints,
@@ -330,7 +358,8 @@ public final class ChatClientBuilder {
         scheduler,
         random != null ? random : new Random(),
         clock,
-        sslContext);
+        sslContext,
+        proximity);
   }
 
   private static String requireText(String what, String value) {

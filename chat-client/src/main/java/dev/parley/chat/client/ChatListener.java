@@ -20,6 +20,12 @@ public interface ChatListener {
   /** A message arrived in a joined room (including this user's own, once stored). */
   default void onMessage(ChatSession session, MessageEvent event) {}
 
+  /**
+   * The session probed its endpoints and ranked them (only with a {@link ProximityPolicy} and
+   * several endpoints): before the first connect and each time a welcomed connection ended.
+   */
+  default void onEndpointsRanked(ChatSession session, EndpointsRankedEvent event) {}
+
   /** Another member started or stopped typing. */
   default void onTyping(ChatSession session, TypingEvent event) {}
 

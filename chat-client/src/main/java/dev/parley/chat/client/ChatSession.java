@@ -3,6 +3,7 @@ package dev.parley.chat.client;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
+import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -58,6 +59,14 @@ public interface ChatSession extends AutoCloseable {
 
   /** The current state. */
   State state();
+
+  /**
+   * The endpoint of the current connection while {@link State#CONNECTED CONNECTED}, else empty.
+   * Thread-safe. The default (for implementations outside this module) is always empty.
+   */
+  default Optional<URI> endpoint() {
+    return Optional.empty();
+  }
 
   /**
    * Joins a room (the server creates it on first join if its policy allows). Completes with the

@@ -1,5 +1,6 @@
 package dev.parley.chat.client.internal;
 
+import dev.parley.chat.client.ProximityPolicy;
 import dev.parley.chat.spi.ClientTransportProvider;
 import java.net.URI;
 import java.time.Clock;
@@ -33,6 +34,7 @@ import javax.net.ssl.SSLContext;
  * @param random randomness for jitter and client message ids
  * @param clock time for timestamps
  * @param sslContext verifies {@code wss://} servers, or {@code null} for the JDK's default
+ * @param proximity ranks the endpoints by round-trip time, or {@code null} to keep their order
  */
 public record ClientConfig(
     List<URI> endpoints,
@@ -51,7 +53,8 @@ public record ClientConfig(
     ScheduledExecutorService scheduler,
     Random random,
     Clock clock,
-    SSLContext sslContext) {
+    SSLContext sslContext,
+    ProximityPolicy proximity) {
 
   /** Copies the endpoints; checks that nothing required is missing. */
   public ClientConfig {

@@ -191,7 +191,7 @@ public final class JdkClientTransportProvider implements ClientTransportProvider
   }
 
   /** Stops the HttpClient's selector thread: shutdownNow() where it exists, else an interrupt. */
-  private static void stop(HttpClient client) {
+  static void stop(HttpClient client) {
     try {
       HttpClient.class.getMethod("shutdownNow").invoke(client);
       return;

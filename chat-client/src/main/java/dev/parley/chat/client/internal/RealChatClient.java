@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Resources: the transport chosen at build time (see {@link TransportSelection}); when the
  * client looked it up itself and it is {@link AutoCloseable}, as the default JDK transport is, the
  * client closes it, releasing its HTTP client and I/O threads. A transport the application gave is
- * left open. The callback executor and timer are the application's or the client's own ({@link
- * ClientExecutors}).
+ * left open. With a proximity policy and several endpoints, the client's own endpoint prober (an
+ * HTTP client and its {@code parley-probe-N} threads), closed with the client. The callback
+ * executor and timer are the application's or the client's own ({@link ClientExecutors}).
  *
  * <p>{@link #close()}: closes every session (close code 1000), waits up to {@value
  * #CLOSE_WAIT_MILLIS} ms for their closing handshakes, aborts what is left, closes the transport,
@@ -48,6 +49,7 @@ public final class RealChatClient implements ChatClient {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private final boolean ownsTransport;
+  private final EndpointProber prober; // null: no proximity policy, or one endpoint
 
   /**
    * Builds a client from validated settings; what {@code ChatClientBuilder.build()} calls. Selects
@@ -68,6 +70,10 @@ public final class RealChatClient implements ChatClient {
             : TransportSelection.check(builder.transport(), builder.endpoints());
     this.executors = new ClientExecutors(builder.callbackExecutor(), builder.scheduler());
     Random random = builder.random();
+    this.prober =
+        builder.proximity() != null && config.endpoints().size() > 1
+            ? new HttpEndpointProber(builder.proximity(), builder.sslContext(), System::nanoTime)
+            : null;
     this.context =
         new SessionContext(
             config,
@@ -76,7 +82,8 @@ public final class RealChatClient implements ChatClient {
             executors.callbacks(),
             builder.clock(),
             random,
-            new Backoff(builder.initialBackoff(), builder.maxBackoff(), random));
+            new Backoff(builder.initialBackoff(), builder.maxBackoff(), random),
+            prober);
     log.debug("chat client on transport '{}' for {}", transport.name(), config.endpoints());
   }
 
@@ -118,6 +125,9 @@ public final class RealChatClient implements ChatClient {
     }
     awaitClosed(closing, Duration.ofMillis(CLOSE_WAIT_MILLIS));
     open.forEach(RealChatSession::abortConnections);
+    if (prober != null) {
+      prober.close();
+    }
     if (ownsTransport && transport instanceof AutoCloseable closeable) {
       try {
         closeable.close();

@@ -13,6 +13,7 @@ import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
 import dev.parley.chat.client.TokenProvider;
 import dev.parley.chat.protocol.internal.Envelope;
+import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +72,11 @@ final class RealChatSession implements ChatSession {
   /** Bugs caught at the transport boundary; see {@link SessionLifecycle#internalErrors()}. */
   int internalErrors() {
     return lifecycle.internalErrors();
+  }
+
+  @Override
+  public Optional<URI> endpoint() {
+    return Optional.ofNullable(lifecycle.endpoint());
   }
 
   @Override

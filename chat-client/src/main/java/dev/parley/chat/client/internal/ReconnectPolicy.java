@@ -14,6 +14,9 @@ import java.util.List;
  *   <li>A failed reconnect attempt: the next endpoint, after a longer backoff delay.
  *   <li>A token provider that failed: asked again after a backoff delay, also on first connect.
  *   <li>Welcome resets the backoff.
+ *   <li>With a proximity policy, a ranking (before the first connect and after a welcomed
+ *       connection ended) replaces the order: the next attempt goes to the best ranked endpoint,
+ *       failed ones move down the ranking.
  * </ul>
  *
  * Delays come from {@link Backoff} (full jitter). Not thread-safe: guarded by the session's lock.
@@ -32,6 +35,11 @@ final class ReconnectPolicy {
   /** The endpoint the next attempt goes to. */
   URI endpoint() {
     return endpoints.current();
+  }
+
+  /** The endpoints in the order of a new ranking; the next attempt goes to its first. */
+  void rank(List<URI> order) {
+    endpoints.reorder(order);
   }
 
   /** The server welcomed the session: the next drop starts the backoff over. */

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param clock the time
  * @param random jitter and client message id prefixes
  * @param backoff reconnect delays
+ * @param prober ranks the endpoints by round trip, or {@code null} to keep their order
  */
 record SessionContext(
     SessionConfig config,
@@ -25,4 +26,5 @@ record SessionContext(
     Executor callbackExecutor,
     Clock clock,
     Random random,
-    Backoff backoff) {}
+    Backoff backoff,
+    EndpointProber prober) {}

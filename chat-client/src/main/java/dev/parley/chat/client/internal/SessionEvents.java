@@ -7,6 +7,8 @@ import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.ClosedEvent;
+import dev.parley.chat.client.EndpointProbe;
+import dev.parley.chat.client.EndpointsRankedEvent;
 import dev.parley.chat.client.ErrorEvent;
 import dev.parley.chat.client.HistoryGapEvent;
 import dev.parley.chat.client.InvitedEvent;
@@ -19,6 +21,7 @@ import dev.parley.chat.client.TokenFailedEvent;
 import dev.parley.chat.client.TokenRefreshedEvent;
 import dev.parley.chat.client.TokenRequest;
 import dev.parley.chat.client.TypingEvent;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +69,11 @@ final class SessionEvents {
   void stateChanged(ChatSession.State previous, ChatSession.State current, String reason) {
     StateChangeEvent event = new StateChangeEvent(previous, current, reason);
     enqueue(l -> l.onStateChanged(session, event));
+  }
+
+  void endpointsRanked(List<EndpointProbe> probes, List<URI> order) {
+    EndpointsRankedEvent event = new EndpointsRankedEvent(probes, order);
+    enqueue(l -> l.onEndpointsRanked(session, event));
   }
 
   void message(ChatMessage message) {

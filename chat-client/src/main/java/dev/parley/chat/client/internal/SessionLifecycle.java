@@ -5,6 +5,7 @@ import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.ChatSession.State;
+import dev.parley.chat.client.EndpointProbe;
 import dev.parley.chat.client.TokenProvider;
 import dev.parley.chat.client.TokenRequest;
 import dev.parley.chat.protocol.CloseCodes;
@@ -15,9 +16,11 @@ import dev.parley.chat.protocol.internal.FrameDecodeException;
 import dev.parley.chat.protocol.internal.GoAway;
 import dev.parley.chat.protocol.internal.Welcome;
 import dev.parley.chat.spi.ClientTransportConnection;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -37,6 +40,11 @@ import org.slf4j.LoggerFactory;
  *                                         ▲
  *            close(), or close code 1000, 4000, 4001, 1003, or a non-retryable Connect error
  * </pre>
+ *
+ * <p>With a proximity policy (a prober in the context), the session probes and ranks its endpoints
+ * before the first attempt and each time a welcomed connection ends, before its reconnect delay;
+ * the attempts then follow the ranking. A welcomed connection is never moved for a better ranked
+ * endpoint.
  *
  * <p>A Connect answered with a retryable error (such as {@code UNAVAILABLE} from an authenticator
  * whose backend is down) or a close with 1013 is retried with backoff, also on the first connect:
@@ -81,6 +89,7 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
   private final AtomicInteger internalErrors = new AtomicInteger();
   private volatile State state = State.CONNECTING;
   private volatile UserId user;
+  private volatile URI endpoint; // of the welcomed connection, while CONNECTED
   private ConnectionAttempt current;
   private ScheduledFuture<?> reconnectTimer;
   private long pingNonce;
@@ -137,6 +146,11 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
     return user;
   }
 
+  /** The endpoint of the current connection while CONNECTED, else null. */
+  URI endpoint() {
+    return state == State.CONNECTED ? endpoint : null;
+  }
+
   CompletableFuture<ChatSession> connected() {
     return connected;
   }
@@ -150,9 +164,49 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
     return internalErrors.get();
   }
 
-  /** Starts the first attempt. */
+  /** Starts the first attempt (after ranking the endpoints, with a proximity policy). */
   void start() {
-    beginAttempt();
+    rankThen(this::beginAttempt);
+  }
+
+  /**
+   * With a prober: probes every endpoint, reorders the rotation by the ranking, reports it, then
+   * runs {@code next} under the lock (unless the session closed meanwhile). Without one: runs
+   * {@code next} now. A healthy connection is never moved; this runs only before connecting.
+   */
+  private void rankThen(Runnable next) {
+    EndpointProber prober = context.prober();
+    if (prober == null) {
+      next.run();
+      return;
+    }
+    List<URI> endpoints = config.endpoints();
+    events.afterUnlock(
+        () -> {
+          try {
+            prober
+                .probeAll(endpoints)
+                .whenComplete((probes, failure) -> lock.run(() -> ranked(probes, failure, next)));
+          } catch (RuntimeException e) {
+            lock.run(() -> ranked(null, e, next));
+          }
+        });
+  }
+
+  private void ranked(List<EndpointProbe> probes, Throwable failure, Runnable next) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (failure != null || probes == null) {
+      log.warn(
+          "{}: probing the endpoints failed; keeping the order {}", session, reconnects, failure);
+    } else {
+      List<URI> order = EndpointRanking.order(probes);
+      reconnects.rank(order);
+      log.info("{}: endpoints probed {}; trying them in the order {}", session, probes, order);
+      events.endpointsRanked(probes, order);
+    }
+    next.run();
   }
 
   /** The application closes the session. */
@@ -422,6 +476,7 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
     }
     user = who;
     expiredToken = null;
+    endpoint = attempt.endpoint;
     attempt.welcomed = true;
     attempt.cancelTimer();
     State previous = state;
@@ -542,8 +597,10 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
     }
     State previous = state;
     state = State.RECONNECTING;
+    endpoint = null;
     events.stateChanged(previous, State.RECONNECTING, why);
-    scheduleReconnect(reconnects.afterConnectionLost(attempt.goAwayDelayMillis));
+    Duration delay = reconnects.afterConnectionLost(attempt.goAwayDelayMillis);
+    rankThen(() -> scheduleReconnect(delay));
   }
 
   /** An attempt ended before Welcome: next endpoint, or give up (first connect) or close. */

@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * framed); an application's handler may replace any of them with its own value. The server's own
  * answers (health, 404, a failed handler's 500) are also {@code Cache-Control: no-store} and have a
  * content security policy that allows nothing.
+ *
+ * <p>{@code /readyz} also reports the node's load, for clients that rank nodes by round trip (the
+ * client's {@code ProximityPolicy}): {@value #CONNECTIONS_HEADER} (open sessions), {@value
+ * #MAX_CONNECTIONS_HEADER} (the limit) and {@value #SATURATED_HEADER} ({@code true} from {@value
+ * #SATURATED_PERCENT}% of the limit on). A saturated node still answers 200: it still takes
+ * sessions, clients that can choose just prefer another.
  *
  * <p>With {@link ServerTls} it is HTTPS ({@code HttpsServer}, TLS 1.3 and 1.2, the same reloadable
  * certificate as the WebSocket endpoint) and every response carries {@value #HSTS}.
@@ -56,12 +63,19 @@ final class HttpSide {
           "Cache-Control", "no-store",
           "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 
+  static final String CONNECTIONS_HEADER = "Parley-Connections";
+  static final String MAX_CONNECTIONS_HEADER = "Parley-Max-Connections";
+  static final String SATURATED_HEADER = "Parley-Saturated";
+  static final int SATURATED_PERCENT = 90;
+
   private final HttpServer server;
   private final ExecutorService executor;
 
   HttpSide(
       InetSocketAddress bind,
       BooleanSupplier ready,
+      IntSupplier connections,
+      int maxConnections,
       Map<String, PageHandler> handlers,
       ServerTls tls)
       throws IOException {
@@ -74,6 +88,14 @@ final class HttpSide {
         "/readyz",
         exchange -> {
           boolean isReady = ready.getAsBoolean();
+          int open = connections.getAsInt();
+          exchange.getResponseHeaders().set(CONNECTIONS_HEADER, Integer.toString(open));
+          exchange
+              .getResponseHeaders()
+              .set(MAX_CONNECTIONS_HEADER, Integer.toString(maxConnections));
+          exchange
+              .getResponseHeaders()
+              .set(SATURATED_HEADER, Boolean.toString(saturated(open, maxConnections)));
           respond(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n", secure);
         });
     handlers.forEach(
@@ -83,6 +105,11 @@ final class HttpSide {
       // the JDK's own 404 would go out without the headers
       server.createContext("/", exchange -> respond(exchange, 404, "not found\n", secure));
     }
+  }
+
+  /** Whether {@code open} sessions are {@value #SATURATED_PERCENT}% of {@code max} or more. */
+  static boolean saturated(int open, int max) {
+    return (long) open * 100 >= (long) max * SATURATED_PERCENT;
   }
 
   /** Runs an application's handler on one exchange and writes what it returns. */

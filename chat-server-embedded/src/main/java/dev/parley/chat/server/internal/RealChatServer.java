@@ -182,6 +182,8 @@ public final class RealChatServer implements ChatServer {
             new HttpSide(
                 new InetSocketAddress(settings.httpHost(), settings.httpPort()),
                 this::isReady,
+                core::sessionCount,
+                settings.maxConnections(),
                 settings.pageHandlers(),
                 settings.tls());
         http.start();

@@ -8,10 +8,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +27,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Lifecycle: {@link #start()} binds a free port; {@link #cutAll()} resets the open connections
  * (new ones are still accepted); {@link #refuseNew(boolean)} makes the client look offline for a
- * while; {@link #close()} stops accepting and cuts everything.
+ * while; {@link #latency(Duration)} delays every byte by a fixed time in each direction, the way a
+ * distant region would; {@link #close()} stops accepting and cuts everything.
+ *
+ * <p>Latency is added per direction: a request and its answer through a proxy with a latency of 40
+ * ms take at least 80 ms more. Each chunk read is held until its time has come, then written in
+ * order by a third thread per direction, so the delay does not limit throughput. The TCP handshake
+ * with the proxy itself is not delayed.
  */
 public final class ChaosProxy implements AutoCloseable {
   private final InetSocketAddress target;
@@ -33,6 +43,7 @@ public final class ChaosProxy implements AutoCloseable {
   private final AtomicLong cuts = new AtomicLong();
   private volatile boolean closed;
   private volatile boolean refusing;
+  private volatile long latencyNanos;
 
   /** A proxy to {@code target}; not listening until {@link #start()}. */
   public ChaosProxy(InetSocketAddress target) throws IOException {
@@ -73,6 +84,18 @@ public final class ChaosProxy implements AutoCloseable {
    */
   public void refuseNew(boolean refuse) {
     this.refusing = refuse;
+  }
+
+  /**
+   * Delays every chunk by {@code oneWay} in each direction, from now on (zero: forward at once).
+   * Applies to connections opened afterwards; open ones keep the latency they started with.
+   */
+  public ChaosProxy latency(Duration oneWay) {
+    if (oneWay.isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative, was " + oneWay);
+    }
+    this.latencyNanos = oneWay.toNanos();
+    return this;
   }
 
   /** How many times {@link #cutAll()} ran. */
@@ -126,8 +149,14 @@ public final class ChaosProxy implements AutoCloseable {
         upstream.setTcpNoDelay(true);
         Pipe pipe = new Pipe(client, upstream);
         pipes.add(pipe);
-        threads.execute(() -> pipe.pump(client, upstream));
-        threads.execute(() -> pipe.pump(upstream, client));
+        long delay = latencyNanos;
+        if (delay == 0) {
+          threads.execute(() -> pipe.pump(client, upstream));
+          threads.execute(() -> pipe.pump(upstream, client));
+        } else {
+          pipe.delayed(client, upstream, delay);
+          pipe.delayed(upstream, client, delay);
+        }
       } catch (IOException e) {
         closeQuietly(client);
       }
@@ -159,6 +188,48 @@ public final class ChaosProxy implements AutoCloseable {
       }
     }
 
+    /** Like {@link #pump}, with every chunk held back for {@code delay} nanoseconds. */
+    void delayed(Socket from, Socket to, long delay) {
+      BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+      threads.execute(
+          () -> {
+            byte[] buffer = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream()) {
+              int n;
+              while ((n = in.read(buffer)) >= 0) {
+                queue.add(new Chunk(System.nanoTime() + delay, Arrays.copyOf(buffer, n)));
+              }
+            } catch (IOException ignored) {
+              // the other direction or a cut closed the socket
+            }
+            queue.add(new Chunk(System.nanoTime() + delay, null));
+          });
+      threads.execute(
+          () -> {
+            try {
+              OutputStream out = to.getOutputStream();
+              while (true) {
+                Chunk chunk = queue.take();
+                long wait = chunk.due - System.nanoTime();
+                if (wait > 0) {
+                  TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                if (chunk.bytes == null) {
+                  break;
+                }
+                out.write(chunk.bytes);
+                out.flush();
+              }
+            } catch (IOException ignored) {
+              // cut
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } finally {
+              cut();
+            }
+          });
+    }
+
     void cut() {
       if (pipes.remove(this)) {
         reset(a);
@@ -166,6 +237,8 @@ public final class ChaosProxy implements AutoCloseable {
       }
     }
   }
+
+  private record Chunk(long due, byte[] bytes) {}
 
   private static void reset(Socket socket) {
     try {

@@ -1,6 +1,7 @@
 package dev.parley.chat.examples.configuration;
 
 import dev.parley.chat.client.ChatClient;
+import dev.parley.chat.client.ProximityPolicy;
 import dev.parley.chat.examples.auth.SignedTokenAuthenticator;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.InMemoryMessageStore;
@@ -97,6 +98,24 @@ public final class ConfigurationSample {
             .callbackExecutor(uiThread) // listener calls arrive on the UI thread
             .build();
     // snippet:end client
+    return client;
+  }
+
+  /** A client given two regions' endpoints, nearest first; not connected. */
+  static ChatClient regionalClient() {
+    // snippet:start proximity
+    URI eu = URI.create("wss://eu.chat.example.com/chat");
+    URI us = URI.create("wss://us.chat.example.com/chat");
+    ChatClient client =
+        ChatClient.builder()
+            .endpoint(eu)
+            .endpoint(us)
+            .proximity(
+                ProximityPolicy.byRoundTrip() // each region's balancer passes /readyz through
+                    .probe(eu, URI.create("https://eu.chat.example.com/readyz"))
+                    .probe(us, URI.create("https://us.chat.example.com/readyz")))
+            .build();
+    // snippet:end proximity
     return client;
   }
 }

@@ -21,4 +21,11 @@ class ConfigurationSampleTest {
       assertThat(client).isNotNull();
     }
   }
+
+  @Test
+  void theRegionalClientConfigurationBuilds() {
+    try (ChatClient client = ConfigurationSample.regionalClient()) {
+      assertThat(client).isNotNull();
+    }
+  }
 }
