@@ -8,6 +8,7 @@ import dev.parley.chat.client.ChatSession.State;
 import dev.parley.chat.client.TokenProvider;
 import dev.parley.chat.client.TokenRequest;
 import dev.parley.chat.protocol.CloseCodes;
+import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.protocol.internal.BinaryFrames;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
@@ -18,6 +19,7 @@ import dev.parley.chat.spi.ClientTransportConnection;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -381,7 +383,8 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
             attempt.token,
             config.clientName(),
             config.clientVersion(),
-            deliveries.positions());
+            deliveries.positions(),
+            List.of(Protocol.FEATURE_PRESENCE_BATCH));
     if (!connection.sendBinary(BinaryFrames.encode(connect))) {
       drop("the transport refused the Connect frame");
     }

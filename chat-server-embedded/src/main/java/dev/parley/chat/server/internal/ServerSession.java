@@ -82,6 +82,7 @@ final class ServerSession {
   private volatile UserId user;
   private volatile Identity identity;
   private volatile boolean welcomed;
+  private volatile boolean presenceBatches;
   private volatile boolean closing;
   private List<OutboundFrame> held = new ArrayList<>();
   private long heldBytes;
@@ -458,5 +459,15 @@ final class ServerSession {
   @Override
   public String toString() {
     return "session " + id + (user == null ? "" : " (" + user + ")");
+  }
+
+  /** Whether the client asked for {@code PresenceBatch} frames instead of {@code Presence}. */
+  boolean presenceBatches() {
+    return presenceBatches;
+  }
+
+  /** Set once, from Connect, before the session joins any room. */
+  void presenceBatches(boolean asked) {
+    this.presenceBatches = asked;
   }
 }
