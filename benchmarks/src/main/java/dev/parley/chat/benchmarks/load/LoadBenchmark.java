@@ -92,11 +92,11 @@ public final class LoadBenchmark {
         scenarios.remove(a);
       }
       if (a.startsWith("members=")) {
-        m7Members = Integer.parseInt(a.substring("members=".length()));
+        m7Members = m7Members(a.substring("members=".length()));
         scenarios.remove(a);
       }
       if (a.startsWith("m7rate=")) {
-        m7Rate = Double.parseDouble(a.substring("m7rate=".length()));
+        m7Rate = m7Rate(a.substring("m7rate=".length()));
         scenarios.remove(a);
       }
       if (a.startsWith("systems=")) {
@@ -106,14 +106,6 @@ public final class LoadBenchmark {
     }
     if (scenarios.isEmpty()) {
       scenarios = List.of("m1", "m2", "m3", "m5", "m6", "m7", "m8");
-    }
-    if (m7Members < M7_MIN_MEMBERS || m7Members > M7_MEMBERS) {
-      throw new IllegalArgumentException(
-          String.format(
-              "members must be between %d and %d, was %d", M7_MIN_MEMBERS, M7_MEMBERS, m7Members));
-    }
-    if (m7Rate < 0 || Double.isNaN(m7Rate) || Double.isInfinite(m7Rate)) {
-      throw new IllegalArgumentException("m7rate must be a positive number, was " + m7Rate);
     }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     Settings settings = longMode ? Settings.LONG : Settings.SHORT;
@@ -146,6 +138,37 @@ public final class LoadBenchmark {
         "%ntook %d s; server logs in %s%n",
         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), bench.logDir.toAbsolutePath());
     System.exit(0);
+  }
+
+  /** The {@code members=N} argument: M7's room size, from 100 to 10,000. */
+  static int m7Members(String text) {
+    int members;
+    try {
+      members = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("members must be a whole number, was '" + text + "'");
+    }
+    if (members < M7_MIN_MEMBERS || members > M7_MEMBERS) {
+      throw new IllegalArgumentException(
+          String.format(
+              "members must be between %d and %,d, was %d", M7_MIN_MEMBERS, M7_MEMBERS, members));
+    }
+    return members;
+  }
+
+  /** The {@code m7rate=R} argument: messages per second to M7's room, more than 0. */
+  static double m7Rate(String text) {
+    double rate;
+    try {
+      rate = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("m7rate must be a number, was '" + text + "'");
+    }
+    if (!(rate > 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException(
+          "m7rate must be more than 0 messages per second, was " + text);
+    }
+    return rate;
   }
 
   private int[] m1Rooms = {10, 100, 1000};
