@@ -567,6 +567,11 @@ public final class LoadBenchmark {
           signals(system, client, all, fanOut, plain);
           churn(system, client, fleet, all);
         }
+        long closed = client.stats().unexpectedCloses();
+        if (closed > 0) {
+          printProblems(client);
+        }
+        table.put("M7 members closed by the server", system, closed, "%,.0f");
       } finally {
         fleet.closeAll();
       }
@@ -588,17 +593,25 @@ public final class LoadBenchmark {
       throws InterruptedException {
     long n = all.size();
     // each pair of members: the later one's arrival is announced to the earlier one, once
+    long expected = n * (n - 1) / 2;
     FrameCounts.Tally fill =
-        awaitFrames(all, FrameCounts.Kind.PRESENCE, n * (n - 1) / 2, FrameCounts.Tally.EMPTY);
+        awaitFrames(all, FrameCounts.Kind.PRESENCE, expected, FrameCounts.Tally.EMPTY);
     double settled = (System.nanoTime() - fillStarted) / 1e9;
     long presence = fill.frames(FrameCounts.Kind.PRESENCE);
     long presenceBytes = fill.bytes(FrameCounts.Kind.PRESENCE);
     long other = fill.framesExcept(FrameCounts.Kind.PRESENCE);
     long otherBytes = fill.bytesExcept(FrameCounts.Kind.PRESENCE);
     out.printf(
-        "  M7 %-13s fill: %,d presence frames (%.1f MiB), %,d others (%.1f MiB), all in after"
-            + " %.2f s; by kind %s%n",
-        system, presence, presenceBytes / 1048576.0, other, otherBytes / 1048576.0, settled, fill);
+        "  M7 %-13s fill: %,d presence frames of %,d expected (%.1f MiB), %,d others (%.1f MiB),"
+            + " no more after %.2f s; by kind %s%n",
+        system,
+        presence,
+        expected,
+        presenceBytes / 1048576.0,
+        other,
+        otherBytes / 1048576.0,
+        settled,
+        fill);
     table.put("M7 s until fill's presence frames arrived", system, settled, "%.2f");
     table.put("M7 presence frames/member during fill", system, presence / (double) n, "%,.1f");
     table.put("M7 presence KiB/member during fill", system, presenceBytes / 1024.0 / n, "%,.1f");
