@@ -56,7 +56,14 @@ final class ParleyWire implements Wire {
             ? List.of(EnvelopeCodec.position(room(connection), connection.lastSeq()))
             : List.of();
     connection.write(
-        encode(EnvelopeCodec.connect(1, connection.user(), "parley-load", "", resume)));
+        encode(
+            EnvelopeCodec.connect(
+                1,
+                connection.user(),
+                "parley-load",
+                "",
+                resume,
+                List.of(Protocol.FEATURE_PRESENCE_BATCH))));
   }
 
   @Override
