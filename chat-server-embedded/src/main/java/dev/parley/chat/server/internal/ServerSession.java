@@ -76,7 +76,8 @@ final class ServerSession {
   private final Executor closer;
   private final ServerMetrics metrics;
   private final AtomicBoolean slowConsumerCounted = new AtomicBoolean();
-  private final Map<RoomId, Room> rooms = new ConcurrentHashMap<>();
+  // sized for the one or two rooms most sessions are in; it grows as needed
+  private final Map<RoomId, Room> rooms = new ConcurrentHashMap<>(2);
   private final SendOrder sendOrder = new SendOrder();
   private volatile State state = State.AWAITING_CONNECT;
   private volatile UserId user;
