@@ -13,6 +13,12 @@ public final class Protocol {
   /** WebSocket subprotocol for text frames carrying proto3 JSON Envelopes (for browsers). */
   public static final String SUBPROTOCOL_JSON = "parley.v1.json";
 
+  /**
+   * The {@code Connect.features} entry asking for coalesced presence: {@code PresenceBatch} frames,
+   * one per room and presence window, instead of one {@code Presence} frame per change.
+   */
+  public static final String FEATURE_PRESENCE_BATCH = "presence-batch";
+
   /** Default path of the WebSocket endpoint. */
   public static final String DEFAULT_PATH = "/chat";
 

@@ -4,6 +4,7 @@ import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.server.internal.AbuseLimits;
 import dev.parley.chat.server.internal.AccessSettings;
 import dev.parley.chat.server.internal.BreakerSettings;
+import dev.parley.chat.server.internal.PresenceSettings;
 import dev.parley.chat.server.internal.ServerSettings;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
@@ -581,6 +582,49 @@ public final class ChatServerBuilder {
     return this;
   }
 
+  // --- Presence in busy and large rooms ---
+
+  /** Default for {@link #presenceWindow(Duration)}: 50 milliseconds. */
+  public static final Duration DEFAULT_PRESENCE_WINDOW = Duration.ofMillis(50);
+
+  /** Default for {@link #largeRoomThreshold(int)}: 1,000 online users. */
+  public static final int DEFAULT_LARGE_ROOM_THRESHOLD = 1_000;
+
+  private Duration presenceWindow = DEFAULT_PRESENCE_WINDOW;
+  private int largeRoomThreshold = DEFAULT_LARGE_ROOM_THRESHOLD;
+
+  /**
+   * How long a room gathers presence changes (users coming online or going offline in it) before
+   * announcing them; default {@link #DEFAULT_PRESENCE_WINDOW}. At the end of the window each member
+   * hears each changed user's state once: a client that asked for {@code presence-batch} in one
+   * {@code PresenceBatch} frame, any other client in one {@code Presence} frame per changed user.
+   * Anything else the room sends (a message, typing, a receipt) first announces what was gathered,
+   * so presence never arrives after a message that followed it. {@link Duration#ZERO} announces
+   * every change at once, one frame per change. At most 10 seconds.
+   */
+  public ChatServerBuilder presenceWindow(Duration window) {
+    Objects.requireNonNull(window, "window");
+    if (window.isNegative() || window.compareTo(Duration.ofSeconds(10)) > 0) {
+      throw new IllegalArgumentException(
+          "presenceWindow must be between 0 and 10 seconds, not " + window);
+    }
+    this.presenceWindow = window;
+    return this;
+  }
+
+  /**
+   * From how many online users on a room is large; default {@value #DEFAULT_LARGE_ROOM_THRESHOLD}.
+   * In a room with more online users than this, presence and signals would cost every member a
+   * frame for every other member: members instead learn the online count ({@code Joined} and {@code
+   * PresenceBatch} carry it, without names; clients that did not ask for {@code presence-batch} get
+   * no presence frames), and typing and read receipts are not forwarded (receipts are still checked
+   * and recorded).
+   */
+  public ChatServerBuilder largeRoomThreshold(int users) {
+    this.largeRoomThreshold = requireAtLeast("largeRoomThreshold", users, 1);
+    return this;
+  }
+
   // --- Hooks (MessageHook, SessionListener) ---
 
   /** Default for {@link #hookTimeout(Duration)}: 2 seconds. */
@@ -1022,7 +1066,8 @@ public final class ChatServerBuilder {
             reconnectMax),
         meterRegistry,
         new AccessSettings(roomAccessStore, accessCacheTtl, accessCacheMaxEntries),
-        tls);
+        tls,
+        new PresenceSettings(presenceWindow, largeRoomThreshold));
   }
 
   private void requireHttpOn(String call) {

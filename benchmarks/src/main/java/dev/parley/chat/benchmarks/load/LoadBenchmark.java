@@ -13,14 +13,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Parley against bare WebSocket broadcast servers, in one run: the same load generator, payloads
  * and schedules drive B1 (bare Java-WebSocket), B2 (bare Netty) and Parley (in-memory store, each
  * transport found), each server in its own JVM. Prints one table.
  *
- * <p>{@code LoadBenchmark [short|long] [scenarios...]}, scenarios among {@code m1 m2 m3 m5 m6} (m3
- * also gives M4). Not thread-safe; run once per JVM.
+ * <p>{@code LoadBenchmark [short|long] [scenarios...]}, scenarios among {@code m1 m2 m3 m5 m6 m7
+ * m8} (m3 also gives M4); {@code members=N} shrinks M7's room (10,000 members by default) and
+ * {@code m7rate=R} sets its messages per second (2 by default). Not thread-safe; run once per JVM.
  */
 public final class LoadBenchmark {
   static final String TEXT = "x".repeat(64);
@@ -33,6 +36,15 @@ public final class LoadBenchmark {
   private static final int M6_MEMBERS = 200;
 
   private static final int M6_TEXT_BYTES = 8 * 1024;
+
+  /** M7: one room of a live event, everyone in it. */
+  static final int M7_MEMBERS = 10_000;
+
+  /** The smallest M7 room that still has a typing member and a churned one. */
+  static final int M7_MIN_MEMBERS = 100;
+
+  /** How long M7 waits for the frames a fill, a signal window or a churn causes to arrive. */
+  private static final Duration M7_SETTLE = Duration.ofSeconds(120);
 
   private final Settings settings;
   private final PrintStream out;
@@ -61,6 +73,8 @@ public final class LoadBenchmark {
     int[] roomsOverride = null;
     double rateOverride = 0;
     int repeatOverride = 1;
+    int m7Members = M7_MEMBERS;
+    double m7Rate = 0;
     for (String a : List.copyOf(scenarios)) {
       if (a.startsWith("rate=")) {
         rateOverride = Double.parseDouble(a.substring("rate=".length()));
@@ -77,13 +91,21 @@ public final class LoadBenchmark {
         repeatOverride = Integer.parseInt(a.substring("repeat=".length()));
         scenarios.remove(a);
       }
+      if (a.startsWith("members=")) {
+        m7Members = m7Members(a.substring("members=".length()));
+        scenarios.remove(a);
+      }
+      if (a.startsWith("m7rate=")) {
+        m7Rate = m7Rate(a.substring("m7rate=".length()));
+        scenarios.remove(a);
+      }
       if (a.startsWith("systems=")) {
         systems = List.of(a.substring("systems=".length()).split(","));
         scenarios.remove(a);
       }
     }
     if (scenarios.isEmpty()) {
-      scenarios = List.of("m1", "m2", "m3", "m5", "m6", "m8");
+      scenarios = List.of("m1", "m2", "m3", "m5", "m6", "m7", "m8");
     }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     Settings settings = longMode ? Settings.LONG : Settings.SHORT;
@@ -106,6 +128,8 @@ public final class LoadBenchmark {
       throw new IllegalArgumentException("repeat must be at least 1, was " + repeatOverride);
     }
     bench.m1Repeats = repeatOverride;
+    bench.m7Members = m7Members;
+    bench.m7Rate = m7Rate > 0 ? m7Rate : settings.m7MessagesPerSecond();
     long started = System.nanoTime();
     bench.run(scenarios);
     out.println();
@@ -116,6 +140,37 @@ public final class LoadBenchmark {
     System.exit(0);
   }
 
+  /** The {@code members=N} argument: M7's room size, from 100 to 10,000. */
+  static int m7Members(String text) {
+    int members;
+    try {
+      members = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("members must be a whole number, was '" + text + "'");
+    }
+    if (members < M7_MIN_MEMBERS || members > M7_MEMBERS) {
+      throw new IllegalArgumentException(
+          String.format(
+              "members must be between %d and %,d, was %d", M7_MIN_MEMBERS, M7_MEMBERS, members));
+    }
+    return members;
+  }
+
+  /** The {@code m7rate=R} argument: messages per second to M7's room, more than 0. */
+  static double m7Rate(String text) {
+    double rate;
+    try {
+      rate = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("m7rate must be a number, was '" + text + "'");
+    }
+    if (!(rate > 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException(
+          "m7rate must be more than 0 messages per second, was " + text);
+    }
+    return rate;
+  }
+
   private int[] m1Rooms = {10, 100, 1000};
   private double m1Rate;
 
@@ -124,6 +179,12 @@ public final class LoadBenchmark {
    * shows each figure's median, with the spread printed below.
    */
   private int m1Repeats = 1;
+
+  /** Members of M7's one room ({@code members=N}). */
+  private int m7Members = M7_MEMBERS;
+
+  /** Messages per second to M7's room ({@code m7rate=R}); each goes to every member. */
+  private double m7Rate;
 
   private final Map<String, Map<String, List<Double>>> m1Samples = new LinkedHashMap<>();
 
@@ -158,6 +219,11 @@ public final class LoadBenchmark {
     if (scenarios.contains("m6")) {
       for (String system : table.systems()) {
         slowConsumers(system);
+      }
+    }
+    if (scenarios.contains("m7")) {
+      for (String system : table.systems()) {
+        bigRoom(system);
       }
     }
     if (scenarios.contains("m8")) {
@@ -449,6 +515,264 @@ public final class LoadBenchmark {
     return c.index() % 20 == 7;
   }
 
+  // --- M7: one room of 10,000 members, with presence, typing and read receipts ---
+
+  private void bigRoom(String system) throws Exception {
+    int members = m7Members;
+    boolean parley = Systems.isParley(system);
+    String label = String.format("M7 %,d-member room", members);
+    try (ServerUnderTest server = new ServerUnderTest(system, logDir.resolve(system + ".log"));
+        LoadClient client = Systems.client(system, server.address(), TEXT)) {
+      Fleet fleet = new Fleet(client, members, "m7-");
+      try {
+        long t0 = System.nanoTime();
+        int failed = fleet.growTo(members, settings.inFlight);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double readyPerSecond = (members - failed) / seconds;
+        out.printf(
+            "  M7 %-13s %,d members joined one room in %.2f s: %,.0f ready/s, %d failed%n",
+            system, members, seconds, readyPerSecond, failed);
+        table.put(label + ": ready/s", system, readyPerSecond, "%,.0f");
+        if (failed > 0) {
+          printProblems(client);
+          table.put(label + ": failed joins", system, failed, "%,.0f");
+          return;
+        }
+        List<LoadConnection> all = fleet.rooms().get(0);
+        if (parley) {
+          fillCost(system, all, t0);
+        }
+        String fanOut = String.format("M7 fan-out @ %,.0f/s", m7Rate * members);
+        OpenLoop.Result plain = fanOut(client, all);
+        out.printf(
+            "  M7 %-13s fan-out %.1f messages/s x %,d members: p50 %.2f p99 %.2f p999 %.2f ms,"
+                + " delivered %,d of %,d%n",
+            system,
+            m7Rate,
+            members,
+            plain.p50(),
+            plain.p99(),
+            plain.p999(),
+            plain.delivered(),
+            plain.expected());
+        table.put(fanOut + " p50 ms", system, plain.p50(), "%.2f");
+        table.put(fanOut + " p99 ms", system, plain.p99(), "%.2f");
+        table.put(fanOut + " p999 ms", system, plain.p999(), "%.2f");
+        if (plain.delivered() < plain.expected()) {
+          printProblems(client);
+          table.put(
+              fanOut + " lost deliveries", system, plain.expected() - plain.delivered(), "%,.0f");
+        }
+        if (parley) {
+          signals(system, client, all, fanOut, plain);
+          churn(system, client, fleet, all);
+        }
+        long closed = client.stats().unexpectedCloses();
+        if (closed > 0) {
+          printProblems(client);
+        }
+        table.put("M7 members closed by the server", system, closed, "%,.0f");
+      } finally {
+        fleet.closeAll();
+      }
+    }
+  }
+
+  private OpenLoop.Result fanOut(LoadClient client, List<LoadConnection> all) {
+    return OpenLoop.run(
+        client,
+        List.of(all),
+        new int[] {all.size()},
+        m7Rate * all.size(),
+        settings.m7Warmup(),
+        settings.m7Measure());
+  }
+
+  /** Fill: what the members received while the room filled, presence against everything else. */
+  private void fillCost(String system, List<LoadConnection> all, long fillStarted)
+      throws InterruptedException {
+    long n = all.size();
+    // one Presence frame per change: each pair of members, the later one's arrival announced to
+    // the earlier one; coalesced presence (PresenceBatch) sends far fewer, and then the wait below
+    // ends after a second without any
+    long expected = n * (n - 1) / 2;
+    FrameCounts.Tally fill =
+        awaitFrames(all, FrameCounts.Kind.PRESENCE, expected, FrameCounts.Tally.EMPTY);
+    double settled = (System.nanoTime() - fillStarted) / 1e9;
+    if (fill.frames(FrameCounts.Kind.PRESENCE) < expected) {
+      settled -= 1.0; // the quiet second that ended the wait
+    }
+    long presence = fill.frames(FrameCounts.Kind.PRESENCE);
+    long presenceBytes = fill.bytes(FrameCounts.Kind.PRESENCE);
+    long other = fill.framesExcept(FrameCounts.Kind.PRESENCE);
+    long otherBytes = fill.bytesExcept(FrameCounts.Kind.PRESENCE);
+    out.printf(
+        "  M7 %-13s fill: %,d presence frames (one per change would be %,d; %.1f MiB), %,d others (%.1f MiB),"
+            + " no more after %.2f s; by kind %s%n",
+        system,
+        presence,
+        expected,
+        presenceBytes / 1048576.0,
+        other,
+        otherBytes / 1048576.0,
+        settled,
+        fill);
+    table.put("M7 s until fill's presence frames arrived", system, settled, "%.2f");
+    table.put("M7 presence frames/member during fill", system, presence / (double) n, "%,.1f");
+    table.put("M7 presence KiB/member during fill", system, presenceBytes / 1024.0 / n, "%,.1f");
+    table.put("M7 other frames/member during fill", system, other / (double) n, "%,.1f");
+    table.put("M7 other KiB/member during fill", system, otherBytes / 1024.0 / n, "%,.1f");
+    table.put("M7 presence frames during fill (total)", system, presence, "%,.0f");
+    table.put("M7 presence MiB during fill (total)", system, presenceBytes / 1048576.0, "%,.1f");
+    table.put("M7 other frames during fill (total)", system, other, "%,.0f");
+    table.put("M7 other MiB during fill (total)", system, otherBytes / 1048576.0, "%,.1f");
+  }
+
+  /**
+   * Signals: the same fan-out again while 1% of the members type (Typing once a second each) and
+   * send read receipts after deliveries (at most once a second each).
+   */
+  private void signals(
+      String system,
+      LoadClient client,
+      List<LoadConnection> all,
+      String fanOut,
+      OpenLoop.Result plain)
+      throws InterruptedException {
+    ParleyWire wire = (ParleyWire) client.wire();
+    List<LoadConnection> signalers = all.stream().filter(c -> c.index() % 100 == 0).toList();
+    FrameCounts.Tally before = FrameCounts.total(all);
+    signalers.forEach(c -> c.setSendsReceipts(true));
+    AtomicBoolean stop = new AtomicBoolean();
+    long t0 = System.nanoTime();
+    Thread typing =
+        new Thread(
+            () -> {
+              // each signaler once a second, spread evenly over the second
+              double period = 1e9 / signalers.size();
+              for (long i = 0; !stop.get(); i++) {
+                long due = t0 + (long) (i * period);
+                long now = System.nanoTime();
+                while (due > now && !stop.get()) {
+                  LockSupport.parkNanos(Math.min(due - now, 10_000_000L));
+                  now = System.nanoTime();
+                }
+                LoadConnection c = signalers.get((int) (i % signalers.size()));
+                c.write(wire.typing(c));
+              }
+            },
+            "m7-typing");
+    typing.setDaemon(true);
+    typing.start();
+    OpenLoop.Result with;
+    try {
+      with = fanOut(client, all);
+    } finally {
+      stop.set(true);
+      typing.join();
+      signalers.forEach(c -> c.setSendsReceipts(false));
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    FrameCounts.Tally during = awaitFrames(all, FrameCounts.Kind.TYPING, Long.MAX_VALUE, before);
+    double perMemberSecond = all.size() * seconds;
+    double typingRate = during.frames(FrameCounts.Kind.TYPING) / perMemberSecond;
+    double receiptRate = during.frames(FrameCounts.Kind.READ_RECEIPT) / perMemberSecond;
+    double signalKiB =
+        (during.bytes(FrameCounts.Kind.TYPING) + during.bytes(FrameCounts.Kind.READ_RECEIPT))
+            / 1024.0
+            / perMemberSecond;
+    out.printf(
+        "  M7 %-13s with %d members typing and sending receipts: p50 %.2f p99 %.2f p999 %.2f ms"
+            + " (p99 without %.2f), delivered %,d of %,d; per member per second %.1f typing and"
+            + " %.1f receipt frames (%.2f KiB)%n",
+        system,
+        signalers.size(),
+        with.p50(),
+        with.p99(),
+        with.p999(),
+        plain.p99(),
+        with.delivered(),
+        with.expected(),
+        typingRate,
+        receiptRate,
+        signalKiB);
+    if (with.delivered() < with.expected()) {
+      printProblems(client);
+    }
+    String suffix = String.format(", %d typing + receipts", signalers.size());
+    table.put(fanOut + " p99 ms" + suffix, system, with.p99(), "%.2f");
+    table.put(
+        "M7 p99 change with signals %",
+        system, (with.p99() - plain.p99()) / plain.p99() * 100, "%+.0f");
+    table.put("M7 typing frames/member/s received", system, typingRate, "%,.1f");
+    table.put("M7 receipt frames/member/s received", system, receiptRate, "%,.1f");
+    table.put("M7 typing + receipt KiB/member/s received", system, signalKiB, "%,.2f");
+  }
+
+  /**
+   * Churn: 5% of the members close their connections, one message is sent that they miss, and they
+   * come back (reconnect, resume, read it back) a moment later.
+   */
+  private void churn(String system, LoadClient client, Fleet fleet, List<LoadConnection> all)
+      throws InterruptedException {
+    List<LoadConnection> churned = all.stream().filter(c -> c.index() % 20 == 3).toList();
+    List<LoadConnection> remaining = all.stream().filter(c -> c.index() % 20 != 3).toList();
+    FrameCounts.Tally before = FrameCounts.total(remaining);
+    long t0 = System.nanoTime();
+    for (LoadConnection c : churned) {
+      c.close();
+    }
+    publishOnePerRoom(client, List.of(remaining.get(0)));
+    Thread.sleep(settings.m7Away().toMillis());
+    long t1 = System.nanoTime();
+    int failed = fleet.open(churned, settings.inFlight);
+    double back = (System.nanoTime() - t1) / 1e9;
+    double away = (t1 - t0) / 1e9;
+    // each churned member is announced gone, then back, to each remaining one
+    long expected = 2L * churned.size() * remaining.size();
+    FrameCounts.Tally caused = awaitFrames(remaining, FrameCounts.Kind.PRESENCE, expected, before);
+    double n = remaining.size();
+    double frames = caused.frames(FrameCounts.Kind.PRESENCE) / n;
+    double kib = caused.bytes(FrameCounts.Kind.PRESENCE) / 1024.0 / n;
+    out.printf(
+        "  M7 %-13s %,d left for %.2f s and came back in %.2f s (%d failed); per remaining member"
+            + " %.1f presence frames (%.2f KiB); %s%n",
+        system, churned.size(), away, back, failed, frames, kib, client.stats().firstErrors());
+    String churn = String.format("M7 churn of %,d", churned.size());
+    table.put(churn + ": s until all ready again", system, back, "%.2f");
+    table.put(churn + ": failed reconnects", system, failed, "%,.0f");
+    table.put(churn + ": presence frames/remaining member", system, frames, "%,.1f");
+    table.put(churn + ": presence KiB/remaining member", system, kib, "%,.2f");
+  }
+
+  /**
+   * Waits until the connections have received {@code target} frames of {@code kind} since {@code
+   * before}, or none more for a second (or {@link #M7_SETTLE} passed).
+   *
+   * @return what they received since {@code before}
+   */
+  private static FrameCounts.Tally awaitFrames(
+      List<LoadConnection> connections,
+      FrameCounts.Kind kind,
+      long target,
+      FrameCounts.Tally before)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + M7_SETTLE.toNanos();
+    FrameCounts.Tally now = FrameCounts.total(connections).minus(before);
+    long lastChange = System.nanoTime();
+    while (now.frames(kind) < target
+        && System.nanoTime() - lastChange < 1_000_000_000L
+        && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      FrameCounts.Tally next = FrameCounts.total(connections).minus(before);
+      if (next.frames(kind) != now.frames(kind)) {
+        lastChange = System.nanoTime();
+      }
+      now = next;
+    }
+    return now;
+  }
+
   /** A server process, a load client and a fleet of connections in equal rooms, all opened. */
   private final class Rig implements AutoCloseable {
     final ServerUnderTest server;
@@ -504,7 +828,11 @@ public final class LoadBenchmark {
       int[] memorySteps,
       int inFlight,
       double m6Rate,
-      Duration m6Phase) {
+      Duration m6Phase,
+      double m7MessagesPerSecond,
+      Duration m7Warmup,
+      Duration m7Measure,
+      Duration m7Away) {
     static final Settings SHORT =
         new Settings(
             10_000,
@@ -520,7 +848,11 @@ public final class LoadBenchmark {
             new int[] {1_000, 5_000, 15_000},
             500,
             20_000,
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10),
+            2,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(2));
     static final Settings LONG =
         new Settings(
             10_000,
@@ -536,7 +868,11 @@ public final class LoadBenchmark {
             new int[] {1_000, 5_000, 15_000},
             500,
             20_000,
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            2,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(3));
 
     boolean isMemoryStep(int connections) {
       return Arrays.stream(memorySteps).anyMatch(s -> s == connections);

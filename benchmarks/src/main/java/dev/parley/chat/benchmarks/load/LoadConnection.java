@@ -23,7 +23,10 @@ final class LoadConnection {
   private volatile boolean dropped;
   private volatile boolean closing;
   private volatile boolean upgraded;
+  private volatile boolean sendsReceipts;
   private long messageIds;
+  private long lastReceiptNanos;
+  private final FrameCounts frames = new FrameCounts();
 
   LoadConnection(LoadClient client, int index, String room) {
     this.client = client;
@@ -67,6 +70,32 @@ final class LoadConnection {
   /** Completes once the connection can send and receive (joined, and caught up after a resume). */
   CompletableFuture<LoadConnection> ready() {
     return ready;
+  }
+
+  /** What this connection received, by frame kind (counted by the wires that decode frames). */
+  FrameCounts frames() {
+    return frames;
+  }
+
+  /** Whether this member sends a read receipt after deliveries (at most one a second). */
+  boolean sendsReceipts() {
+    return sendsReceipts;
+  }
+
+  void setSendsReceipts(boolean sends) {
+    sendsReceipts = sends;
+  }
+
+  /**
+   * Whether a read receipt is due at {@code nowNanos}, at most one a second; if so, takes the turn.
+   * Called on the connection's event loop only.
+   */
+  boolean takeReceiptTurn(long nowNanos) {
+    if (lastReceiptNanos != 0 && nowNanos - lastReceiptNanos < 1_000_000_000L) {
+      return false;
+    }
+    lastReceiptNanos = nowNanos;
+    return true;
   }
 
   long nextMessageId() {

@@ -24,9 +24,11 @@ import java.util.List;
 /**
  * Parley's protocol (Protobuf subprotocol) as a load client speaks it: Connect (with resume after a
  * reconnect), Join, Send with an 8-byte payload carrying the intended send time; after a resume it
- * reads the missed messages with forward history pages before it counts as ready. Stateless and
- * thread-safe; per-connection state lives in {@link LoadConnection}. Frames are built and read with
- * the codec the server and the client use ({@link EnvelopeCodec}, {@link BinaryFrames}).
+ * reads the missed messages with forward history pages before it counts as ready. It counts every
+ * frame it receives by body case ({@link LoadConnection#frames}) and, for members asked to, sends a
+ * read receipt after deliveries (at most one a second). Stateless and thread-safe; per-connection
+ * state lives in {@link LoadConnection}. Frames are built and read with the codec the server and
+ * the client use ({@link EnvelopeCodec}, {@link BinaryFrames}).
  */
 final class ParleyWire implements Wire {
   private static final int PAGE = 200;
@@ -54,11 +56,19 @@ final class ParleyWire implements Wire {
             ? List.of(EnvelopeCodec.position(room(connection), connection.lastSeq()))
             : List.of();
     connection.write(
-        encode(EnvelopeCodec.connect(1, connection.user(), "parley-load", "", resume)));
+        encode(
+            EnvelopeCodec.connect(
+                1,
+                connection.user(),
+                "parley-load",
+                "",
+                resume,
+                List.of(Protocol.FEATURE_PRESENCE_BATCH))));
   }
 
   @Override
   public void received(LoadConnection connection, ByteBuf frame) {
+    int size = frame.readableBytes();
     Envelope envelope;
     try {
       envelope = BinaryFrames.decode(frame.nioBuffer());
@@ -66,8 +76,17 @@ final class ParleyWire implements Wire {
       connection.failed("undecodable frame: " + e.getMessage());
       return;
     }
+    connection.frames().record(envelope.getBodyCase(), size);
     switch (envelope.getBodyCase()) {
-      case MESSAGE -> message(connection, envelope.getMessage(), true);
+      case MESSAGE -> {
+        message(connection, envelope.getMessage(), true);
+        if (connection.sendsReceipts()
+            && connection.ready().isDone()
+            && connection.takeReceiptTurn(System.nanoTime())) {
+          connection.write(
+              encode(EnvelopeCodec.readReceipt(0, room(connection), connection.lastSeq())));
+        }
+      }
       case WELCOME -> {
         if (envelope.getWelcome().getRejoinedCount() > 0) {
           rejoined(connection, envelope.getWelcome().getRejoined(0));
@@ -128,6 +147,11 @@ final class ParleyWire implements Wire {
     } else {
       connection.caughtUpMessage();
     }
+  }
+
+  /** A Typing(active) signal for the connection's room. */
+  ByteBuf typing(LoadConnection connection) {
+    return encode(EnvelopeCodec.typing(0, room(connection), true));
   }
 
   @Override

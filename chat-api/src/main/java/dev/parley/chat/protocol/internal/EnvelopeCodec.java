@@ -43,6 +43,17 @@ public final class EnvelopeCodec {
       String clientName,
       String clientVersion,
       List<RoomPosition> resume) {
+    return connect(requestId, token, clientName, clientVersion, resume, List.of());
+  }
+
+  /** A Connect asking for optional behaviours, such as {@link Protocol#FEATURE_PRESENCE_BATCH}. */
+  public static Envelope connect(
+      long requestId,
+      String token,
+      String clientName,
+      String clientVersion,
+      List<RoomPosition> resume,
+      List<String> features) {
     return Envelope.newBuilder()
         .setRequestId(requestId)
         .setConnect(
@@ -51,7 +62,8 @@ public final class EnvelopeCodec {
                 .setToken(token)
                 .setClientName(clientName)
                 .setClientVersion(clientVersion)
-                .addAllResume(resume))
+                .addAllResume(resume)
+                .addAllFeatures(features))
         .build();
   }
 
@@ -222,6 +234,16 @@ public final class EnvelopeCodec {
         .build();
   }
 
+  /** The Welcome with the Connect features the server granted; unchanged if there are none. */
+  public static Envelope withFeatures(Envelope welcome, List<String> features) {
+    if (features.isEmpty()) {
+      return welcome;
+    }
+    return welcome.toBuilder()
+        .setWelcome(welcome.getWelcome().toBuilder().addAllFeatures(features))
+        .build();
+  }
+
   /** Answers Reauthenticate: the session runs on the new credentials, expiring then (or never). */
   public static Envelope reauthenticated(long requestId, Instant expiresAt) {
     return Envelope.newBuilder()
@@ -283,6 +305,22 @@ public final class EnvelopeCodec {
         .setEpoch(position.epoch())
         .addAllOnline(online)
         .build();
+  }
+
+  /** A Joined with the online count set, and the names only if {@code online} is not null. */
+  public static Joined joined(
+      RoomId room, dev.parley.chat.spi.RoomPosition position, List<String> online, int count) {
+    Joined.Builder joined =
+        Joined.newBuilder()
+            .setRoom(room.value())
+            .setHeadSeq(position.headSeq())
+            .setFirstSeq(position.firstSeq())
+            .setEpoch(position.epoch())
+            .setOnlineTotal(count);
+    if (online != null) {
+      joined.addAllOnline(online);
+    }
+    return joined.build();
   }
 
   public static Envelope joinedReply(long requestId, Joined joined) {
@@ -370,6 +408,22 @@ public final class EnvelopeCodec {
     return Envelope.newBuilder()
         .setPresence(
             Presence.newBuilder().setRoom(room.value()).setUser(user.value()).setOnline(online))
+        .build();
+  }
+
+  /**
+   * A room's presence changes over one window: each listed user's state at its end, and how many
+   * are online. In a large room both lists are empty.
+   */
+  public static Envelope presenceBatch(
+      RoomId room, Iterable<String> online, Iterable<String> offline, int onlineCount) {
+    return Envelope.newBuilder()
+        .setPresenceBatch(
+            PresenceBatch.newBuilder()
+                .setRoom(room.value())
+                .addAllOnline(online)
+                .addAllOffline(offline)
+                .setOnlineTotal(onlineCount))
         .build();
   }
 

@@ -443,6 +443,22 @@ class EnvelopeCodecRoundTripTest {
                     UserId.of(e.getPresence().getUser()),
                     e.getPresence().getOnline()));
       }
+      case PRESENCE_BATCH -> {
+        RoomId room = room(r);
+        List<String> online = r.nextBoolean() ? List.of() : List.of(user(r).value());
+        List<String> offline = r.nextBoolean() ? List.of() : List.of(user(r).value());
+        int count = r.nextInt(Integer.MAX_VALUE);
+        yield new Sample(
+            EnvelopeCodec.presenceBatch(room, online, offline, count),
+            List.of(0L, room, online, offline, count),
+            e ->
+                List.of(
+                    e.getRequestId(),
+                    RoomId.of(e.getPresenceBatch().getRoom()),
+                    e.getPresenceBatch().getOnlineList(),
+                    e.getPresenceBatch().getOfflineList(),
+                    e.getPresenceBatch().getOnlineTotal()));
+      }
       case ERROR -> {
         ErrorCode code = code(r);
         String reason = text(r);

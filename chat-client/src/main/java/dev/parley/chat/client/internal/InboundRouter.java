@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *  JOINED, LEFT, SEND_ACK, HISTORY_PAGE,
  *  ROOM_ACTION_DONE ────────────────────► Conversation.on*         (matched by request id)
  *  INVITED ─────────────────────────────► Conversation.onInvited   (the listener's onInvited)
- *  MESSAGE, PRESENCE, TYPING, READ_RECEIPT ► RoomDeliveries.on*    (per room, seq order)
+ *  MESSAGE, PRESENCE(_BATCH), TYPING, READ_RECEIPT ► RoomDeliveries.on* (per room, seq order)
  *  anything else ───────────────────────► logged and ignored
  * </pre>
  *
@@ -84,6 +84,7 @@ final class InboundRouter {
       case INVITED -> conversation.onInvited(envelope.getInvited());
       case MESSAGE -> deliveries.onMessage(envelope.getMessage());
       case PRESENCE -> deliveries.onPresence(envelope.getPresence());
+      case PRESENCE_BATCH -> deliveries.onPresenceBatch(envelope.getPresenceBatch());
       case TYPING -> deliveries.onTyping(envelope.getTyping());
       case READ_RECEIPT -> deliveries.onReadReceipt(envelope.getReadReceipt());
       default -> log.debug("ignoring a {} frame from the server", body);

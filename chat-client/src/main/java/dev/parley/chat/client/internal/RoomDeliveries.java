@@ -9,6 +9,7 @@ import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.Joined;
 import dev.parley.chat.protocol.internal.Message;
 import dev.parley.chat.protocol.internal.Presence;
+import dev.parley.chat.protocol.internal.PresenceBatch;
 import dev.parley.chat.protocol.internal.ReadReceipt;
 import dev.parley.chat.protocol.internal.RoomPosition;
 import dev.parley.chat.protocol.internal.Typing;
@@ -155,12 +156,39 @@ final class RoomDeliveries implements RoomSequencer.Sink {
     JoinedRoom room = get(presence.getRoom());
     UserId user = EnvelopeCodec.userOrNull(presence.getUser());
     if (room != null && user != null) {
-      if (presence.getOnline()) {
-        room.online.add(user);
-      } else {
-        room.online.remove(user);
+      presence(room, user, presence.getOnline());
+    }
+  }
+
+  /**
+   * A room's presence changes over one window: reported one user at a time, as single Presence
+   * frames are. The batch goes to every member, so it may name this session's own user, which is
+   * not reported (a single Presence never is).
+   */
+  void onPresenceBatch(PresenceBatch batch) {
+    JoinedRoom room = get(batch.getRoom());
+    if (room == null) {
+      return;
+    }
+    UserId me = session.user();
+    for (String online : batch.getOnlineList()) {
+      UserId user = EnvelopeCodec.userOrNull(online);
+      if (user != null && !user.equals(me)) {
+        presence(room, user, true);
       }
-      events.presence(room.id, user, presence.getOnline());
+    }
+    for (String offline : batch.getOfflineList()) {
+      UserId user = EnvelopeCodec.userOrNull(offline);
+      if (user != null && !user.equals(me)) {
+        presence(room, user, false);
+      }
+    }
+  }
+
+  private void presence(JoinedRoom room, UserId user, boolean online) {
+    boolean changed = online ? room.online.add(user) : room.online.remove(user);
+    if (changed) {
+      events.presence(room.id, user, online);
     }
   }
 

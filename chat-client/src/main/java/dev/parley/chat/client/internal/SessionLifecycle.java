@@ -9,6 +9,7 @@ import dev.parley.chat.client.EndpointProbe;
 import dev.parley.chat.client.TokenProvider;
 import dev.parley.chat.client.TokenRequest;
 import dev.parley.chat.protocol.CloseCodes;
+import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.protocol.internal.BinaryFrames;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
@@ -435,7 +436,8 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
             attempt.token,
             config.clientName(),
             config.clientVersion(),
-            deliveries.positions());
+            deliveries.positions(),
+            List.of(Protocol.FEATURE_PRESENCE_BATCH));
     if (!connection.sendBinary(BinaryFrames.encode(connect))) {
       drop("the transport refused the Connect frame");
     }

@@ -87,6 +87,7 @@ final class ConnectHandler {
       session.close(CloseCodes.AUTHENTICATION_FAILED, "authentication failed");
       return;
     }
+    session.presenceBatches(connect.getFeaturesList().contains(Protocol.FEATURE_PRESENCE_BATCH));
     session.beginAuthentication();
     ConnectRequest request =
         new ConnectRequest(
@@ -214,17 +215,21 @@ final class ConnectHandler {
               context.hooks().connected(session);
               session.welcome(
                   frame(
-                      EnvelopeCodec.withTokenExpiry(
-                          EnvelopeCodec.welcome(
-                              requestId,
-                              session.user(),
-                              session.id(),
-                              context.serverId(),
-                              limits(),
-                              (int) context.settings().pingInterval().toMillis(),
-                              rejoined,
-                              rejected),
-                          session.identity().expiresAt().orElse(null))));
+                      EnvelopeCodec.withFeatures(
+                          EnvelopeCodec.withTokenExpiry(
+                              EnvelopeCodec.welcome(
+                                  requestId,
+                                  session.user(),
+                                  session.id(),
+                                  context.serverId(),
+                                  limits(),
+                                  (int) context.settings().pingInterval().toMillis(),
+                                  rejoined,
+                                  rejected),
+                              session.identity().expiresAt().orElse(null)),
+                          session.presenceBatches()
+                              ? List.of(Protocol.FEATURE_PRESENCE_BATCH)
+                              : List.of())));
               expiry.track(session);
             });
   }

@@ -6,7 +6,6 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.Message;
-import dev.parley.chat.spi.RoomPosition;
 
 /**
  * The server's outgoing envelopes, by the names its request path uses; each delegates to the shared
@@ -25,10 +24,5 @@ final class Envelopes {
 
   static Envelope errorFrame(long requestId, ErrorCode code, String message, RoomId room) {
     return EnvelopeCodec.errorFrame(requestId, code, message, room);
-  }
-
-  static dev.parley.chat.protocol.internal.Joined joined(
-      RoomId room, RoomPosition position, Iterable<String> online) {
-    return EnvelopeCodec.joined(room, position, online);
   }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -98,8 +99,7 @@ public final class RealChatServer implements ChatServer {
                 HttpSide.threads("parley-worker-"))
             : null;
     Executor workers = ownWorkers != null ? ownWorkers : settings.workerExecutor();
-    ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(HttpSide.threads("parley-server-timer-"));
+    ScheduledExecutorService scheduler = newTimer();
     this.context =
         new ServerContext(
             settings,
@@ -450,5 +450,17 @@ public final class RealChatServer implements ChatServer {
     byte[] bytes = new byte[6];
     random.nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
+  }
+
+  /**
+   * The server's timer thread. Cancelled tasks leave its queue at once: each connection schedules a
+   * connect deadline that is nearly always cancelled, and thousands of them waiting out their delay
+   * would hold memory for nothing.
+   */
+  private static ScheduledExecutorService newTimer() {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(1, HttpSide.threads("parley-server-timer-"));
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
   }
 }

@@ -46,11 +46,15 @@ final class Room {
     this.id = id;
     this.registry = registry;
     this.delivery = new RoomDelivery(this, registry, position);
-    this.presence = new RoomPresence(this, registry.bus(), remotePresence);
+    this.presence = new RoomPresence(this, registry.bus(), registry.presence(), remotePresence);
   }
 
   RoomId id() {
     return id;
+  }
+
+  RoomRegistry registry() {
+    return registry;
   }
 
   /** Whether the room has been retired; caller holds the monitor. */
@@ -79,8 +83,7 @@ final class Room {
     if (add(session)) {
       whenAdded.run();
     }
-    var joined =
-        withAccess.apply(Envelopes.joined(id, delivery.position(firstSeq), presence.onlineUsers()));
+    var joined = withAccess.apply(joinedEntry(firstSeq));
     session.deliver(new OutboundFrame(EnvelopeCodec.joinedReply(requestId, joined)));
     return true;
   }
@@ -92,8 +95,12 @@ final class Room {
       return null;
     }
     add(session);
-    return withAccess.apply(
-        Envelopes.joined(id, delivery.position(firstSeq), presence.onlineUsers()));
+    return withAccess.apply(joinedEntry(firstSeq));
+  }
+
+  private Joined joinedEntry(long firstSeq) {
+    return EnvelopeCodec.joined(
+        id, delivery.position(firstSeq), presence.onlineForJoiner(), presence.onlineCount());
   }
 
   private boolean add(ServerSession session) {
@@ -111,7 +118,7 @@ final class Room {
       return;
     }
     fanOut = members.toArray(ServerSession[]::new);
-    presence.sessionLeft(session.user());
+    presence.sessionRemoved(session);
     if (members.isEmpty()) {
       retire();
     }
@@ -141,7 +148,7 @@ final class Room {
     members.clear();
     fanOut = new ServerSession[0];
     for (ServerSession session : removed) {
-      presence.sessionLeft(session.user());
+      presence.sessionRemoved(session);
     }
     retire();
     return removed;
@@ -170,7 +177,7 @@ final class Room {
       members.remove(session);
       session.rooms().remove(id, this);
       session.deliver(left);
-      presence.sessionLeft(session.user());
+      presence.sessionRemoved(session);
     }
     fanOut = members.toArray(ServerSession[]::new);
     if (members.isEmpty()) {
@@ -263,11 +270,26 @@ final class Room {
     return new ArrayList<>(members);
   }
 
+  /** The presence window is over: announce the changes gathered in it. */
+  synchronized void flushPresence() {
+    if (!retired) {
+      presence.windowEnded();
+    }
+  }
+
   /**
-   * Queues a frame on every member but {@code except}; caller holds the monitor. Returns how many
-   * members it was queued for.
+   * The members, as the array fan-out iterates; caller holds the monitor and does not change it.
+   */
+  ServerSession[] members() {
+    return fanOut;
+  }
+
+  /**
+   * Queues a frame on every member but {@code except}, after the presence changes gathered so far;
+   * caller holds the monitor. Returns how many members it was queued for.
    */
   int broadcastExcept(ServerSession except, OutboundFrame frame) {
+    presence.announce();
     int recipients = 0;
     FrameTally tally = new FrameTally();
     for (ServerSession member : fanOut) {

@@ -6,6 +6,7 @@ import dev.parley.chat.spi.ClusterBus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,8 +15,15 @@ import java.util.Set;
  * The room presence stage: who is online in one room (on this node and, through the bus, on
  * others), typing signals and read receipts, and the frames that announce them to the members.
  *
- * <p>Guarded by its {@link Room}'s monitor: every method is called with it held, so presence frames
- * keep their place among the room's other frames.
+ * <p>Presence changes are gathered over the presence window ({@link PresenceSettings}) and
+ * announced together: each changed user's state at the end of the window, once, in one {@code
+ * PresenceBatch} frame to members that asked for it and one {@code Presence} frame per user to the
+ * others. The room announces what it gathered before any other frame it sends, so presence keeps
+ * its place among the room's frames. A room with more online users than the large-room threshold
+ * announces only its online count, and forwards no typing or read receipts: otherwise each member
+ * would get a frame for every other member.
+ *
+ * <p>Guarded by its {@link Room}'s monitor: every method is called with it held.
  */
 final class RoomPresence {
   private final Room room;
@@ -27,23 +35,62 @@ final class RoomPresence {
 
   private final Map<UserId, Long> readUpTo = new HashMap<>();
 
-  RoomPresence(Room room, ClusterBus bus, Set<ClusterBus.RemotePresence> remotePresence) {
+  private final PresenceSettings settings;
+
+  /**
+   * Users whose presence changed since the last announcement, in the order they first changed, each
+   * with the number of its last change.
+   */
+  private final Map<UserId, Long> changed = new LinkedHashMap<>();
+
+  /** Numbers the changes, so that a member who joined mid-window skips what its Joined told it. */
+  private long changes;
+
+  /** Members that joined since the last announcement, with the change number their Joined saw. */
+  private final Map<ServerSession, Long> joinedThisWindow = new HashMap<>();
+
+  private boolean announcementScheduled;
+
+  /** The online count last announced in a large room, so that an unchanged count is not resent. */
+  private int announcedCount = -1;
+
+  RoomPresence(
+      Room room,
+      ClusterBus bus,
+      PresenceSettings settings,
+      Set<ClusterBus.RemotePresence> remotePresence) {
     this.room = room;
     this.bus = bus;
+    this.settings = settings;
     for (ClusterBus.RemotePresence p : remotePresence) {
       remote.computeIfAbsent(p.user(), u -> new HashSet<>()).add(p.nodeId());
     }
   }
 
-  /** A session of {@code session.user()} became a member; the user's first one announces them. */
+  /**
+   * A session of {@code session.user()} became a member; the user's first one announces them. The
+   * session's Joined, made after this call, tells it of every change so far, so the announcement at
+   * the end of this window gives it only what changes later.
+   */
   void sessionJoined(ServerSession session) {
     int count = sessionsPerUser.merge(session.user(), 1, Integer::sum);
+    boolean announces = count == 1 && !remote.containsKey(session.user());
     if (count == 1) {
       bus.publishPresence(room.id(), session.user(), true);
-      if (!remote.containsKey(session.user())) {
-        room.broadcastExcept(session, presence(session.user(), true));
-      }
     }
+    if (announces || !changed.isEmpty()) {
+      // recorded first: with a zero window the announcement happens inside changed(...)
+      joinedThisWindow.put(session, changes + (announces ? 1 : 0));
+    }
+    if (announces) {
+      changed(session.user());
+    }
+  }
+
+  /** {@code session} is no longer a member. */
+  void sessionRemoved(ServerSession session) {
+    joinedThisWindow.remove(session);
+    sessionLeft(session.user());
   }
 
   /** A session of {@code user} is no longer a member; the user's last one announces them gone. */
@@ -53,7 +100,7 @@ final class RoomPresence {
       sessionsPerUser.remove(user);
       bus.publishPresence(room.id(), user, false);
       if (!remote.containsKey(user)) {
-        room.broadcastExcept(null, presence(user, false));
+        changed(user);
       }
     }
   }
@@ -103,6 +150,27 @@ final class RoomPresence {
     }
   }
 
+  /** How many users have a session in the room, here or on another node. */
+  int onlineCount() {
+    int count = sessionsPerUser.size();
+    for (UserId user : remote.keySet()) {
+      if (!sessionsPerUser.containsKey(user)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** Whether the room has more online users than the large-room threshold. */
+  boolean isLarge() {
+    return onlineCount() > settings.largeRoomThreshold();
+  }
+
+  /** What a joiner is told of who is online: the names, or {@code null} in a large room. */
+  List<String> onlineForJoiner() {
+    return isLarge() ? null : onlineUsers();
+  }
+
   /** Users with a session in the room, here or on another node, sorted. */
   List<String> onlineUsers() {
     Set<UserId> users = new HashSet<>(sessionsPerUser.keySet());
@@ -111,6 +179,9 @@ final class RoomPresence {
   }
 
   void typing(ServerSession from, boolean active) {
+    if (isLarge()) {
+      return;
+    }
     room.broadcastExcept(
         from, new OutboundFrame(EnvelopeCodec.typingNotice(room.id(), from.user(), active)));
   }
@@ -129,6 +200,9 @@ final class RoomPresence {
       return true;
     }
     readUpTo.put(from.user(), seq);
+    if (isLarge()) {
+      return true;
+    }
     room.broadcastExcept(
         from, new OutboundFrame(EnvelopeCodec.readReceiptNotice(room.id(), from.user(), seq)));
     return true;
@@ -139,10 +213,106 @@ final class RoomPresence {
   }
 
   private void announceChange(UserId user, boolean before) {
-    boolean now = isOnline(user);
-    if (now != before) {
-      room.broadcastExcept(null, presence(user, now));
+    if (isOnline(user) != before) {
+      changed(user);
     }
+  }
+
+  private void changed(UserId user) {
+    changed.put(user, ++changes);
+    if (settings.window().isZero()) {
+      announce();
+    } else if (!announcementScheduled) {
+      announcementScheduled = true;
+      room.registry().flushPresenceLater(room);
+    }
+  }
+
+  /** The presence window is over: announce what was gathered. */
+  void windowEnded() {
+    announcementScheduled = false;
+    announce();
+  }
+
+  /**
+   * Announces the gathered changes now, each changed user's current state once. Called at the end
+   * of the window, and before the room sends any other frame. A member that joined in this window
+   * hears only of changes after its Joined, and nobody hears of their own user.
+   */
+  void announce() {
+    if (changed.isEmpty()) {
+      joinedThisWindow.clear();
+      return;
+    }
+    int count = onlineCount();
+    boolean large = count > settings.largeRoomThreshold();
+    int n = large ? 0 : changed.size();
+    UserId[] users = new UserId[n];
+    long[] numbers = new long[n];
+    boolean[] states = new boolean[n];
+    OutboundFrame[] singles = new OutboundFrame[n];
+    int i = 0;
+    for (Map.Entry<UserId, Long> change :
+        large ? Map.<UserId, Long>of().entrySet() : changed.entrySet()) {
+      users[i] = change.getKey();
+      numbers[i] = change.getValue();
+      states[i] = isOnline(change.getKey());
+      i++;
+    }
+    changed.clear();
+    OutboundFrame shared = null;
+    if (!large) {
+      shared = batch(users, numbers, states, Long.MIN_VALUE, null, count);
+    } else if (count != announcedCount) {
+      shared = batch(users, numbers, states, Long.MIN_VALUE, null, count);
+    }
+    announcedCount = large ? count : -1;
+    FrameTally tally = new FrameTally();
+    for (ServerSession member : room.members()) {
+      Long since = joinedThisWindow.get(member);
+      if (member.presenceBatches()) {
+        OutboundFrame frame =
+            since == null || large ? shared : batch(users, numbers, states, since, member, count);
+        if (frame != null) {
+          member.deliver(frame, tally);
+        }
+      } else {
+        for (int k = 0; k < n; k++) {
+          if ((since == null || numbers[k] > since) && !users[k].equals(member.user())) {
+            if (singles[k] == null) {
+              singles[k] = presence(users[k], states[k]);
+            }
+            member.deliver(singles[k], tally);
+          }
+        }
+      }
+    }
+    joinedThisWindow.clear();
+    tally.recordTo(room.registry().metrics());
+  }
+
+  /**
+   * A batch of the changes numbered after {@code since}, leaving out {@code member}'s own user;
+   * null if that leaves none.
+   */
+  private OutboundFrame batch(
+      UserId[] users,
+      long[] numbers,
+      boolean[] states,
+      long since,
+      ServerSession member,
+      int count) {
+    List<String> online = new ArrayList<>();
+    List<String> offline = new ArrayList<>();
+    for (int k = 0; k < users.length; k++) {
+      if (numbers[k] > since && (member == null || !users[k].equals(member.user()))) {
+        (states[k] ? online : offline).add(users[k].value());
+      }
+    }
+    if (member != null && online.isEmpty() && offline.isEmpty()) {
+      return null;
+    }
+    return new OutboundFrame(EnvelopeCodec.presenceBatch(room.id(), online, offline, count));
   }
 
   private OutboundFrame presence(UserId user, boolean online) {

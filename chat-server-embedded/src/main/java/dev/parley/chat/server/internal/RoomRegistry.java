@@ -37,6 +37,7 @@ final class RoomRegistry implements ClusterBus.Listener {
   private final ClusterBus bus;
   private final ScheduledExecutorService scheduler;
   private final ServerMetrics metrics;
+  private final PresenceSettings presence;
   private final ConcurrentHashMap<RoomId, CompletableFuture<Room>> rooms =
       new ConcurrentHashMap<>();
 
@@ -44,8 +45,10 @@ final class RoomRegistry implements ClusterBus.Listener {
       MessageStore store,
       ClusterBus bus,
       ScheduledExecutorService scheduler,
-      ServerMetrics metrics) {
+      ServerMetrics metrics,
+      PresenceSettings presence) {
     this.store = store;
+    this.presence = presence;
     this.metrics = metrics;
     this.bus = bus;
     this.scheduler = scheduler;
@@ -61,6 +64,19 @@ final class RoomRegistry implements ClusterBus.Listener {
 
   ServerMetrics metrics() {
     return metrics;
+  }
+
+  PresenceSettings presence() {
+    return presence;
+  }
+
+  /** Has {@code room} announce its gathered presence changes once the presence window is over. */
+  void flushPresenceLater(Room room) {
+    try {
+      scheduler.schedule(room::flushPresence, presence.window().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // shutting down: the members are being disconnected
+    }
   }
 
   /** The room, loading it if needed. The future may complete on a store or bus thread. */

@@ -25,7 +25,8 @@ final class SendOrder {
   private long arrivals;
 
   /** Per room, the refused sends by the place they first arrived at. */
-  private final Map<RoomId, TreeMap<Long, ClientMessageId>> waiting = new HashMap<>();
+  /** Made when a first send waits, as most sessions never have one. */
+  private Map<RoomId, TreeMap<Long, ClientMessageId>> waiting = Map.of();
 
   /**
    * Called for each send, in arrival order, before it goes to the store.
@@ -63,6 +64,9 @@ final class SendOrder {
 
   /** The store failed the send admitted at {@code place}: it waits for its resend, in its place. */
   synchronized void failed(RoomId room, ClientMessageId id, long place) {
+    if (waiting.isEmpty()) {
+      waiting = new HashMap<>(4);
+    }
     remember(waiting.computeIfAbsent(room, r -> new TreeMap<>()), place, id);
   }
 

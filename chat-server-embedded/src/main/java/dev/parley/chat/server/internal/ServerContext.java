@@ -60,7 +60,7 @@ final class ServerContext {
                 workers,
                 scheduler);
     this.bus = guardedBus != null ? guardedBus : bus;
-    this.rooms = new RoomRegistry(this.store, this.bus, scheduler, metrics);
+    this.rooms = new RoomRegistry(this.store, this.bus, scheduler, metrics, settings.presence());
     this.access =
         new RoomAccess(
             accessStore,

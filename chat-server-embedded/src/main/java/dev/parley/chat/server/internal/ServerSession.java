@@ -76,12 +76,14 @@ final class ServerSession {
   private final Executor closer;
   private final ServerMetrics metrics;
   private final AtomicBoolean slowConsumerCounted = new AtomicBoolean();
-  private final Map<RoomId, Room> rooms = new ConcurrentHashMap<>();
+  // sized for the one or two rooms most sessions are in; it grows as needed
+  private final Map<RoomId, Room> rooms = new ConcurrentHashMap<>(2);
   private final SendOrder sendOrder = new SendOrder();
   private volatile State state = State.AWAITING_CONNECT;
   private volatile UserId user;
   private volatile Identity identity;
   private volatile boolean welcomed;
+  private volatile boolean presenceBatches;
   private volatile boolean closing;
   private List<OutboundFrame> held = new ArrayList<>();
   private long heldBytes;
@@ -458,5 +460,15 @@ final class ServerSession {
   @Override
   public String toString() {
     return "session " + id + (user == null ? "" : " (" + user + ")");
+  }
+
+  /** Whether the client asked for {@code PresenceBatch} frames instead of {@code Presence}. */
+  boolean presenceBatches() {
+    return presenceBatches;
+  }
+
+  /** Set once, from Connect, before the session joins any room. */
+  void presenceBatches(boolean asked) {
+    this.presenceBatches = asked;
   }
 }

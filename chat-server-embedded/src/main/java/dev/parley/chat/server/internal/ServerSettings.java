@@ -66,6 +66,7 @@ import java.util.concurrent.Executor;
  *     this record names no Micrometer type: Micrometer is optional.
  * @param access where rooms' access state (visibility, roles, bans, mutes) is kept, and its cache
  * @param tls the certificate for {@code wss://} and {@code https://}, or {@code null} for plain
+ * @param presence how presence changes are gathered and from which size a room is large
  */
 public record ServerSettings(
     String host,
@@ -107,7 +108,8 @@ public record ServerSettings(
     BreakerSettings breakers,
     Object meterRegistry,
     AccessSettings access,
-    ServerTls tls) {
+    ServerTls tls,
+    PresenceSettings presence) {
 
   /**
    * The default of {@link #meterRegistry()}: Micrometer's {@code Metrics.globalRegistry} when

@@ -3,8 +3,10 @@ package dev.parley.chat.server.internal;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,12 +98,15 @@ final class UserLimits {
       return true; // not counted (closed meanwhile): nothing to protect
     }
     synchronized (state) {
-      Set<RoomId> rooms = new HashSet<>(state.joining.keySet());
+      Set<RoomId> rooms = new HashSet<>(state.joining == null ? Set.of() : state.joining.keySet());
       for (ServerSession s : state.sessions) {
         rooms.addAll(s.rooms().keySet());
       }
       if (!rooms.contains(id) && rooms.size() >= limits.maxRoomsPerUser()) {
         return false;
+      }
+      if (state.joining == null) {
+        state.joining = new HashMap<>(4);
       }
       state.joining.merge(id, 1, Integer::sum);
       return true;
@@ -113,7 +118,12 @@ final class UserLimits {
     UserState state = users.get(session.user());
     if (state != null) {
       synchronized (state) {
-        state.joining.computeIfPresent(id, (room, n) -> n == 1 ? null : n - 1);
+        if (state.joining != null) {
+          state.joining.computeIfPresent(id, (room, n) -> n == 1 ? null : n - 1);
+          if (state.joining.isEmpty()) {
+            state.joining = null;
+          }
+        }
       }
     }
   }
@@ -124,7 +134,7 @@ final class UserLimits {
     users.forEach(
         (user, state) -> {
           synchronized (state) {
-            if (state.sessions.isEmpty() && state.joining.isEmpty() && state.isRested(now)) {
+            if (state.sessions.isEmpty() && state.joining == null && state.isRested(now)) {
               state.retired = true;
               users.remove(user, state);
             }
@@ -137,13 +147,17 @@ final class UserLimits {
     return users.size();
   }
 
-  /** One user's counts. Guarded by its own monitor. */
+  /**
+   * One user's counts. Guarded by its own monitor. Kept small, as there is one per connected user:
+   * most users have one session, join nothing at this moment and have not used a bucket yet, which
+   * starts full (so one made on first use is the same as one made up front).
+   */
   private final class UserState {
-    final Set<ServerSession> sessions = new HashSet<>();
-    final Map<RoomId, Integer> joining = new HashMap<>();
-    final TokenBucket sends = bucket(limits.sends());
-    final TokenBucket joins = bucket(limits.joins());
-    final TokenBucket historyReads = bucket(limits.historyReads());
+    final List<ServerSession> sessions = new ArrayList<>(1);
+    Map<RoomId, Integer> joining; // null while no join is on its way
+    private TokenBucket sends;
+    private TokenBucket joins;
+    private TokenBucket historyReads;
     boolean retired;
 
     private TokenBucket bucket(AbuseLimits.Rate rate) {
@@ -152,14 +166,17 @@ final class UserLimits {
 
     TokenBucket bucket(Action action) {
       return switch (action) {
-        case SEND -> sends;
-        case JOIN -> joins;
-        case HISTORY_READ -> historyReads;
+        case SEND -> sends != null ? sends : (sends = bucket(limits.sends()));
+        case JOIN -> joins != null ? joins : (joins = bucket(limits.joins()));
+        case HISTORY_READ ->
+            historyReads != null ? historyReads : (historyReads = bucket(limits.historyReads()));
       };
     }
 
     boolean isRested(long now) {
-      return sends.isFull(now) && joins.isFull(now) && historyReads.isFull(now);
+      return (sends == null || sends.isFull(now))
+          && (joins == null || joins.isFull(now))
+          && (historyReads == null || historyReads.isFull(now));
     }
   }
 }

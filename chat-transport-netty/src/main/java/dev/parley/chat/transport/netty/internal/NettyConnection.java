@@ -7,6 +7,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -21,8 +23,11 @@ import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -62,6 +67,9 @@ final class NettyConnection implements TransportConnection {
   private static final AtomicLongFieldUpdater<NettyConnection> QUEUED =
       AtomicLongFieldUpdater.newUpdater(NettyConnection.class, "queuedBytes");
 
+  private static final AtomicIntegerFieldUpdater<NettyConnection> DRAIN =
+      AtomicIntegerFieldUpdater.newUpdater(NettyConnection.class, "drainScheduled");
+
   private final Channel channel;
   private final String id;
   private final InetSocketAddress remoteAddress;
@@ -73,6 +81,18 @@ final class NettyConnection implements TransportConnection {
   private volatile String subprotocol;
   private volatile Object attachment;
   private volatile long queuedBytes;
+
+  /**
+   * Data frames sent and not yet handed to the channel, in send order; drained on the event loop by
+   * one task for however many frames arrived meanwhile, with one flush.
+   */
+  private final Queue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+
+  /** 1 while a drain task is queued on the event loop and has not started yet. */
+  private volatile int drainScheduled;
+
+  /** Written without a promise of its own: a batch's last frame carries the batch's listener. */
+  private final ChannelPromise unwatched;
 
   // event loop only
   private boolean opened;
@@ -94,6 +114,7 @@ final class NettyConnection implements TransportConnection {
     this.handler = handler;
     this.settings = settings;
     this.onFinished = onFinished;
+    this.unwatched = new VoidChannelPromise(channel, false);
   }
 
   Channel channel() {
@@ -163,7 +184,13 @@ final class NettyConnection implements TransportConnection {
     String cut = truncateUtf8(reason == null ? "" : reason, MAX_CLOSE_REASON_BYTES);
     // queued behind the sends made before it (see send), so that they go out before the close frame
     try {
-      channel.eventLoop().execute(() -> startClose(code, cut, true));
+      channel
+          .eventLoop()
+          .execute(
+              () -> {
+                drain();
+                startClose(code, cut, true);
+              });
     } catch (RejectedExecutionException e) {
       // shut down: the socket is closed, or about to be, with its own report
     }
@@ -186,31 +213,63 @@ final class NettyConnection implements TransportConnection {
 
   // --- sending ------------------------------------------------------------------------------
 
+  /** A data frame waiting in the outbox, with its size as counted in {@code queuedBytes}. */
+  private record Outgoing(WebSocketFrame frame, long size) {}
+
   private boolean send(WebSocketFrame frame) {
     long size = wireSize(frame.content().readableBytes());
     QUEUED.addAndGet(this, size);
-    // Always through the event loop's queue, even from the event loop itself: sends made in order
-    // from different threads (a room's fan-out runs on whichever thread delivered the message) keep
-    // that order only if none of them jumps the queue by writing at once.
-    try {
-      channel.eventLoop().execute(() -> writeIfOpen(frame, size));
-      return true;
-    } catch (RejectedExecutionException e) {
-      // the transport has shut its event loops down
-      QUEUED.addAndGet(this, -size);
-      frame.release();
-      return false;
+    // Always through the outbox and the event loop, even from the event loop itself: sends made in
+    // order from different threads (a room's fan-out runs on whichever thread delivered the
+    // message) keep that order only if none of them jumps the queue by writing at once.
+    outbox.add(new Outgoing(frame, size));
+    if (DRAIN.compareAndSet(this, 0, 1)) {
+      try {
+        channel.eventLoop().execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        // the transport has shut its event loops down: nothing will write these
+        drainScheduled = 0;
+        discardOutbox();
+        return false;
+      }
     }
+    return true;
   }
 
-  /** Writes a data frame unless a close started meanwhile: nothing may follow the close frame. */
-  private void writeIfOpen(WebSocketFrame frame, long size) {
+  /**
+   * Writes every frame in the outbox with one flush, on the event loop; drops them if a close
+   * started meanwhile (nothing may follow the close frame). The flag is cleared before the outbox
+   * is read, so a frame added after that schedules a drain of its own.
+   */
+  private void drain() {
+    drainScheduled = 0;
     if (state != State.OPEN) {
-      QUEUED.addAndGet(this, -size);
-      frame.release();
+      discardOutbox();
       return;
     }
-    writeCounted(frame, size);
+    long batchBytes = 0;
+    Outgoing last = null;
+    for (Outgoing next = outbox.poll(); next != null; next = outbox.poll()) {
+      if (last != null) {
+        channel.write(last.frame(), unwatched);
+      }
+      batchBytes += next.size();
+      last = next;
+    }
+    if (last == null) {
+      return;
+    }
+    long written = batchBytes;
+    channel
+        .writeAndFlush(last.frame())
+        .addListener((ChannelFutureListener) done -> QUEUED.addAndGet(this, -written));
+  }
+
+  private void discardOutbox() {
+    for (Outgoing next = outbox.poll(); next != null; next = outbox.poll()) {
+      QUEUED.addAndGet(this, -next.size());
+      next.frame().release();
+    }
   }
 
   private void writeCounted(WebSocketFrame frame, long size) {
