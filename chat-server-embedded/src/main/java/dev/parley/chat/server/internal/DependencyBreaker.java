@@ -159,8 +159,15 @@ public final class DependencyBreaker {
               shortRetryAfter()));
     }
     long start = breaker.getCurrentTimestamp();
+    CompletableFuture<T> inner;
+    try {
+      inner = call.get();
+    } catch (RuntimeException e) {
+      inner = CompletableFuture.failedFuture(e);
+    }
     CompletableFuture<T> result = new CompletableFuture<>();
-    ScheduledFuture<?> timer = scheduleTimeout(result, what);
+    // a call that answered at once (an in-memory store, a cached read) needs no timeout
+    ScheduledFuture<?> timer = inner.isDone() ? null : scheduleTimeout(result, what);
     CompletableFuture<T> answered =
         result.handle(
             (value, failure) -> {
@@ -177,12 +184,6 @@ public final class DependencyBreaker {
               breaker.onError(took, breaker.getTimestampUnit(), cause);
               throw new CompletionException(withRetryAfter(cause));
             });
-    CompletableFuture<T> inner;
-    try {
-      inner = call.get();
-    } catch (RuntimeException e) {
-      inner = CompletableFuture.failedFuture(e);
-    }
     inner.whenComplete(
         (value, failure) -> {
           if (failure == null) {

@@ -58,6 +58,7 @@ public class ParleyProperties {
   private final Resilience resilience = new Resilience();
   private final Security security = new Security();
   private final Access access = new Access();
+  private final Presence presence = new Presence();
   private final Tls tls = new Tls();
   private final Auth auth = new Auth();
 
@@ -139,6 +140,11 @@ public class ParleyProperties {
   /** The rooms' access cache ({@code parley.access.*}). */
   public Access getAccess() {
     return access;
+  }
+
+  /** How presence reaches a room's members ({@code parley.presence.*}). */
+  public Presence getPresence() {
+    return presence;
   }
 
   /** The certificate for {@code wss://} and {@code https://} ({@code parley.tls.*}). */
@@ -786,6 +792,41 @@ public class ParleyProperties {
     /** See the field. */
     public void setCacheMaxEntries(int cacheMaxEntries) {
       this.cacheMaxEntries = cacheMaxEntries;
+    }
+  }
+
+  /** How presence changes reach a room's members, and when a room is large. Not thread-safe. */
+  public static class Presence {
+    /**
+     * How long a room gathers presence changes before announcing each changed user once; 0 for at
+     * once.
+     */
+    private Duration window = ChatServerBuilder.DEFAULT_PRESENCE_WINDOW;
+
+    /**
+     * A room with more online users than this is large: members get the online count instead of
+     * names, and typing and read receipts are not forwarded.
+     */
+    private int largeRoomThreshold = ChatServerBuilder.DEFAULT_LARGE_ROOM_THRESHOLD;
+
+    /** See the field. */
+    public Duration getWindow() {
+      return window;
+    }
+
+    /** See the field. */
+    public void setWindow(Duration window) {
+      this.window = window;
+    }
+
+    /** See the field. */
+    public int getLargeRoomThreshold() {
+      return largeRoomThreshold;
+    }
+
+    /** See the field. */
+    public void setLargeRoomThreshold(int largeRoomThreshold) {
+      this.largeRoomThreshold = largeRoomThreshold;
     }
   }
 

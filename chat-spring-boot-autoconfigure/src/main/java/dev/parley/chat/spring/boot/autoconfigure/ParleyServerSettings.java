@@ -63,6 +63,10 @@ final class ParleyServerSettings {
     builder.tokenExpiryLead(properties.getSecurity().getTokenExpiryLead());
     ParleyProperties.Access access = properties.getAccess();
     builder.accessCacheTtl(access.getCacheTtl()).accessCacheMaxEntries(access.getCacheMaxEntries());
+    ParleyProperties.Presence presence = properties.getPresence();
+    builder
+        .presenceWindow(presence.getWindow())
+        .largeRoomThreshold(presence.getLargeRoomThreshold());
     ServerTls tls = tlsOf(properties.getTls());
     if (tls != null) {
       builder.tls(tls);

@@ -116,7 +116,9 @@ class ParleyAutoConfigurationTest {
             "parley.limits.allowed-origins=https://chat.example.com,http://localhost:3000",
             "parley.security.token-expiry-lead=90s",
             "parley.access.cache-ttl=7s",
-            "parley.access.cache-max-entries=500")
+            "parley.access.cache-max-entries=500",
+            "parley.presence.window=120ms",
+            "parley.presence.large-room-threshold=250")
         .run(
             context -> {
               assertThat(context).hasNotFailed();
@@ -136,6 +138,8 @@ class ParleyAutoConfigurationTest {
               assertThat(settings.tokenExpiryLead()).isEqualTo(Duration.ofSeconds(90));
               assertThat(settings.access().cacheTtl()).isEqualTo(Duration.ofSeconds(7));
               assertThat(settings.access().cacheMaxEntries()).isEqualTo(500);
+              assertThat(settings.presence().window()).isEqualTo(Duration.ofMillis(120));
+              assertThat(settings.presence().largeRoomThreshold()).isEqualTo(250);
               assertThat(settings.tls()).isNull();
             });
   }
