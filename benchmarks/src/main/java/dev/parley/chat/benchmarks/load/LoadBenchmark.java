@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@code LoadBenchmark [short|long] [scenarios...]}, scenarios among {@code m1 m2 m3 m5 m6 m7
  * m8} (m3 also gives M4); {@code members=N} shrinks M7's room (10,000 members by default) and
- * {@code m7rate=R} sets its messages per second (2 by default). Not thread-safe; run once per JVM.
+ * {@code m7rate=R} sets its messages per second (2 by default); {@code m6repeat=N} measures M6 N
+ * times (3 in long mode) and tables the medians. Not thread-safe; run once per JVM.
  */
 public final class LoadBenchmark {
   static final String TEXT = "x".repeat(64);
@@ -73,6 +74,7 @@ public final class LoadBenchmark {
     int[] roomsOverride = null;
     double rateOverride = 0;
     int repeatOverride = 1;
+    int m6RepeatOverride = 0;
     int m7Members = M7_MEMBERS;
     double m7Rate = 0;
     for (String a : List.copyOf(scenarios)) {
@@ -90,6 +92,14 @@ public final class LoadBenchmark {
       if (a.startsWith("repeat=")) {
         repeatOverride = Integer.parseInt(a.substring("repeat=".length()));
         scenarios.remove(a);
+      }
+      if (a.startsWith("m6repeat=")) {
+        m6RepeatOverride = Integer.parseInt(a.substring("m6repeat=".length()));
+        scenarios.remove(a);
+        if (m6RepeatOverride < 1) {
+          throw new IllegalArgumentException(
+              "m6repeat must be at least 1, was " + m6RepeatOverride);
+        }
       }
       if (a.startsWith("members=")) {
         m7Members = m7Members(a.substring("members=".length()));
@@ -128,6 +138,8 @@ public final class LoadBenchmark {
       throw new IllegalArgumentException("repeat must be at least 1, was " + repeatOverride);
     }
     bench.m1Repeats = repeatOverride;
+    // M6's change is noisy: long mode measures it three times and tables the medians
+    bench.m6Repeats = m6RepeatOverride > 0 ? m6RepeatOverride : longMode ? 3 : 1;
     bench.m7Members = m7Members;
     bench.m7Rate = m7Rate > 0 ? m7Rate : settings.m7MessagesPerSecond();
     long started = System.nanoTime();
@@ -188,6 +200,15 @@ public final class LoadBenchmark {
 
   private final Map<String, Map<String, List<Double>>> m1Samples = new LinkedHashMap<>();
 
+  /** How a sampled row's median is printed; "%.2f" unless given. */
+  private final Map<String, String> sampleFormats = new LinkedHashMap<>();
+
+  /**
+   * How often M6 is measured ({@code m6repeat=N}; 3 in long mode, else 1); the systems take turns,
+   * and the table holds each figure's median, every run's value printed above it.
+   */
+  private int m6Repeats = 1;
+
   private void run(List<String> scenarios) throws Exception {
     Map<String, Double> capacity = new LinkedHashMap<>();
     if (scenarios.contains("m2")) {
@@ -217,9 +238,12 @@ public final class LoadBenchmark {
       }
     }
     if (scenarios.contains("m6")) {
-      for (String system : table.systems()) {
-        slowConsumers(system);
+      for (int i = 0; i < m6Repeats; i++) {
+        for (String system : table.systems()) {
+          slowConsumers(system);
+        }
       }
+      putMedians();
     }
     if (scenarios.contains("m7")) {
       for (String system : table.systems()) {
@@ -304,6 +328,11 @@ public final class LoadBenchmark {
     }
   }
 
+  private void sample(String row, String system, double value, String format) {
+    sampleFormats.put(row, format);
+    sample(row, system, value);
+  }
+
   private void sample(String row, String system, double value) {
     m1Samples
         .computeIfAbsent(row, r -> new LinkedHashMap<>())
@@ -311,7 +340,7 @@ public final class LoadBenchmark {
         .add(value);
   }
 
-  /** Puts each M1 figure's median in the table; with repeats, prints every run's values. */
+  /** Puts each sampled (M1, M6) figure's median in the table; with repeats, prints every value. */
   private void putMedians() {
     for (var row : m1Samples.entrySet()) {
       for (var bySystem : row.getValue().entrySet()) {
@@ -320,7 +349,11 @@ public final class LoadBenchmark {
         int n = values.size();
         double median =
             n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
-        table.put(row.getKey(), bySystem.getKey(), median, "%.2f");
+        table.put(
+            row.getKey(),
+            bySystem.getKey(),
+            median,
+            sampleFormats.getOrDefault(row.getKey(), "%.2f"));
         if (n > 1) {
           out.printf(
               "  %s %s: median %.2f of %s%n", row.getKey(), bySystem.getKey(), median, values);
@@ -501,12 +534,12 @@ public final class LoadBenchmark {
           heapBefore / 1048576.0,
           heapDuring / 1048576.0,
           closed);
-      table.put("M6 others' p99 ms, all reading", system, before.p99(), "%.2f");
-      table.put("M6 others' p99 ms, 5% not reading", system, during.p99(), "%.2f");
-      table.put("M6 p99 change %", system, change, "%+.0f");
-      table.put("M6 server heap MiB before", system, heapBefore / 1048576.0, "%.1f");
-      table.put("M6 server heap MiB after", system, heapDuring / 1048576.0, "%.1f");
-      table.put("M6 slow clients closed by server", system, closed, "%,.0f");
+      sample("M6 others' p99 ms, all reading", system, before.p99(), "%.2f");
+      sample("M6 others' p99 ms, 5% not reading", system, during.p99(), "%.2f");
+      sample("M6 p99 change %", system, change, "%+.0f");
+      sample("M6 server heap MiB before", system, heapBefore / 1048576.0, "%.1f");
+      sample("M6 server heap MiB after", system, heapDuring / 1048576.0, "%.1f");
+      sample("M6 slow clients closed by server", system, closed, "%,.0f");
     }
   }
 
