@@ -84,9 +84,9 @@ class RedisOutageIT {
               }
             })
         .doesNotThrowAnyException();
-    // Publishing must not wait for Redis. The bound is loose on purpose, so that a busy machine does
-    // not fail it: a publish that waited for a reconnect attempt or a command timeout would take at
-    // least tens of milliseconds, and 2,000 of them far longer than this.
+    // Publishing must not wait for Redis. The bound is loose on purpose, so that a busy machine
+    // does not fail it: a publish that waited for a reconnect attempt or a command timeout would
+    // take at least tens of milliseconds, and 2,000 of them far longer than this.
     assertThat(Duration.ofNanos(System.nanoTime() - before))
         .as("2,000 publishes during the outage")
         .isLessThan(TIMEOUT);
