@@ -83,6 +83,8 @@ final class BenchmarkRoom implements AutoCloseable {
             .clusterBus(bus)
             // No catch-up sweep during a measurement.
             .catchUpInterval(Duration.ofHours(1))
+            // Presence at once, so that all of it is sent before the counts are reset below.
+            .presenceWindow(Duration.ZERO)
             .requestRate(Integer.MAX_VALUE, Integer.MAX_VALUE)
             .userSendRate(Integer.MAX_VALUE, Integer.MAX_VALUE)
             .random(new Random(1))
