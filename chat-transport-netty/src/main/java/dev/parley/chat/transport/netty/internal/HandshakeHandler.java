@@ -171,8 +171,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
           "aggregator",
           "deflate",
           new PerMessageDeflateHandler(
-              new PerMessageDeflate.Compressor(settings.compression(), deflate),
-              new PerMessageDeflate.Decompressor(deflate, settings.maxMessageBytes())));
+              settings.compression(), deflate, settings.maxMessageBytes()));
     }
     connection.upgraded(choice.subprotocol());
   }

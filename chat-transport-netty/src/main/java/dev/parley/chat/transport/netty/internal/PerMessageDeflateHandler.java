@@ -1,6 +1,7 @@
 package dev.parley.chat.transport.netty.internal;
 
 import dev.parley.chat.protocol.internal.PerMessageDeflate;
+import dev.parley.chat.spi.WebSocketCompression;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,15 +33,20 @@ final class PerMessageDeflateHandler extends ChannelDuplexHandler {
   /** RSV1: the frame starts a compressed message. */
   static final int RSV1 = 0x4;
 
-  private final PerMessageDeflate.Compressor compressor;
-  private final PerMessageDeflate.Decompressor decompressor;
+  private final WebSocketCompression config;
+  private final PerMessageDeflate.Agreement agreement;
+  private final int maxMessageBytes;
+  // created on first use: a connection that never compresses holds no deflate state
+  private PerMessageDeflate.Compressor compressor;
+  private PerMessageDeflate.Decompressor decompressor;
   private boolean failed;
   private boolean removed;
 
   PerMessageDeflateHandler(
-      PerMessageDeflate.Compressor compressor, PerMessageDeflate.Decompressor decompressor) {
-    this.compressor = compressor;
-    this.decompressor = decompressor;
+      WebSocketCompression config, PerMessageDeflate.Agreement agreement, int maxMessageBytes) {
+    this.config = config;
+    this.agreement = agreement;
+    this.maxMessageBytes = maxMessageBytes;
   }
 
   @Override
@@ -56,6 +62,9 @@ final class PerMessageDeflateHandler extends ChannelDuplexHandler {
     if ((frame.rsv() & RSV1) == 0) {
       ctx.fireChannelRead(frame);
       return;
+    }
+    if (decompressor == null) {
+      decompressor = new PerMessageDeflate.Decompressor(agreement, maxMessageBytes);
     }
     ByteBuffer inflated;
     try {
@@ -80,7 +89,10 @@ final class PerMessageDeflateHandler extends ChannelDuplexHandler {
         && isDataFrame(frame)
         && frame.isFinalFragment()
         && frame.rsv() == 0
-        && compressor.compresses(frame.content().readableBytes())) {
+        && frame.content().readableBytes() >= config.minMessageBytes()) {
+      if (compressor == null) {
+        compressor = new PerMessageDeflate.Compressor(config, agreement);
+      }
       byte[] compressed;
       try {
         compressed = compressor.compress(frame.content().nioBuffer());
@@ -104,7 +116,11 @@ final class PerMessageDeflateHandler extends ChannelDuplexHandler {
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     removed = true;
-    compressor.close();
-    decompressor.close();
+    if (compressor != null) {
+      compressor.close();
+    }
+    if (decompressor != null) {
+      decompressor.close();
+    }
   }
 }
