@@ -9,6 +9,7 @@ import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.ServerTls;
 import dev.parley.chat.spi.ServerTransportProvider;
+import dev.parley.chat.spi.WebSocketCompression;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -68,6 +69,7 @@ import java.util.concurrent.Executor;
  * @param tls the certificate for {@code wss://} and {@code https://}, or {@code null} for plain
  * @param presence how presence changes are gathered and from which size a room is large
  * @param serverSentEvents whether the HTTP side serves the protocol over Server-Sent Events
+ * @param compression whether the transport negotiates {@code permessage-deflate}, and how
  */
 public record ServerSettings(
     String host,
@@ -111,7 +113,8 @@ public record ServerSettings(
     AccessSettings access,
     ServerTls tls,
     PresenceSettings presence,
-    boolean serverSentEvents) {
+    boolean serverSentEvents,
+    WebSocketCompression compression) {
 
   /**
    * The default of {@link #meterRegistry()}: Micrometer's {@code Metrics.globalRegistry} when
@@ -125,6 +128,7 @@ public record ServerSettings(
     Objects.requireNonNull(httpHost, "httpHost");
     pageHandlers = Map.copyOf(pageHandlers);
     Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(compression, "compression");
     Objects.requireNonNull(authenticator, "authenticator");
     Objects.requireNonNull(catchUpInterval, "catchUpInterval");
     Objects.requireNonNull(roomPolicy, "roomPolicy");
