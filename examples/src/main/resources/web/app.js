@@ -39,12 +39,14 @@ const DEFAULT_ROOM = 'general';
 // onclose(code, reason), set by the Connection. close() is the page's own doing and calls no
 // callback; onclose reports a close the page did not ask for, with a close code of
 // docs/protocol.md (1006 when the connection dropped). `established` says whether the
-// connection ever reached the server, `name` is shown on the page.
+// connection ever reached the server, `name` is shown on the page, and `sendsToStayAlive` whether
+// the server needs a frame from the page every heartbeat interval even while frames arrive.
 
 /** One WebSocket. */
 class WebSocketTransport {
   constructor(url) {
     this.name = 'WebSocket';
+    this.sendsToStayAlive = false;
     this.established = false;
     this.onopen = this.onframe = this.onclose = () => {};
     const ws = new WebSocket(url, SUBPROTOCOL);
@@ -83,6 +85,7 @@ class WebSocketTransport {
 class SseTransport {
   constructor(base) {
     this.name = 'SSE';
+    this.sendsToStayAlive = true; // a session without a POST for three intervals is closed
     this.base = base;
     this.established = false;
     this.onopen = this.onframe = this.onclose = () => {};
@@ -383,6 +386,7 @@ class Connection {
     this.minimumDelay = 0;
     this.heartbeatTimer = null;
     this.lastReceived = 0;
+    this.lastSent = 0;
     /** WebSocket attempts in a row that never opened. */
     this.webSocketFailures = 0;
     /** 'websocket', or 'sse' once WebSocket upgrades kept failing. */
@@ -492,6 +496,7 @@ class Connection {
         reject(new ConnectionLost('no answer within ' + REQUEST_TIMEOUT_MS / 1000 + ' s'));
       }, REQUEST_TIMEOUT_MS);
       this.pending.set(requestId, { resolve, reject, timer });
+      this.lastSent = Date.now();
       this.transport.send(JSON.stringify({ requestId, ...body }));
     });
   }
@@ -501,6 +506,7 @@ class Connection {
     if (!this.open) {
       return false;
     }
+    this.lastSent = Date.now();
     this.transport.send(JSON.stringify(body));
     return true;
   }
@@ -563,18 +569,23 @@ class Connection {
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
-  /** Pings a quiet connection; one silent for two intervals is dropped and replaced. */
+  /**
+   * Pings a quiet connection (and, over SSE, one the page has sent nothing on for half an
+   * interval); one silent for two intervals is dropped and replaced.
+   */
   startHeartbeat(intervalMs) {
     clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = setInterval(() => {
       const quiet = Date.now() - this.lastReceived;
+      const idle = Date.now() - this.lastSent;
       if (quiet > 2 * intervalMs) {
         const transport = this.transport;
         this.dropped(1006, 'no answer from the server');
         if (transport) {
           transport.close();
         }
-      } else if (quiet > intervalMs) {
+      } else if (quiet > intervalMs ||
+          (this.transport && this.transport.sendsToStayAlive && idle >= intervalMs / 2)) {
         this.notify({ ping: { nonce: String(Date.now()) } });
       }
     }, intervalMs / 2);
