@@ -42,6 +42,7 @@ import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -286,7 +287,21 @@ class NginxConfigIT {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(deleted.statusCode()).as("DELETE: %s", deleted.body()).isEqualTo(204);
-      assertThat(reader.nextEvent("close")).contains("\"code\":1000");
+      assertThat(reader.ended.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+          .as("the stream ends with the session")
+          .isTrue();
+      assertThat(reader.eventsOf("close")).allMatch(data -> data.contains("\"code\":1000"));
+      HttpResponse<String> gone =
+          http.send(
+              HttpRequest.newBuilder(stream)
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Content-Type", "application/json")
+                  .header("Parley-Session-Key", key)
+                  .header("Parley-Post-Seq", String.valueOf(postSeq + 1))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"ping\":{\"nonce\":\"9\"}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(gone.statusCode()).as("a POST after DELETE: %s", gone.body()).isEqualTo(404);
     } finally {
       events.body().close();
     }
@@ -335,6 +350,9 @@ class NginxConfigIT {
     private final InputStream in;
     private final BlockingQueue<String[]> events = new LinkedBlockingQueue<>();
 
+    /** Counted down when the stream has ended. */
+    final CountDownLatch ended = new CountDownLatch(1);
+
     EventReader(InputStream in) {
       this.in = in;
     }
@@ -360,7 +378,20 @@ class NginxConfigIT {
         }
       } catch (IOException e) {
         // the stream was closed
+      } finally {
+        ended.countDown();
       }
+    }
+
+    /** The data of the events of {@code type} not yet taken, taking them all. */
+    List<String> eventsOf(String type) {
+      List<String> data = new ArrayList<>();
+      for (String[] event = events.poll(); event != null; event = events.poll()) {
+        if (event[0].equals(type)) {
+          data.add(event[1]);
+        }
+      }
+      return data;
     }
 
     /** The data of the next event of type "message". */
