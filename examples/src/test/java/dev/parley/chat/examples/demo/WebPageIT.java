@@ -286,6 +286,21 @@ class WebPageIT {
     assertThat(alice.transport()).isEqualTo("SSE");
     assertThat(alice.status()).isEqualTo("connected");
     assertThat(alice.count("#outbox li")).isZero();
+
+    // The server ends alice's session (event: close, 4005): as after a closed WebSocket, the page
+    // opens a new session that resumes the room, and gets what was written meanwhile.
+    assertThat(server.rooms().revoke(UserId.of("alice"), "signed out elsewhere")).isEqualTo(1);
+    bob.type("after your session ended" + Keys.ENTER);
+    alice.await(
+        RECONNECT_WAIT,
+        "alice resumes on a new session",
+        () ->
+            alice.messages().size() == 6
+                && alice.messages().get(5).equals(new Shown(6, "bob", "after your session ended")));
+    alice.await("alice is connected", () -> alice.status().equals("connected"));
+    assertThat(alice.messages()).isEqualTo(bob.messages());
+    assertThat(proxy.sessionsOpened()).as("a new session").isEqualTo(2);
+    assertThat(alice.transport()).isEqualTo("SSE");
     assertThat(alice.browserErrors()).noneMatch(error -> error.contains("Uncaught"));
   }
 
