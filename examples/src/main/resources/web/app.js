@@ -336,8 +336,8 @@ function closeCodeFor(status) {
   if (status === 413) {
     return 1009;
   }
-  if (status === 404 || status === 401 || status >= 500) {
-    return 1006; // the session is gone, or the server failed: resume
+  if (status === 404 || status === 401 || status === 409 || status >= 500) {
+    return 1006; // the session is gone or out of step, or the server failed: resume
   }
   return 4000; // the server refused what the page sent: trying again cannot help
 }
