@@ -298,7 +298,7 @@ class WebPageIT {
             alice.messages().size() == 6
                 && alice.messages().get(5).equals(new Shown(6, "bob", "after your session ended")));
     alice.await("alice is connected", () -> alice.status().equals("connected"));
-    assertThat(alice.messages()).isEqualTo(bob.messages());
+    bob.await("bob shows what alice shows", () -> bob.messages().equals(alice.messages()));
     assertThat(proxy.sessionsOpened()).as("a new session").isEqualTo(2);
     assertThat(alice.transport()).isEqualTo("SSE");
     assertThat(alice.browserErrors()).noneMatch(error -> error.contains("Uncaught"));
