@@ -60,7 +60,9 @@ import org.junit.jupiter.api.Timeout;
  * The cluster example's {@code nginx.conf}, for real: nginx checks it, then runs it as an ordinary
  * user on free loopback ports in front of two Parley nodes in this JVM (an in-process bus and one
  * shared store standing in for Redis and PostgreSQL). A client connected through nginx chats, its
- * node is drained, and it carries on through nginx on the other node with nothing lost.
+ * node is drained, and it carries on through nginx on the other node with nothing lost. A session
+ * over Server-Sent Events works through nginx too: its stream is not held back, and all its
+ * requests reach the node that holds it.
  *
  * <p>Needs nginx ({@code apt-get install nginx-light} on Debian and Ubuntu). Without it the test is
  * skipped, except when the environment variable {@code CI} is {@code true}: there it fails.
