@@ -196,6 +196,7 @@ class SseTransport {
       this.finish(1006, 'cannot reach the server');
       return;
     }
+    this.established = true; // the server answered, even if it refuses the session for now
     if (response.status !== 201) {
       this.finish(closeCodeFor(response.status), await refusal(response));
       return;
@@ -207,7 +208,6 @@ class SseTransport {
       this.deleteSession(); // the page gave up on this session while it was being opened
       return;
     }
-    this.established = true;
     this.opening = false;
     this.openStream(String(answer.ticket));
     this.pump();
@@ -469,8 +469,9 @@ class Connection {
 
   /**
    * After a connection ended by itself: a WebSocket that never opened twice in a row sends the
-   * next attempts over SSE; an SSE session that could not even be opened sends the next one back
-   * to WebSocket (the server may simply have been away).
+   * next attempts over SSE; an SSE attempt that got no answer at all sends the next one back to
+   * WebSocket (the server may simply have been away). An SSE session the server refused for now
+   * (503, 429) stays on SSE: the server is reachable that way.
    */
   chooseTransport(transport) {
     if (transport instanceof WebSocketTransport) {
