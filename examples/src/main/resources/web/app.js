@@ -1,9 +1,11 @@
-// The Parley demo page: a chat client speaking the "parley.v1.json" WebSocket subprotocol.
+// The Parley demo page: a chat client speaking Parley's JSON protocol.
 //
-// Every WebSocket message is one Envelope of parley.proto in proto3 JSON: lowerCamelCase field
-// names, 64-bit numbers as strings, and fields at their default value (0, false, "", []) left out.
-// docs/protocol.md describes the conversation. Text from the network reaches the page only through
-// textContent, never as HTML.
+// Every frame is one Envelope of parley.proto in proto3 JSON: lowerCamelCase field names, 64-bit
+// numbers as strings, and fields at their default value (0, false, "", []) left out.
+// docs/protocol.md describes the conversation. The frames travel over a WebSocket (subprotocol
+// "parley.v1.json") or, where WebSocket upgrades keep failing, over Server-Sent Events: a stream
+// of the server's frames and POSTs of the page's ("Server-Sent Events" in docs/protocol.md).
+// Text from the network reaches the page only through textContent, never as HTML.
 
 const SUBPROTOCOL = 'parley.v1.json';
 const PROTOCOL_VERSION = 1;
@@ -12,6 +14,14 @@ const BACKOFF_INITIAL_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 /** Close codes after which reconnecting cannot help (see CloseCodes.shouldReconnect). */
 const FINAL_CLOSE_CODES = new Set([1000, 1003, 4000, 4001]);
+/** WebSocket attempts in a row that never opened before the page falls back to SSE. */
+const WEBSOCKET_FAILURES_BEFORE_SSE = 2;
+/** Frames in one POST at most (the server takes 1 to 64). */
+const SSE_BATCH_FRAMES = 64;
+/** Bytes of frames in one POST at most (the server takes up to 256 KiB). */
+const SSE_BATCH_BYTES = 192 * 1024;
+const SSE_RETRY_INITIAL_MS = 250;
+const SSE_RETRY_MAX_MS = 5_000;
 const HISTORY_PAGE = 50;
 const CATCH_UP_PAGE = 200;
 const MAX_MESSAGES_SHOWN = 1000;
@@ -24,7 +34,327 @@ const ROOM_ID = /^[A-Za-z0-9._@:-]{1,128}$/;
 const DEFAULT_ROOM = 'general';
 
 // ---------------------------------------------------------------------------------------------
-// The connection: one WebSocket at a time, request ids, reconnect with backoff, heartbeats.
+// Transports. Each carries frames (JSON text) both ways for one connection and has the same
+// shape: send(text), close(code, reason), and the callbacks onopen(), onframe(text) and
+// onclose(code, reason), set by the Connection. close() is the page's own doing and calls no
+// callback; onclose reports a close the page did not ask for, with a close code of
+// docs/protocol.md (1006 when the connection dropped). `established` says whether the
+// connection ever reached the server, `name` is shown on the page, and `sendsToStayAlive` whether
+// the server needs a frame from the page every heartbeat interval even while frames arrive.
+
+/** One WebSocket. */
+class WebSocketTransport {
+  constructor(url) {
+    this.name = 'WebSocket';
+    this.sendsToStayAlive = false;
+    this.established = false;
+    this.onopen = this.onframe = this.onclose = () => {};
+    const ws = new WebSocket(url, SUBPROTOCOL);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.established = true;
+      this.onopen();
+    };
+    ws.onmessage = (event) => this.onframe(event.data);
+    ws.onclose = (event) => this.onclose(event.code, event.reason);
+  }
+
+  send(text) {
+    this.ws.send(text);
+  }
+
+  close(code, reason) {
+    const ws = this.ws;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    if (code === undefined) {
+      ws.close();
+    } else {
+      ws.close(code, reason);
+    }
+  }
+}
+
+/**
+ * One session of the Server-Sent Events binding: the first frame sent (the Connect) opens the
+ * session with POST {base}; the server's frames come from an EventSource opened with a one-use
+ * ticket; the page's frames go in POSTs, one at a time, batched, numbered by Parley-Post-Seq and
+ * sent again with the same number when no answer came. The session key travels only in the
+ * Parley-Session-Key header. A stream that drops is opened again by this object, with a new
+ * ticket and the last event id (EventSource's own reconnect would reuse the spent ticket).
+ */
+class SseTransport {
+  constructor(base) {
+    this.name = 'SSE';
+    this.sendsToStayAlive = true; // a session without a POST for three intervals is closed
+    this.base = base;
+    this.established = false;
+    this.onopen = this.onframe = this.onclose = () => {};
+    this.closed = false;
+    this.session = null;
+    this.key = null;
+    this.opening = false;
+    this.source = null;
+    this.lastEventId = 0;
+    this.streamFailures = 0;
+    this.streamTimer = null;
+    /** Frames not yet handed to a POST, in order. */
+    this.queue = [];
+    /** The POST waiting for its answer: { seq, body, failures }, or null. */
+    this.inFlight = null;
+    this.postSeq = 0;
+    this.postTimer = null;
+    this.onPageHide = () => this.deleteSession();
+    window.addEventListener('pagehide', this.onPageHide);
+    // Ready at once: the first frame opens the session.
+    queueMicrotask(() => {
+      if (!this.closed) {
+        this.onopen();
+      }
+    });
+  }
+
+  send(text) {
+    if (this.closed) {
+      return;
+    }
+    this.queue.push(text);
+    this.pump();
+  }
+
+  close() {
+    if (this.closed) {
+      return;
+    }
+    this.shutDown();
+    this.deleteSession();
+  }
+
+  /** Ends the session from this side with 1000 ("DELETE"); the key goes in a header only. */
+  deleteSession() {
+    if (this.session !== null) {
+      const url = this.base + '/' + encodeURIComponent(this.session);
+      fetch(url, {
+        method: 'DELETE', headers: { 'Parley-Session-Key': this.key }, keepalive: true,
+      }).catch(() => {});
+      this.session = null;
+    }
+  }
+
+  /** Stops everything without telling anyone. */
+  shutDown() {
+    this.closed = true;
+    clearTimeout(this.streamTimer);
+    clearTimeout(this.postTimer);
+    window.removeEventListener('pagehide', this.onPageHide);
+    if (this.source) {
+      this.source.close();
+      this.source = null;
+    }
+  }
+
+  /** The session is over: reports it once. */
+  finish(code, reason) {
+    if (this.closed) {
+      return;
+    }
+    this.shutDown();
+    this.onclose(code, reason);
+  }
+
+  // --- Sending ---
+
+  pump() {
+    if (this.closed || this.opening || this.inFlight !== null || this.queue.length === 0) {
+      return;
+    }
+    if (this.session === null) {
+      this.openSession(this.queue.shift());
+      return;
+    }
+    const frames = [];
+    let bytes = 2;
+    while (this.queue.length > 0 && frames.length < SSE_BATCH_FRAMES &&
+        (frames.length === 0 || bytes + this.queue[0].length + 1 <= SSE_BATCH_BYTES)) {
+      const frame = this.queue.shift();
+      bytes += frame.length + 1;
+      frames.push(frame);
+    }
+    const body = frames.length === 1 ? frames[0] : '[' + frames.join(',') + ']';
+    this.inFlight = { seq: ++this.postSeq, body, failures: 0 };
+    this.post();
+  }
+
+  async openSession(connect) {
+    this.opening = true;
+    let response;
+    try {
+      response = await fetch(this.base, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: connect,
+        cache: 'no-store',
+      });
+    } catch (e) {
+      this.finish(1006, 'cannot reach the server');
+      return;
+    }
+    this.established = true; // the server answered, even if it refuses the session for now
+    if (response.status !== 201) {
+      this.finish(closeCodeFor(response.status), await refusal(response));
+      return;
+    }
+    const answer = await response.json();
+    this.session = String(answer.session);
+    this.key = String(answer.key);
+    if (this.closed) {
+      this.deleteSession(); // the page gave up on this session while it was being opened
+      return;
+    }
+    this.opening = false;
+    this.openStream(String(answer.ticket));
+    this.pump();
+  }
+
+  async post() {
+    const attempt = this.inFlight;
+    const headers = {
+      'Content-Type': 'application/json',
+      'Parley-Session-Key': this.key,
+      'Parley-Post-Seq': String(attempt.seq),
+    };
+    if (this.lastEventId > 0) {
+      headers['Parley-Last-Event-ID'] = String(this.lastEventId);
+    }
+    let response;
+    try {
+      response = await fetch(this.base + '/' + encodeURIComponent(this.session), {
+        method: 'POST', headers, body: attempt.body, cache: 'no-store',
+      });
+    } catch (e) {
+      response = null; // no answer: the same body goes again with the same number
+    }
+    if (this.closed || attempt !== this.inFlight) {
+      return;
+    }
+    if (response !== null && response.ok) {
+      this.inFlight = null;
+      this.pump();
+    } else if (response === null || response.status === 429 || response.status >= 500) {
+      attempt.failures++;
+      this.postTimer = setTimeout(() => this.post(), retryDelay(attempt.failures));
+    } else {
+      // The session is gone or refused the frames. Its stream usually says why (event: close)
+      // at the same moment; give it a moment to, then report what the POST said.
+      const why = await refusal(response);
+      this.postTimer = setTimeout(() => this.finish(closeCodeFor(response.status), why), 1000);
+    }
+  }
+
+  // --- Receiving ---
+
+  openStream(ticket) {
+    let url = this.base + '/' + encodeURIComponent(this.session) + '?ticket=' +
+        encodeURIComponent(ticket);
+    if (this.lastEventId > 0) {
+      url += '&lastEventId=' + this.lastEventId;
+    }
+    const source = new EventSource(url);
+    this.source = source;
+    source.onopen = () => {
+      this.streamFailures = 0;
+    };
+    source.onmessage = (event) => {
+      const id = Number(event.lastEventId);
+      if (id > 0 && id <= this.lastEventId) {
+        return; // already delivered
+      }
+      if (id > 0) {
+        this.lastEventId = id;
+      }
+      this.onframe(event.data);
+    };
+    source.addEventListener('close', (event) => {
+      let close = {};
+      try {
+        close = JSON.parse(event.data);
+      } catch (e) {
+        // a close without a readable reason is still a close
+      }
+      this.session = null; // closed by the server: nothing to delete
+      this.finish(Number(close.code || 1006), String(close.reason || ''));
+    });
+    source.onerror = () => {
+      // The stream dropped (or was refused). EventSource would reconnect by itself with the
+      // spent ticket: stop it and open a new stream with a new ticket from where it stopped.
+      source.close();
+      if (source === this.source && !this.closed) {
+        this.source = null;
+        this.streamFailures++;
+        this.streamTimer = setTimeout(() => this.reopenStream(),
+            this.streamFailures === 1 ? 0 : retryDelay(this.streamFailures - 1));
+      }
+    };
+  }
+
+  async reopenStream() {
+    let response;
+    try {
+      response = await fetch(this.base + '/' + encodeURIComponent(this.session) + '/ticket', {
+        method: 'POST', headers: { 'Parley-Session-Key': this.key }, cache: 'no-store',
+      });
+    } catch (e) {
+      response = null;
+    }
+    if (this.closed) {
+      return;
+    }
+    if (response !== null && response.ok) {
+      const answer = await response.json();
+      if (!this.closed) {
+        this.openStream(String(answer.ticket));
+      }
+    } else if (response === null || response.status === 429 || response.status >= 500) {
+      this.streamFailures++;
+      this.streamTimer = setTimeout(() => this.reopenStream(), retryDelay(this.streamFailures));
+    } else {
+      // 404 or 401: the server no longer has the session (closed, or without a stream for too
+      // long): a dropped connection, which the page resumes.
+      this.session = null;
+      this.finish(1006, 'the session is gone (' + response.status + ')');
+    }
+  }
+}
+
+/** A backoff for retrying one HTTP request: up to SSE_RETRY_MAX_MS. */
+function retryDelay(failures) {
+  return Math.min(SSE_RETRY_MAX_MS, SSE_RETRY_INITIAL_MS * 2 ** Math.max(0, failures - 1));
+}
+
+/** The close code whose rules fit an HTTP refusal of the SSE binding. */
+function closeCodeFor(status) {
+  if (status === 429 || status === 503) {
+    return 1013; // full or stopping: again later, with backoff
+  }
+  if (status === 413) {
+    return 1009;
+  }
+  if (status === 404 || status === 401 || status === 409 || status >= 500) {
+    return 1006; // the session is gone or out of step, or the server failed: resume
+  }
+  return 4000; // the server refused what the page sent: trying again cannot help
+}
+
+/** The one-line reason of a refused request. */
+async function refusal(response) {
+  let text = '';
+  try {
+    text = (await response.text()).trim();
+  } catch (e) {
+    // no body
+  }
+  return 'HTTP ' + response.status + (text ? ': ' + text : '');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The connection: one transport at a time, request ids, reconnect with backoff, heartbeats.
 
 /** An Error frame from the server. */
 class ParleyError extends Error {
@@ -41,12 +371,12 @@ class ConnectionLost extends Error {}
 class Connection {
   /**
    * @param {object} app callbacks: token() (a promise), connectBody(token), onWelcome(welcome),
-   *     onRefused(error),
-   *     onFrame(frame), onStatus(state, detail), onClosedForGood(code, reason)
+   *     onRefused(error), onFrame(frame), onStatus(state, detail), onTransport(name),
+   *     onClosedForGood(code, reason)
    */
   constructor(app) {
     this.app = app;
-    this.ws = null;
+    this.transport = null;
     this.open = false;
     this.stopped = false;
     this.nextRequestId = 1;
@@ -56,6 +386,11 @@ class Connection {
     this.minimumDelay = 0;
     this.heartbeatTimer = null;
     this.lastReceived = 0;
+    this.lastSent = 0;
+    /** WebSocket attempts in a row that never opened. */
+    this.webSocketFailures = 0;
+    /** 'websocket', or 'sse' once WebSocket upgrades kept failing. */
+    this.mode = 'websocket';
   }
 
   start() {
@@ -67,8 +402,8 @@ class Connection {
   stop() {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
-    if (this.ws) {
-      this.ws.close(1000, 'bye');
+    if (this.transport) {
+      this.transport.close(1000, 'bye');
       this.dropped(1000, 'closed by the user');
     }
   }
@@ -85,10 +420,10 @@ class Connection {
   async connect() {
     this.reconnectTimer = null;
     this.app.onStatus(this.attempt === 0 ? 'connecting' : 'reconnecting', '');
-    let url;
+    let endpoints;
     let token;
     try {
-      url = await webSocketUrl();
+      endpoints = await chatEndpoints();
       token = await this.app.token(); // a fresh one for each attempt: tokens are short-lived
     } catch (e) {
       this.scheduleReconnect('the page cannot reach the server');
@@ -97,9 +432,14 @@ class Connection {
     if (this.stopped) {
       return;
     }
-    const ws = new WebSocket(url, SUBPROTOCOL);
-    this.ws = ws;
-    ws.onopen = () => {
+    const transport = this.mode === 'sse' ?
+        new SseTransport(endpoints.sse) : new WebSocketTransport(endpoints.webSocket);
+    this.transport = transport;
+    this.app.onTransport(transport.name);
+    transport.onopen = () => {
+      if (transport !== this.transport) {
+        return;
+      }
       this.open = true;
       this.lastReceived = Date.now();
       this.request({ connect: this.app.connectBody(token) }).then(
@@ -114,16 +454,35 @@ class Connection {
           }
         });
     };
-    ws.onmessage = (event) => {
-      if (ws === this.ws) {
-        this.receive(event.data);
+    transport.onframe = (text) => {
+      if (transport === this.transport) {
+        this.receive(text);
       }
     };
-    ws.onclose = (event) => {
-      if (ws === this.ws) {
-        this.dropped(event.code, event.reason);
+    transport.onclose = (code, reason) => {
+      if (transport === this.transport) {
+        this.chooseTransport(transport);
+        this.dropped(code, reason);
       }
     };
+  }
+
+  /**
+   * After a connection ended by itself: a WebSocket that never opened twice in a row sends the
+   * next attempts over SSE; an SSE attempt that got no answer at all sends the next one back to
+   * WebSocket (the server may simply have been away). An SSE session the server refused for now
+   * (503, 429) stays on SSE: the server is reachable that way.
+   */
+  chooseTransport(transport) {
+    if (transport instanceof WebSocketTransport) {
+      this.webSocketFailures = transport.established ? 0 : this.webSocketFailures + 1;
+      if (this.webSocketFailures >= WEBSOCKET_FAILURES_BEFORE_SSE) {
+        this.mode = 'sse';
+      }
+    } else if (!transport.established) {
+      this.mode = 'websocket';
+      this.webSocketFailures = 0;
+    }
   }
 
   /** Sends a request; resolves with the answering frame, rejects with ParleyError or ConnectionLost. */
@@ -138,7 +497,8 @@ class Connection {
         reject(new ConnectionLost('no answer within ' + REQUEST_TIMEOUT_MS / 1000 + ' s'));
       }, REQUEST_TIMEOUT_MS);
       this.pending.set(requestId, { resolve, reject, timer });
-      this.ws.send(JSON.stringify({ requestId, ...body }));
+      this.lastSent = Date.now();
+      this.transport.send(JSON.stringify({ requestId, ...body }));
     });
   }
 
@@ -147,7 +507,8 @@ class Connection {
     if (!this.open) {
       return false;
     }
-    this.ws.send(JSON.stringify(body));
+    this.lastSent = Date.now();
+    this.transport.send(JSON.stringify(body));
     return true;
   }
 
@@ -178,13 +539,9 @@ class Connection {
   }
 
   dropped(code, reason) {
-    const ws = this.ws;
-    this.ws = null;
+    this.transport = null;
     this.open = false;
     clearInterval(this.heartbeatTimer);
-    if (ws) {
-      ws.onopen = ws.onmessage = ws.onclose = null;
-    }
     for (const waiting of this.pending.values()) {
       clearTimeout(waiting.timer);
       waiting.reject(new ConnectionLost('connection lost'));
@@ -213,18 +570,23 @@ class Connection {
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
-  /** Pings a quiet connection; one silent for two intervals is dropped and replaced. */
+  /**
+   * Pings a quiet connection (and, over SSE, one the page has sent nothing on for half an
+   * interval); one silent for two intervals is dropped and replaced.
+   */
   startHeartbeat(intervalMs) {
     clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = setInterval(() => {
       const quiet = Date.now() - this.lastReceived;
+      const idle = Date.now() - this.lastSent;
       if (quiet > 2 * intervalMs) {
-        const ws = this.ws;
+        const transport = this.transport;
         this.dropped(1006, 'no answer from the server');
-        if (ws) {
-          ws.close();
+        if (transport) {
+          transport.close();
         }
-      } else if (quiet > intervalMs) {
+      } else if (quiet > intervalMs ||
+          (this.transport && this.transport.sendsToStayAlive && idle >= intervalMs / 2)) {
         this.notify({ ping: { nonce: String(Date.now()) } });
       }
     }, intervalMs / 2);
@@ -249,16 +611,23 @@ async function login(name) {
   return String(answer.token);
 }
 
-/** The chat endpoint: the port and path come from the demo server, the host from this page. */
-async function webSocketUrl() {
+/**
+ * The chat endpoints: the WebSocket's port and path come from the demo server, its host from this
+ * page; the SSE endpoint is that path with "/sse" appended, on this page's own origin (the
+ * server's HTTP side).
+ */
+async function chatEndpoints() {
   const response = await fetch('config.json', { cache: 'no-store' });
   if (!response.ok) {
     throw new Error('config.json: HTTP ' + response.status);
   }
   const config = await response.json();
+  const path = String(config.webSocketPath);
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return scheme + '//' + location.hostname + ':' + Number(config.webSocketPort) +
-      String(config.webSocketPath);
+  return {
+    webSocket: scheme + '//' + location.hostname + ':' + Number(config.webSocketPort) + path,
+    sse: location.origin + path + '/sse',
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,6 +666,7 @@ const $ = (id) => document.getElementById(id);
 
 const page = {
   status: $('status'),
+  transport: $('transport'),
   me: $('me'),
   changeNickname: $('change-nickname'),
   login: $('login'),
@@ -392,6 +762,15 @@ const app = {
       this.notice('Disconnected: ' + (reason || 'code ' + code) + '. Reload the page to reconnect.',
           0);
     }
+  },
+
+  /** Shows, discreetly, which transport carries the chat: "WebSocket" or "SSE". */
+  onTransport(name) {
+    page.transport.textContent = name;
+    page.transport.dataset.transport = name;
+    page.transport.title = name === 'SSE' ?
+        'WebSocket connections fail on this network: the chat uses Server-Sent Events' :
+        'The chat uses a WebSocket';
   },
 
   onStatus(state, detail) {

@@ -16,8 +16,11 @@ import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.server.InProcessClusterBus;
 import dev.parley.chat.testkit.store.SharedMessageStore;
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -25,6 +28,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,10 +39,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +60,9 @@ import org.junit.jupiter.api.Timeout;
  * The cluster example's {@code nginx.conf}, for real: nginx checks it, then runs it as an ordinary
  * user on free loopback ports in front of two Parley nodes in this JVM (an in-process bus and one
  * shared store standing in for Redis and PostgreSQL). A client connected through nginx chats, its
- * node is drained, and it carries on through nginx on the other node with nothing lost.
+ * node is drained, and it carries on through nginx on the other node with nothing lost. A session
+ * over Server-Sent Events works through nginx too: its stream is not held back, and all its
+ * requests reach the node that holds it.
  *
  * <p>Needs nginx ({@code apt-get install nginx-light} on Debian and Ubuntu). Without it the test is
  * skipped, except when the environment variable {@code CI} is {@code true}: there it fails.
@@ -114,15 +125,7 @@ class NginxConfigIT {
     ChatServer a = node("node-a");
     ChatServer b = node("node-b");
     int port = freePort();
-    prefix = nginxPrefix(port, List.of(a, b));
-    String checked = run(nginxCommand("-t"));
-    assertThat(checked).contains("syntax is ok").contains("test is successful");
-    proxy =
-        new ProcessBuilder(nginxCommand("-g", "daemon off;"))
-            .redirectErrorStream(true)
-            .redirectOutput(prefix.resolve("nginx.out").toFile())
-            .start();
-    awaitListening(port);
+    startNginx(port, List.of(a, b));
     assertThat(proxy.info().user()).as("the user nginx runs as").isNotEqualTo(Optional.of("root"));
 
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -178,6 +181,248 @@ class NginxConfigIT {
     assertThat(writerEvents.await(total)).isEqualTo(everySeq);
     assertThat(reader.trouble).isEmpty();
     assertThat(writerEvents.trouble).isEmpty();
+  }
+
+  /**
+   * The chat over Server-Sent Events through nginx: a session opens with a {@code POST}, its stream
+   * comes through unbuffered (each event arrives while the stream is still open, before the next
+   * frame is even sent), and every {@code POST} of the session reaches the node that holds it.
+   */
+  @Test
+  void anSseSessionThroughNginxGetsEachEventAsItIsSent() throws Exception {
+    ChatServer a = node("node-a");
+    ChatServer b = node("node-b");
+    int port = freePort();
+    startNginx(port, List.of(a, b));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    URI sse = URI.create("http://127.0.0.1:" + port + "/chat/sse");
+
+    HttpResponse<String> opened =
+        http.send(
+            HttpRequest.newBuilder(sse)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"requestId\":\"1\",\"connect\":{\"protocolVersion\":1,"
+                            + "\"token\":\"sse-reader\"}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(opened.statusCode()).as("POST /chat/sse: %s", opened.body()).isEqualTo(201);
+    String session = jsonString(opened.body(), "session");
+    String key = jsonString(opened.body(), "key");
+    String ticket = jsonString(opened.body(), "ticket");
+
+    URI stream = URI.create(sse + "/" + session);
+    HttpResponse<InputStream> events =
+        http.send(
+            HttpRequest.newBuilder(URI.create(stream + "?ticket=" + ticket))
+                .header("Accept", "text/event-stream")
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(events.statusCode()).isEqualTo(200);
+    assertThat(events.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+    assertThat(events.headers().firstValue("X-Accel-Buffering"))
+        .as("passed on for proxies in front of nginx")
+        .hasValue("no");
+    EventReader reader = new EventReader(events.body());
+    Thread readerThread = new Thread(reader, "sse-reader");
+    readerThread.setDaemon(true);
+    readerThread.start();
+    try {
+      assertThat(reader.next()).contains("\"welcome\"").contains("\"user\":\"sse-reader\"");
+      assertThat(List.of(a.sessionCount(), b.sessionCount()))
+          .as("the SSE session, on one node")
+          .containsExactlyInAnyOrder(0, 1);
+
+      int postSeq = 0;
+      post(http, stream, key, ++postSeq, "{\"requestId\":\"2\",\"join\":{\"room\":\"lobby\"}}");
+      assertThat(reader.next()).contains("\"requestId\":\"2\"").contains("\"joined\"");
+
+      // Someone else writes, one message at a time: each arrives on the open stream before the
+      // next is written, so nothing holds the stream's bytes back.
+      client =
+          ChatClient.builder().endpoint(URI.create("ws://127.0.0.1:" + port + "/chat")).build();
+      RoomHandle writer =
+          client
+              .connect("writer", new Member())
+              .get(10, TimeUnit.SECONDS)
+              .join(ROOM)
+              .get(10, TimeUnit.SECONDS);
+      for (int i = 1; i <= 3; i++) {
+        writer.send("live " + i).get(10, TimeUnit.SECONDS);
+        assertThat(reader.nextContaining("{\"message\":"))
+            .contains("\"text\":\"live " + i + "\"")
+            .contains("\"seq\":\"" + i + "\"");
+      }
+
+      // The session's own frames: POSTs of one and of a batch, all reaching the node that holds
+      // the session (another node would not know it).
+      for (int i = 1; i <= 3; i++) {
+        post(
+            http,
+            stream,
+            key,
+            ++postSeq,
+            "[{\"requestId\":\""
+                + (10 + i)
+                + "\",\"send\":{\"room\":\"lobby\",\"clientMessageId\":\"sse-"
+                + i
+                + "\",\"text\":\"posted "
+                + i
+                + "\"}},{\"ping\":{\"nonce\":\""
+                + i
+                + "\"}}]");
+        assertThat(reader.nextContaining("\"sendAck\""))
+            .contains("\"requestId\":\"" + (10 + i) + "\"");
+      }
+      assertThat(store.position(ROOM).join().headSeq()).isEqualTo(6);
+
+      HttpResponse<String> deleted =
+          http.send(
+              HttpRequest.newBuilder(stream)
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Parley-Session-Key", key)
+                  .DELETE()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(deleted.statusCode()).as("DELETE: %s", deleted.body()).isEqualTo(204);
+      assertThat(reader.ended.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+          .as("the stream ends with the session")
+          .isTrue();
+      assertThat(reader.eventsOf("close")).allMatch(data -> data.contains("\"code\":1000"));
+      HttpResponse<String> gone =
+          http.send(
+              HttpRequest.newBuilder(stream)
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Content-Type", "application/json")
+                  .header("Parley-Session-Key", key)
+                  .header("Parley-Post-Seq", String.valueOf(postSeq + 1))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"ping\":{\"nonce\":\"9\"}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(gone.statusCode()).as("a POST after DELETE: %s", gone.body()).isEqualTo(404);
+    } finally {
+      events.body().close();
+    }
+  }
+
+  /** nginx on {@code port} in front of {@code nodes}, with the shipped configuration. */
+  private void startNginx(int port, List<ChatServer> nodes) throws Exception {
+    prefix = nginxPrefix(port, nodes);
+    String checked = run(nginxCommand("-t"));
+    assertThat(checked).contains("syntax is ok").contains("test is successful");
+    proxy =
+        new ProcessBuilder(nginxCommand("-g", "daemon off;"))
+            .redirectErrorStream(true)
+            .redirectOutput(prefix.resolve("nginx.out").toFile())
+            .start();
+    awaitListening(port);
+  }
+
+  private static void post(HttpClient http, URI session, String key, int postSeq, String body)
+      throws Exception {
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(session)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("Parley-Session-Key", key)
+                .header("Parley-Post-Seq", String.valueOf(postSeq))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as("POST %d: %s", postSeq, answer.body()).isEqualTo(204);
+  }
+
+  /** The value of a string field of a small flat JSON object. */
+  private static String jsonString(String json, String field) {
+    Matcher value = Pattern.compile("\"" + field + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+    assertThat(value.find()).as("%s in %s", field, json).isTrue();
+    return value.group(1);
+  }
+
+  /**
+   * Reads an event stream on its own thread and hands over each event as it completes, so a test
+   * can wait for one event while the stream stays open. Thread-safe.
+   */
+  private static final class EventReader implements Runnable {
+    private final InputStream in;
+    private final BlockingQueue<String[]> events = new LinkedBlockingQueue<>();
+
+    /** Counted down when the stream has ended. */
+    final CountDownLatch ended = new CountDownLatch(1);
+
+    EventReader(InputStream in) {
+      this.in = in;
+    }
+
+    @Override
+    public void run() {
+      try (BufferedReader lines =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String type = "message";
+        StringBuilder data = new StringBuilder();
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          if (line.isEmpty()) {
+            if (data.length() > 0) {
+              events.add(new String[] {type, data.toString()});
+            }
+            type = "message";
+            data.setLength(0);
+          } else if (line.startsWith("event:")) {
+            type = line.substring("event:".length()).trim();
+          } else if (line.startsWith("data:")) {
+            data.append(line.substring("data:".length()).trim());
+          }
+        }
+      } catch (IOException e) {
+        // the stream was closed
+      } finally {
+        ended.countDown();
+      }
+    }
+
+    /** The data of the events of {@code type} not yet taken, taking them all. */
+    List<String> eventsOf(String type) {
+      List<String> data = new ArrayList<>();
+      for (String[] event = events.poll(); event != null; event = events.poll()) {
+        if (event[0].equals(type)) {
+          data.add(event[1]);
+        }
+      }
+      return data;
+    }
+
+    /** The data of the next event of type "message". */
+    String next() throws InterruptedException {
+      return nextEvent("message");
+    }
+
+    /** The data of the next "message" event containing {@code text}, skipping others. */
+    String nextContaining(String text) throws InterruptedException {
+      while (true) {
+        String data = next();
+        if (data.contains(text)) {
+          return data;
+        }
+      }
+    }
+
+    /** The data of the next event of {@code type}, skipping others. */
+    String nextEvent(String type) throws InterruptedException {
+      while (true) {
+        String[] event = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        if (event == null) {
+          fail("no " + type + " event within " + WAIT.toSeconds() + " s");
+        }
+        if (event[0].equals(type)) {
+          return event[1];
+        }
+      }
+    }
   }
 
   private ChatServer node(String id) throws IOException {

@@ -226,6 +226,84 @@ class WebPageIT {
     assertThat(alice.browserErrors()).isEmpty();
   }
 
+  /**
+   * A network that breaks WebSocket upgrades: alice's browser reaches everything through an HTTP
+   * proxy that refuses every WebSocket (Chromium's {@code --proxy-server}, loopback included), so
+   * her page falls back to Server-Sent Events by itself and chats with bob, who is on a WebSocket.
+   * Then the proxy cuts her stream: the page opens a new one with a new ticket from the last event
+   * it got, on the same session, and nothing is lost or shown twice.
+   */
+  @Test
+  void aPageWhoseNetworkRefusesWebSocketsChatsOverServerSentEvents() throws Exception {
+    UpgradeRefusingProxy proxy =
+        new UpgradeRefusingProxy(server.webSocketUri().getPath() + "/sse").start();
+    toClose.add(0, proxy);
+    ChatPage bob = open("bob");
+    ChatPage alice = open("alice", RECONNECT_WAIT, proxy);
+
+    assertThat(alice.transport()).isEqualTo("SSE");
+    assertThat(bob.transport()).isEqualTo("WebSocket");
+    assertThat(proxy.refusedUpgrades()).as("WebSocket attempts refused").isGreaterThanOrEqualTo(2);
+    assertThat(proxy.sessionsOpened()).isEqualTo(1);
+    alice.await("alice sees bob", () -> alice.onlineUsers().equals(List.of("alice", "bob")));
+    bob.await("bob sees alice", () -> bob.onlineUsers().equals(List.of("alice", "bob")));
+
+    alice.type("hello from behind the proxy" + Keys.ENTER);
+    bob.await(
+        "bob gets alice's message",
+        () -> bob.messages().equals(List.of(new Shown(1, "alice", "hello from behind the proxy"))));
+    bob.type("hello over a websocket" + Keys.ENTER);
+    alice.await(
+        "alice gets bob's message",
+        () ->
+            alice
+                .messages()
+                .equals(
+                    List.of(
+                        new Shown(1, "alice", "hello from behind the proxy"),
+                        new Shown(2, "bob", "hello over a websocket"))));
+    alice.await("alice's message is acknowledged", () -> alice.count("#outbox li") == 0);
+
+    assertThat(proxy.cutStreams()).as("alice's stream cut").isEqualTo(1);
+    bob.type("while your stream was down" + Keys.ENTER);
+    bob.type("and one more" + Keys.ENTER);
+    alice.type("me too" + Keys.ENTER);
+    // alice's "me too" and bob's two race for seqs 3 to 5: both pages show the same five, once
+    alice.await(RECONNECT_WAIT, "alice gets everything", () -> alice.messages().size() >= 5);
+    bob.await("bob gets alice's message written after the cut", () -> bob.messages().size() >= 5);
+    alice.await("alice shows what bob shows", () -> alice.messages().equals(bob.messages()));
+    assertThat(alice.messages()).extracting(Shown::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(alice.messages())
+        .extracting(Shown::text)
+        .containsExactlyInAnyOrder(
+            "hello from behind the proxy",
+            "hello over a websocket",
+            "while your stream was down",
+            "and one more",
+            "me too");
+    assertThat(proxy.streamsOpened()).as("the stream was opened again").isGreaterThanOrEqualTo(2);
+    assertThat(proxy.sessionsOpened()).as("on the same session").isEqualTo(1);
+    assertThat(alice.transport()).isEqualTo("SSE");
+    assertThat(alice.status()).isEqualTo("connected");
+    assertThat(alice.count("#outbox li")).isZero();
+
+    // The server ends alice's session (event: close, 4005): as after a closed WebSocket, the page
+    // opens a new session that resumes the room, and gets what was written meanwhile.
+    assertThat(server.rooms().revoke(UserId.of("alice"), "signed out elsewhere")).isEqualTo(1);
+    bob.type("after your session ended" + Keys.ENTER);
+    alice.await(
+        RECONNECT_WAIT,
+        "alice resumes on a new session",
+        () ->
+            alice.messages().size() == 6
+                && alice.messages().get(5).equals(new Shown(6, "bob", "after your session ended")));
+    alice.await("alice is connected", () -> alice.status().equals("connected"));
+    bob.await("bob shows what alice shows", () -> bob.messages().equals(alice.messages()));
+    assertThat(proxy.sessionsOpened()).as("a new session").isEqualTo(2);
+    assertThat(alice.transport()).isEqualTo("SSE");
+    assertThat(alice.browserErrors()).noneMatch(error -> error.contains("Uncaught"));
+  }
+
   // --- Fixtures ---
 
   /** Opens a proxy to the server and sends pages through it from their next connection on. */
@@ -301,16 +379,31 @@ class WebPageIT {
   }
 
   private ChatPage open(String nickname) {
-    ChatPage page = browser(nickname);
+    return open(nickname, WAIT, null);
+  }
+
+  /**
+   * A new browser logged in as {@code nickname} and in room "general" within {@code wait}; with a
+   * {@code proxy}, every request of that browser goes through it.
+   */
+  private ChatPage open(String nickname, Duration wait, UpgradeRefusingProxy proxy) {
+    ChatPage page = browser(nickname, proxy);
     page.driver.get(server.httpUri().orElseThrow().toString());
     page.driver.findElement(By.id("nickname")).sendKeys(nickname + Keys.ENTER);
-    page.await(nickname + " is in general", () -> page.onlineUsers().contains(nickname));
+    page.await(wait, nickname + " is in general", () -> page.onlineUsers().contains(nickname));
     assertThat(page.status()).isEqualTo("connected");
     return page;
   }
 
-  /** A headless Chromium window with a fresh profile of its own. */
   private ChatPage browser(String profile) {
+    return browser(profile, null);
+  }
+
+  /**
+   * A headless Chromium window with a fresh profile of its own; with a {@code proxy}, it reaches
+   * every address through it, loopback included.
+   */
+  private ChatPage browser(String profile, UpgradeRefusingProxy proxy) {
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(chromedriver.toFile())
@@ -329,6 +422,10 @@ class WebPageIT {
         "--no-first-run",
         "--window-size=1200,900",
         "--user-data-dir=" + profiles.resolve(profile).toAbsolutePath());
+    if (proxy != null) {
+      // Chromium bypasses proxies for loopback unless told not to ("<-loopback>").
+      options.addArguments("--proxy-server=" + proxy.address(), "--proxy-bypass-list=<-loopback>");
+    }
     options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
     ChatPage page = new ChatPage(new ChromeDriver(service, options));
     toClose.add(0, page::quit);
@@ -383,6 +480,11 @@ class WebPageIT {
 
     String status() {
       return (String) script("return document.getElementById('status').dataset.state;");
+    }
+
+    /** The transport the page says it uses: "WebSocket" or "SSE". */
+    String transport() {
+      return (String) script("return document.getElementById('transport').textContent;");
     }
 
     String title() {
