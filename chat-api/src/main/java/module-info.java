@@ -3,9 +3,10 @@
  * dev.parley.chat.spi}) and protocol constants ({@code dev.parley.chat.protocol}).
  *
  * <p>The generated Protobuf classes ({@code dev.parley.chat.protocol.internal}) are exported only
- * to Parley's server and client, which speak the protocol, and to Protobuf, whose runtime reads
- * them reflectively. Transports are found with {@link java.util.ServiceLoader} from here ({@link
- * dev.parley.chat.spi.ProviderLookup}), so this module declares that it uses them.
+ * to Parley's server and client, which speak the protocol, to the testkit, whose client transport
+ * suite speaks it too, and to Protobuf, whose runtime reads them reflectively. Transports are found
+ * with {@link java.util.ServiceLoader} from here ({@link dev.parley.chat.spi.ProviderLookup}), so
+ * this module declares that it uses them.
  */
 module dev.parley.chat.api {
   requires com.google.protobuf;
@@ -20,7 +21,8 @@ module dev.parley.chat.api {
   exports dev.parley.chat.protocol.internal to
       com.google.protobuf,
       dev.parley.chat.server,
-      dev.parley.chat.client;
+      dev.parley.chat.client,
+      dev.parley.chat.testkit;
 
   uses dev.parley.chat.spi.ServerTransportProvider;
   uses dev.parley.chat.spi.ClientTransportProvider;
