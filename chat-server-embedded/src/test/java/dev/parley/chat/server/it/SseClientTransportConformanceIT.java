@@ -48,6 +48,6 @@ class SseClientTransportConformanceIT extends ClientTransportConformanceSuite {
 
   @Override
   protected Set<String> threadPrefixes() {
-    return Set.of("parley-sse-");
+    return Set.of("parley-sse-io", "parley-sse-timer");
   }
 }
