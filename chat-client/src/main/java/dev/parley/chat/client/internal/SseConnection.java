@@ -62,6 +62,13 @@ import org.slf4j.LoggerFactory;
  * {@value #POST_TRIES} tries; one refused ends the connection, with the close the server sends on
  * the stream if it comes within {@link #REFUSAL_GRACE}, else 1009 (for 413) or 1006.
  *
+ * <p><b>Liveness</b>: once Welcome gave the heartbeat interval, a {@code Ping} (request id 0, whose
+ * {@code Pong} the core ignores) is posted whenever half an interval passed without a POST, since
+ * the server closes a session that posts nothing for three intervals; and a stream silent for a
+ * whole interval (the server pings it, and answers those pings on it) is taken for dead and
+ * reopened as above. The stream request has no JDK timeout (on the JDK it would also end the
+ * stream); its answer's headers are awaited with a timer of the connect timeout instead.
+ *
  * <p><b>Closing</b>: {@link #close} lets the queue drain, then sends {@code DELETE}; {@link
  * #abort()} drops everything at once (and still tells the server with a {@code DELETE} it does not
  * wait for). The listener gets exactly one {@code onClosed}, never from inside {@code close} or
@@ -248,9 +255,10 @@ final class SseConnection implements ClientTransportConnection {
       next = new Stream(++streamGeneration);
       stream = next;
     }
+    // No request timeout: the JDK's would also end the stream's body. The answer's headers are
+    // awaited with a timer of our own instead.
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(session)
-            .timeout(config.connectTimeout())
             .header("Accept", "text/event-stream")
             .header("Cache-Control", "no-cache")
             .header(KEY_HEADER, key)
@@ -272,6 +280,25 @@ final class SseConnection implements ClientTransportConnection {
       exchange = http.sendAsync(builder.build(), handler);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
+    }
+    next.exchange = exchange;
+    Duration timeout = config.connectTimeout();
+    try {
+      ScheduledFuture<?> deadline =
+          timer.schedule(
+              () -> {
+                if (headers.completeExceptionally(
+                    new HttpTimeoutException(
+                        "no answer to the SSE stream request within " + timeout))) {
+                  next.cancel();
+                }
+              },
+              timeout.toMillis(),
+              TimeUnit.MILLISECONDS);
+      headers.whenComplete((ignored, failure) -> deadline.cancel(false));
+    } catch (RejectedExecutionException e) {
+      next.cancel();
+      return CompletableFuture.failedFuture(new IOException("the transport is closed", e));
     }
     exchange.whenComplete(
         (response, failure) -> {
@@ -434,6 +461,16 @@ final class SseConnection implements ClientTransportConnection {
     }
     if (!busy && quiet >= heartbeatMillis / 2) {
       sendBinary(BinaryFrames.encode(EnvelopeCodec.ping(0, System.currentTimeMillis())));
+    }
+    Stream current;
+    synchronized (this) {
+      current = stream;
+    }
+    if (current != null && current.started() && current.silentMillis() > heartbeatMillis) {
+      // the server pings the stream, and answers our pings on it: a silent stream is dead
+      log.debug("SSE stream of {} silent for {} ms; reopening it", session, current.silentMillis());
+      current.cancel();
+      streamEnded(current, new HttpTimeoutException("the stream was silent"));
     }
     schedule(heartbeatMillis / 4, this::keepAlive);
   }
@@ -769,9 +806,15 @@ final class SseConnection implements ClientTransportConnection {
     private final AtomicBoolean done = new AtomicBoolean();
     private Flow.Subscription subscription; // guarded by this
     private boolean started; // guarded by this
+    private volatile CompletableFuture<?> exchange;
+    private volatile long lastActivityNanos = System.nanoTime();
 
     Stream(int generation) {
       this.generation = generation;
+    }
+
+    synchronized boolean started() {
+      return started;
     }
 
     void start() {
@@ -781,6 +824,7 @@ final class SseConnection implements ClientTransportConnection {
           return;
         }
         started = true;
+        lastActivityNanos = System.nanoTime();
         s = subscription;
       }
       if (s != null) {
@@ -797,6 +841,15 @@ final class SseConnection implements ClientTransportConnection {
       if (s != null) {
         s.cancel();
       }
+      CompletableFuture<?> request = exchange;
+      if (request != null) {
+        request.cancel(true); // before the answer's headers: stops the request
+      }
+    }
+
+    /** How long the stream has been silent (no byte, not even a comment). */
+    long silentMillis() {
+      return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivityNanos);
     }
 
     @Override
@@ -818,6 +871,7 @@ final class SseConnection implements ClientTransportConnection {
       if (done.get()) {
         return;
       }
+      lastActivityNanos = System.nanoTime();
       try {
         for (ByteBuffer item : items) {
           if (!parser.feed(item)) {
