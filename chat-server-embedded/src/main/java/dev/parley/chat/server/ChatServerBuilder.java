@@ -126,6 +126,7 @@ public final class ChatServerBuilder {
   private int port = DEFAULT_PORT;
   private String httpHost;
   private Integer httpPort; // null: not asked for (DEFAULT_HTTP_PORT)
+  private boolean serverSentEvents = true;
   private boolean httpDisabled;
   private String path = Protocol.DEFAULT_PATH;
   private String transportName;
@@ -216,6 +217,18 @@ public final class ChatServerBuilder {
     requireText("httpHost", host);
     requireHttpOn("httpHost(\"" + host + "\")");
     this.httpHost = host;
+    return this;
+  }
+
+  /**
+   * Whether the HTTP side also speaks the protocol over Server-Sent Events and POSTs, for clients
+   * whose network breaks WebSocket upgrades; default true. The endpoint is the WebSocket path with
+   * {@code /sse} appended ({@code /chat/sse}), on the HTTP side's port, with the same
+   * authentication, limits and guarantees (docs/protocol.md, "Server-Sent Events"). Without the
+   * HTTP side there is none.
+   */
+  public ChatServerBuilder serverSentEvents(boolean enabled) {
+    this.serverSentEvents = enabled;
     return this;
   }
 
@@ -1067,7 +1080,8 @@ public final class ChatServerBuilder {
         meterRegistry,
         new AccessSettings(roomAccessStore, accessCacheTtl, accessCacheMaxEntries),
         tls,
-        new PresenceSettings(presenceWindow, largeRoomThreshold));
+        new PresenceSettings(presenceWindow, largeRoomThreshold),
+        serverSentEvents && !httpDisabled);
   }
 
   private void requireHttpOn(String call) {

@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * #SATURATED_PERCENT}% of the limit on). A saturated node still answers 200: it still takes
  * sessions, clients that can choose just prefer another.
  *
+ * <p>With an {@link SseEndpoint} it also serves the protocol over Server-Sent Events and POSTs,
+ * whose requests are handed at once to the endpoint's own bounded pools.
+ *
  * <p>With {@link ServerTls} it is HTTPS ({@code HttpsServer}, TLS 1.3 and 1.2, the same reloadable
  * certificate as the WebSocket endpoint) and every response carries {@value #HSTS}.
  */
@@ -48,7 +51,7 @@ final class HttpSide {
   private static final Logger log = LoggerFactory.getLogger(HttpSide.class);
   private static final int THREADS = 2;
   static final String HSTS = "Strict-Transport-Security: max-age=31536000";
-  private static final String HSTS_VALUE = "max-age=31536000";
+  static final String HSTS_VALUE = "max-age=31536000";
 
   /** Headers on every answer, unless an application's handler sets its own value. */
   static final Map<String, String> SECURITY_HEADERS =
@@ -70,6 +73,7 @@ final class HttpSide {
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final SseEndpoint sse;
 
   HttpSide(
       InetSocketAddress bind,
@@ -77,8 +81,16 @@ final class HttpSide {
       IntSupplier connections,
       int maxConnections,
       Map<String, PageHandler> handlers,
-      ServerTls tls)
+      ServerTls tls,
+      SseEndpoint sse)
       throws IOException {
+    if (sse != null && handlers.containsKey(sse.basePath())) {
+      throw new IllegalStateException(
+          sse.basePath()
+              + " is the Server-Sent Events endpoint; serve the page handler under another path, or"
+              + " turn the endpoint off with serverSentEvents(false)");
+    }
+    this.sse = sse;
     this.server = bind(bind, tls);
     this.executor = Executors.newFixedThreadPool(THREADS, threads("parley-http-"));
     server.setExecutor(executor);
@@ -98,6 +110,9 @@ final class HttpSide {
               .set(SATURATED_HEADER, Boolean.toString(saturated(open, maxConnections)));
           respond(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n", secure);
         });
+    if (sse != null) {
+      server.createContext(sse.basePath(), sse);
+    }
     handlers.forEach(
         (path, handler) ->
             server.createContext(path, exchange -> serve(exchange, path, handler, secure)));
@@ -199,6 +214,9 @@ final class HttpSide {
   }
 
   void stop() {
+    if (sse != null) {
+      sse.stop(); // closing events first, while the sockets are still open
+    }
     server.stop(0);
     executor.shutdown();
     try {

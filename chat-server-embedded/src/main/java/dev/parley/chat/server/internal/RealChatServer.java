@@ -185,7 +185,21 @@ public final class RealChatServer implements ChatServer {
                 core::sessionCount,
                 settings.maxConnections(),
                 settings.pageHandlers(),
-                settings.tls());
+                settings.tls(),
+                settings.serverSentEvents()
+                    ? new SseEndpoint(
+                        settings.path(),
+                        core,
+                        context.scheduler(),
+                        settings.clock(),
+                        settings.pingInterval().toMillis(),
+                        settings.maxMessageBytes(),
+                        settings.maxConnections(),
+                        settings.abuseLimits().maxConnectionsPerAddress(),
+                        settings.abuseLimits().originPolicy(),
+                        context::isAccepting,
+                        settings.tls() != null)
+                    : null);
         http.start();
       }
     } catch (IOException | RuntimeException e) {

@@ -67,6 +67,7 @@ import java.util.concurrent.Executor;
  * @param access where rooms' access state (visibility, roles, bans, mutes) is kept, and its cache
  * @param tls the certificate for {@code wss://} and {@code https://}, or {@code null} for plain
  * @param presence how presence changes are gathered and from which size a room is large
+ * @param serverSentEvents whether the HTTP side serves the protocol over Server-Sent Events
  */
 public record ServerSettings(
     String host,
@@ -109,7 +110,8 @@ public record ServerSettings(
     Object meterRegistry,
     AccessSettings access,
     ServerTls tls,
-    PresenceSettings presence) {
+    PresenceSettings presence,
+    boolean serverSentEvents) {
 
   /**
    * The default of {@link #meterRegistry()}: Micrometer's {@code Metrics.globalRegistry} when
