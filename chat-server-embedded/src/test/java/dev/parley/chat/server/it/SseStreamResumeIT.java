@@ -91,7 +91,12 @@ class SseStreamResumeIT {
         sent.add(++id);
         assertThat(connection.sendBinary(BinaryFrames.encode(EnvelopeCodec.ping(id, id)))).isTrue();
       }
-      proxy.cutAll();
+      proxy.cutAll(); // the stream, and the POST if one is in flight
+      int answeredSoFar = sent.size();
+      // the next cut hits a stream the transport has reopened
+      await()
+          .atMost(WAIT)
+          .until(() -> frames.stream().filter(Envelope::hasPong).count() >= answeredSoFar);
     }
 
     await()
