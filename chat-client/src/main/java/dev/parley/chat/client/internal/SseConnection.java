@@ -58,9 +58,10 @@ import org.slf4j.LoggerFactory;
  * #MAX_QUEUED_FRAMES} frames and {@value #MAX_QUEUED_BYTES} bytes; past that the send is refused
  * and the connection aborted, as the WebSocket transport does). One {@code POST} is in flight at a
  * time, carrying what is queued (up to 64 frames), with {@code Parley-Post-Seq} and {@code
- * Parley-Last-Event-ID}. A POST that got no answer is sent again, same body and number, up to
- * {@value #POST_TRIES} tries; one refused ends the connection, with the close the server sends on
- * the stream if it comes within {@link #REFUSAL_GRACE}, else 1009 (for 413) or 1006.
+ * Parley-Last-Event-ID}. A POST that got no answer, or 503 (busy), is sent again, same body and
+ * number, up to {@value #POST_TRIES} tries; one refused ends the connection, with the close the
+ * server sends on the stream if it comes within {@link #REFUSAL_GRACE}, else 1009 (for 413) or
+ * 1006.
  *
  * <p><b>Liveness</b>: once Welcome gave the heartbeat interval, a {@code Ping} (request id 0, whose
  * {@code Pong} the core ignores) is posted whenever half an interval passed without a POST, since
@@ -578,6 +579,12 @@ final class SseConnection implements ClientTransportConnection {
       return;
     }
     int status = response.statusCode();
+    if (status == 503 && tries < POST_TRIES) {
+      // busy: the server processed nothing (a refused request changes nothing); same seq again
+      log.debug("POST {} answered 503 ({}); sending it again", batch.seq(), response.body());
+      schedule(FIRST_RETRY_MILLIS << (tries - 1), () -> post(batch, tries + 1));
+      return;
+    }
     if (status / 100 == 2) {
       synchronized (this) {
         posts.acknowledged();
