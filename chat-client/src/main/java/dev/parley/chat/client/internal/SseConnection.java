@@ -65,10 +65,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Liveness</b>: once Welcome gave the heartbeat interval, a {@code Ping} (request id 0, whose
  * {@code Pong} the core ignores) is posted whenever half an interval passed without a POST, since
- * the server closes a session that posts nothing for three intervals; and a stream silent for a
- * whole interval (the server pings it, and answers those pings on it) is taken for dead and
- * reopened as above. The stream request has no JDK timeout (on the JDK it would also end the
- * stream); its answer's headers are awaited with a timer of the connect timeout instead.
+ * the server closes a session that posts nothing for three intervals; and a stream silent for one
+ * and a half intervals (the server pings it, and answers those pings on it) is taken for dead and
+ * reopened as above, before the core's heartbeat (two intervals) gives up on the connection. The
+ * stream request has no JDK timeout (on the JDK it would also end the stream); its answer's headers
+ * are awaited with a timer of the connect timeout instead.
  *
  * <p><b>Closing</b>: {@link #close} lets the queue drain, then sends {@code DELETE}; {@link
  * #abort()} drops everything at once (and still tells the server with a {@code DELETE} it does not
@@ -467,7 +468,7 @@ final class SseConnection implements ClientTransportConnection {
     synchronized (this) {
       current = stream;
     }
-    if (current != null && current.started() && current.silentMillis() > heartbeatMillis) {
+    if (current != null && current.started() && current.silentMillis() > heartbeatMillis * 3 / 2) {
       // the server pings the stream, and answers our pings on it: a silent stream is dead
       log.debug("SSE stream of {} silent for {} ms; reopening it", session, current.silentMillis());
       current.cancel();
