@@ -11,7 +11,8 @@
 module dev.parley.chat.api {
   requires com.google.protobuf;
   requires org.slf4j;
-  // The JSON subprotocol's codec (protocol.internal.JsonFrameCodec); only the server loads it.
+  // The JSON subprotocol's codec (protocol.internal.JsonFrameCodec): the server and the client's
+  // SSE transport load it, and depend on these themselves.
   requires static com.google.gson;
   requires static com.google.protobuf.util;
 
