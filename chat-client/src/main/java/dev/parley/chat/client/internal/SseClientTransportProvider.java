@@ -69,6 +69,23 @@ public final class SseClientTransportProvider implements ClientTransportProvider
     return NAME;
   }
 
+  /**
+   * Whether Protobuf's JSON support and Gson, which this transport needs to speak the protocol's
+   * JSON form, are on the class path (an application that shades the client without them can still
+   * use WebSocket).
+   */
+  @Override
+  public boolean isAvailable() {
+    ClassLoader loader = SseClientTransportProvider.class.getClassLoader();
+    try {
+      Class.forName("com.google.protobuf.util.JsonFormat", false, loader);
+      Class.forName("com.google.gson.JsonParser", false, loader);
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
   /** Only {@code http://} and {@code https://} endpoints: the server's SSE endpoint. */
   @Override
   public boolean supports(URI endpoint) {
