@@ -4,14 +4,16 @@
  *
  * <p>The generated Protobuf classes ({@code dev.parley.chat.protocol.internal}) are exported only
  * to Parley's server and client, which speak the protocol, to the server transports (which share
- * its {@code permessage-deflate} codec), and to Protobuf, whose runtime reads them reflectively.
- * Transports are found with {@link java.util.ServiceLoader} from here ({@link
- * dev.parley.chat.spi.ProviderLookup}), so this module declares that it uses them.
+ * its {@code permessage-deflate} codec), to the testkit, whose client transport suite speaks it
+ * too, and to Protobuf, whose runtime reads them reflectively. Transports are found with {@link
+ * java.util.ServiceLoader} from here ({@link dev.parley.chat.spi.ProviderLookup}), so this module
+ * declares that it uses them.
  */
 module dev.parley.chat.api {
   requires com.google.protobuf;
   requires org.slf4j;
-  // The JSON subprotocol's codec (protocol.internal.JsonFrameCodec); only the server loads it.
+  // The JSON subprotocol's codec (protocol.internal.JsonFrameCodec): the server and the client's
+  // SSE transport load it, and depend on these themselves.
   requires static com.google.gson;
   requires static com.google.protobuf.util;
 
@@ -23,7 +25,8 @@ module dev.parley.chat.api {
       dev.parley.chat.server,
       dev.parley.chat.client,
       dev.parley.chat.transport.netty,
-      dev.parley.chat.transport.jws;
+      dev.parley.chat.transport.jws,
+      dev.parley.chat.testkit;
 
   uses dev.parley.chat.spi.ServerTransportProvider;
   uses dev.parley.chat.spi.ClientTransportProvider;

@@ -8,6 +8,7 @@ module dev.parley.chat.testkit {
   requires transitive org.assertj.core;
   requires transitive org.junit.jupiter.api;
   requires awaitility;
+  requires com.google.protobuf;
 
   exports dev.parley.chat.testkit.access;
   exports dev.parley.chat.testkit.auth;

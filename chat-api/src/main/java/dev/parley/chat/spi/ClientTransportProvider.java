@@ -4,7 +4,8 @@ import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Opens client-side WebSocket connections. Found with {@link java.util.ServiceLoader}; the client
+ * Opens client-side connections: WebSocket ones, or another binding of the protocol such as the
+ * Server-Sent Events one (docs/protocol.md). Found with {@link java.util.ServiceLoader}; the client
  * uses the one its builder names, otherwise the available one with the highest priority that
  * {@linkplain #supports(URI) supports} the endpoint (ties broken by name). Thread-safe.
  */
@@ -29,10 +30,11 @@ public interface ClientTransportProvider {
   }
 
   /**
-   * Opens a connection. The future completes when the WebSocket upgrade has succeeded, or
-   * exceptionally if it failed or {@link ClientTransportConfig#connectTimeout()} passed. After it
-   * completes, the listener receives the connection's messages and exactly one {@link
-   * ClientTransportListener#onClosed(int, String)}.
+   * Opens a connection. The future completes when the WebSocket upgrade has succeeded (for another
+   * binding: when the connection can carry frames both ways), or exceptionally if it failed or
+   * {@link ClientTransportConfig#connectTimeout()} passed. After it completes, the listener
+   * receives the connection's messages and exactly one {@link ClientTransportListener#onClosed(int,
+   * String)}.
    */
   CompletableFuture<ClientTransportConnection> connect(
       URI endpoint, ClientTransportConfig config, ClientTransportListener listener);

@@ -74,6 +74,7 @@ public final class ChatClientBuilder {
   private SSLContext sslContext; // null: the JDK's default
   private String sslSource; // which call set sslContext, for the error if both are used
   private ProximityPolicy proximity; // null: the endpoints in the order given
+  private URI sseFallback; // null: WebSocket only
 
   ChatClientBuilder(Function<ClientConfig, ChatClient> factory) {
     this.factory = factory;
@@ -83,6 +84,12 @@ public final class ChatClientBuilder {
    * Adds a server endpoint, such as {@code ws://localhost:7450/chat}. With several, the session
    * tries them in order and moves on to the next when one fails.
    *
+   * <p>An {@code http://} or {@code https://} endpoint is a server's Server-Sent Events endpoint
+   * (its WebSocket path with {@code /sse} appended, on its HTTP port, such as {@code
+   * http://localhost:7451/chat/sse}): the session connects to it over SSE only, with the {@code
+   * "sse"} transport that ships with this module. To use SSE only when WebSocket fails, see {@link
+   * #sseFallback(URI)} instead.
+   *
    * @throws IllegalStateException if {@code endpoint} was already added
    */
   public ChatClientBuilder endpoint(URI endpoint) {
@@ -90,7 +97,8 @@ public final class ChatClientBuilder {
     String scheme = endpoint.getScheme();
     if (scheme == null || endpoint.getHost() == null) {
       throw new IllegalArgumentException(
-          "endpoint must be an absolute ws:// or wss:// URI with a host, was " + endpoint);
+          "endpoint must be an absolute ws://, wss://, http:// or https:// URI with a host, was "
+              + endpoint);
     }
     if (endpoints.contains(endpoint)) {
       throw new IllegalStateException(
@@ -115,6 +123,39 @@ public final class ChatClientBuilder {
    */
   public ChatClientBuilder proximity(ProximityPolicy policy) {
     this.proximity = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * Falls back to Server-Sent Events when WebSocket does not get through: after two WebSocket
+   * attempts in a row fail before their upgrade completed (the upgrade refused or answered with
+   * another status than 101, no answer in time, a proxy that breaks upgrades), the session connects
+   * to {@code endpoint} over SSE for its next attempts, and tries WebSocket again at its first
+   * reconnect five minutes or more after it moved. An attempt that cannot reach the host at all
+   * (connection refused, unknown host) does not count: the server is down, and SSE would not help.
+   * On the first connect, the session tries the fallback before it gives up.
+   *
+   * <p>{@code endpoint} is the server's SSE endpoint: its WebSocket path with {@code /sse}
+   * appended, on its HTTP port ({@code http://host:7451/chat/sse} by default; {@code https://} when
+   * the HTTP side has TLS, verified like {@code wss://}). Over SSE the session behaves as over
+   * WebSocket (rooms, sends, resume); {@link ChatSession#endpoint()} then returns this URI, and the
+   * {@link ChatListener#onStateChanged state change} to CONNECTED says so. Default: none, WebSocket
+   * only.
+   *
+   * @throws IllegalArgumentException if {@code endpoint} is not an absolute http:// or https:// URI
+   *     with a host
+   */
+  public ChatClientBuilder sseFallback(URI endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    String scheme = endpoint.getScheme();
+    if (endpoint.getHost() == null
+        || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+      throw new IllegalArgumentException(
+          "sseFallback must be an absolute http:// or https:// URI with a host (the server's SSE"
+              + " endpoint, such as http://host:7451/chat/sse), was "
+              + endpoint);
+    }
+    this.sseFallback = endpoint;
     return this;
   }
 
@@ -359,7 +400,8 @@ public final class ChatClientBuilder {
         random != null ? random : new Random(),
         clock,
         sslContext,
-        proximity);
+        proximity,
+        sseFallback);
   }
 
   private static String requireText(String what, String value) {

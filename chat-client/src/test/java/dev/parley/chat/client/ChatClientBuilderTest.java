@@ -73,7 +73,14 @@ class ChatClientBuilderTest {
             "a relative endpoint",
             b -> b.endpoint(URI.create("/chat")),
             IllegalArgumentException.class,
-            "endpoint must be an absolute ws:// or wss:// URI with a host, was /chat"),
+            "endpoint must be an absolute ws://, wss://, http:// or https:// URI with a host, was"
+                + " /chat"),
+        refused(
+            "an SSE fallback that is not http(s)",
+            b -> b.sseFallback(URI.create("ws://127.0.0.1:7450/chat")),
+            IllegalArgumentException.class,
+            "sseFallback must be an absolute http:// or https:// URI with a host (the server's SSE"
+                + " endpoint, such as http://host:7451/chat/sse), was ws://127.0.0.1:7450/chat"),
         refused(
             "a blank transport name",
             b -> b.transport(" "),

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * binary protocol ({@link BinaryFrames}). Stateless and thread-safe.
  *
  * <p>Needs {@code protobuf-java-util} (and the Gson it brings) on the class path. chat-api declares
- * both optional: the server and the benchmarks, which speak JSON, depend on them; the client, which
- * speaks binary only, never loads this class.
+ * both optional: the server, the benchmarks and the client (whose Server-Sent Events transport
+ * speaks JSON) depend on them.
  */
 public final class JsonFrameCodec {
   private static final JsonFormat.Printer PRINTER =

@@ -35,6 +35,7 @@ import javax.net.ssl.SSLContext;
  * @param clock time for timestamps
  * @param sslContext verifies {@code wss://} servers, or {@code null} for the JDK's default
  * @param proximity ranks the endpoints by round-trip time, or {@code null} to keep their order
+ * @param sseFallback the SSE endpoint to use when WebSocket upgrades keep failing, or {@code null}
  */
 public record ClientConfig(
     List<URI> endpoints,
@@ -54,7 +55,8 @@ public record ClientConfig(
     Random random,
     Clock clock,
     SSLContext sslContext,
-    ProximityPolicy proximity) {
+    ProximityPolicy proximity,
+    URI sseFallback) {
 
   /** Copies the endpoints; checks that nothing required is missing. */
   public ClientConfig {

@@ -34,6 +34,17 @@ final class ConnectFailures {
     }
     Throwable cause = unwrap(failure);
     for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof SseRefusedException refused) {
+        return at
+            + " refused the SSE request (HTTP "
+            + refused.status()
+            + (refused.reason().isEmpty() ? "" : ", " + refused.reason())
+            + ")"
+            + (refused.status() == 404
+                ? ": check the path (a Parley server's SSE endpoint is its WebSocket path with /sse"
+                    + " appended, /chat/sse by default) and that this is its HTTP port"
+                : "");
+      }
       if (t instanceof WebSocketHandshakeException handshake) {
         return refusedUpgrade(endpoint, at, subprotocol, handshake.getResponse().statusCode());
       }

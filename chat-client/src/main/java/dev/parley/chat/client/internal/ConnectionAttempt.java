@@ -3,6 +3,7 @@ package dev.parley.chat.client.internal;
 import dev.parley.chat.api.ChatException;
 import dev.parley.chat.spi.ClientTransportConnection;
 import dev.parley.chat.spi.ClientTransportListener;
+import dev.parley.chat.spi.ClientTransportProvider;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledFuture;
@@ -19,6 +20,16 @@ import java.util.concurrent.ScheduledFuture;
 final class ConnectionAttempt implements ClientTransportListener {
   final SessionLifecycle lifecycle;
   final URI endpoint;
+
+  /** The transport this attempt connects with. */
+  final ClientTransportProvider transport;
+
+  /** Whether this attempt goes to the SSE fallback instead of a WebSocket endpoint. */
+  final boolean fallback;
+
+  /** Why the transport gave no connection, once it failed. */
+  Throwable openFailure;
+
   final long connectRequestId;
   ClientTransportConnection connection;
   boolean welcomed;
@@ -58,9 +69,17 @@ final class ConnectionAttempt implements ClientTransportListener {
   /** Before Welcome the connect deadline; after it the next heartbeat check. */
   ScheduledFuture<?> timer;
 
-  ConnectionAttempt(SessionLifecycle lifecycle, URI endpoint, long connectRequestId, String token) {
+  ConnectionAttempt(
+      SessionLifecycle lifecycle,
+      URI endpoint,
+      ClientTransportProvider transport,
+      boolean fallback,
+      long connectRequestId,
+      String token) {
     this.lifecycle = lifecycle;
     this.endpoint = endpoint;
+    this.transport = transport;
+    this.fallback = fallback;
     this.connectRequestId = connectRequestId;
     this.token = token;
   }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The Parley listener gets exactly one {@code onClosed}: from the JDK's {@code onClose} or
  * {@code onError}, or, after {@link #abort()}, from a task on the I/O executor (never from inside
- * {@code abort()} itself). Thread-safe.
+ * {@code abort()} itself), never while a message is being delivered. Thread-safe.
  */
 final class JdkWebSocketConnection implements ClientTransportConnection, WebSocket.Listener {
   private static final Logger log = LoggerFactory.getLogger(JdkWebSocketConnection.class);
@@ -46,6 +46,13 @@ final class JdkWebSocketConnection implements ClientTransportConnection, WebSock
   private final Executor executor;
   private final Consumer<JdkWebSocketConnection> onFinished;
   private final AtomicBoolean finished = new AtomicBoolean();
+
+  /**
+   * Held while the Parley listener runs: the JDK's thread delivers messages while {@link #abort()}
+   * finishes on an I/O thread, and the listener's calls must not overlap.
+   */
+  private final Object listenerLock = new Object();
+
   private volatile WebSocket webSocket;
 
   // Guarded by this.
@@ -87,10 +94,15 @@ final class JdkWebSocketConnection implements ClientTransportConnection, WebSock
     }
     if (last) {
       ByteBuffer message = assembler.take();
-      try {
-        listener.onBinary(message);
-      } catch (RuntimeException e) {
-        log.error("transport listener failed on a message; ignored", e);
+      synchronized (listenerLock) {
+        if (finished.get()) {
+          return null;
+        }
+        try {
+          listener.onBinary(message);
+        } catch (RuntimeException e) {
+          log.error("transport listener failed on a message; ignored", e);
+        }
       }
     }
     webSocket.request(1);
@@ -255,10 +267,12 @@ final class JdkWebSocketConnection implements ClientTransportConnection, WebSock
       queuedBytes = 0;
     }
     onFinished.accept(this);
-    try {
-      listener.onClosed(code, reason == null ? "" : reason);
-    } catch (RuntimeException e) {
-      log.error("transport listener failed on close; ignored", e);
+    synchronized (listenerLock) {
+      try {
+        listener.onClosed(code, reason == null ? "" : reason);
+      } catch (RuntimeException e) {
+        log.error("transport listener failed on close; ignored", e);
+      }
     }
   }
 

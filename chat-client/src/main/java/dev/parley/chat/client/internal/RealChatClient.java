@@ -7,6 +7,7 @@ import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.TokenProvider;
 import dev.parley.chat.spi.ClientTransportProvider;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +29,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Resources: the transport chosen at build time (see {@link TransportSelection}); when the
  * client looked it up itself and it is {@link AutoCloseable}, as the default JDK transport is, the
- * client closes it, releasing its HTTP client and I/O threads. A transport the application gave is
- * left open. With a proximity policy and several endpoints, the client's own endpoint prober (an
- * HTTP client and its {@code parley-probe-N} threads), closed with the client. The callback
- * executor and timer are the application's or the client's own ({@link ClientExecutors}).
+ * client closes it, releasing its HTTP client and I/O threads. With http(s) endpoints or an SSE
+ * fallback, also the {@code "sse"} transport (looked up, and closed, the same way) unless the
+ * chosen transport supports those endpoints itself. A transport the application gave is left open.
+ * With a proximity policy and several endpoints, the client's own endpoint prober (an HTTP client
+ * and its {@code parley-probe-N} threads), closed with the client. The callback executor and timer
+ * are the application's or the client's own ({@link ClientExecutors}).
  *
  * <p>{@link #close()}: closes every session (close code 1000), waits up to {@value
  * #CLOSE_WAIT_MILLIS} ms for their closing handshakes, aborts what is left, closes the transport,
@@ -44,6 +47,7 @@ public final class RealChatClient implements ChatClient {
 
   private final SessionContext context;
   private final ClientTransportProvider transport;
+  private final ClientTransportProvider sseTransport; // null: none needed; else maybe == transport
   private final ClientExecutors executors;
   private final Set<RealChatSession> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -64,10 +68,26 @@ public final class RealChatClient implements ChatClient {
 
   RealChatClient(ClientConfig builder, SessionConfig config) {
     this.ownsTransport = builder.transport() == null;
+    List<URI> webSockets =
+        builder.endpoints().stream().filter(TransportFallback::isWebSocket).toList();
+    List<URI> https =
+        builder.endpoints().stream().filter(e -> !TransportFallback.isWebSocket(e)).toList();
     this.transport =
         ownsTransport
-            ? TransportSelection.select(builder.endpoints(), builder.transportName())
+            ? TransportSelection.select(
+                webSockets.isEmpty() ? https : webSockets, builder.transportName())
             : TransportSelection.check(builder.transport(), builder.endpoints());
+    List<URI> sseEndpoints = new ArrayList<>(https);
+    if (builder.sseFallback() != null) {
+      sseEndpoints.add(builder.sseFallback());
+    }
+    if (sseEndpoints.isEmpty()) {
+      this.sseTransport = null;
+    } else if (sseEndpoints.stream().allMatch(transport::supports)) {
+      this.sseTransport = transport;
+    } else {
+      this.sseTransport = TransportSelection.select(sseEndpoints, SseClientTransportProvider.NAME);
+    }
     this.executors = new ClientExecutors(builder.callbackExecutor(), builder.scheduler());
     Random random = builder.random();
     this.prober =
@@ -78,6 +98,7 @@ public final class RealChatClient implements ChatClient {
         new SessionContext(
             config,
             transport,
+            sseTransport,
             executors.scheduler(),
             executors.callbacks(),
             builder.clock(),
@@ -128,14 +149,23 @@ public final class RealChatClient implements ChatClient {
     if (prober != null) {
       prober.close();
     }
-    if (ownsTransport && transport instanceof AutoCloseable closeable) {
+    if (ownsTransport) {
+      closeQuietly(transport);
+    }
+    if (sseTransport != null && sseTransport != transport) {
+      closeQuietly(sseTransport);
+    }
+    executors.shutdown();
+  }
+
+  private static void closeQuietly(ClientTransportProvider provider) {
+    if (provider instanceof AutoCloseable closeable) {
       try {
         closeable.close();
       } catch (Exception e) {
-        log.warn("closing transport '{}' failed", transport.name(), e);
+        log.warn("closing transport '{}' failed", provider.name(), e);
       }
     }
-    executors.shutdown();
   }
 
   private static void awaitClosed(List<CompletableFuture<Void>> closing, Duration timeout) {

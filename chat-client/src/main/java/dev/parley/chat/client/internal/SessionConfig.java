@@ -24,6 +24,7 @@ import javax.net.ssl.SSLContext;
  * @param maxBufferedLive most live messages a room holds back while it reads history
  * @param closeGrace how long a closing handshake may take before the connection is aborted
  * @param sslContext verifies {@code wss://} servers, or {@code null} for the JDK's default
+ * @param sseFallback the SSE endpoint to fall back to when WebSocket upgrades fail, or {@code null}
  */
 record SessionConfig(
     List<URI> endpoints,
@@ -38,7 +39,8 @@ record SessionConfig(
     int maxPendingCallbacks,
     int maxBufferedLive,
     Duration closeGrace,
-    SSLContext sslContext) {
+    SSLContext sslContext,
+    URI sseFallback) {
   static final int DEFAULT_MAX_PENDING_REQUESTS = 1_000;
   static final int DEFAULT_MAX_PENDING_CALLBACKS = 10_000;
   static final int DEFAULT_MAX_BUFFERED_LIVE = 10_000;
@@ -69,7 +71,8 @@ record SessionConfig(
         DEFAULT_MAX_PENDING_CALLBACKS,
         DEFAULT_MAX_BUFFERED_LIVE,
         grace,
-        builder.sslContext());
+        builder.sslContext(),
+        builder.sseFallback());
   }
 
   ClientTransportConfig transportConfig() {
@@ -91,6 +94,7 @@ record SessionConfig(
         max,
         maxBufferedLive,
         closeGrace,
-        sslContext);
+        sslContext,
+        sseFallback);
   }
 }

@@ -1,6 +1,7 @@
 package dev.parley.chat.client.internal;
 
 import dev.parley.chat.spi.ClientTransportProvider;
+import java.net.URI;
 import java.time.Clock;
 import java.util.Random;
 import java.util.concurrent.Executor;
@@ -11,7 +12,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * executor, time and randomness. Immutable; each component is thread-safe.
  *
  * @param config the settings
- * @param transport opens connections
+ * @param transport opens connections to WebSocket endpoints (and to any other, when it is the only
+ *     transport)
+ * @param sseTransport opens connections to http(s) endpoints: the SSE fallback and SSE endpoints;
+ *     {@code null} when the client has neither
  * @param scheduler runs timers (reconnect delays, timeouts, heartbeats)
  * @param callbackExecutor runs listener calls and future completions
  * @param clock the time
@@ -22,9 +26,18 @@ import java.util.concurrent.ScheduledExecutorService;
 record SessionContext(
     SessionConfig config,
     ClientTransportProvider transport,
+    ClientTransportProvider sseTransport,
     ScheduledExecutorService scheduler,
     Executor callbackExecutor,
     Clock clock,
     Random random,
     Backoff backoff,
-    EndpointProber prober) {}
+    EndpointProber prober) {
+
+  /** The transport that connects to {@code endpoint}. */
+  ClientTransportProvider transportFor(URI endpoint) {
+    return sseTransport != null && !TransportFallback.isWebSocket(endpoint)
+        ? sseTransport
+        : transport;
+  }
+}

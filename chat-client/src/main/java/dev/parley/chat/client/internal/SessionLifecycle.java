@@ -54,6 +54,12 @@ import org.slf4j.LoggerFactory;
  * (the token had expired on its way) asks the provider for a fresh token ({@code EXPIRED}) and
  * tries again with backoff, unless the provider is a fixed token or hands back the expired one.
  *
+ * <p>With an SSE fallback, a {@link TransportFallback} picks each attempt's endpoint after the
+ * rotation did: two WebSocket attempts in a row that fail before their upgrade completed send the
+ * next attempts to the SSE endpoint, until the first reconnect five minutes later. On the first
+ * connect the session tries the fallback before it gives up. The transport follows the endpoint's
+ * scheme ({@link SessionContext#transportFor}).
+ *
  * <p>Frames from the server are decoded here and, once they pass the checks that belong to the
  * connection (current attempt, heartbeat, listener backlog), handed to the {@link InboundRouter},
  * which sends each frame type to its handler: this class for Welcome, GoAway and a refused Connect,
@@ -83,6 +89,7 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
   private final Conversation conversation;
   private final InboundRouter router;
   private final ReconnectPolicy reconnects;
+  private final TransportFallback fallback;
   private final Credentials credentials;
   private final CompletableFuture<ChatSession> connected = new CompletableFuture<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -121,6 +128,7 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
             new ClientMessageIds(context.random()),
             context.backoff());
     this.reconnects = new ReconnectPolicy(config.endpoints(), context.backoff());
+    this.fallback = new TransportFallback(config.sseFallback(), context.clock());
     this.credentials =
         new Credentials(
             tokens,
@@ -386,8 +394,16 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
   }
 
   private void attempt(String token) {
+    URI next = reconnects.endpoint();
+    URI target = fallback.endpointFor(next);
     ConnectionAttempt attempt =
-        new ConnectionAttempt(this, reconnects.endpoint(), conversation.nextRequestId(), token);
+        new ConnectionAttempt(
+            this,
+            target,
+            context.transportFor(target),
+            !target.equals(next),
+            conversation.nextRequestId(),
+            token);
     current = attempt;
     unclosed.add(attempt);
     attempt.timer = schedule(config.connectTimeout(), () -> attemptTimedOut(attempt));
@@ -398,7 +414,7 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
   private void open(ConnectionAttempt attempt) {
     CompletableFuture<ClientTransportConnection> future;
     try {
-      future = context.transport().connect(attempt.endpoint, config.transportConfig(), attempt);
+      future = attempt.transport.connect(attempt.endpoint, config.transportConfig(), attempt);
       if (future == null) {
         throw new IllegalStateException("the transport returned no future");
       }
@@ -412,6 +428,7 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
   private void opened(
       ConnectionAttempt attempt, ClientTransportConnection connection, Throwable failure) {
     if (failure != null || connection == null) {
+      attempt.openFailure = failure;
       attempt.transportClosed = true;
       unclosed.remove(attempt);
       if (attempt == current) {
@@ -426,6 +443,9 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
       return;
     }
     attempt.connection = connection;
+    if (TransportFallback.isWebSocket(attempt.endpoint)) {
+      fallback.upgraded();
+    }
     if (attempt != current || state == State.CLOSED) {
       events.afterUnlock(connection::abort);
       return;
@@ -487,7 +507,11 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
     events.stateChanged(
         previous,
         State.CONNECTED,
-        "welcomed by server " + welcome.getServerId() + " at " + attempt.endpoint);
+        "welcomed by server "
+            + welcome.getServerId()
+            + " at "
+            + attempt.endpoint
+            + (attempt.fallback ? " (over SSE: WebSocket upgrades failed)" : ""));
     conversation.onWelcome(welcome);
     credentials.welcomed(attempt, welcome.getTokenExpiresAtMs());
     attempt.heartbeat = new Heartbeat(config.heartbeatInterval(), now());
@@ -613,6 +637,9 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
   /** {@link #attemptFailed}, with the reason already written for the user. */
   private void attemptEnded(ConnectionAttempt attempt, int code, String why) {
     nextTokenReason = tokenReasonAfter(code);
+    if (attempt.connection == null && TransportFallback.isWebSocket(attempt.endpoint)) {
+      fallback.upgradeFailed(attempt.endpoint, attempt.openFailure);
+    }
     if (code == CloseCodes.TOKEN_EXPIRED) {
       // the credentials were genuine but stale: ask for fresh ones, with backoff
       if (!credentials.renewable()) {
@@ -643,6 +670,9 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
         reconnects.afterFailedAttempt(
             state == State.CONNECTING && !attempt.serverAskedToRetry,
             attempt.goAwayDelayMillis >= 0);
+    if (delay == null && fallback.wantsAnotherTry()) {
+      delay = Duration.ZERO; // the first connect tries the SSE fallback before it gives up
+    }
     if (delay == null) {
       closeTerminal(
           code,

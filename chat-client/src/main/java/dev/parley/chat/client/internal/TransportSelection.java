@@ -53,7 +53,8 @@ final class TransportSelection {
     String fix =
         "Endpoints use "
             + schemes
-            + "; use ws:// or wss:// endpoints, put a transport that supports them on the class"
+            + "; use ws:// or wss:// endpoints (http:// and https:// ones, for Server-Sent"
+            + " Events, go to the 'sse' transport), put a transport that supports them on the class"
             + " path (the default 'jdk' transport ships with chat-client, registered in"
             + " META-INF/services/"
             + ClientTransportProvider.class.getName()

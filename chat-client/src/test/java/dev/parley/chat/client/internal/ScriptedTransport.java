@@ -36,6 +36,12 @@ final class ScriptedTransport implements ClientTransportProvider {
     return "scripted";
   }
 
+  /** Any endpoint: WebSocket ones and the http(s) ones of the SSE fallback alike. */
+  @Override
+  public boolean supports(URI endpoint) {
+    return true;
+  }
+
   /** The next connect attempt fails with {@code failure} instead of connecting. */
   synchronized void failNextConnect(Throwable failure) {
     failures.add(failure);

@@ -68,11 +68,27 @@ class TransportSelectionTest {
 
   @Test
   void anEndpointNoTransportSupportsFailsWithTheFix() {
-    List<URI> http = List.of(URI.create("http://localhost:7450/chat"));
-    assertThatThrownBy(() -> ChatClient.builder().endpoint(http.get(0)).build())
+    List<URI> tcp = List.of(URI.create("tcp://localhost:7450/chat"));
+    assertThatThrownBy(() -> ChatClient.builder().endpoint(tcp.get(0)).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no usable ClientTransportProvider")
-        .hasMessageContaining("Endpoints use http")
+        .hasMessageContaining("Endpoints use tcp")
         .hasMessageContaining("ws://");
+  }
+
+  @Test
+  void httpEndpointsGoToTheSseTransportAndWebSocketOnesToTheJdkOne() {
+    URI sse = URI.create("http://localhost:7451/chat/sse");
+    ClientTransportProvider found = TransportSelection.select(List.of(sse), null);
+    assertThat(found).isInstanceOf(SseClientTransportProvider.class);
+    assertThat(found.supports(WS.get(0))).isFalse();
+    assertThat(new JdkClientTransportProvider().supports(sse)).isFalse();
+
+    try (ChatClient client = ChatClient.builder().endpoint(sse).build()) {
+      assertThat(((RealChatClient) client).transport().name()).isEqualTo("sse");
+    }
+    try (ChatClient client = ChatClient.builder().endpoint(WS.get(0)).sseFallback(sse).build()) {
+      assertThat(((RealChatClient) client).transport().name()).isEqualTo("jdk");
+    }
   }
 }
