@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,10 @@ class ConcurrentSendersOrderIT {
   private static final int PER_SENDER = 1_000;
   private static final int OBSERVERS = 2;
 
-  @Test
-  void everyMemberSeesTheSameGaplessOrder() throws Exception {
+  /** Over a WebSocket and over Server-Sent Events: the same promise, the same test. */
+  @ParameterizedTest(name = "over {0}")
+  @ValueSource(strings = {"websocket", "sse"})
+  void everyMemberSeesTheSameGaplessOrder(String transport) throws Exception {
     try (Fixture fixture =
         new Fixture(b -> b.requestRate(100_000, 100_000).userSendRate(100_000, 100_000))) {
       RoomId room = RoomId.of("busy");
@@ -35,7 +38,7 @@ class ConcurrentSendersOrderIT {
       List<RoomHandle> senders = new ArrayList<>();
       for (int i = 0; i < SENDERS + OBSERVERS; i++) {
         RecordingListener listener = new RecordingListener();
-        ChatSession session = fixture.connect("user" + i, listener);
+        ChatSession session = fixture.connect("user" + i, listener, transport);
         RoomHandle handle =
             ThreadDumps.await(
                 session.join(room),
@@ -125,8 +128,9 @@ class ConcurrentSendersOrderIT {
       }
       double allSeconds = (System.nanoTime() - start) / 1e9;
       log.info(
-          "ConcurrentSendersOrderIT: {} messages from {} senders to {} members: acked in {} s,"
+          "ConcurrentSendersOrderIT over {}: {} messages from {} senders to {} members: acked in {} s,"
               + " all delivered in {} s ({} deliveries/s); lost=0 duplicated=0 reordered=0",
+          transport,
           total,
           SENDERS,
           listeners.size(),
@@ -134,9 +138,9 @@ class ConcurrentSendersOrderIT {
           String.format("%.2f", allSeconds),
           String.format("%.0f", total * listeners.size() / allSeconds));
       System.out.printf(
-          "ConcurrentSendersOrderIT: %d messages, %d senders, %d members, %.2f s, lost=0"
+          "ConcurrentSendersOrderIT over %s: %d messages, %d senders, %d members, %.2f s, lost=0"
               + " duplicated=0 reordered=0%n",
-          total, SENDERS, listeners.size(), allSeconds);
+          transport, total, SENDERS, listeners.size(), allSeconds);
     }
   }
 }

@@ -20,8 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Connections cut again and again at random points, mid-stream, through a TCP proxy that resets
@@ -31,19 +33,39 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConnectionCutIT {
   private static final int MESSAGES = 5_000;
 
-  @ParameterizedTest(name = "seed {0}")
-  @ValueSource(longs = {1L, 2L, 3L})
-  void cutClientsEndWithEveryMessageExactlyOnceInOrder(long seed) throws Exception {
+  /** Three seeds over a WebSocket, two over Server-Sent Events (the stream and the POSTs cut). */
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        Arguments.of("websocket", 1L),
+        Arguments.of("websocket", 2L),
+        Arguments.of("websocket", 3L),
+        Arguments.of("sse", 1L),
+        Arguments.of("sse", 2L));
+  }
+
+  @ParameterizedTest(name = "over {0}, seed {1}")
+  @MethodSource("cases")
+  void cutClientsEndWithEveryMessageExactlyOnceInOrder(String transport, long seed)
+      throws Exception {
     try (Fixture fixture =
         new Fixture(b -> b.requestRate(100_000, 100_000).userSendRate(100_000, 100_000))) {
-      InetSocketAddress target = fixture.server.address();
+      boolean sse = transport.equals("sse");
+      InetSocketAddress target =
+          sse
+              ? new InetSocketAddress("127.0.0.1", fixture.server.httpUri().orElseThrow().getPort())
+              : fixture.server.address();
       try (ChaosProxy proxy =
           new ChaosProxy(new InetSocketAddress("127.0.0.1", target.getPort())).start()) {
-        URI viaProxy = URI.create("ws://127.0.0.1:" + proxy.port() + "/chat");
+        URI viaProxy =
+            URI.create(
+                (sse ? "http" : "ws")
+                    + "://127.0.0.1:"
+                    + proxy.port()
+                    + (sse ? "/chat/sse" : "/chat"));
         RoomId room = RoomId.of("flaky");
 
         RecordingListener observerEvents = new RecordingListener();
-        ChatSession observer = fixture.connect("observer", observerEvents);
+        ChatSession observer = fixture.connect("observer", observerEvents, transport);
         observer.join(room).get(10, TimeUnit.SECONDS);
 
         RecordingListener cutReaderEvents = new RecordingListener();
@@ -118,9 +140,15 @@ class ConnectionCutIT {
             .isEqualTo(MESSAGES);
         assertThat(proxy.cutCount()).isGreaterThanOrEqualTo(10);
         System.out.printf(
-            "ConnectionCutIT seed %d: %d messages, %d cuts; observer %s, cut reader %s, cut"
-                + " sender %s%n",
-            seed, MESSAGES, proxy.cutCount(), results.get(0), results.get(1), results.get(2));
+            "ConnectionCutIT over %s, seed %d: %d messages, %d cuts; observer %s, cut reader %s,"
+                + " cut sender %s%n",
+            transport,
+            seed,
+            MESSAGES,
+            proxy.cutCount(),
+            results.get(0),
+            results.get(1),
+            results.get(2));
       }
     }
   }

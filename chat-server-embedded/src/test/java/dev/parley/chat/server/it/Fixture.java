@@ -51,6 +51,25 @@ final class Fixture implements AutoCloseable {
     return client;
   }
 
+  /** The server's Server-Sent Events endpoint (its HTTP side + {@code /chat/sse}). */
+  URI sseUri() {
+    return server.httpUri().orElseThrow().resolve("/chat/sse");
+  }
+
+  /** The endpoint of {@code transport}: {@code "websocket"} or {@code "sse"}. */
+  URI endpoint(String transport) {
+    return switch (transport) {
+      case "websocket" -> server.webSocketUri();
+      case "sse" -> sseUri();
+      default -> throw new IllegalArgumentException("no transport " + transport);
+    };
+  }
+
+  /** Connects a new session as {@code user} on its own client over {@code transport}. */
+  ChatSession connect(String user, RecordingListener listener, String transport) throws Exception {
+    return client(endpoint(transport), b -> {}).connect(user, listener).get(10, TimeUnit.SECONDS);
+  }
+
   /** Connects a new session as {@code user} on its own client. */
   ChatSession connect(String user, RecordingListener listener) throws Exception {
     return client().connect(user, listener).get(10, TimeUnit.SECONDS);

@@ -8,12 +8,15 @@ import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A client whose server goes away resumes on a server with a different in-memory history (a
@@ -21,19 +24,22 @@ import org.junit.jupiter.api.Test;
  * receives the new messages even though their seqs repeat ones it saw before.
  */
 class ServerRestartResumeIT {
-  @Test
-  void resumingAgainstANewHistoryIsReportedAndDeliversTheNewMessages() throws Exception {
+  @ParameterizedTest(name = "over {0}")
+  @ValueSource(strings = {"websocket", "sse"})
+  void resumingAgainstANewHistoryIsReportedAndDeliversTheNewMessages(String transport)
+      throws Exception {
     RoomId room = RoomId.of("restart");
-    ChatServer first = server();
-    try (ChatServer second = server();
+    boolean sse = transport.equals("sse");
+    ChatServer first = server(sse);
+    try (ChatServer second = server(sse);
         ChatClient client =
             ChatClient.builder()
-                .endpoint(first.webSocketUri())
-                .endpoint(second.webSocketUri())
+                .endpoint(endpoint(first, sse))
+                .endpoint(endpoint(second, sse))
                 .random(new Random(3))
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .build();
-        ChatClient other = ChatClient.builder().endpoint(second.webSocketUri()).build()) {
+        ChatClient other = ChatClient.builder().endpoint(endpoint(second, sse)).build()) {
       RecordingListener aliceEvents = new RecordingListener();
       ChatSession alice = client.connect("alice", aliceEvents).get(10, TimeUnit.SECONDS);
       RoomHandle aliceRoom = alice.join(room).get(10, TimeUnit.SECONDS);
@@ -74,13 +80,16 @@ class ServerRestartResumeIT {
     }
   }
 
-  private static ChatServer server() throws Exception {
-    return ChatServer.builder()
-        .host("127.0.0.1")
-        .port(0)
-        .disableHttp()
-        .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-        .build()
-        .start();
+  private static ChatServer server(boolean sse) throws Exception {
+    ChatServerBuilder builder =
+        ChatServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .authenticator(DevelopmentAuthenticator.ANY_NICKNAME);
+    return (sse ? builder.httpPort(0) : builder.disableHttp()).build().start();
+  }
+
+  private static URI endpoint(ChatServer server, boolean sse) {
+    return sse ? server.httpUri().orElseThrow().resolve("/chat/sse") : server.webSocketUri();
   }
 }
