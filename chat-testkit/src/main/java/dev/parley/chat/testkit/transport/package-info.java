@@ -1,5 +1,8 @@
 /**
- * The {@link dev.parley.chat.spi.ServerTransportProvider} conformance suite. Subclass {@link
+ * The transport conformance suites. For a {@link dev.parley.chat.spi.ClientTransportProvider},
+ * subclass {@link dev.parley.chat.testkit.transport.ClientTransportConformanceSuite} and give it
+ * your provider, a running Parley server's endpoint and tokens. For a {@link
+ * dev.parley.chat.spi.ServerTransportProvider}, subclass {@link
  * dev.parley.chat.testkit.transport.ServerTransportConformanceSuite} in your transport's tests and
  * return your provider from its factory method; {@link
  * dev.parley.chat.testkit.transport.RecordingTransportHandler} and {@link
