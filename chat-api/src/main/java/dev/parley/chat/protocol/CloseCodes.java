@@ -21,6 +21,12 @@ public final class CloseCodes {
   /** A frame of a type this endpoint does not accept (text on a binary session, or the reverse). */
   public static final int UNSUPPORTED_DATA = 1003;
 
+  /**
+   * A message's payload could not be decoded: text that is not UTF-8, or a compressed message
+   * ({@code permessage-deflate}) whose data does not inflate.
+   */
+  public static final int INVALID_PAYLOAD = 1007;
+
   /** A message arrived larger than the negotiated limit (64 KiB by default). */
   public static final int MESSAGE_TOO_BIG = 1009;
 
@@ -99,6 +105,7 @@ public final class CloseCodes {
       case GOING_AWAY -> "GOING_AWAY";
       case PROTOCOL_ERROR -> "PROTOCOL_ERROR";
       case UNSUPPORTED_DATA -> "UNSUPPORTED_DATA";
+      case INVALID_PAYLOAD -> "INVALID_PAYLOAD";
       case MESSAGE_TOO_BIG -> "MESSAGE_TOO_BIG";
       case INTERNAL_ERROR -> "INTERNAL_ERROR";
       case TRY_AGAIN_LATER -> "TRY_AGAIN_LATER";

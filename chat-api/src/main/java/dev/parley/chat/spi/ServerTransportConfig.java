@@ -33,6 +33,11 @@ import java.util.Objects;
  * @param tls the certificate and TLS rules to serve {@code wss://} with, or {@code null} for plain
  *     {@code ws://}. With TLS, the handshake deadline covers the TLS handshake too, and every other
  *     limit applies to the decrypted bytes.
+ * @param compression whether to negotiate {@code permessage-deflate} with clients that offer it,
+ *     and how to compress; an incoming compressed message is held to {@code maxMessageBytes} both
+ *     as sent and after inflating (a larger one closes with {@link
+ *     dev.parley.chat.protocol.CloseCodes#MESSAGE_TOO_BIG}), and data that does not inflate closes
+ *     with {@link dev.parley.chat.protocol.CloseCodes#INVALID_PAYLOAD}
  */
 public record ServerTransportConfig(
     InetSocketAddress bindAddress,
@@ -46,7 +51,8 @@ public record ServerTransportConfig(
     int maxConnections,
     int maxConnectionsPerAddress,
     OriginPolicy originPolicy,
-    ServerTls tls) {
+    ServerTls tls,
+    WebSocketCompression compression) {
 
   /**
    * A configuration for plain {@code ws://} without a limit per address ({@code
@@ -75,7 +81,8 @@ public record ServerTransportConfig(
         maxConnections,
         maxConnections,
         OriginPolicy.sameHost(),
-        null);
+        null,
+        WebSocketCompression.disabled());
   }
 
   /** A configuration for plain {@code ws://}. */
@@ -103,7 +110,40 @@ public record ServerTransportConfig(
         maxConnections,
         maxConnectionsPerAddress,
         originPolicy,
-        null);
+        null,
+        WebSocketCompression.disabled());
+  }
+
+  /**
+   * A configuration serving {@code wss://} with {@code tls} ({@code null}: plain), uncompressed.
+   */
+  public ServerTransportConfig(
+      InetSocketAddress bindAddress,
+      String path,
+      List<String> subprotocols,
+      int maxMessageBytes,
+      int maxFragmentsPerMessage,
+      int maxHandshakeBytes,
+      Duration handshakeTimeout,
+      Duration pingInterval,
+      int maxConnections,
+      int maxConnectionsPerAddress,
+      OriginPolicy originPolicy,
+      ServerTls tls) {
+    this(
+        bindAddress,
+        path,
+        subprotocols,
+        maxMessageBytes,
+        maxFragmentsPerMessage,
+        maxHandshakeBytes,
+        handshakeTimeout,
+        pingInterval,
+        maxConnections,
+        maxConnectionsPerAddress,
+        originPolicy,
+        tls,
+        WebSocketCompression.disabled());
   }
 
   /** The same configuration serving {@code wss://} with {@code tls} ({@code null}: plain). */
@@ -120,7 +160,26 @@ public record ServerTransportConfig(
         maxConnections,
         maxConnectionsPerAddress,
         originPolicy,
-        tls);
+        tls,
+        compression);
+  }
+
+  /** The same configuration compressing as {@code compression} says. */
+  public ServerTransportConfig withCompression(WebSocketCompression compression) {
+    return new ServerTransportConfig(
+        bindAddress,
+        path,
+        subprotocols,
+        maxMessageBytes,
+        maxFragmentsPerMessage,
+        maxHandshakeBytes,
+        handshakeTimeout,
+        pingInterval,
+        maxConnections,
+        maxConnectionsPerAddress,
+        originPolicy,
+        tls,
+        compression);
   }
 
   /** Validates every field. */
@@ -142,6 +201,7 @@ public record ServerTransportConfig(
     Objects.requireNonNull(originPolicy, "originPolicy");
     requirePositive("handshakeTimeout", handshakeTimeout);
     requirePositive("pingInterval", pingInterval);
+    Objects.requireNonNull(compression, "compression");
   }
 
   private static void requirePositive(String name, int value) {

@@ -13,6 +13,7 @@ import dev.parley.chat.spi.OriginPolicy;
 import dev.parley.chat.spi.RoomAccessStore;
 import dev.parley.chat.spi.ServerTls;
 import dev.parley.chat.spi.ServerTransportProvider;
+import dev.parley.chat.spi.WebSocketCompression;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -158,6 +159,7 @@ public final class ChatServerBuilder {
   // Object, not MeterRegistry: the builder must load and run without Micrometer.
   private Object meterRegistry = ServerSettings.GLOBAL_METER_REGISTRY;
   private ServerTls tls;
+  private WebSocketCompression compression = WebSocketCompression.disabled();
 
   ChatServerBuilder(Function<ServerSettings, ChatServer> factory) {
     this.factory = factory;
@@ -191,6 +193,19 @@ public final class ChatServerBuilder {
    */
   public ChatServerBuilder tls(ServerTls tls) {
     this.tls = Objects.requireNonNull(tls, "tls");
+    return this;
+  }
+
+  /**
+   * Compresses WebSocket messages with {@code permessage-deflate} (RFC 7692) for clients that offer
+   * it (browsers do; Parley's Java client does not, and gets uncompressed frames); default {@link
+   * WebSocketCompression#disabled()}. {@link WebSocketCompression#permessageDeflate()} turns it on
+   * with the defaults. An incoming compressed message is held to {@link #maxMessageBytes} after
+   * inflating too. Costs CPU and about 300 KiB of native memory per compressing connection; see
+   * docs/operations.md, "Compression".
+   */
+  public ChatServerBuilder compression(WebSocketCompression compression) {
+    this.compression = Objects.requireNonNull(compression, "compression");
     return this;
   }
 
@@ -1067,7 +1082,8 @@ public final class ChatServerBuilder {
         meterRegistry,
         new AccessSettings(roomAccessStore, accessCacheTtl, accessCacheMaxEntries),
         tls,
-        new PresenceSettings(presenceWindow, largeRoomThreshold));
+        new PresenceSettings(presenceWindow, largeRoomThreshold),
+        compression);
   }
 
   private void requireHttpOn(String call) {

@@ -130,7 +130,8 @@ public final class RealChatServer implements ChatServer {
                 settings.maxConnections(),
                 settings.abuseLimits().maxConnectionsPerAddress(),
                 settings.abuseLimits().originPolicy(),
-                settings.tls()),
+                settings.tls(),
+                settings.compression()),
             core);
   }
 

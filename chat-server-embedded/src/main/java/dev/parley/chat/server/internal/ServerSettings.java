@@ -9,6 +9,7 @@ import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.ServerTls;
 import dev.parley.chat.spi.ServerTransportProvider;
+import dev.parley.chat.spi.WebSocketCompression;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +68,7 @@ import java.util.concurrent.Executor;
  * @param access where rooms' access state (visibility, roles, bans, mutes) is kept, and its cache
  * @param tls the certificate for {@code wss://} and {@code https://}, or {@code null} for plain
  * @param presence how presence changes are gathered and from which size a room is large
+ * @param compression whether the transport negotiates {@code permessage-deflate}, and how
  */
 public record ServerSettings(
     String host,
@@ -109,7 +111,8 @@ public record ServerSettings(
     Object meterRegistry,
     AccessSettings access,
     ServerTls tls,
-    PresenceSettings presence) {
+    PresenceSettings presence,
+    WebSocketCompression compression) {
 
   /**
    * The default of {@link #meterRegistry()}: Micrometer's {@code Metrics.globalRegistry} when
@@ -123,6 +126,7 @@ public record ServerSettings(
     Objects.requireNonNull(httpHost, "httpHost");
     pageHandlers = Map.copyOf(pageHandlers);
     Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(compression, "compression");
     Objects.requireNonNull(authenticator, "authenticator");
     Objects.requireNonNull(catchUpInterval, "catchUpInterval");
     Objects.requireNonNull(roomPolicy, "roomPolicy");

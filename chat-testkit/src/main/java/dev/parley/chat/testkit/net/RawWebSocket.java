@@ -44,8 +44,19 @@ public final class RawWebSocket implements AutoCloseable {
    * @param opcode the frame's opcode
    * @param fin whether it ends its message
    * @param payload its payload
+   * @param rsv its three RSV bits (RSV1 is 4: a {@code permessage-deflate} compressed message)
    */
-  public record Frame(int opcode, boolean fin, byte[] payload) {
+  public record Frame(int opcode, boolean fin, byte[] payload, int rsv) {
+    /** A frame with no RSV bit set. */
+    public Frame(int opcode, boolean fin, byte[] payload) {
+      this(opcode, fin, payload, 0);
+    }
+
+    /** Whether RSV1 is set: the frame starts a compressed message. */
+    public boolean rsv1() {
+      return (rsv & 4) != 0;
+    }
+
     /** The close code of a close frame (1005 when it carries none). */
     public int closeCode() {
       return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
@@ -57,6 +68,7 @@ public final class RawWebSocket implements AutoCloseable {
   private final OutputStream out;
   private final Random random = new Random(7);
   private String acceptedSubprotocol;
+  private String acceptedExtensions;
 
   private RawWebSocket(Socket socket) throws IOException {
     this.socket = socket;
@@ -152,6 +164,9 @@ public final class RawWebSocket implements AutoCloseable {
       if (line.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-protocol:")) {
         acceptedSubprotocol = line.substring(line.indexOf(':') + 1).trim();
       }
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-extensions:")) {
+        acceptedExtensions = line.substring(line.indexOf(':') + 1).trim();
+      }
     }
     String[] parts = status.split(" ");
     return parts.length >= 2 ? Integer.parseInt(parts[1]) : -1;
@@ -162,9 +177,24 @@ public final class RawWebSocket implements AutoCloseable {
     return acceptedSubprotocol;
   }
 
+  /**
+   * The {@code Sec-WebSocket-Extensions} value of the server's upgrade answer, or {@code null} if
+   * it agreed to no extension.
+   */
+  public String acceptedExtensions() {
+    return acceptedExtensions;
+  }
+
   /** Sends one masked frame. */
   public void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
-    out.write(frameHeader(opcode, fin, payload.length, true));
+    sendFrame(opcode, fin, 0, payload);
+  }
+
+  /** Sends one masked frame with the RSV bits {@code rsv} (4 for RSV1, 2 for RSV2, 1 for RSV3). */
+  public void sendFrame(int opcode, boolean fin, int rsv, byte[] payload) throws IOException {
+    byte[] header = frameHeader(opcode, fin, payload.length, true);
+    header[0] |= (byte) ((rsv & 7) << 4);
+    out.write(header);
     byte[] mask = new byte[4];
     random.nextBytes(mask);
     out.write(mask);
@@ -230,7 +260,7 @@ public final class RawWebSocket implements AutoCloseable {
           payload[i] ^= mask[i & 3];
         }
       }
-      return new Frame(b0 & 0x0f, (b0 & 0x80) != 0, payload);
+      return new Frame(b0 & 0x0f, (b0 & 0x80) != 0, payload, (b0 >>> 4) & 7);
     } catch (SocketTimeoutException | EOFException | java.net.SocketException e) {
       return null;
     }

@@ -2,6 +2,7 @@ package dev.parley.chat.testkit.transport;
 
 import dev.parley.chat.spi.OriginPolicy;
 import dev.parley.chat.spi.ServerTransportConfig;
+import dev.parley.chat.spi.WebSocketCompression;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,7 @@ final class ConfigBuilder {
   private int maxConnections;
   private int maxConnectionsPerAddress;
   private OriginPolicy originPolicy;
+  private WebSocketCompression compression;
 
   ConfigBuilder(ServerTransportConfig base) {
     bindAddress = base.bindAddress();
@@ -32,6 +34,17 @@ final class ConfigBuilder {
     maxConnections = base.maxConnections();
     maxConnectionsPerAddress = base.maxConnectionsPerAddress();
     originPolicy = base.originPolicy();
+    compression = base.compression();
+  }
+
+  ConfigBuilder compression(WebSocketCompression value) {
+    compression = value;
+    return this;
+  }
+
+  ConfigBuilder maxMessageBytes(int value) {
+    maxMessageBytes = value;
+    return this;
   }
 
   ConfigBuilder maxConnectionsPerAddress(int value) {
@@ -80,6 +93,8 @@ final class ConfigBuilder {
         pingInterval,
         maxConnections,
         maxConnectionsPerAddress,
-        originPolicy);
+        originPolicy,
+        null,
+        compression);
   }
 }

@@ -11,6 +11,7 @@ import dev.parley.chat.spi.ServerTransportConfig;
 import dev.parley.chat.spi.ServerTransportHandler;
 import dev.parley.chat.spi.ServerTransportProvider;
 import dev.parley.chat.spi.TransportConnection;
+import dev.parley.chat.spi.WebSocketCompression;
 import dev.parley.chat.testkit.net.RawWebSocket;
 import dev.parley.chat.testkit.transport.RecordingTransportHandler.Closed;
 import dev.parley.chat.testkit.transport.WebSocketTestClient.Attempt;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,6 +130,306 @@ public abstract class ServerTransportConformanceSuite {
 
   private ConfigBuilder configWith() {
     return new ConfigBuilder(baseConfig());
+  }
+
+  // --- permessage-deflate ---------------------------------------------------------------------
+
+  /** What a browser offers. */
+  private static final String BROWSER_OFFER = "permessage-deflate; client_max_window_bits";
+
+  private ServerTransportConfig compressed(WebSocketCompression compression) {
+    return configWith().compression(compression).build();
+  }
+
+  /** The next connection to open, with its {@code onOpen} taken. */
+  private TransportConnection nextOpened() throws InterruptedException {
+    TransportConnection connection = handler.awaitOpen(WAIT);
+    handler.awaitOpened(connection, WAIT);
+    return connection;
+  }
+
+  /** A raw peer that upgraded offering {@code offer} (no header when {@code null}). */
+  private DeflatePeer deflatePeer(String offer) throws IOException {
+    DeflatePeer peer = harness.track(DeflatePeer.connect(harness.address(), PATH, PROTO, offer));
+    assertThat(peer.status()).as("upgrade status").isEqualTo(101);
+    return peer;
+  }
+
+  /** Text like a chat frame: compresses well, and repeats itself from message to message. */
+  private static String chatLike(int length, int seed) {
+    StringBuilder text = new StringBuilder();
+    int i = 0;
+    while (text.length() < length) {
+      text.append("{\"room\":\"lobby\",\"user\":\"user-")
+          .append((seed * 31 + i++) % 97)
+          .append("\",\"text\":\"hello there, message ")
+          .append(seed)
+          .append("\"}");
+    }
+    return text.substring(0, length);
+  }
+
+  @Test
+  void compressionIsNegotiatedWhenConfiguredAndOfferedAndNotOtherwise() throws Exception {
+    start(compressed(WebSocketCompression.permessageDeflate()));
+    DeflatePeer offering = deflatePeer(BROWSER_OFFER);
+    assertThat(offering.agreed()).startsWith("permessage-deflate");
+    assertThat(offering.agreed()).doesNotContain("client_max_window_bits");
+
+    DeflatePeer silent = deflatePeer(null);
+    assertThat(silent.agreed()).as("no offer, no extension").isNull();
+    nextOpened();
+    TransportConnection connection = nextOpened();
+    byte[] payload = chatLike(1000, 1).getBytes(StandardCharsets.UTF_8);
+    silent.raw().sendBinary(payload);
+    DeflatePeer.Message echo = silent.readMessage((int) WAIT.toMillis());
+    assertThat(echo.compressed()).as("RSV1 to a peer that offered nothing").isFalse();
+    assertThat(echo.payload()).isEqualTo(payload);
+    assertThat(handler.awaitBinary(connection, WAIT)).isEqualTo(payload);
+
+    // offers the server cannot honour are declined; a later acceptable one in the list is taken
+    assertThat(deflatePeer("permessage-deflate; server_max_window_bits=10").agreed()).isNull();
+    assertThat(deflatePeer("permessage-deflate; unknown_parameter").agreed()).isNull();
+    assertThat(deflatePeer("x-webkit-deflate-frame, permessage-deflate").agreed())
+        .isEqualTo("permessage-deflate");
+  }
+
+  @Test
+  void compressionIsNotNegotiatedWhenNotConfigured() throws Exception {
+    start(baseConfig());
+    DeflatePeer offering = deflatePeer(BROWSER_OFFER);
+    assertThat(offering.agreed()).isNull();
+    byte[] payload = chatLike(1000, 2).getBytes(StandardCharsets.UTF_8);
+    offering.raw().sendBinary(payload);
+    DeflatePeer.Message echo = offering.readMessage((int) WAIT.toMillis());
+    assertThat(echo.compressed()).isFalse();
+    assertThat(echo.payload()).isEqualTo(payload);
+    // a compressed frame without the extension breaks the protocol
+    offering.sendCompressed(RawWebSocket.BINARY, payload);
+    assertThat(offering.awaitClose((int) WAIT.toMillis())).isEqualTo(1002);
+  }
+
+  @Test
+  void compressedMessagesRoundTripAndOnlyThoseFromTheThresholdAreSentCompressed() throws Exception {
+    int threshold = 300;
+    start(compressed(WebSocketCompression.permessageDeflate().withMinMessageBytes(threshold)));
+    DeflatePeer peer = deflatePeer(BROWSER_OFFER);
+    TransportConnection connection = nextOpened();
+
+    String large = chatLike(2000, 3);
+    peer.sendCompressed(RawWebSocket.TEXT, large.getBytes(StandardCharsets.UTF_8));
+    assertThat(handler.awaitText(connection, WAIT)).isEqualTo(large);
+    DeflatePeer.Message echo = peer.readMessage((int) WAIT.toMillis());
+    assertThat(echo.opcode()).isEqualTo(RawWebSocket.TEXT);
+    assertThat(echo.compressed()).as("RSV1 on a message over the threshold").isTrue();
+    assertThat(new String(echo.payload(), StandardCharsets.UTF_8)).isEqualTo(large);
+    assertThat(echo.wireBytes()).isLessThan(large.length() / 2);
+
+    byte[] small = chatLike(threshold - 1, 4).getBytes(StandardCharsets.UTF_8);
+    peer.sendCompressed(RawWebSocket.BINARY, small);
+    assertThat(handler.awaitBinary(connection, WAIT)).isEqualTo(small);
+    echo = peer.readMessage((int) WAIT.toMillis());
+    assertThat(echo.compressed()).as("RSV1 on a message under the threshold").isFalse();
+    assertThat(echo.payload()).isEqualTo(small);
+
+    byte[] atThreshold = chatLike(threshold, 5).getBytes(StandardCharsets.UTF_8);
+    peer.raw().sendBinary(atThreshold); // a peer may send uncompressed messages too
+    assertThat(handler.awaitBinary(connection, WAIT)).isEqualTo(atThreshold);
+    echo = peer.readMessage((int) WAIT.toMillis());
+    assertThat(echo.compressed()).isTrue();
+    assertThat(echo.payload()).isEqualTo(atThreshold);
+
+    byte[] fragmented = chatLike(3000, 6).getBytes(StandardCharsets.UTF_8);
+    peer.sendCompressedInParts(RawWebSocket.BINARY, fragmented, 3);
+    assertThat(handler.awaitBinary(connection, WAIT)).isEqualTo(fragmented);
+    assertThat(peer.readMessage((int) WAIT.toMillis()).payload()).isEqualTo(fragmented);
+  }
+
+  @Test
+  void pingBetweenTheFramesOfACompressedMessageLeavesItIntact() throws Exception {
+    start(compressed(WebSocketCompression.permessageDeflate()));
+    DeflatePeer peer = deflatePeer(BROWSER_OFFER);
+    TransportConnection connection = nextOpened();
+    String message = chatLike(3000, 13);
+    byte[] compressedMessage = peer.compress(message.getBytes(StandardCharsets.UTF_8));
+    int third = compressedMessage.length / 3;
+    peer.raw()
+        .sendFrame(RawWebSocket.TEXT, false, 4, Arrays.copyOfRange(compressedMessage, 0, third));
+    peer.raw().sendFrame(RawWebSocket.PING, true, new byte[] {1});
+    peer.raw()
+        .sendFrame(
+            RawWebSocket.CONTINUATION,
+            false,
+            Arrays.copyOfRange(compressedMessage, third, 2 * third));
+    peer.raw().sendFrame(RawWebSocket.PING, true, new byte[] {2});
+    peer.raw()
+        .sendFrame(
+            RawWebSocket.CONTINUATION,
+            true,
+            Arrays.copyOfRange(compressedMessage, 2 * third, compressedMessage.length));
+    String next = chatLike(500, 14);
+    peer.sendCompressed(RawWebSocket.TEXT, next.getBytes(StandardCharsets.UTF_8));
+    assertThat(handler.awaitText(connection, WAIT)).isEqualTo(message);
+    assertThat(handler.awaitText(connection, WAIT)).isEqualTo(next);
+    assertThat(
+            new String(peer.readMessage((int) WAIT.toMillis()).payload(), StandardCharsets.UTF_8))
+        .isEqualTo(message);
+  }
+
+  private void roundTripsSeveralMessages(DeflatePeer peer, TransportConnection connection)
+      throws Exception {
+    for (int i = 0; i < 6; i++) {
+      String message = chatLike(600 + 50 * i, i % 2);
+      peer.sendCompressed(RawWebSocket.TEXT, message.getBytes(StandardCharsets.UTF_8));
+      assertThat(handler.awaitText(connection, WAIT)).as("message %d", i).isEqualTo(message);
+      DeflatePeer.Message echo = peer.readMessage((int) WAIT.toMillis());
+      assertThat(echo.compressed()).isTrue();
+      assertThat(new String(echo.payload(), StandardCharsets.UTF_8))
+          .as("echo %d", i)
+          .isEqualTo(message);
+    }
+  }
+
+  @Test
+  void contextTakeoverOnBothSidesWorksAcrossMessages() throws Exception {
+    start(compressed(WebSocketCompression.permessageDeflate()));
+    DeflatePeer peer = deflatePeer(BROWSER_OFFER);
+    assertThat(peer.agreed()).isEqualTo("permessage-deflate");
+    roundTripsSeveralMessages(peer, nextOpened());
+  }
+
+  @Test
+  void contextTakeoverOffOnBothSidesWorksAcrossMessages() throws Exception {
+    start(
+        compressed(
+            WebSocketCompression.permessageDeflate()
+                .withServerContextTakeover(false)
+                .withClientContextTakeover(false)));
+    DeflatePeer peer = deflatePeer(BROWSER_OFFER);
+    assertThat(peer.agreed())
+        .contains("server_no_context_takeover")
+        .contains("client_no_context_takeover");
+    assertThat(peer.clientContextTakeover()).isFalse();
+    roundTripsSeveralMessages(peer, nextOpened());
+  }
+
+  @Test
+  void clientAskingForServerNoContextTakeoverGetsIt() throws Exception {
+    start(compressed(WebSocketCompression.permessageDeflate()));
+    DeflatePeer peer =
+        deflatePeer("permessage-deflate; server_no_context_takeover; server_max_window_bits=15");
+    assertThat(peer.agreed())
+        .contains("server_no_context_takeover")
+        .contains("server_max_window_bits=15")
+        .doesNotContain("client_no_context_takeover");
+    roundTripsSeveralMessages(peer, nextOpened());
+  }
+
+  @Test
+  void decompressionBombClosesWith1009AndOtherConnectionsKeepWorking() throws Exception {
+    int limit = 128 * 1024;
+    start(
+        configWith()
+            .maxMessageBytes(limit)
+            .compression(WebSocketCompression.permessageDeflate())
+            .build());
+    WebSocketTestClient bystander = harness.client(PROTO);
+    TransportConnection bystanderConnection = nextOpened();
+
+    DeflatePeer bomber = deflatePeer(BROWSER_OFFER);
+    TransportConnection bomberConnection = nextOpened();
+    byte[] bomb = zerosDeflated(100 << 20);
+    assertThat(bomb.length).as("bomb fits a frame").isLessThan(limit);
+    bomber.raw().sendFrame(RawWebSocket.BINARY, true, 4, bomb);
+    assertThat(bomber.awaitClose((int) WAIT.toMillis())).isEqualTo(1009);
+    assertThat(handler.awaitClose(bomberConnection, WAIT).code()).isEqualTo(1009);
+
+    bystander.sendBinary(bytes(100, 8));
+    assertThat(bystander.awaitBinary(WAIT)).isEqualTo(bytes(100, 8));
+    assertThat(handler.awaitBinary(bystanderConnection, WAIT)).isEqualTo(bytes(100, 8));
+    DeflatePeer next = deflatePeer(BROWSER_OFFER);
+    byte[] payload = chatLike(1000, 9).getBytes(StandardCharsets.UTF_8);
+    next.sendCompressed(RawWebSocket.BINARY, payload);
+    assertThat(next.readMessage((int) WAIT.toMillis()).payload()).isEqualTo(payload);
+  }
+
+  @Test
+  void compressedMessageInflatingOneByteOverTheLimitClosesWith1009() throws Exception {
+    ServerTransportConfig config = compressed(WebSocketCompression.permessageDeflate());
+    start(config);
+    DeflatePeer peer = deflatePeer(BROWSER_OFFER);
+    TransportConnection connection = nextOpened();
+    byte[] largest = chatLike(config.maxMessageBytes(), 10).getBytes(StandardCharsets.UTF_8);
+    peer.sendCompressed(RawWebSocket.BINARY, largest);
+    assertThat(handler.awaitBinary(connection, WAIT)).isEqualTo(largest);
+    assertThat(peer.readMessage((int) WAIT.toMillis()).payload()).isEqualTo(largest);
+
+    byte[] over = chatLike(config.maxMessageBytes() + 1, 11).getBytes(StandardCharsets.UTF_8);
+    peer.sendCompressedInParts(RawWebSocket.BINARY, over, 2);
+    assertThat(peer.awaitClose((int) WAIT.toMillis())).isEqualTo(1009);
+    assertThat(handler.awaitClose(connection, WAIT).code()).isEqualTo(1009);
+  }
+
+  /** {@code length} zero bytes deflated, fed in steps so that they never exist at once. */
+  private static byte[] zerosDeflated(int length) {
+    Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      byte[] zeros = new byte[1 << 20];
+      byte[] chunk = new byte[64 * 1024];
+      for (int fed = 0; fed < length; fed += zeros.length) {
+        deflater.setInput(zeros, 0, Math.min(zeros.length, length - fed));
+        while (!deflater.needsInput()) {
+          out.write(chunk, 0, deflater.deflate(chunk, 0, chunk.length, Deflater.NO_FLUSH));
+        }
+      }
+      int produced;
+      do {
+        produced = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
+        out.write(chunk, 0, produced);
+      } while (produced == chunk.length);
+      byte[] all = out.toByteArray();
+      return Arrays.copyOf(all, all.length - 4); // the tail the receiver appends
+    } finally {
+      deflater.end();
+    }
+  }
+
+  @Test
+  void invalidDeflateDataClosesWith1007() throws Exception {
+    start(compressed(WebSocketCompression.permessageDeflate()));
+    DeflatePeer peer = deflatePeer(BROWSER_OFFER);
+    TransportConnection connection = nextOpened();
+    // 0xff: a final block of the reserved type 3, which no inflater accepts
+    peer.raw().sendFrame(RawWebSocket.TEXT, true, 4, new byte[] {(byte) 0xff, 0x12, 0x34, 0x56});
+    assertThat(peer.awaitClose((int) WAIT.toMillis())).isEqualTo(1007);
+    assertThat(handler.awaitEvent(connection, WAIT))
+        .as("no message delivered, the close reported")
+        .isInstanceOfSatisfying(Closed.class, closed -> assertThat(closed.code()).isEqualTo(1007));
+  }
+
+  @Test
+  void rsvBitsOtherThanRsv1OnAFirstDataFrameCloseWith1002() throws Exception {
+    start(compressed(WebSocketCompression.permessageDeflate()));
+    byte[] compressedPart = deflatePeer(BROWSER_OFFER).compress(bytes(10, 12));
+    int[][] frames = {
+      {RawWebSocket.BINARY, 2}, // RSV2
+      {RawWebSocket.BINARY, 1}, // RSV3
+      {RawWebSocket.PING, 4}, // RSV1 on a control frame
+    };
+    for (int[] frame : frames) {
+      DeflatePeer peer = deflatePeer(BROWSER_OFFER);
+      peer.raw().sendFrame(frame[0], true, frame[1], compressedPart);
+      assertThat(peer.awaitClose((int) WAIT.toMillis()))
+          .as("opcode %d, rsv %d", frame[0], frame[1])
+          .isEqualTo(1002);
+    }
+    DeflatePeer continuation = deflatePeer(BROWSER_OFFER);
+    continuation.raw().sendFrame(RawWebSocket.BINARY, false, 4, compressedPart);
+    continuation.raw().sendFrame(RawWebSocket.CONTINUATION, true, 4, new byte[] {0});
+    assertThat(continuation.awaitClose((int) WAIT.toMillis()))
+        .as("RSV1 on a continuation frame")
+        .isEqualTo(1002);
   }
 
   // --- messages -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.parley.chat.spring.boot.autoconfigure;
 
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.server.ChatServerBuilder;
+import dev.parley.chat.spi.WebSocketCompression;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +61,7 @@ public class ParleyProperties {
   private final Access access = new Access();
   private final Presence presence = new Presence();
   private final Tls tls = new Tls();
+  private final Compression compression = new Compression();
   private final Auth auth = new Auth();
 
   /** Whether to run a Parley chat server in this application. */
@@ -150,6 +152,11 @@ public class ParleyProperties {
   /** The certificate for {@code wss://} and {@code https://} ({@code parley.tls.*}). */
   public Tls getTls() {
     return tls;
+  }
+
+  /** WebSocket compression, {@code permessage-deflate} ({@code parley.compression.*}). */
+  public Compression getCompression() {
+    return compression;
   }
 
   /** The authenticator made from properties ({@code parley.auth.*}). */
@@ -827,6 +834,77 @@ public class ParleyProperties {
     /** See the field. */
     public void setLargeRoomThreshold(int largeRoomThreshold) {
       this.largeRoomThreshold = largeRoomThreshold;
+    }
+  }
+
+  /**
+   * WebSocket compression with {@code permessage-deflate}, for clients that offer it (browsers do).
+   * Off unless enabled. Not thread-safe.
+   */
+  public static class Compression {
+    /** Whether to negotiate permessage-deflate with clients that offer it. */
+    private boolean enabled;
+
+    /** Outgoing messages smaller than this many bytes are sent uncompressed. */
+    private int minMessageBytes = WebSocketCompression.DEFAULT_MIN_MESSAGE_BYTES;
+
+    /** Deflate level for outgoing messages, 1 (fastest) to 9 (smallest). */
+    private int level = WebSocketCompression.DEFAULT_LEVEL;
+
+    /** Whether the server's compressor keeps its window from one message to the next. */
+    private boolean serverContextTakeover = true;
+
+    /** Whether clients may keep their compressor's window from one message to the next. */
+    private boolean clientContextTakeover = true;
+
+    /** See the field. */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** See the field. */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /** See the field. */
+    public int getMinMessageBytes() {
+      return minMessageBytes;
+    }
+
+    /** See the field. */
+    public void setMinMessageBytes(int minMessageBytes) {
+      this.minMessageBytes = minMessageBytes;
+    }
+
+    /** See the field. */
+    public int getLevel() {
+      return level;
+    }
+
+    /** See the field. */
+    public void setLevel(int level) {
+      this.level = level;
+    }
+
+    /** See the field. */
+    public boolean isServerContextTakeover() {
+      return serverContextTakeover;
+    }
+
+    /** See the field. */
+    public void setServerContextTakeover(boolean serverContextTakeover) {
+      this.serverContextTakeover = serverContextTakeover;
+    }
+
+    /** See the field. */
+    public boolean isClientContextTakeover() {
+      return clientContextTakeover;
+    }
+
+    /** See the field. */
+    public void setClientContextTakeover(boolean clientContextTakeover) {
+      this.clientContextTakeover = clientContextTakeover;
     }
   }
 

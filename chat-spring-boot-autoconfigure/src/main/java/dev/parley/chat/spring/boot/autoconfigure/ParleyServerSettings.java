@@ -2,6 +2,7 @@ package dev.parley.chat.spring.boot.autoconfigure;
 
 import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.spi.ServerTls;
+import dev.parley.chat.spi.WebSocketCompression;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -71,6 +72,7 @@ final class ParleyServerSettings {
     if (tls != null) {
       builder.tls(tls);
     }
+    builder.compression(compressionOf(properties.getCompression()));
     ParleyProperties.Resilience resilience = properties.getResilience();
     builder
         .dependencyTimeout(resilience.getDependencyTimeout())
@@ -79,6 +81,23 @@ final class ParleyServerSettings {
         .breakerOpenDuration(resilience.getBreakerOpenDuration())
         .maxPendingStoreCalls(resilience.getMaxPendingStoreCalls())
         .dependencyReconnectBackoff(resilience.getReconnectInitial(), resilience.getReconnectMax());
+  }
+
+  /**
+   * The compression the {@code parley.compression.*} properties describe; a bad level or threshold
+   * fails with a message naming the property.
+   */
+  static WebSocketCompression compressionOf(ParleyProperties.Compression compression) {
+    try {
+      return new WebSocketCompression(
+          compression.isEnabled(),
+          compression.getMinMessageBytes(),
+          compression.getLevel(),
+          compression.isServerContextTakeover(),
+          compression.isClientContextTakeover());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("parley.compression: " + e.getMessage(), e);
+    }
   }
 
   /**

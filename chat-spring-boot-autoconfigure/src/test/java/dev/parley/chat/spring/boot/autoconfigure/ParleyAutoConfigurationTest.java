@@ -12,6 +12,7 @@ import dev.parley.chat.server.internal.AbuseLimits;
 import dev.parley.chat.server.internal.ServerSettings;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.OriginPolicy;
+import dev.parley.chat.spi.WebSocketCompression;
 import dev.parley.chat.testkit.tls.TestCertificates;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -141,6 +142,41 @@ class ParleyAutoConfigurationTest {
               assertThat(settings.presence().window()).isEqualTo(Duration.ofMillis(120));
               assertThat(settings.presence().largeRoomThreshold()).isEqualTo(250);
               assertThat(settings.tls()).isNull();
+            });
+  }
+
+  @Test
+  void compressionPropertiesReachTheServerAndItIsOffUnlessEnabled() {
+    runner
+        .withPropertyValues(
+            "parley.development-authenticator=true",
+            "parley.compression.enabled=true",
+            "parley.compression.min-message-bytes=512",
+            "parley.compression.level=3",
+            "parley.compression.server-context-takeover=false")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(settingsOf(context.getBean(ChatServer.class)).compression())
+                  .isEqualTo(new WebSocketCompression(true, 512, 3, false, true));
+            });
+    runner
+        .withPropertyValues("parley.development-authenticator=true")
+        .run(
+            context ->
+                assertThat(settingsOf(context.getBean(ChatServer.class)).compression())
+                    .isEqualTo(WebSocketCompression.disabled()));
+    runner
+        .withPropertyValues(
+            "parley.development-authenticator=true",
+            "parley.compression.enabled=true",
+            "parley.compression.level=12")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .hasMessageContaining("level must be between 1 and 9, was 12");
             });
   }
 

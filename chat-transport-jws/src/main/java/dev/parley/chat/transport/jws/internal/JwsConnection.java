@@ -18,6 +18,9 @@ final class JwsConnection implements TransportConnection {
 
   private final JwsSocket socket;
   private final ConnectionEvents events;
+  // One message at a time into the socket: with permessage-deflate, messages must reach the wire in
+  // the order they were compressed (the library encodes before it takes its write lock).
+  private final Object sendLock = new Object();
   private volatile String subprotocol;
   private volatile Object attachment;
 
@@ -62,7 +65,9 @@ final class JwsConnection implements TransportConnection {
       return false;
     }
     try {
-      socket.send(message.duplicate());
+      synchronized (sendLock) {
+        socket.send(message.duplicate());
+      }
       return true;
     } catch (WebsocketNotConnectedException e) {
       return false;
@@ -76,7 +81,9 @@ final class JwsConnection implements TransportConnection {
       return false;
     }
     try {
-      socket.send(message);
+      synchronized (sendLock) {
+        socket.send(message);
+      }
       return true;
     } catch (WebsocketNotConnectedException e) {
       return false;

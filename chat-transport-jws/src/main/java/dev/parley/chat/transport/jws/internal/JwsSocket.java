@@ -342,6 +342,9 @@ final class JwsSocket extends WebSocketImpl {
         failure = e;
       }
     }
+    if (first && super.getDraft() instanceof LimitedDraft draft) {
+      draft.release();
+    }
     CountingChannel counting = channel;
     if (counting != null) {
       closeQuietly(counting); // in case the library had not taken the channel yet

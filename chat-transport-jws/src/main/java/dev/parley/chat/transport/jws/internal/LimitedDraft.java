@@ -1,5 +1,6 @@
 package dev.parley.chat.transport.jws.internal;
 
+import dev.parley.chat.protocol.internal.PerMessageDeflate;
 import dev.parley.chat.spi.ServerTransportConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -18,8 +19,10 @@ import org.java_websocket.exceptions.IncompleteHandshakeException;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.exceptions.InvalidHandshakeException;
 import org.java_websocket.exceptions.LimitExceededException;
+import org.java_websocket.extensions.IExtension;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
+import org.java_websocket.framing.FramedataImpl1;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.Handshakedata;
 import org.java_websocket.protocols.IProtocol;
@@ -49,6 +52,15 @@ import org.slf4j.LoggerFactory;
  * close the connection with the matching code (1002, 1007 or 1009), report it through the
  * transport's rate-limited {@link PeerFaultLog}, and decode nothing more from that connection.
  * Frames decoded from the same read before the bad one are dropped with it.
+ *
+ * <p>With {@code permessage-deflate} configured, a {@link DeflateExtension} negotiates it and
+ * checks RSV bits; this class inflates each frame of a compressed message in {@link #processFrame},
+ * before the limits are counted, so that they apply to the inflated bytes (1009 as soon as the
+ * message inflates past {@code maxMessageBytes}, 1007 for data that does not inflate), and
+ * compresses outgoing messages in {@link #createBinaryFrame}. The compressor and decompressor are
+ * guarded by one lock and freed by {@link #release} when the socket ends; compressing in the order
+ * messages reach the socket is the caller's duty ({@link JwsConnection} sends one message at a
+ * time).
  */
 final class LimitedDraft extends Draft_6455 {
   /** Largest frame header: 2 bytes, 8 of extended length, 4 of mask. */
@@ -76,6 +88,13 @@ final class LimitedDraft extends Draft_6455 {
   /** Set once the peer sent invalid input; from then on nothing more is decoded. */
   private InvalidDataException violation;
 
+  // permessage-deflate, once negotiated: created on first use, guarded by deflateLock
+  private final Object deflateLock = new Object();
+  private PerMessageDeflate.Compressor compressor;
+  private PerMessageDeflate.Decompressor decompressor;
+  private boolean released;
+  private boolean compressedMessage; // the message in progress started with RSV1
+
   /**
    * @param ticker the clock for the rate limit of the fault log, in nanoseconds
    */
@@ -92,11 +111,35 @@ final class LimitedDraft extends Draft_6455 {
       List<IProtocol> offers,
       PeerFaultLog faults,
       UpgradeRefusal refusal) {
-    super(List.of(), offers, config.maxMessageBytes());
+    super(extensions(config), offers, config.maxMessageBytes());
     this.config = config;
     this.offers = offers;
     this.faults = faults;
     this.refusal = refusal;
+  }
+
+  private static List<IExtension> extensions(ServerTransportConfig config) {
+    return config.compression().enabled()
+        ? List.of(new DeflateExtension(config.compression()))
+        : List.of();
+  }
+
+  /** What {@code permessage-deflate} agreed with the client, or {@code null}: uncompressed. */
+  PerMessageDeflate.Agreement deflateAgreement() {
+    return getExtension() instanceof DeflateExtension deflate ? deflate.agreement() : null;
+  }
+
+  /** Frees the compressor and decompressor; the socket has ended. Thread-safe. */
+  void release() {
+    synchronized (deflateLock) {
+      released = true;
+      if (compressor != null) {
+        compressor.close();
+      }
+      if (decompressor != null) {
+        decompressor.close();
+      }
+    }
   }
 
   /**
@@ -341,6 +384,7 @@ final class LimitedDraft extends Draft_6455 {
         throw new InvalidDataException(
             CloseFrame.PROTOCOL_ERROR, "continuation frame without a message to continue");
       }
+      inflate(frame, compressedMessage);
       fragments++;
       fragmentBytes += frame.getPayloadData().remaining();
       if (fragments > config.maxFragmentsPerMessage()) {
@@ -357,13 +401,48 @@ final class LimitedDraft extends Draft_6455 {
         throw new InvalidDataException(
             CloseFrame.PROTOCOL_ERROR, "new message before the previous one ended");
       }
-      // The library checks a first text fragment on its own, split characters included.
-      if (opcode == Opcode.TEXT && !frame.isFin() && !isUtf8(frame.getPayloadData())) {
+      compressedMessage = frame.isRSV1();
+      inflate(frame, compressedMessage);
+      // The library checks a first text fragment on its own, split characters included. The
+      // first part of a compressed message may end within a character: checked once complete.
+      if (opcode == Opcode.TEXT
+          && !frame.isFin()
+          && !compressedMessage
+          && !isUtf8(frame.getPayloadData())) {
         throw new InvalidDataException(CloseFrame.NO_UTF8, "text is not valid UTF-8");
       }
       fragments = 1;
       fragmentBytes = frame.getPayloadData().remaining();
     }
+  }
+
+  /** Replaces the payload of a frame of a compressed message with what it inflates to. */
+  private void inflate(Framedata frame, boolean compressed) throws InvalidDataException {
+    if (!compressed) {
+      return;
+    }
+    PerMessageDeflate.Agreement agreement = deflateAgreement();
+    if (agreement == null) {
+      throw new InvalidDataException(CloseFrame.PROTOCOL_ERROR, "RSV1 set, nothing negotiated");
+    }
+    ByteBuffer payload = ((DeflateExtension) getExtension()).takeCompressed(frame);
+    ByteBuffer inflated;
+    synchronized (deflateLock) {
+      if (released) {
+        throw new InvalidDataException(CloseFrame.GOING_AWAY, "connection ended");
+      }
+      if (decompressor == null) {
+        decompressor = new PerMessageDeflate.Decompressor(agreement, config.maxMessageBytes());
+      }
+      try {
+        inflated = decompressor.decompress(payload, frame.isFin());
+      } catch (PerMessageDeflate.DeflateException e) {
+        throw new InvalidDataException(e.closeCode(), e.getMessage());
+      }
+    }
+    FramedataImpl1 data = (FramedataImpl1) frame;
+    data.setPayload(inflated);
+    data.setRSV1(false);
   }
 
   private static boolean isUtf8(ByteBuffer bytes) {
@@ -391,21 +470,29 @@ final class LimitedDraft extends Draft_6455 {
   private void resetMessage() {
     fragments = 0;
     fragmentBytes = 0;
+    compressedMessage = false;
   }
 
   /**
    * Encodes an outgoing (unmasked, server-side) frame. Reads the payload through a duplicate, so a
    * buffer shared by many connections keeps its position and limit, and works for read-only and
    * direct buffers too ({@code Draft_6455} flips the payload and, when trace logging is on, calls
-   * {@code array()} on it).
+   * {@code array()} on it). With {@code permessage-deflate} negotiated, compresses a whole text or
+   * binary message from the configured size on and sets RSV1.
    */
   @Override
   public ByteBuffer createBinaryFrame(Framedata frame) {
     ByteBuffer payload = frame.getPayloadData().duplicate();
+    int rsv = 0;
+    ByteBuffer compressed = compress(frame, payload);
+    if (compressed != null) {
+      payload = compressed;
+      rsv = 0x40;
+    }
     int length = payload.remaining();
     int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
     ByteBuffer encoded = ByteBuffer.allocate(header + length);
-    encoded.put((byte) ((frame.isFin() ? 0x80 : 0) | opcodeBits(frame.getOpcode())));
+    encoded.put((byte) ((frame.isFin() ? 0x80 : 0) | rsv | opcodeBits(frame.getOpcode())));
     if (length <= 125) {
       encoded.put((byte) length);
     } else if (length <= 0xFFFF) {
@@ -419,6 +506,30 @@ final class LimitedDraft extends Draft_6455 {
     encoded.flip();
     enqueuedBytes.addAndGet(encoded.remaining());
     return encoded;
+  }
+
+  /** The compressed payload of {@code frame}, or {@code null} to send it as it is. */
+  private ByteBuffer compress(Framedata frame, ByteBuffer payload) {
+    Opcode opcode = frame.getOpcode();
+    if ((opcode != Opcode.TEXT && opcode != Opcode.BINARY) || !frame.isFin()) {
+      return null;
+    }
+    PerMessageDeflate.Agreement agreement = deflateAgreement();
+    if (agreement == null) {
+      return null;
+    }
+    synchronized (deflateLock) {
+      if (released) {
+        return null;
+      }
+      if (compressor == null) {
+        compressor = new PerMessageDeflate.Compressor(config.compression(), agreement);
+      }
+      if (!compressor.compresses(payload.remaining())) {
+        return null;
+      }
+      return ByteBuffer.wrap(compressor.compress(payload));
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.parley.chat.transport.netty.internal;
 
 import dev.parley.chat.spi.ServerTransportConfig;
+import dev.parley.chat.spi.WebSocketCompression;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -12,13 +13,15 @@ import java.util.concurrent.TimeUnit;
  * @param closeTimeoutNanos how long a close waits for the peer's answering close frame
  * @param maxMessageBytes largest message; also the queue size beyond which pings go unanswered
  * @param maxFragmentsPerMessage most frames one message may take
+ * @param compression whether and how to negotiate {@code permessage-deflate}
  */
 record ConnectionSettings(
     long handshakeTimeoutNanos,
     long pingIntervalNanos,
     long closeTimeoutNanos,
     int maxMessageBytes,
-    int maxFragmentsPerMessage) {
+    int maxFragmentsPerMessage,
+    WebSocketCompression compression) {
 
   /** The longest a close waits for the peer's answer, whatever the ping interval. */
   static final long MAX_CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -31,7 +34,8 @@ record ConnectionSettings(
         ping,
         Math.min(MAX_CLOSE_TIMEOUT_NANOS, 2 * ping),
         config.maxMessageBytes(),
-        config.maxFragmentsPerMessage());
+        config.maxFragmentsPerMessage(),
+        config.compression());
   }
 
   long handshakeTimeoutMillis() {

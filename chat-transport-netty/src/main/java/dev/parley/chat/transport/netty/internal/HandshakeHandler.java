@@ -1,5 +1,6 @@
 package dev.parley.chat.transport.netty.internal;
 
+import dev.parley.chat.protocol.internal.PerMessageDeflate;
 import dev.parley.chat.spi.OriginPolicy;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * <p>On success it sends the 101 answer (Netty's {@link WebSocketServerHandshaker13} adds the frame
  * decoder and encoder and removes the HTTP codec once the answer is written), puts the liveness
  * check first in the pipeline, replaces itself with a {@link WebSocketMessageAggregator}, and tells
- * the connection it is open.
+ * the connection it is open. When {@code permessage-deflate} is configured and the client offers it
+ * ({@link PerMessageDeflate#negotiate}), the answer carries the agreement and a {@link
+ * PerMessageDeflateHandler} follows the aggregator.
  *
  * <p>One instance per connection; confined to its event loop.
  */
@@ -138,11 +141,19 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             Unpooled.EMPTY_BUFFER,
             headers,
             EmptyHttpHeaders.INSTANCE);
+    PerMessageDeflate.Agreement deflate =
+        PerMessageDeflate.negotiate(
+            request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS),
+            settings.compression());
+    HttpHeaders responseHeaders = new DefaultHttpHeaders();
+    if (deflate != null) {
+      responseHeaders.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, deflate.response());
+    }
     WebSocketServerHandshaker13 handshaker =
         new WebSocketServerHandshaker13(
-            path, choice.announced() ? choice.subprotocol() : null, decoderConfig());
+            path, choice.announced() ? choice.subprotocol() : null, decoderConfig(deflate != null));
     try {
-      handshaker.handshake(ctx.channel(), full);
+      handshaker.handshake(ctx.channel(), full, responseHeaders, ctx.newPromise());
     } catch (WebSocketHandshakeException e) {
       refuse(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage());
       return;
@@ -154,21 +165,29 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         this,
         "aggregator",
         new WebSocketMessageAggregator(
-            settings.maxMessageBytes(), settings.maxFragmentsPerMessage()));
+            settings.maxMessageBytes(), settings.maxFragmentsPerMessage(), deflate != null));
+    if (deflate != null) {
+      pipeline.addAfter(
+          "aggregator",
+          "deflate",
+          new PerMessageDeflateHandler(
+              settings.compression(), deflate, settings.maxMessageBytes()));
+    }
     connection.upgraded(choice.subprotocol());
   }
 
   /**
-   * Frames as the peer must send them: masked, no extension bits, payload within {@code
-   * maxMessageBytes}. Violations are reported as exceptions for {@link ConnectionHandler} to close
-   * on; UTF-8 is checked once a text message is complete.
+   * Frames as the peer must send them: masked, payload within {@code maxMessageBytes}, no extension
+   * bits unless {@code permessage-deflate} was negotiated (then the aggregator checks them).
+   * Violations are reported as exceptions for {@link ConnectionHandler} to close on; UTF-8 is
+   * checked once a text message is complete.
    */
-  private WebSocketDecoderConfig decoderConfig() {
+  private WebSocketDecoderConfig decoderConfig(boolean extensions) {
     return WebSocketDecoderConfig.newBuilder()
         .maxFramePayloadLength(settings.maxMessageBytes())
         .expectMaskedFrames(true)
         .allowMaskMismatch(false)
-        .allowExtensions(false)
+        .allowExtensions(extensions)
         .closeOnProtocolViolation(false)
         .withUTF8Validator(false)
         .build();

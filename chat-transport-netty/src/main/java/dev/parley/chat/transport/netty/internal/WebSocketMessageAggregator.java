@@ -18,6 +18,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * of fragments and the size of each frame; control frames, and messages sent in one frame, pass
  * through untouched.
  *
+ * <p>With {@code permessage-deflate} negotiated, the frame decoder lets every RSV bit through; this
+ * class allows only RSV1, only on a message's first frame, and keeps it on the joined message for
+ * {@link PerMessageDeflateHandler}. Any other RSV bit is a {@link CorruptedWebSocketFrameException}
+ * with 1002. The size limit here then applies to the compressed bytes; the handler after holds the
+ * inflated message to the same limit.
+ *
  * <p>After a violation the connection is closing: every later data frame is dropped.
  *
  * <p>One instance per connection; confined to its event loop.
@@ -28,24 +34,43 @@ final class WebSocketMessageAggregator extends ChannelInboundHandlerAdapter {
 
   private final int maxMessageBytes;
   private final int maxFragmentsPerMessage;
+  private final int allowedRsv;
   private CompositeByteBuf parts;
   private boolean text;
+  private int rsv;
   private int fragments;
   private boolean failed;
 
-  WebSocketMessageAggregator(int maxMessageBytes, int maxFragmentsPerMessage) {
+  /**
+   * @param compressed whether {@code permessage-deflate} was negotiated (RSV1 allowed on a first
+   *     frame)
+   */
+  WebSocketMessageAggregator(int maxMessageBytes, int maxFragmentsPerMessage, boolean compressed) {
     this.maxMessageBytes = maxMessageBytes;
     this.maxFragmentsPerMessage = maxFragmentsPerMessage;
+    this.allowedRsv = compressed ? PerMessageDeflateHandler.RSV1 : 0;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof WebSocketFrame frame) || !isDataFrame(frame)) {
+    if (!(msg instanceof WebSocketFrame frame)) {
       ctx.fireChannelRead(msg);
       return;
     }
     if (failed) {
       frame.release();
+      return;
+    }
+    int frameRsv = frame.rsv();
+    if (frameRsv != 0
+        && (!isDataFrame(frame)
+            || frame instanceof ContinuationWebSocketFrame
+            || (frameRsv & ~allowedRsv) != 0)) {
+      frame.release();
+      throw failure(WebSocketCloseStatus.PROTOCOL_ERROR, "RSV bits not allowed: " + frameRsv);
+    }
+    if (!isDataFrame(frame)) {
+      ctx.fireChannelRead(frame);
       return;
     }
     if (frame instanceof ContinuationWebSocketFrame) {
@@ -65,6 +90,7 @@ final class WebSocketMessageAggregator extends ChannelInboundHandlerAdapter {
 
   private void startMessage(ChannelHandlerContext ctx, WebSocketFrame first) {
     text = first instanceof TextWebSocketFrame;
+    rsv = first.rsv();
     fragments = 1;
     parts = ctx.alloc().compositeBuffer(Math.min(MAX_COMPONENTS, maxFragmentsPerMessage));
     parts.addComponent(true, first.content().retain());
@@ -97,7 +123,9 @@ final class WebSocketMessageAggregator extends ChannelInboundHandlerAdapter {
       CompositeByteBuf whole = parts;
       parts = null;
       ctx.fireChannelRead(
-          text ? new TextWebSocketFrame(true, 0, whole) : new BinaryWebSocketFrame(true, 0, whole));
+          text
+              ? new TextWebSocketFrame(true, rsv, whole)
+              : new BinaryWebSocketFrame(true, rsv, whole));
     }
   }
 

@@ -24,7 +24,7 @@ class WebSocketMessageAggregatorTest {
   private static final int MAX_FRAGMENTS = 3;
 
   private final EmbeddedChannel channel =
-      new EmbeddedChannel(new WebSocketMessageAggregator(MAX_BYTES, MAX_FRAGMENTS));
+      new EmbeddedChannel(new WebSocketMessageAggregator(MAX_BYTES, MAX_FRAGMENTS, false));
   private final List<WebSocketFrame> sent = new ArrayList<>();
 
   @AfterEach
