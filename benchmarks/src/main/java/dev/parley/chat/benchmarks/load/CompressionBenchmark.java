@@ -46,8 +46,20 @@ final class CompressionBenchmark {
   static final int ROOMS = 10;
   static final int MEMBERS = 20;
   private static final double RATE = 500;
+
+  /** Messages added to each room before the history rows, and how fast. */
+  private static final int HISTORY_FILL = 1_000;
+
+  private static final double FILL_RATE = 2_000;
   private static final int[] PAGE_SIZES = {50, 100, 200};
   private static final int HISTORY_READERS = 6;
+
+  /**
+   * Fewest messages a room's history must hold beyond one page for the history rows: about 40 KiB
+   * of messages, more than deflate's window.
+   */
+  private static final int MIN_HISTORY_SPAN = 1_000;
+
   private static final int[] MISSED = {100, 1_000};
   private static final Duration WAIT = Duration.ofSeconds(120);
 
@@ -119,9 +131,9 @@ final class CompressionBenchmark {
       ChatText text = new ChatText(1);
       int warmup = longMode ? 4_000 : 1_000;
       int messages = longMode ? 20_000 : 4_000;
-      live(client, rooms, text, warmup);
+      live(client, rooms, text, warmup, RATE);
       Snapshot before = Snapshot.of(client, cpu);
-      long deliveries = live(client, rooms, text, messages);
+      long deliveries = live(client, rooms, text, messages, RATE);
       Snapshot live = Snapshot.of(client, cpu).minus(before);
       out.printf(
           "  %-12s live: %,d messages, %,d deliveries, %,d B in, %,d B out, %.0f ms CPU%n",
@@ -134,6 +146,9 @@ final class CompressionBenchmark {
       // (six members of each room per size, so that no user passes the server's history read
       // limit, 100 at once: DEFAULT_USER_HISTORY_READ_BURST)
       int perClient = longMode ? 60 : 20;
+      // first more history, not measured: pages that come back within deflate's window would be
+      // sent as back-references to themselves
+      live(client, rooms, text, HISTORY_FILL * ROOMS, FILL_RATE);
       for (int k = 0; k < PAGE_SIZES.length; k++) {
         int size = PAGE_SIZES[k];
         historyPages(client, rooms, HISTORY_READERS * k, size, perClient / 4); // warm-up
@@ -175,15 +190,15 @@ final class CompressionBenchmark {
         .get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
-  /** Sends {@code count} messages at {@link #RATE}, each room in turn; returns the deliveries. */
+  /** Sends {@code count} messages at {@code rate}, each room in turn; returns the deliveries. */
   private long live(
-      CompressionClient client, List<List<Connection>> rooms, ChatText text, int count)
+      CompressionClient client, List<List<Connection>> rooms, ChatText text, int count, double rate)
       throws Exception {
     long start = client.delivered();
     long expected = (long) count * MEMBERS; // the sender gets its own message too
     long t0 = System.nanoTime();
     for (int i = 0; i < count; i++) {
-      long due = t0 + (long) (i * 1e9 / RATE);
+      long due = t0 + (long) (i * 1e9 / rate);
       long wait = due - System.nanoTime();
       if (wait > 0) {
         LockSupport.parkNanos(wait);
@@ -204,10 +219,20 @@ final class CompressionBenchmark {
       throws Exception {
     List<CompletableFuture<Integer>> runs = new ArrayList<>();
     for (List<Connection> room : rooms) {
-      for (Connection c : room.subList(first, first + HISTORY_READERS)) {
+      for (int r = 0; r < HISTORY_READERS; r++) {
+        Connection c = room.get(first + r);
+        long head = c.lastSeq();
+        long span = head - size;
+        if (span < MIN_HISTORY_SPAN) {
+          throw new IllegalStateException("room history too short for distinct pages: " + head);
+        }
+        // each reader pages back through the room, wrapping round: the same page comes back only
+        // after the whole history, more than deflate's 32 KiB window, so that it is never sent as
+        // a back-reference to itself (as asking for the newest page again and again would be)
         CompletableFuture<Integer> run = CompletableFuture.completedFuture(0);
         for (int i = 0; i < perClient; i++) {
-          run = run.thenCompose(n -> c.latestPage(size).thenApply(page -> check(page, size, n)));
+          long fromSeq = head - ((long) (i + r) * size) % span;
+          run = run.thenCompose(n -> c.page(fromSeq, size).thenApply(page -> check(page, size, n)));
         }
         runs.add(run);
       }

@@ -203,12 +203,14 @@ final class CompressionClient implements AutoCloseable {
               new byte[0]));
     }
 
-    /** One history page, newest first ({@code BACKWARD} from the head). */
-    CompletableFuture<HistoryPage> latestPage(int limit) {
+    /**
+     * One history page: the newest {@code limit} messages up to {@code fromSeq} ({@code BACKWARD}).
+     */
+    CompletableFuture<HistoryPage> page(long fromSeq, int limit) {
       long id = requestIds.incrementAndGet();
       CompletableFuture<HistoryPage> page = new CompletableFuture<>();
       pages.put(id, page);
-      write(EnvelopeCodec.history(id, room, 0, Direction.BACKWARD, limit));
+      write(EnvelopeCodec.history(id, room, fromSeq, Direction.BACKWARD, limit));
       return page;
     }
 
