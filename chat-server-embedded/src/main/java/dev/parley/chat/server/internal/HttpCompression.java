@@ -196,16 +196,11 @@ final class HttpCompression {
   /**
    * Codes one complete answer for its request: sets {@code Vary} and {@code Content-Encoding} in
    * {@code response} as needed and returns the body to send (the same array when it goes out as it
-   * is). For {@code HEAD} ({@code bodyWanted} false) the headers are the same as for {@code GET}
-   * and nothing is compressed. Call before {@code sendResponseHeaders}.
+   * is). {@code HEAD} goes through the same steps (its body is compressed, then not sent), so that
+   * its headers are exactly those of {@code GET}. Call before {@code sendResponseHeaders}.
    */
   static byte[] encode(
-      Headers request,
-      Headers response,
-      int status,
-      String contentType,
-      byte[] body,
-      boolean bodyWanted) {
+      Headers request, Headers response, int status, String contentType, byte[] body) {
     if (response.containsKey("Content-Encoding")
         || status == 206
         || status == 204
@@ -217,10 +212,6 @@ final class HttpCompression {
     addVary(response);
     Coding coding = choose(request.get("Accept-Encoding"), offered());
     if (coding == Coding.IDENTITY) {
-      return body;
-    }
-    if (!bodyWanted) {
-      response.set("Content-Encoding", coding.token());
       return body;
     }
     byte[] coded;

@@ -155,8 +155,7 @@ final class HttpSide {
               exchange.getResponseHeaders(),
               response.status(),
               response.contentType(),
-              response.body(),
-              !head);
+              response.body());
       if (head || body.length == 0) {
         exchange.sendResponseHeaders(response.status(), -1);
         return;

@@ -18,8 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,12 +29,14 @@ class HttpCompressionIT {
   private static final byte[] PAGE = page(20_000);
   private static final byte[] PNG = pseudoRandom(8_000);
 
-  private final HttpClient http =
+  private static final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-  private ChatServer server;
 
-  @BeforeEach
-  void start() throws IOException {
+  /** One server for every test: its handlers keep no state. */
+  private static ChatServer server;
+
+  @BeforeAll
+  static void start() throws IOException {
     server =
         ChatServer.builder()
             .host("127.0.0.1")
@@ -52,8 +54,8 @@ class HttpCompressionIT {
             .start();
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  static void stop() {
     server.close();
   }
 
@@ -150,7 +152,7 @@ class HttpCompressionIT {
     assertThat(new String(health.body(), StandardCharsets.UTF_8)).isEqualTo("ok\n");
   }
 
-  private HttpResponse<byte[]> get(String path, String acceptEncoding) throws Exception {
+  private static HttpResponse<byte[]> get(String path, String acceptEncoding) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10));
     if (acceptEncoding != null) {
       request.header("Accept-Encoding", acceptEncoding);
@@ -158,7 +160,7 @@ class HttpCompressionIT {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  private URI uri(String path) {
+  private static URI uri(String path) {
     return server.httpUri().orElseThrow().resolve(path);
   }
 
