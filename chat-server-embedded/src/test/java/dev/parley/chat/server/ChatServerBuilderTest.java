@@ -9,6 +9,7 @@ import dev.parley.chat.spi.ServerTransport;
 import dev.parley.chat.spi.ServerTransportConfig;
 import dev.parley.chat.spi.ServerTransportHandler;
 import dev.parley.chat.spi.ServerTransportProvider;
+import dev.parley.chat.spi.WebSocketCompression;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -239,6 +240,19 @@ class ChatServerBuilderTest {
   void samePortIsFineWhenTheHttpSideIsOffOrBothPick() {
     assertThatCode(() -> builder().port(9000).disableHttp().build()).doesNotThrowAnyException();
     assertThatCode(() -> builder().port(0).httpPort(0).build()).doesNotThrowAnyException();
+  }
+
+  @Test
+  void compressionIsOffByDefaultAndReachesTheSettings() {
+    assertThat(SettingsSnapshots.of(builder()).compression())
+        .isEqualTo(WebSocketCompression.disabled());
+    WebSocketCompression compression =
+        WebSocketCompression.permessageDeflate().withMinMessageBytes(1024);
+    assertThat(SettingsSnapshots.of(builder().compression(compression)).compression())
+        .isEqualTo(compression);
+    assertThatThrownBy(() -> builder().compression(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("compression");
   }
 
   @Test

@@ -17,6 +17,9 @@ import java.util.zip.Inflater;
  * they negotiate, compress and refuse alike: {@link #negotiate} reads a client's offers, {@link
  * Compressor} deflates outgoing messages, {@link Decompressor} inflates incoming ones incrementally
  * and stops at the message limit. Not API.
+ *
+ * <p>{@link #negotiate} is stateless and thread-safe; each compressor and decompressor belongs to
+ * one connection and is used by one thread at a time (see each).
  */
 public final class PerMessageDeflate {
   /** The extension's token in {@code Sec-WebSocket-Extensions}. */

@@ -16,7 +16,10 @@
  *   IdleStateHandler            silent for one ping interval: ping; for two: close 4003
  *   WebSocket13FrameDecoder     frames, masks, control-frame rules, maxMessageBytes per frame
  *   WebSocket13FrameEncoder     server frames, unmasked
- *   WebSocketMessageAggregator  fragments into messages: maxFragmentsPerMessage, maxMessageBytes
+ *   WebSocketMessageAggregator  fragments into messages: maxFragmentsPerMessage, maxMessageBytes;
+ *                               RSV bits (only RSV1 on a first frame, with permessage-deflate)
+ *   PerMessageDeflateHandler    only with permessage-deflate: inflates within maxMessageBytes
+ *                               (1009, bad data 1007); deflates outgoing messages from the threshold
  *   ConnectionHandler           messages, pings and closes into NettyConnection
  * </pre>
  *

@@ -107,4 +107,49 @@ class WebSocketMessageAggregatorTest {
             e -> assertThat(e.closeStatus().code()).isEqualTo(1009));
     assertThat(channel.inboundMessages()).isEmpty();
   }
+
+  @Test
+  void withCompressionRsv1OfTheFirstFrameIsKeptAndEveryOtherRsvBitIsRefused() {
+    EmbeddedChannel compressed =
+        new EmbeddedChannel(new WebSocketMessageAggregator(MAX_BYTES, MAX_FRAGMENTS, true));
+    try {
+      compressed.writeInbound(track(new BinaryWebSocketFrame(false, 4, bytes("ab"))));
+      compressed.writeInbound(track(new ContinuationWebSocketFrame(true, 0, bytes("cd"))));
+      BinaryWebSocketFrame joined = compressed.readInbound();
+      assertThat(joined.rsv()).isEqualTo(4);
+      assertThat(joined.content().toString(StandardCharsets.UTF_8)).isEqualTo("abcd");
+      joined.release();
+
+      List<WebSocketFrame> refused =
+          List.of(
+              new BinaryWebSocketFrame(true, 2, bytes("x")),
+              new TextWebSocketFrame(true, 5, bytes("x")),
+              new PingWebSocketFrame(true, 4, bytes("x")));
+      for (WebSocketFrame frame : refused) {
+        EmbeddedChannel fresh =
+            new EmbeddedChannel(new WebSocketMessageAggregator(MAX_BYTES, MAX_FRAGMENTS, true));
+        assertThatThrownBy(() -> fresh.writeInbound(track(frame)))
+            .as("rsv %d on %s", frame.rsv(), frame.getClass().getSimpleName())
+            .isInstanceOfSatisfying(
+                CorruptedWebSocketFrameException.class,
+                e -> assertThat(e.closeStatus().code()).isEqualTo(1002));
+        fresh.finishAndReleaseAll();
+      }
+      compressed.writeInbound(track(new BinaryWebSocketFrame(false, 4, bytes("a"))));
+      assertThatThrownBy(
+              () ->
+                  compressed.writeInbound(
+                      track(new ContinuationWebSocketFrame(true, 4, bytes("b")))))
+          .isInstanceOf(CorruptedWebSocketFrameException.class);
+    } finally {
+      compressed.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void withoutCompressionAnRsvBitIsRefused() {
+    assertThatThrownBy(
+            () -> channel.writeInbound(track(new TextWebSocketFrame(true, 4, bytes("x")))))
+        .isInstanceOf(CorruptedWebSocketFrameException.class);
+  }
 }
