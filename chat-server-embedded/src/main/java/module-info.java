@@ -16,6 +16,8 @@ module dev.parley.chat.server {
   requires io.github.resilience4j.core;
   // Metrics: optional. Micrometer's core jar names itself micrometer.core (Automatic-Module-Name).
   requires static micrometer.core;
+  // Brotli on the HTTP side: optional (without it, gzip only).
+  requires static com.aayushatharva.brotli4j;
 
   exports dev.parley.chat.server;
 }

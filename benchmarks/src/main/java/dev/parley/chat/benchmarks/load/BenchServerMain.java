@@ -3,6 +3,7 @@ package dev.parley.chat.benchmarks.load;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
+import dev.parley.chat.server.PageResponse;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedReader;
@@ -10,6 +11,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -18,14 +20,55 @@ import java.nio.charset.StandardCharsets;
  * {@code b2} (bare Netty broadcast) or {@code parley[:<transport>][+metrics]} (an embedded Parley
  * server with its in-memory store, on its default transport (Netty) or the named one: {@code jws}
  * or {@code java-websocket} for Java-WebSocket, {@code netty} for Netty; with {@code +metrics} it
- * records its meters in a Prometheus registry, without it it records none).
+ * records its meters in a Prometheus registry, without it it records none). The compression
+ * benchmark adds flags to a Parley kind: {@value #HTTP} (the HTTP side on, with a transcript page),
+ * {@value #DEFLATE} and {@value #DEFLATE_ALL} (WebSocket {@code permessage-deflate}).
  *
  * <p>Prints {@code READY <port>}, then answers commands on stdin, one per line: {@code heap}
- * (prints {@code HEAP <bytes used after a full GC>}), {@code quit}. Not thread-safe: one command at
- * a time.
+ * (prints {@code HEAP <bytes used after a full GC>}), {@code http} (prints {@code HTTP <the HTTP
+ * side's port>}, -1 without one), {@code quit}. Not thread-safe: one command at a time.
  */
 public final class BenchServerMain {
+  /**
+   * Flag of a Parley kind: the HTTP side on, serving a chat transcript at {@value
+   * #TRANSCRIPT_PATH}.
+   */
+  static final String HTTP = "+http";
+
+  /** Flag of a Parley kind: {@code permessage-deflate} with its defaults. */
+  static final String DEFLATE = "+deflate";
+
+  /** Flag of a Parley kind: {@code permessage-deflate} for messages of every size. */
+  static final String DEFLATE_ALL = "+deflateall";
+
+  /** Where a {@value #HTTP} server serves its transcript page. */
+  static final String TRANSCRIPT_PATH = "/transcript";
+
+  /** Messages on the transcript page. */
+  static final int TRANSCRIPT_MESSAGES = 200;
+
   private BenchServerMain() {}
+
+  /** An HTML page of {@value #TRANSCRIPT_MESSAGES} chat messages, the same in every run. */
+  static byte[] transcript() {
+    ChatText text = new ChatText(7);
+    StringBuilder html =
+        new StringBuilder(
+            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<title>Transcript</title></head>\n<body>\n<ol class=\"messages\">\n");
+    for (int i = 1; i <= TRANSCRIPT_MESSAGES; i++) {
+      html.append("<li class=\"message\" data-seq=\"")
+          .append(i)
+          .append("\"><span class=\"sender\">user")
+          .append(i % 17)
+          .append("</span> <time>2026-12-06T10:")
+          .append(String.format("%02d:%02d", i / 60 % 60, i % 60))
+          .append("Z</time> <p>")
+          .append(text.next().replace("&", "&amp;").replace("<", "&lt;"))
+          .append("</p></li>\n");
+    }
+    return html.append("</ol>\n</body></html>\n").toString().getBytes(StandardCharsets.UTF_8);
+  }
 
   /**
    * Runs one server until {@code quit} or end of input.
@@ -40,6 +83,7 @@ public final class BenchServerMain {
     int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
     AutoCloseable server;
     int bound;
+    int httpPort = -1;
     if (kind.equals("b1") || kind.equals("b2")) {
       BaselineServer baseline =
           kind.equals("b1")
@@ -48,12 +92,16 @@ public final class BenchServerMain {
       bound = baseline.startAndAwait();
       server = baseline;
     } else if (kind.startsWith("parley")) {
+      // the compression benchmark's flags; what is left is a system name as the others know it
+      boolean http = kind.contains(HTTP);
+      String compression =
+          kind.contains(DEFLATE_ALL) ? DEFLATE_ALL : kind.contains(DEFLATE) ? DEFLATE : null;
+      kind = kind.replace(HTTP, "").replace(DEFLATE_ALL, "").replace(DEFLATE, "");
       boolean metrics = kind.endsWith(Systems.METRICS);
       var builder =
           ChatServer.builder()
               .host("127.0.0.1")
               .port(port)
-              .disableHttp()
               .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
               .maxConnections(19_000)
               // the load comes from 8 loopback addresses, as its users' sends go: no less than
@@ -62,6 +110,16 @@ public final class BenchServerMain {
               .userSendRate(
                   ChatServerBuilder.DEFAULT_REQUESTS_PER_SECOND,
                   ChatServerBuilder.DEFAULT_REQUEST_BURST);
+      if (http) {
+        byte[] page = transcript();
+        builder
+            .httpPort(0)
+            .httpHandler(
+                TRANSCRIPT_PATH, request -> PageResponse.of(200, "text/html; charset=utf-8", page));
+      } else {
+        builder.disableHttp();
+      }
+      CompressionSettings.apply(builder, compression);
       String transport = Systems.transportOf(kind);
       if (transport != null) {
         builder.transport(transport);
@@ -72,6 +130,7 @@ public final class BenchServerMain {
       ChatServer chat = builder.build().start();
       bound = chat.address().getPort();
       server = chat;
+      httpPort = chat.httpUri().map(URI::getPort).orElse(-1);
     } else {
       throw new IllegalArgumentException("unknown server kind " + kind);
     }
@@ -82,6 +141,8 @@ public final class BenchServerMain {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (line.equals("heap")) {
           out.println("HEAP " + heapAfterGc());
+        } else if (line.equals("http")) {
+          out.println("HTTP " + httpPort);
         } else if (line.equals("quit")) {
           break;
         }

@@ -22,9 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * transport found), each server in its own JVM. Prints one table.
  *
  * <p>{@code LoadBenchmark [short|long] [scenarios...]}, scenarios among {@code m1 m2 m3 m5 m6 m7
- * m8} (m3 also gives M4); {@code members=N} shrinks M7's room (10,000 members by default) and
- * {@code m7rate=R} sets its messages per second (2 by default); {@code m6repeat=N} measures M6 N
- * times (3 in long mode) and tables the medians. Not thread-safe; run once per JVM.
+ * m8} (m3 also gives M4) and {@code compression} ({@link CompressionBenchmark}, its own table);
+ * {@code members=N} shrinks M7's room (10,000 members by default) and {@code m7rate=R} sets its
+ * messages per second (2 by default); {@code m6repeat=N} measures M6 N times (3 in long mode) and
+ * tables the medians. Not thread-safe; run once per JVM.
  */
 public final class LoadBenchmark {
   static final String TEXT = "x".repeat(64);
@@ -114,10 +115,23 @@ public final class LoadBenchmark {
         scenarios.remove(a);
       }
     }
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    if (scenarios.remove("compression")) {
+      // its own servers (off, deflate, deflate-all) and table; systems= picks among them
+      boolean named = Arrays.stream(args).anyMatch(a -> a.startsWith("systems="));
+      new CompressionBenchmark(
+              longMode,
+              out,
+              Path.of("target", "bench-logs"),
+              named ? systems : CompressionBenchmark.allSystems())
+          .run();
+      if (scenarios.isEmpty()) {
+        System.exit(0);
+      }
+    }
     if (scenarios.isEmpty()) {
       scenarios = List.of("m1", "m2", "m3", "m5", "m6", "m7", "m8");
     }
-    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     Settings settings = longMode ? Settings.LONG : Settings.SHORT;
     LoadBenchmark bench =
         new LoadBenchmark(settings, out, Path.of("target", "bench-logs"), systems);

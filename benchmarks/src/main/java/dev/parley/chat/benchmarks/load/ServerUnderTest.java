@@ -74,6 +74,31 @@ final class ServerUnderTest implements AutoCloseable {
     return Long.parseLong(line.substring("HEAP ".length()).trim());
   }
 
+  /** The HTTP side's port of a server started with the HTTP side on. */
+  int httpPort() throws IOException {
+    in.write("http\n");
+    in.flush();
+    String line = out.readLine();
+    if (line == null || !line.startsWith("HTTP ")) {
+      throw new IOException("server answered " + line);
+    }
+    int port = Integer.parseInt(line.substring("HTTP ".length()).trim());
+    if (port <= 0) {
+      throw new IOException("the server has no HTTP side");
+    }
+    return port;
+  }
+
+  /** CPU time the server process has used so far, user and system, all threads, in nanoseconds. */
+  long cpuNanos() throws IOException {
+    return process
+        .toHandle()
+        .info()
+        .totalCpuDuration()
+        .orElseThrow(() -> new IOException("no CPU time for process " + process.pid()))
+        .toNanos();
+  }
+
   /** Resident set size, in bytes. */
   long rss() throws IOException {
     for (String line :

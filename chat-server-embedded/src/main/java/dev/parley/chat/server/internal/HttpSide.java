@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * <p>With an {@link SseEndpoint} it also serves the protocol over Server-Sent Events and POSTs,
  * whose requests are handed at once to the endpoint's own bounded pools.
  *
+ * <p>An application's answers are compressed (gzip, or Brotli when Brotli4j is on the class path)
+ * when the client's {@code Accept-Encoding} allows and the body is large and compressible enough;
+ * see {@link HttpCompression}.
+ *
  * <p>With {@link ServerTls} it is HTTPS ({@code HttpsServer}, TLS 1.3 and 1.2, the same reloadable
  * certificate as the WebSocket endpoint) and every response carries {@value #HSTS}.
  */
@@ -159,8 +163,15 @@ final class HttpSide {
         exchange.getResponseHeaders().set("Strict-Transport-Security", HSTS_VALUE);
       }
       exchange.getResponseHeaders().set("Content-Type", response.contentType());
-      byte[] body = response.body();
-      if ("HEAD".equals(request.method()) || body.length == 0) {
+      boolean head = "HEAD".equals(request.method());
+      byte[] body =
+          HttpCompression.encode(
+              exchange.getRequestHeaders(),
+              exchange.getResponseHeaders(),
+              response.status(),
+              response.contentType(),
+              response.body());
+      if (head || body.length == 0) {
         exchange.sendResponseHeaders(response.status(), -1);
         return;
       }
