@@ -199,7 +199,8 @@ public final class RealChatServer implements ChatServer {
                         settings.abuseLimits().maxConnectionsPerAddress(),
                         settings.abuseLimits().originPolicy(),
                         context::isAccepting,
-                        settings.tls() != null)
+                        settings.tls() != null,
+                        settings.compression().enabled())
                     : null);
         http.start();
       }

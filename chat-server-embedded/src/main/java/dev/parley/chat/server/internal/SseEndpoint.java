@@ -77,6 +77,7 @@ final class SseEndpoint implements HttpHandler {
   private final OriginPolicy originPolicy;
   private final BooleanSupplier accepting;
   private final boolean secure;
+  private final boolean gzipStreams;
   private final SecureRandom random = new SecureRandom();
   private final ThreadPoolExecutor intake;
   private final ExecutorService writers;
@@ -85,6 +86,9 @@ final class SseEndpoint implements HttpHandler {
 
   /**
    * @param webSocketPath the WebSocket endpoint's path; the SSE endpoint is it with {@code /sse}
+   * @param gzipStreams whether streams are gzipped (with a flush per write) for clients that accept
+   *     it: on when the server compresses its WebSocket messages, the same trade of CPU and memory
+   *     for bytes
    */
   SseEndpoint(
       String webSocketPath,
@@ -97,7 +101,8 @@ final class SseEndpoint implements HttpHandler {
       int maxSessionsPerAddress,
       OriginPolicy originPolicy,
       BooleanSupplier accepting,
-      boolean secure) {
+      boolean secure,
+      boolean gzipStreams) {
     this.basePath = basePath(webSocketPath);
     this.handler = handler;
     this.scheduler = scheduler;
@@ -109,6 +114,7 @@ final class SseEndpoint implements HttpHandler {
     this.originPolicy = originPolicy;
     this.accepting = accepting;
     this.secure = secure;
+    this.gzipStreams = gzipStreams;
     this.intake =
         new ThreadPoolExecutor(
             INTAKE_THREADS,
@@ -303,7 +309,11 @@ final class SseEndpoint implements HttpHandler {
     if (secure) {
       headers.set("Strict-Transport-Security", HttpSide.HSTS_VALUE);
     }
-    switch (session.attach(exchange, lastEventId)) {
+    HttpCompression.Coding coding =
+        gzipStreams
+            ? HttpCompression.negotiateStreaming(exchange.getRequestHeaders(), headers)
+            : HttpCompression.Coding.IDENTITY;
+    switch (session.attach(exchange, lastEventId, coding)) {
       case ATTACHED -> {}
       case GONE -> reply(exchange, 404, "no such session (never opened, or closed)\n");
       case BAD_EVENT_ID ->
@@ -520,6 +530,7 @@ final class SseEndpoint implements HttpHandler {
       HttpSide.SECURITY_HEADERS.forEach(headers::set);
       HttpSide.OWN_ANSWER_HEADERS.forEach(headers::set);
       headers.remove("X-Accel-Buffering");
+      headers.remove("Content-Encoding");
       if (secure) {
         headers.set("Strict-Transport-Security", HttpSide.HSTS_VALUE);
       }

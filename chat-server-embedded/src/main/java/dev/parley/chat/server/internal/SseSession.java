@@ -203,9 +203,10 @@ final class SseSession implements TransportConnection {
   /**
    * Makes {@code exchange} the session's stream, ending the one before, and queues the frames after
    * {@code lastEventId} (-1: none given) that the client has not confirmed. The response headers
-   * and preamble are written first.
+   * and preamble are written first, in {@code coding} (gzip with a flush per write, or none).
    */
-  Attach attach(HttpExchange exchange, long lastEventId) throws IOException {
+  Attach attach(HttpExchange exchange, long lastEventId, HttpCompression.Coding coding)
+      throws IOException {
     synchronized (this) {
       if (!attachable()) {
         return Attach.GONE;
@@ -215,7 +216,7 @@ final class SseSession implements TransportConnection {
       }
     }
     exchange.sendResponseHeaders(200, 0);
-    OutputStream out = exchange.getResponseBody();
+    OutputStream out = HttpCompression.streamingBody(exchange.getResponseBody(), coding);
     out.write(PREAMBLE);
     out.flush();
     Stream fresh = new Stream(exchange, out);

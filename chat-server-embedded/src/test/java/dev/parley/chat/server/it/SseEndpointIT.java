@@ -466,6 +466,41 @@ class SseEndpointIT {
   }
 
   @Test
+  void aServerThatCompressesGzipsStreamsForClientsThatAcceptIt() throws Exception {
+    server.close();
+    server =
+        ChatServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .httpPort(0)
+            .compression(dev.parley.chat.spi.WebSocketCompression.permessageDeflate())
+            .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+            .build()
+            .start();
+    SseWire alice = wire();
+    assertThat(alice.open(SseWire.connectFrame("alice")).statusCode()).isEqualTo(201);
+    Events events = alice.streamGzipped();
+    streams.add(events);
+    assertThat(events.headers.firstValue("Content-Encoding")).contains("gzip");
+    assertThat(events.next().has("welcome")).isTrue();
+    // each event can be read as soon as it is written: every write ends with a flush
+    for (int i = 0; i < 3; i++) {
+      alice.post("{\"requestId\":\"" + (10 + i) + "\",\"ping\":{\"nonce\":\"" + (i + 1) + "\"}}");
+      assertThat(events.next().data()).contains("pong").contains("\"" + (i + 1) + "\"");
+    }
+  }
+
+  @Test
+  void aServerThatDoesNotCompressSendsPlainStreams() throws Exception {
+    SseWire alice = wire();
+    assertThat(alice.open(SseWire.connectFrame("alice")).statusCode()).isEqualTo(201);
+    Events events = alice.streamGzipped();
+    streams.add(events);
+    assertThat(events.headers.firstValue("Content-Encoding")).isEmpty();
+    assertThat(events.next().has("welcome")).isTrue();
+  }
+
+  @Test
   void stoppingTheServerClosesStreamsWithGoingAway() throws Exception {
     SseWire alice = wire();
     Events events = connect(alice, "alice");

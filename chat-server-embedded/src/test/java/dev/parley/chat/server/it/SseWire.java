@@ -41,14 +41,20 @@ final class SseWire implements AutoCloseable {
   /** A stream being read on its own thread; events queue up until taken. */
   static final class Events implements AutoCloseable {
     final int status;
-    final HttpResponse<Stream<String>> response;
+    final java.net.http.HttpHeaders headers;
+    private final Stream<String> lines;
     final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final Thread reader;
 
     Events(HttpResponse<Stream<String>> response) {
-      this.response = response;
-      this.status = response.statusCode();
+      this(response.statusCode(), response.headers(), response.body());
+    }
+
+    Events(int status, java.net.http.HttpHeaders headers, Stream<String> lines) {
+      this.status = status;
+      this.headers = headers;
+      this.lines = lines;
       this.reader = new Thread(this::read, "sse-wire-reader");
       reader.setDaemon(true);
       reader.start();
@@ -58,7 +64,7 @@ final class SseWire implements AutoCloseable {
       long id = 0;
       String type = "message";
       StringBuilder data = null;
-      try (Stream<String> lines = response.body()) {
+      try (lines) {
         for (String line : (Iterable<String>) lines::iterator) {
           if (line.isEmpty()) {
             if (data != null) {
@@ -105,7 +111,7 @@ final class SseWire implements AutoCloseable {
     @Override
     public void close() {
       reader.interrupt();
-      response.body().close();
+      lines.close();
     }
   }
 
@@ -182,6 +188,37 @@ final class SseWire implements AutoCloseable {
       request.header("Last-Event-ID", Long.toString(lastEventId));
     }
     return stream(request);
+  }
+
+  /** The stream with {@code Accept-Encoding: gzip}, decoded as it arrives when it is gzipped. */
+  Events streamGzipped() throws IOException, InterruptedException {
+    HttpResponse<java.io.InputStream> response =
+        http.send(
+            HttpRequest.newBuilder(sessionUri())
+                .header("Parley-Session-Key", key)
+                .header("Accept", "text/event-stream")
+                .header("Accept-Encoding", "gzip")
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    java.io.InputStream body = response.body();
+    if (response.headers().firstValue("Content-Encoding").orElse("").equals("gzip")) {
+      // GZIPInputStream claims a byte is always available, which makes a reader block for a
+      // whole buffer; say none is, so each line is read as soon as it is inflated
+      body =
+          new java.io.FilterInputStream(new java.util.zip.GZIPInputStream(body, 64)) {
+            @Override
+            public int available() {
+              return 0;
+            }
+          };
+    }
+    return new Events(
+        response.statusCode(),
+        response.headers(),
+        new java.io.BufferedReader(
+                new java.io.InputStreamReader(body, java.nio.charset.StandardCharsets.UTF_8))
+            .lines());
   }
 
   private Events stream(HttpRequest.Builder request) throws IOException, InterruptedException {
