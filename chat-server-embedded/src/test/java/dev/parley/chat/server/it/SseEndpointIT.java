@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.server.it.SseWire.Event;
 import dev.parley.chat.server.it.SseWire.Events;
+import dev.parley.chat.spi.WebSocketCompression;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -14,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,14 +34,19 @@ class SseEndpointIT {
 
   /** A server whose ping (and heartbeat) interval is {@code ping}. */
   private static ChatServer server(Duration ping) throws IOException {
-    return ChatServer.builder()
-        .host("127.0.0.1")
-        .port(0)
-        .httpPort(0)
-        .pingInterval(ping)
-        .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-        .build()
-        .start();
+    return server(b -> b.pingInterval(ping));
+  }
+
+  /** A server on loopback with its HTTP side, as {@code configure} makes it. */
+  private static ChatServer server(Consumer<ChatServerBuilder> configure) throws IOException {
+    ChatServerBuilder builder =
+        ChatServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .httpPort(0)
+            .authenticator(DevelopmentAuthenticator.ANY_NICKNAME);
+    configure.accept(builder);
+    return builder.build().start();
   }
 
   @AfterEach
@@ -435,15 +443,7 @@ class SseEndpointIT {
   @Test
   void anAddressGetsNoMoreSessionsThanItsLimit() throws Exception {
     server.close();
-    server =
-        ChatServer.builder()
-            .host("127.0.0.1")
-            .port(0)
-            .httpPort(0)
-            .maxConnectionsPerAddress(2)
-            .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-            .build()
-            .start();
+    server = server(b -> b.maxConnectionsPerAddress(2));
     assertThat(wire().open(null).statusCode()).isEqualTo(201);
     assertThat(wire().open(null).statusCode()).isEqualTo(201);
     HttpResponse<String> third = wire().open(null);
@@ -468,15 +468,7 @@ class SseEndpointIT {
   @Test
   void aServerThatCompressesGzipsStreamsForClientsThatAcceptIt() throws Exception {
     server.close();
-    server =
-        ChatServer.builder()
-            .host("127.0.0.1")
-            .port(0)
-            .httpPort(0)
-            .compression(dev.parley.chat.spi.WebSocketCompression.permessageDeflate())
-            .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-            .build()
-            .start();
+    server = server(b -> b.compression(WebSocketCompression.permessageDeflate()));
     SseWire alice = wire();
     assertThat(alice.open(SseWire.connectFrame("alice")).statusCode()).isEqualTo(201);
     Events events = alice.streamGzipped();
