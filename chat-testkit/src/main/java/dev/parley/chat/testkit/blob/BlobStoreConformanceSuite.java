@@ -216,6 +216,12 @@ public abstract class BlobStoreConformanceSuite {
   }
 
   @Test
+  void aNegativeLimitIsRejected() {
+    assertThatThrownBy(() -> store.put(new ByteArrayInputStream(new byte[0]), -1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void contentFailingHalfWayStoresNothing() throws IOException {
     BlobId kept = put("kept".getBytes(StandardCharsets.UTF_8)).id();
     byte[] bytes = randomBytes(256 * 1024, 43);
