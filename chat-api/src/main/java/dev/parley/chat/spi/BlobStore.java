@@ -26,10 +26,15 @@ public interface BlobStore extends AutoCloseable {
    * The blob becomes visible to {@link #stat} and {@link #open} only once complete: a failure half
    * way leaves nothing behind that can be read.
    *
-   * @param content the bytes; read to its end, not closed
+   * <p>The returned info is what {@link #stat} and {@link #forEach} report for the blob afterwards
+   * (a store may round {@code storedAt} to its own precision, but the same way everywhere).
+   *
+   * @param content the bytes; read to its end (or, past {@code maxBytes}, until the store stops),
+   *     not closed
    * @param maxBytes the most bytes accepted; more fails with {@link BlobTooLargeException} and
    *     stores nothing
    * @return the stored blob
+   * @throws IllegalArgumentException if {@code maxBytes} is negative
    * @throws IOException if the content cannot be read or the store fails
    */
   BlobInfo put(InputStream content, long maxBytes) throws IOException;
@@ -39,10 +44,12 @@ public interface BlobStore extends AutoCloseable {
 
   /**
    * Reads {@code length} bytes of the blob from {@code offset} (a byte range; the whole blob is
-   * {@code open(id, 0, size)}). The caller closes the stream.
+   * {@code open(id, 0, size)}). An empty range is valid anywhere from 0 to the blob's size
+   * inclusive. The caller closes the stream.
    *
-   * @throws java.nio.file.NoSuchFileException if no blob has {@code id}
-   * @throws IllegalArgumentException if the range is not inside the blob
+   * @throws java.nio.file.NoSuchFileException if no blob has {@code id} (checked before the range)
+   * @throws IllegalArgumentException if the offset or length is negative, or the range is not
+   *     inside the blob
    */
   InputStream open(BlobId id, long offset, long length) throws IOException;
 
