@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -45,9 +46,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>{@link #put} streams the content to a temporary local file while hashing it (and stops at the
  * limit), asks the bucket with {@code HeadObject} whether the object exists, and only if it does
  * not, uploads the file with {@code PutObject}. An upload is atomic in S3, so a failed put leaves
- * nothing readable. {@link BlobInfo#storedAt()} is the object's {@code Last-Modified}. {@link
- * #open} reads a byte range with a ranged {@code GetObject}; {@link #forEach} pages through {@code
- * ListObjectsV2} under the prefix and skips keys that are not blob ids.
+ * nothing readable. {@link BlobInfo#storedAt()} is the object's {@code Last-Modified}, in whole
+ * seconds. {@link #open} reads a byte range with a ranged {@code GetObject}; {@link #forEach} pages
+ * through {@code ListObjectsV2} under the prefix and skips keys that are not blob ids.
  *
  * <p>Failures: a missing object is {@link NoSuchFileException} from {@link #open}; every other
  * failure of the SDK (the server, the network, a timeout) is an {@link IOException} with the SDK's
@@ -103,6 +104,11 @@ public final class S3BlobStore implements BlobStore {
   /** The bucket this store keeps its blobs in. */
   public String bucket() {
     return bucket;
+  }
+
+  /** What every object key of this store begins with (may be empty). */
+  public String keyPrefix() {
+    return keyPrefix;
   }
 
   /** The object key of blob {@code id}: the key prefix and the id. */
@@ -214,7 +220,7 @@ public final class S3BlobStore implements BlobStore {
         if (!isBlobId(name)) {
           continue;
         }
-        each.accept(new BlobInfo(new BlobId(name), object.size(), object.lastModified()));
+        each.accept(new BlobInfo(new BlobId(name), object.size(), storedAt(object.lastModified())));
       }
     } catch (SdkException e) {
       throw failure("listing " + bucket + "/" + keyPrefix, e);
@@ -248,8 +254,15 @@ public final class S3BlobStore implements BlobStore {
   }
 
   private static BlobInfo info(BlobId id, HeadObjectResponse head) {
-    Instant storedAt = head.lastModified() != null ? head.lastModified() : Instant.EPOCH;
-    return new BlobInfo(id, head.contentLength(), storedAt);
+    return new BlobInfo(id, head.contentLength(), storedAt(head.lastModified()));
+  }
+
+  /**
+   * A {@code HeadObject} answer carries {@code Last-Modified} in whole seconds (an HTTP date), a
+   * listing in milliseconds: both are cut to whole seconds, so every method reports the same time.
+   */
+  private static Instant storedAt(Instant lastModified) {
+    return lastModified == null ? Instant.EPOCH : lastModified.truncatedTo(ChronoUnit.SECONDS);
   }
 
   private IOException failure(String what, SdkException e) {

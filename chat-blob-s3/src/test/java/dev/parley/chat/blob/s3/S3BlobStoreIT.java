@@ -42,7 +42,7 @@ class S3BlobStoreIT {
   }
 
   @AfterAll
-  static void stopServer() throws Exception {
+  static void stopServer() {
     if (server != null) {
       server.close();
     }
