@@ -3,9 +3,11 @@ package dev.parley.chat.client.internal;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -31,6 +33,32 @@ final class ClientExecutors {
   private static final Logger log = LoggerFactory.getLogger(ClientExecutors.class);
   static final long IDLE_SECONDS = 2;
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
+
+  /** Most I/O threads of one client transport's pool. */
+  static final int TRANSPORT_IO_THREADS = 8;
+
+  /** Tasks one client transport's I/O pool queues at most. */
+  static final int TRANSPORT_IO_QUEUE = 65_536;
+
+  /**
+   * The I/O pool a client transport gives its {@code HttpClient}: {@value #TRANSPORT_IO_THREADS}
+   * threads at most (one per core, two at least), which exit after {@value #IDLE_SECONDS} s idle,
+   * with a queue bounded at {@value #TRANSPORT_IO_QUEUE} tasks. The caller shuts it down.
+   */
+  static ThreadPoolExecutor transportIo(ThreadFactory threads) {
+    int size =
+        Math.max(2, Math.min(TRANSPORT_IO_THREADS, Runtime.getRuntime().availableProcessors()));
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            size,
+            size,
+            IDLE_SECONDS,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(TRANSPORT_IO_QUEUE),
+            threads);
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
 
   private final Executor callbacks;
   private final ScheduledExecutorService scheduler;

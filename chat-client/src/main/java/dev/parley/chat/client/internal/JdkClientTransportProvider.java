@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -33,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>Each {@link RealChatClient} loads its own instance (a fresh {@link java.util.ServiceLoader}
  * per client) and closes it with the client. On first use the instance creates one {@link
  * HttpClient} for all of that client's connections, on its own I/O pool: up to {@value
- * #MAX_IO_THREADS} daemon threads {@code parley-jdk-io-N} (fewer on small machines) that exit when
- * idle, with a task queue bounded at {@value #IO_QUEUE} (the JDK hands a connection's reads and
- * writes to it, a few tasks per connection at a time).
+ * ClientExecutors#TRANSPORT_IO_THREADS} daemon threads {@code parley-jdk-io-N} (fewer on small
+ * machines) that exit when idle, with a task queue bounded at {@value
+ * ClientExecutors#TRANSPORT_IO_QUEUE} (the JDK hands a connection's reads and writes to it, a few
+ * tasks per connection at a time).
  *
  * <p>{@code wss://}: the JDK client verifies the server's certificate chain with the config's
  * {@link ClientTransportConfig#sslContext()} (the JDK's default context, and so its default trust
@@ -53,8 +53,6 @@ public final class JdkClientTransportProvider implements ClientTransportProvider
   public static final String NAME = "jdk";
 
   private static final Logger log = LoggerFactory.getLogger(JdkClientTransportProvider.class);
-  static final int MAX_IO_THREADS = 8;
-  static final int IO_QUEUE = 65_536;
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
   private static final Pattern CLIENT_ID = Pattern.compile("\\((\\d+)\\)\\s*$");
   private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
@@ -85,17 +83,7 @@ public final class JdkClientTransportProvider implements ClientTransportProvider
         return CompletableFuture.failedFuture(new IllegalStateException("the transport is closed"));
       }
       if (executor == null) {
-        int threads =
-            Math.max(2, Math.min(MAX_IO_THREADS, Runtime.getRuntime().availableProcessors()));
-        executor =
-            new ThreadPoolExecutor(
-                threads,
-                threads,
-                2,
-                TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(IO_QUEUE),
-                ioThreads);
-        executor.allowCoreThreadTimeOut(true);
+        executor = ClientExecutors.transportIo(ioThreads);
       }
       SSLContext tls = config.sslContext();
       client =

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * client. On first use the instance creates one {@link HttpClient} per TLS context (HTTP/1.1 only;
  * {@code https://} verifies the chain with the config's {@link ClientTransportConfig#sslContext()}
  * or the JDK's default, and the host name; TLS 1.3 and 1.2 only), on its own I/O pool: up to
- * {@value #MAX_IO_THREADS} daemon threads {@code parley-sse-io-N} that exit when idle, with a task
- * queue bounded at {@value #IO_QUEUE}; and one timer thread {@code parley-sse-timer} (retry delays,
- * connect deadlines) that also exits when idle. Listener calls run on the I/O threads.
+ * {@value ClientExecutors#TRANSPORT_IO_THREADS} daemon threads {@code parley-sse-io-N} that exit
+ * when idle, with a task queue bounded at {@value ClientExecutors#TRANSPORT_IO_QUEUE}; and one
+ * timer thread {@code parley-sse-timer} (retry delays, connect deadlines) that also exits when
+ * idle. Listener calls run on the I/O threads.
  *
  * <p>{@link #close()} aborts the connections still open, stops the HTTP clients and shuts both
  * pools down. Thread-safe.
@@ -45,8 +45,6 @@ public final class SseClientTransportProvider implements ClientTransportProvider
   public static final String NAME = "sse";
 
   private static final Logger log = LoggerFactory.getLogger(SseClientTransportProvider.class);
-  static final int MAX_IO_THREADS = 8;
-  static final int IO_QUEUE = 65_536;
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
   private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
   private static final Object DEFAULT_TLS = new Object();
@@ -108,17 +106,7 @@ public final class SseClientTransportProvider implements ClientTransportProvider
         return CompletableFuture.failedFuture(new IllegalStateException("the transport is closed"));
       }
       if (executor == null) {
-        int threads =
-            Math.max(2, Math.min(MAX_IO_THREADS, Runtime.getRuntime().availableProcessors()));
-        executor =
-            new ThreadPoolExecutor(
-                threads,
-                threads,
-                2,
-                TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(IO_QUEUE),
-                ioThreads);
-        executor.allowCoreThreadTimeOut(true);
+        executor = ClientExecutors.transportIo(ioThreads);
         timer = new ScheduledThreadPoolExecutor(1, timerThread);
         timer.setKeepAliveTime(2, TimeUnit.SECONDS);
         timer.allowCoreThreadTimeOut(true);

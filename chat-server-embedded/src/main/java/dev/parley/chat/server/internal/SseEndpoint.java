@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the HTTP server's own threads only hand each request to a bounded intake pool (a full
  * queue answers 503 at once), so neither streams nor slow POSTs can hold the threads that answer
  * {@code /healthz}. Streams are written by a separate writer pool, one drain task per session at a
- * time; a write that makes no progress is interrupted by the session's timer.
+ * time; a write still unfinished after two ping intervals is interrupted by the session's timer.
  */
 final class SseEndpoint implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(SseEndpoint.class);
@@ -133,10 +133,6 @@ final class SseEndpoint implements HttpHandler {
 
   String basePath() {
     return basePath;
-  }
-
-  int sessionCount() {
-    return sessions.size();
   }
 
   @Override

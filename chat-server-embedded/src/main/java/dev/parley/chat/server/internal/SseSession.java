@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * of the endpoint's pools, never nested in another callback).
  *
  * <p>A timer tick (every half ping interval) writes a comment when the stream was quiet for a ping
- * interval, interrupts a write that made no progress for two (the stream is then dropped, the
- * session stays), closes a session without a stream for two heartbeat intervals as dropped (1006),
- * and one that received no POST for three with {@link CloseCodes#HEARTBEAT_TIMEOUT}.
+ * interval, interrupts a write still unfinished after two (the stream is then dropped, the session
+ * stays), closes a session without a stream for two heartbeat intervals as dropped (1006), and one
+ * that received no POST for three with {@link CloseCodes#HEARTBEAT_TIMEOUT}.
  */
 final class SseSession implements TransportConnection {
   private static final Logger log = LoggerFactory.getLogger(SseSession.class);
@@ -523,7 +523,7 @@ final class SseSession implements TransportConnection {
         return;
       }
       if (writer != null && now - writeStartedMillis >= 2 * ping) {
-        writer.interrupt(); // no progress for two intervals: drop the stream, keep the session
+        writer.interrupt(); // unfinished after two intervals: drop the stream, keep the session
       }
       if (state == State.CLOSING && stream == null && now - detachedAtMillis >= 2 * ping) {
         dropped = true;
