@@ -2,6 +2,7 @@ package dev.parley.chat.api;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param timestamp when the server accepted it
  * @param text the text, possibly empty
  * @param payload optional application bytes, empty when absent
+ * @param attachments the files attached to it, in the order the sender gave them; empty when none
  */
 public record ChatMessage(
     RoomId room,
@@ -26,7 +28,8 @@ public record ChatMessage(
     ClientMessageId clientMessageId,
     Instant timestamp,
     String text,
-    byte[] payload) {
+    byte[] payload,
+    List<Attachment> attachments) {
 
   private static final byte[] NO_PAYLOAD = new byte[0];
 
@@ -42,6 +45,26 @@ public record ChatMessage(
       throw new IllegalArgumentException("seq must be 1 or more, was " + seq);
     }
     payload = payload == null || payload.length == 0 ? NO_PAYLOAD : payload.clone();
+    attachments = attachments == null ? List.of() : List.copyOf(attachments);
+  }
+
+  /** A message without attachments. */
+  public ChatMessage(
+      RoomId room,
+      long seq,
+      MessageId id,
+      UserId sender,
+      ClientMessageId clientMessageId,
+      Instant timestamp,
+      String text,
+      byte[] payload) {
+    this(room, seq, id, sender, clientMessageId, timestamp, text, payload, List.of());
+  }
+
+  /** This message with other attachments (for example the same ones with download links). */
+  public ChatMessage withAttachments(List<Attachment> replacement) {
+    return new ChatMessage(
+        room, seq, id, sender, clientMessageId, timestamp, text, payload, replacement);
   }
 
   /** A copy of the application bytes; empty when the message has none. */
@@ -65,7 +88,8 @@ public record ChatMessage(
         && clientMessageId.equals(m.clientMessageId)
         && timestamp.equals(m.timestamp)
         && text.equals(m.text)
-        && Arrays.equals(payload, m.payload);
+        && Arrays.equals(payload, m.payload)
+        && attachments.equals(m.attachments);
   }
 
   @Override
@@ -87,6 +111,8 @@ public record ChatMessage(
         + text.length()
         + ", payloadSize="
         + payload.length
+        + ", attachments="
+        + attachments.size()
         + "]";
   }
 }

@@ -1,10 +1,12 @@
 package dev.parley.chat.spi;
 
+import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.MessageId;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,6 +21,7 @@ import java.util.Objects;
  * @param timestamp when the server accepted it
  * @param text the text
  * @param payload application bytes (not copied: callers must not change them)
+ * @param attachments the verified attachments, without download links; empty when none
  */
 public record AppendRequest(
     RoomId room,
@@ -27,7 +30,8 @@ public record AppendRequest(
     ClientMessageId clientMessageId,
     Instant timestamp,
     String text,
-    byte[] payload) {
+    byte[] payload,
+    List<Attachment> attachments) {
   /** Checks that no field is null. */
   public AppendRequest {
     Objects.requireNonNull(room, "room");
@@ -37,5 +41,18 @@ public record AppendRequest(
     Objects.requireNonNull(timestamp, "timestamp");
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(payload, "payload");
+    attachments = attachments == null ? List.of() : List.copyOf(attachments);
+  }
+
+  /** A request without attachments. */
+  public AppendRequest(
+      RoomId room,
+      MessageId id,
+      UserId sender,
+      ClientMessageId clientMessageId,
+      Instant timestamp,
+      String text,
+      byte[] payload) {
+    this(room, id, sender, clientMessageId, timestamp, text, payload, List.of());
   }
 }

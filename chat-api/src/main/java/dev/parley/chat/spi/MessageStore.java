@@ -2,6 +2,7 @@ package dev.parley.chat.spi;
 
 import dev.parley.chat.api.RoomId;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -50,6 +51,21 @@ public interface MessageStore extends AutoCloseable {
 
   /** The room's current head and oldest kept seq, without reading messages. */
   CompletableFuture<RoomPosition> position(RoomId room);
+
+  /**
+   * The ids of every blob that a kept message references, as attachment or thumbnail ({@link
+   * dev.parley.chat.api.Attachment#id()}, {@link dev.parley.chat.api.Attachment#thumbnailId()}):
+   * what attachment retention must not delete. A message removed from the store (trimmed by
+   * retention, or deleted) no longer counts. Reads see every append whose future has completed.
+   *
+   * <p>The default fails with {@link UnsupportedOperationException}: a store that cannot answer
+   * turns attachment retention off (the server logs it), and nothing is deleted.
+   */
+  default CompletableFuture<Set<String>> referencedBlobs() {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(
+            getClass().getName() + " does not report the blobs its messages reference"));
+  }
 
   /**
    * The error a store gives for {@link #read} arguments outside the contract ({@code limit} not

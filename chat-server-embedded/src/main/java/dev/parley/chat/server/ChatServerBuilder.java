@@ -1097,7 +1097,8 @@ public final class ChatServerBuilder {
         tls,
         new PresenceSettings(presenceWindow, largeRoomThreshold),
         serverSentEvents && !httpDisabled,
-        compression);
+        compression,
+        null); // attachments: off until the builder takes a blob store
   }
 
   private void requireHttpOn(String call) {

@@ -373,7 +373,47 @@ public final class EnvelopeCodec {
     if (m.payloadSize() > 0) {
       b.setPayload(ByteString.copyFrom(m.payload()));
     }
+    for (dev.parley.chat.api.Attachment a : m.attachments()) {
+      b.addAttachments(attachment(a));
+    }
     return b.build();
+  }
+
+  /** An attachment as the wire carries it. */
+  public static Attachment attachment(dev.parley.chat.api.Attachment a) {
+    return Attachment.newBuilder()
+        .setId(a.id())
+        .setName(a.name())
+        .setContentType(a.contentType())
+        .setSize(a.size())
+        .setWidth(a.width())
+        .setHeight(a.height())
+        .setThumbnailId(a.thumbnailId())
+        .setUrl(a.url())
+        .setThumbnailUrl(a.thumbnailUrl())
+        .build();
+  }
+
+  /**
+   * The attachment a wire attachment describes.
+   *
+   * @throws IllegalArgumentException if a field is invalid (see {@link
+   *     dev.parley.chat.api.Attachment})
+   */
+  public static dev.parley.chat.api.Attachment attachment(Attachment a) {
+    if (a.getSize() < 0 || a.getWidth() < 0 || a.getHeight() < 0) {
+      throw new IllegalArgumentException("an attachment's size or dimensions overflow");
+    }
+    return new dev.parley.chat.api.Attachment(
+        a.getId(),
+        a.getName(),
+        a.getContentType(),
+        a.getSize(),
+        a.getWidth(),
+        a.getHeight(),
+        a.getThumbnailId(),
+        a.getUrl(),
+        a.getThumbnailUrl());
   }
 
   /** A live delivery of a stored message. */
@@ -579,7 +619,8 @@ public final class EnvelopeCodec {
         ClientMessageId.of(m.getClientMessageId()),
         Instant.ofEpochMilli(m.getTimestampMs()),
         m.getText(),
-        m.getPayload().toByteArray());
+        m.getPayload().toByteArray(),
+        m.getAttachmentsList().stream().map(EnvelopeCodec::attachment).toList());
   }
 
   /**

@@ -70,6 +70,7 @@ import java.util.concurrent.Executor;
  * @param presence how presence changes are gathered and from which size a room is large
  * @param serverSentEvents whether the HTTP side serves the protocol over Server-Sent Events
  * @param compression whether the transport negotiates {@code permessage-deflate}, and how
+ * @param attachments how attachments are taken, served and kept, or {@code null} when they are off
  */
 public record ServerSettings(
     String host,
@@ -114,7 +115,8 @@ public record ServerSettings(
     ServerTls tls,
     PresenceSettings presence,
     boolean serverSentEvents,
-    WebSocketCompression compression) {
+    WebSocketCompression compression,
+    AttachmentSettings attachments) {
 
   /**
    * The default of {@link #meterRegistry()}: Micrometer's {@code Metrics.globalRegistry} when
