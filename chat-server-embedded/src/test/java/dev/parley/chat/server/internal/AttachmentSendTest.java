@@ -11,6 +11,7 @@ import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
+import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.protocol.internal.Direction;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
@@ -138,6 +139,38 @@ class AttachmentSendTest {
             m ->
                 assertThat(EnvelopeCodec.chatMessage(m).attachments())
                     .containsExactly(PHOTO, REPORT));
+  }
+
+  @Test
+  void jsonClientsSendTokensAndReadAttachmentsAsDocumented() throws IOException {
+    start(true);
+    FakeConnection carol = engine.open(Protocol.SUBPROTOCOL_JSON);
+    engine.send(carol, engine.connectFrame("carol"));
+    carol.next(Envelope.BodyCase.WELCOME);
+    engine.join(carol, "r");
+    String token = token(PHOTO, "carol");
+    // the Send of docs/protocol.md's example, as a browser writes it
+    engine.core.onText(
+        carol,
+        "{\"requestId\":\"7\",\"send\":{\"room\":\"r\",\"clientMessageId\":\"web-5f1c2d\","
+            + "\"text\":\"the beach\",\"attachments\":[\""
+            + token
+            + "\"]}}");
+    Envelope delivered = carol.next(MESSAGE);
+    assertThat(carol.next(SEND_ACK).getRequestId()).isEqualTo(7);
+    assertThat(JsonFrames.encode(delivered))
+        .contains(
+            "\"attachments\":[{\"id\":\""
+                + PHOTO.id()
+                + "\",\"name\":\"beach.png\",\"contentType\":\"image/png\",\"size\":\"48213\","
+                + "\"width\":640,\"height\":480,\"thumbnailId\":\""
+                + PHOTO.thumbnailId()
+                + "\"");
+    Envelope atBob = bob.next();
+    while (atBob.getBodyCase() == PRESENCE) { // carol came online, in whatever order
+      atBob = bob.next();
+    }
+    assertThat(EnvelopeCodec.chatMessage(atBob.getMessage()).attachments()).containsExactly(PHOTO);
   }
 
   @Test
