@@ -17,7 +17,11 @@ import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.HistoryRequest;
 import dev.parley.chat.protocol.internal.Send;
+import dev.parley.chat.server.BeforeStoreEvent;
+import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.FileSystemBlobStore;
+import dev.parley.chat.server.MessageHook;
+import dev.parley.chat.server.MessageVerdict;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,6 +29,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,12 +60,17 @@ class AttachmentSendTest {
   }
 
   private void start(boolean attachmentsOn) throws IOException {
+    start(attachmentsOn, b -> {});
+  }
+
+  private void start(boolean attachmentsOn, Consumer<ChatServerBuilder> configure)
+      throws IOException {
     FileSystemBlobStore blobs = FileSystemBlobStore.open(dir.resolve("blobs"));
     UnaryOperator<ServerSettings> adjust =
         s ->
             TestAttachments.with(
                 s, attachmentsOn ? TestAttachments.settings(blobs, dir.resolve("staging")) : null);
-    engine = new Engine(b -> {}, adjust);
+    engine = new Engine(configure, adjust);
     alice = engine.connect("alice");
     bob = engine.connect("bob");
     engine.join(alice, "r");
@@ -171,6 +182,39 @@ class AttachmentSendTest {
       atBob = bob.next();
     }
     assertThat(EnvelopeCodec.chatMessage(atBob.getMessage()).attachments()).containsExactly(PHOTO);
+  }
+
+  @Test
+  void hooksSeeTheAttachmentsAndARewriteKeepsThem() throws IOException {
+    List<List<Attachment>> seen = new CopyOnWriteArrayList<>();
+    start(
+        true,
+        b ->
+            b.messageHook(
+                new MessageHook() {
+                  @Override
+                  public MessageVerdict beforeStore(BeforeStoreEvent event) {
+                    seen.add(event.attachments());
+                    boolean pdf =
+                        event.attachments().stream()
+                            .anyMatch(a -> a.contentType().equals("application/pdf"));
+                    return pdf
+                        ? MessageVerdict.reject("no PDFs here")
+                        : MessageVerdict.rewrite("🏖");
+                  }
+                }));
+    send("m1", "beach", List.of(token(PHOTO, "alice")));
+    var atBob = EnvelopeCodec.chatMessage(bob.next(MESSAGE).getMessage());
+    assertThat(atBob.text()).isEqualTo("🏖");
+    assertThat(atBob.attachments()).containsExactly(PHOTO);
+
+    Envelope refused = send("m2", "report", List.of(token(PHOTO, "alice"), token(REPORT, "alice")));
+    alice.next(MESSAGE);
+    alice.next(SEND_ACK);
+    Envelope error = alice.next(ERROR);
+    assertThat(error.getRequestId()).isEqualTo(refused.getRequestId());
+    assertThat(error.getError().getCode()).isEqualTo(ErrorCode.REJECTED.code());
+    assertThat(seen).containsExactly(List.of(PHOTO), List.of(PHOTO, REPORT));
   }
 
   @Test
