@@ -113,15 +113,19 @@ final class ByteCountCuttingProxy implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     try {
       server.close();
     } catch (IOException e) {
       // already closed
     }
     sockets.forEach(ByteCountCuttingProxy::closeQuietly);
-    for (Thread thread : threads) {
-      thread.join(5_000);
+    try {
+      for (Thread thread : threads) {
+        thread.join(5_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
