@@ -266,7 +266,7 @@ public final class RealChatServer implements ChatServer {
   }
 
   /** The server's own HTTP endpoints by path (attachment uploads when attachments are on). */
-  private Map<String, HttpHandler> httpEndpoints() {
+  private Map<String, HttpHandler> httpEndpoints() throws IOException {
     Map<String, HttpHandler> endpoints = new LinkedHashMap<>();
     if (uploads != null) {
       uploads.start();
