@@ -83,6 +83,8 @@ public final class RealChatServer implements ChatServer {
   private final AtomicReference<ScheduledFuture<?>> drainWatch = new AtomicReference<>();
   private final BlobAccess blobs; // null: attachments off
   private final UploadEndpoint uploads; // null: attachments off
+  private final DownloadEndpoint downloads; // null: attachments off
+  private final BlobRetention retention; // null: attachments off
   private HttpSide http;
   private Phase phase = Phase.NEW;
 
@@ -153,9 +155,22 @@ public final class RealChatServer implements ChatServer {
               scheduler,
               settings.clock(),
               settings.tls() != null);
+      this.downloads =
+          new DownloadEndpoint(
+              SignedAttachmentLinks.filesPath(settings.path()),
+              attachments.signingKey(),
+              blobs,
+              settings.clock(),
+              scheduler,
+              DownloadEndpoint.STALL_PERIOD,
+              settings.tls() != null);
+      this.retention =
+          new BlobRetention(context.store(), blobs, attachments.retentionGrace(), settings.clock());
     } else {
       this.blobs = null;
       this.uploads = null;
+      this.downloads = null;
+      this.retention = null;
     }
     this.core = new ServerCore(context);
     this.rooms = new RealServerRooms(context, core);
@@ -209,6 +224,9 @@ public final class RealChatServer implements ChatServer {
       // reported ready until a client's call fails; the check waits a moment, never long
       storeCheck = context.guardedStore().checkReachable(context.workers());
       context.guardedStore().startProbing(context.scheduler(), settings.breakers().openDuration());
+      if (retention != null) {
+        retention.start(context.scheduler(), settings.attachments().retentionInterval());
+      }
       if (settings.clusterBus() != null) {
         long every = settings.catchUpInterval().toMillis();
         context
@@ -265,12 +283,18 @@ public final class RealChatServer implements ChatServer {
     return this;
   }
 
-  /** The server's own HTTP endpoints by path (attachment uploads when attachments are on). */
+  /**
+   * The server's own HTTP endpoints by path (attachment uploads and downloads when attachments are
+   * on).
+   */
   private Map<String, HttpHandler> httpEndpoints() throws IOException {
     Map<String, HttpHandler> endpoints = new LinkedHashMap<>();
     if (uploads != null) {
       uploads.start();
       endpoints.put(uploads.basePath(), uploads);
+    }
+    if (downloads != null) {
+      endpoints.put(downloads.basePath(), downloads);
     }
     return endpoints;
   }
@@ -459,6 +483,12 @@ public final class RealChatServer implements ChatServer {
     }
     if (uploads != null) {
       uploads.stop(); // its pool, then the staged files of unfinished uploads
+    }
+    if (downloads != null) {
+      downloads.stop(); // downloads still running are cut
+    }
+    if (retention != null) {
+      retention.close();
     }
     if (blobs != null) {
       blobs.close(); // the store itself is the application's
