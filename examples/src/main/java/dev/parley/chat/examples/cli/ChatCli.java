@@ -134,9 +134,7 @@ public final class ChatCli implements Callable<Integer> {
         new PrintingListener(
             this::print, this::currentRoom, zone, typingIndicator, console::showTyping, httpUrl);
     ChatClientBuilder builder =
-        ChatClient.builder()
-            .clientInfo("parley-cli", CliVersion.version())
-            .httpEndpoint(httpUrl);
+        ChatClient.builder().clientInfo("parley-cli", CliVersion.version()).httpEndpoint(httpUrl);
     urls.forEach(builder::endpoint);
     try (ChatClient client = builder.build()) {
       print(
@@ -299,8 +297,8 @@ public final class ChatCli implements Callable<Integer> {
   }
 
   /**
-   * Uploads the file in the background, then sends it with the text; the input stays free meanwhile.
-   * The message shows once the server delivers it, like any other.
+   * Uploads the file in the background, then sends it with the text; the input stays free
+   * meanwhile. The message shows once the server delivers it, like any other.
    */
   private void sendFile(ChatSession session, RoomHandle room, CliCommand.SendFile command) {
     print("* uploading " + command.file() + "...");
