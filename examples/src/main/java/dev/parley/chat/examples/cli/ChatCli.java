@@ -303,6 +303,7 @@ public final class ChatCli implements Callable<Integer> {
   private void sendFile(ChatSession session, RoomHandle room, CliCommand.SendFile command) {
     print("* uploading " + command.file() + "...");
     unconfirmed.removeIf(CompletableFuture::isDone);
+    // snippet:start send-file
     CompletableFuture<?> sent =
         session
             .upload(command.file())
@@ -313,6 +314,7 @@ public final class ChatCli implements Callable<Integer> {
                             .text(command.text())
                             .attachment(uploaded.token())
                             .build()));
+    // snippet:end send-file
     unconfirmed.add(sent);
     sent.whenComplete(
         (receipt, failure) -> {
