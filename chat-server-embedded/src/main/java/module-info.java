@@ -14,6 +14,9 @@ module dev.parley.chat.server {
   requires com.github.benmanes.caffeine;
   requires io.github.resilience4j.circuitbreaker;
   requires io.github.resilience4j.core;
+  // Attachments: types sniffed by Tika's magic; image headers and thumbnails by the JDK's ImageIO.
+  requires org.apache.tika.core;
+  requires java.desktop;
   // Metrics: optional. Micrometer's core jar names itself micrometer.core (Automatic-Module-Name).
   requires static micrometer.core;
   // Brotli on the HTTP side: optional (without it, gzip only).

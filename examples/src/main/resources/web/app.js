@@ -6,6 +6,13 @@
 // "parley.v1.json") or, where WebSocket upgrades keep failing, over Server-Sent Events: a stream
 // of the server's frames and POSTs of the page's ("Server-Sent Events" in docs/protocol.md).
 // Text from the network reaches the page only through textContent, never as HTML.
+//
+// Files (picked, or dropped on the conversation) are uploaded at once with the page's own tus
+// client (uploads.js) and sent with the next message as upload tokens ("Messages with
+// attachments" in docs/attachments.md). Images show as thumbnails that open the full image;
+// other files as download links. Links are the server's signed links, used as given.
+
+import { TusUpload } from './uploads.js';
 
 const SUBPROTOCOL = 'parley.v1.json';
 const PROTOCOL_VERSION = 1;
@@ -32,6 +39,7 @@ const READ_RECEIPT_DELAY_MS = 300;
 const USER_ID = /^[A-Za-z0-9._@-]{1,64}$/;
 const ROOM_ID = /^[A-Za-z0-9._@:-]{1,128}$/;
 const DEFAULT_ROOM = 'general';
+const MAX_ATTACHMENTS = 10;
 
 // ---------------------------------------------------------------------------------------------
 // Transports. Each carries frames (JSON text) both ways for one connection and has the same
@@ -627,6 +635,7 @@ async function chatEndpoints() {
   return {
     webSocket: scheme + '//' + location.hostname + ':' + Number(config.webSocketPort) + path,
     sse: location.origin + path + '/sse',
+    uploads: location.origin + path + '/uploads',
   };
 }
 
@@ -687,6 +696,11 @@ const page = {
   composer: $('composer'),
   messageInput: $('message-input'),
   sendButton: $('send'),
+  fileInput: $('file-input'),
+  files: $('files'),
+  conversation: $('conversation'),
+  viewer: $('viewer'),
+  viewerImage: $('viewer-image'),
   notice: $('notice'),
 };
 
@@ -696,8 +710,10 @@ const app = {
   connection: null,
   room: null,
   maxTextBytes: 16 * 1024,
-  /** Sends not yet acknowledged, in order: { clientMessageId, room, text, element, acked } */
+  /** Sends not yet acknowledged, in order: { clientMessageId, room, text, attachments, ... } */
   outbox: [],
+  /** Files picked for the next message: { upload, promise, result, element } */
+  files: [],
   typingActive: false,
   typingSentAt: 0,
   typingIdleTimer: null,
@@ -1074,9 +1090,27 @@ const app = {
 
   // --- Sending ---
 
-  send(text) {
+  /** Sends the text with the files picked for it, once their uploads have finished. */
+  async sendWithFiles(text) {
+    const files = this.files;
+    if (!text && files.length === 0) {
+      return;
+    }
+    this.files = [];
+    await Promise.allSettled(files.map((f) => f.promise));
+    const ready = files.filter((f) => f.result);
+    for (const f of files) {
+      f.element.remove();
+    }
+    if (files.length > 0 && ready.length === 0 && !text) {
+      return; // every upload failed; each says why
+    }
+    this.send(text, ready.map((f) => f.result));
+  },
+
+  send(text, uploaded = []) {
     const room = this.room;
-    if (!text) {
+    if (!text && uploaded.length === 0) {
       return;
     }
     if (room.closedReason !== null) {
@@ -1088,11 +1122,14 @@ const app = {
       return;
     }
     const clientMessageId = newClientMessageId();
+    const names = uploaded.map((u) => u.attachment.name);
     const entry = {
       clientMessageId,
       room: room.name,
       text,
-      element: pendingElement(text, clientMessageId),
+      attachments: uploaded.map((u) => u.token),
+      element: pendingElement(names.length ? (text + ' [' + names.join(', ') + ']').trim() : text,
+          clientMessageId),
       acked: false,
     };
     this.outbox.push(entry);
@@ -1110,7 +1147,12 @@ const app = {
     }
     setStatus(entry.element, 'sending', 'sending');
     this.connection.request({
-      send: { room: entry.room, clientMessageId: entry.clientMessageId, text: entry.text },
+      send: {
+        room: entry.room,
+        clientMessageId: entry.clientMessageId,
+        text: entry.text,
+        attachments: entry.attachments,
+      },
     }).then(
       (frame) => {
         entry.acked = true;
@@ -1154,6 +1196,68 @@ const app = {
 
   markFailed(entry, why) {
     setStatus(entry.element, why, 'failed');
+  },
+
+  // --- Files ---
+
+  /** Starts uploading each file at once; they go with the next message sent. */
+  attachFiles(fileList) {
+    for (const file of Array.from(fileList)) {
+      if (this.files.length >= MAX_ATTACHMENTS) {
+        this.notice('A message carries at most ' + MAX_ATTACHMENTS + ' files.');
+        return;
+      }
+      this.attachFile(file);
+    }
+  },
+
+  attachFile(file) {
+    const item = element('li', 'file');
+    item.dataset.name = file.name;
+    item.append(element('span', 'file-name', file.name));
+    item.append(element('span', 'state', 'uploading'));
+    const remove = element('button', 'remove', '\u00d7');
+    remove.type = 'button';
+    remove.title = 'Remove';
+    item.append(remove);
+    page.files.append(item);
+    const entry = { upload: null, promise: null, result: null, element: item };
+    remove.addEventListener('click', () => {
+      if (entry.upload) {
+        entry.upload.cancel();
+      }
+      this.files = this.files.filter((f) => f !== entry);
+      item.remove();
+    });
+    entry.promise = (async () => {
+      const endpoints = await chatEndpoints();
+      const token = await this.token();
+      entry.upload = new TusUpload(endpoints.uploads, file, token, (done, size) => {
+        setStatus(item, size ? Math.floor(done * 100 / size) + '%' : 'uploading', 'sending');
+      });
+      entry.result = await entry.upload.run();
+      setStatus(item, 'ready', 'sent');
+    })().catch((error) => {
+      entry.result = null;
+      if (error.unavailable) {
+        setStatus(item, 'attachments are unavailable', 'failed');
+        this.notice('attachments are unavailable right now; messages still go through');
+      } else {
+        setStatus(item, 'not uploaded: ' + error.message, 'failed');
+      }
+    });
+    this.files.push(entry);
+  },
+
+  openViewer(url, name) {
+    page.viewerImage.src = url;
+    page.viewerImage.alt = name;
+    page.viewer.hidden = false;
+  },
+
+  closeViewer() {
+    page.viewer.hidden = true;
+    page.viewerImage.removeAttribute('src');
   },
 
   // --- Typing and read receipts ---
@@ -1393,10 +1497,68 @@ function messageElement(message, mine) {
     text = '(no text, ' + Math.floor(message.payload.length * 3 / 4) + ' bytes of data)';
   }
   item.append(element('p', 'text', text));
+  const attachments = message.attachments || [];
+  if (attachments.length > 0) {
+    const list = element('ul', 'attachments');
+    for (const attachment of attachments) {
+      list.append(attachmentElement(attachment));
+    }
+    item.append(list);
+  }
   if (mine) {
     item.append(element('span', 'state', 'sent'));
   }
   return item;
+}
+
+/**
+ * One attachment: an image with a thumbnail shows it, and a click opens the full image; any other
+ * file is a download link with its name and size. Names are text; links are the server's.
+ */
+function attachmentElement(attachment) {
+  const item = element('li', 'attachment');
+  const name = String(attachment.name || 'file');
+  item.dataset.name = name;
+  const url = String(attachment.url || '');
+  const thumbnail = String(attachment.thumbnailUrl || '');
+  if (thumbnail && url) {
+    const button = element('button', 'thumbnail');
+    button.type = 'button';
+    button.title = name;
+    const image = element('img');
+    image.src = thumbnail;
+    image.alt = name;
+    image.loading = 'lazy';
+    button.append(image);
+    button.addEventListener('click', () => app.openViewer(url, name));
+    item.append(button);
+    return item;
+  }
+  const label = name + ' (' + formatSize(Number(attachment.size || 0)) + ')';
+  if (url) {
+    const link = element('a', 'file-link', label);
+    link.href = url;
+    link.download = name;
+    link.rel = 'noopener';
+    item.append(link);
+  } else {
+    item.append(element('span', 'file-link', label));
+  }
+  return item;
+}
+
+function formatSize(bytes) {
+  if (bytes < 1024) {
+    return bytes + ' B';
+  }
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return value.toFixed(1) + ' ' + units[unit];
 }
 
 function pendingElement(text, clientMessageId) {
@@ -1456,7 +1618,34 @@ page.composer.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = page.messageInput.value.trim();
   page.messageInput.value = '';
-  app.send(text);
+  app.sendWithFiles(text);
+});
+
+page.fileInput.addEventListener('change', () => {
+  app.attachFiles(page.fileInput.files);
+  page.fileInput.value = '';
+});
+
+page.conversation.addEventListener('dragover', (event) => {
+  if (event.dataTransfer && Array.from(event.dataTransfer.types).includes('Files')) {
+    event.preventDefault();
+    page.conversation.classList.add('dropping');
+  }
+});
+page.conversation.addEventListener('dragleave', () => page.conversation.classList.remove('dropping'));
+page.conversation.addEventListener('drop', (event) => {
+  event.preventDefault();
+  page.conversation.classList.remove('dropping');
+  if (event.dataTransfer && event.dataTransfer.files.length > 0 && !page.messageInput.disabled) {
+    app.attachFiles(event.dataTransfer.files);
+  }
+});
+
+page.viewer.addEventListener('click', () => app.closeViewer());
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !page.viewer.hidden) {
+    app.closeViewer();
+  }
 });
 
 page.messageInput.addEventListener('input', () => app.onInput());

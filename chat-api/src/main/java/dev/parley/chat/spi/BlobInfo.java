@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param id the blob's content address
  * @param size its length in bytes
- * @param storedAt when the store first stored these bytes (storing them again does not change it)
+ * @param storedAt when the store last stored these bytes (a put of bytes already stored moves it to
+ *     that put's time; see {@link BlobStore#put})
  */
 public record BlobInfo(BlobId id, long size, Instant storedAt) {
   /** Validates every field. */

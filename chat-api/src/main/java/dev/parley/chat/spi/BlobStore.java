@@ -22,9 +22,14 @@ import java.util.function.Consumer;
 public interface BlobStore extends AutoCloseable {
   /**
    * Reads {@code content} to its end and stores it under the SHA-256 of its bytes, unless a blob
-   * with that id is stored already (then nothing is written and the stored one's info is returned).
-   * The blob becomes visible to {@link #stat} and {@link #open} only once complete: a failure half
-   * way leaves nothing behind that can be read.
+   * with that id is stored already: then its bytes are kept as they are, but its {@code storedAt}
+   * moves to now, as if it had just been stored. The blob becomes visible to {@link #stat} and
+   * {@link #open} only once complete: a failure half way leaves nothing behind that can be read.
+   *
+   * <p>Why a second put refreshes the time: retention removes a blob that no message references
+   * once its {@code storedAt} is older than a grace period. Someone who uploads a file that an old,
+   * unreferenced blob already holds gets an upload token for it; the refresh gives that blob a full
+   * grace period again, so it cannot be removed while the token may still be used.
    *
    * <p>The returned info is what {@link #stat} and {@link #forEach} report for the blob afterwards
    * (a store may round {@code storedAt} to its own precision, but the same way everywhere).

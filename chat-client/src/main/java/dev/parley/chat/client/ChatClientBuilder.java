@@ -54,6 +54,9 @@ public final class ChatClientBuilder {
   /** Default for {@link #maxMessageBytes(int)}: 1 MiB (history pages can be large). */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
+  /** Default for {@link #uploadChunkSize(int)}: 1 MiB. */
+  public static final int DEFAULT_UPLOAD_CHUNK_BYTES = 1024 * 1024;
+
   private final Function<ClientConfig, ChatClient> factory;
   private final List<URI> endpoints = new ArrayList<>();
   private String transportName;
@@ -75,6 +78,8 @@ public final class ChatClientBuilder {
   private String sslSource; // which call set sslContext, for the error if both are used
   private ProximityPolicy proximity; // null: the endpoints in the order given
   private URI sseFallback; // null: WebSocket only
+  private URI httpEndpoint; // null: derived from an SSE endpoint, if any
+  private int uploadChunkBytes = DEFAULT_UPLOAD_CHUNK_BYTES;
 
   ChatClientBuilder(Function<ClientConfig, ChatClient> factory) {
     this.factory = factory;
@@ -156,6 +161,50 @@ public final class ChatClientBuilder {
               + endpoint);
     }
     this.sseFallback = endpoint;
+    return this;
+  }
+
+  /**
+   * The server's HTTP side, where {@link ChatSession#upload(java.nio.file.Path) uploads} go: its
+   * WebSocket path on its HTTP port, such as {@code http://host:7451/chat} ({@code https://} when
+   * the HTTP side has TLS, verified like {@code wss://}); uploads go to {@code
+   * <httpEndpoint>/uploads}. Default: the {@link #sseFallback(URI) SSE fallback}, or else the first
+   * {@code http(s)://} endpoint, without its trailing {@code /sse}; with neither, uploads fail with
+   * {@code INVALID_ARGUMENT} until this is set.
+   *
+   * @throws IllegalArgumentException if {@code endpoint} is not an absolute http:// or https:// URI
+   *     with a host, or has a query or fragment
+   */
+  public ChatClientBuilder httpEndpoint(URI endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    String scheme = endpoint.getScheme();
+    if (endpoint.getHost() == null
+        || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+        || endpoint.getRawQuery() != null
+        || endpoint.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          "httpEndpoint must be an absolute http:// or https:// URI with a host and no query (the"
+              + " server's HTTP side, such as http://host:7451/chat), was "
+              + endpoint);
+    }
+    this.httpEndpoint = endpoint;
+    return this;
+  }
+
+  /**
+   * The largest piece of a file an upload sends in one request. After a lost connection, an upload
+   * resumes from what the server has, so at most one chunk is sent twice; a stream given to {@link
+   * ChatSession#upload(java.io.InputStream, String, long)} is held in memory one chunk at a time.
+   * Default {@value #DEFAULT_UPLOAD_CHUNK_BYTES} bytes.
+   *
+   * @throws IllegalArgumentException if {@code bytes} is below 1,024 or above 64 MiB
+   */
+  public ChatClientBuilder uploadChunkSize(int bytes) {
+    if (bytes < 1024 || bytes > 64 * 1024 * 1024) {
+      throw new IllegalArgumentException(
+          "uploadChunkSize must be between 1024 bytes and 64 MiB, was " + bytes);
+    }
+    this.uploadChunkBytes = bytes;
     return this;
   }
 
@@ -401,7 +450,32 @@ public final class ChatClientBuilder {
         clock,
         sslContext,
         proximity,
-        sseFallback);
+        sseFallback,
+        httpEndpoint != null ? httpEndpoint : derivedHttpEndpoint(),
+        uploadChunkBytes);
+  }
+
+  /** The SSE fallback or the first http(s) endpoint, without a trailing {@code /sse}. */
+  private URI derivedHttpEndpoint() {
+    URI sse = sseFallback;
+    if (sse == null) {
+      sse =
+          endpoints.stream()
+              .filter(
+                  e ->
+                      "http".equalsIgnoreCase(e.getScheme())
+                          || "https".equalsIgnoreCase(e.getScheme()))
+              .findFirst()
+              .orElse(null);
+    }
+    if (sse == null) {
+      return null;
+    }
+    String path = sse.getRawPath() == null ? "" : sse.getRawPath();
+    if (path.endsWith("/sse")) {
+      path = path.substring(0, path.length() - "/sse".length());
+    }
+    return URI.create(sse.getScheme() + "://" + sse.getRawAuthority() + path);
   }
 
   private static String requireText(String what, String value) {

@@ -3,7 +3,9 @@ package dev.parley.chat.client;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -88,6 +90,54 @@ public interface ChatSession extends AutoCloseable {
    * it, {@code INVALID_ARGUMENT} for a direct room.
    */
   CompletableFuture<Void> createRoom(RoomId room, RoomVisibility visibility);
+
+  /**
+   * Uploads a file to the server's HTTP side ({@link ChatClientBuilder#httpEndpoint(URI)}) with the
+   * session's credentials, and completes with its {@link UploadedFile#token() token} once the
+   * server has checked and stored it. Send the token with a message to attach the file:
+   *
+   * <pre>{@code
+   * UploadedFile file = session.upload(Path.of("cat.png")).get(1, TimeUnit.MINUTES);
+   * room.send(OutgoingMessage.builder().text("look").attachment(file.token()).build());
+   * }</pre>
+   *
+   * <p>The file goes in chunks ({@link ChatClientBuilder#uploadChunkSize(int)}) with the tus
+   * protocol. A lost connection, a timeout or a server error ({@code 5xx}, such as {@code 503
+   * ATTACHMENTS_UNAVAILABLE}) is retried after a backoff delay, never sooner than the server's
+   * {@code Retry-After}, and the upload resumes from the bytes the server has; after six such
+   * failures in a row it fails with {@code UNAVAILABLE}. A refusal fails it at once with a {@link
+   * dev.parley.chat.api.ChatException} carrying the server's reason: {@code TOO_LARGE}, {@code
+   * LIMIT_EXCEEDED} (quota, with its retry-after), {@code REJECTED} (content refused: the type does
+   * not match the bytes, an image too large to decode), {@code AUTHENTICATION_FAILED}, {@code
+   * INVALID_ARGUMENT} (also for a file that cannot be read, or no HTTP endpoint). The upload
+   * authenticates with the credentials the server last accepted from this session; before the first
+   * Welcome it fails with {@code NOT_CONNECTED}. Cancelling the future stops the upload and deletes
+   * it on the server.
+   *
+   * <p>Uploads run on the client's upload threads, up to four at a time; the future completes on
+   * the callback executor. The default (for implementations outside this module) fails with {@code
+   * UnsupportedOperationException}.
+   *
+   * @param file a regular file, sent under its own name (the server cleans the name and sniffs the
+   *     type from the bytes)
+   */
+  default CompletableFuture<UploadedFile> upload(Path file) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException("this session does not upload"));
+  }
+
+  /**
+   * Uploads {@code length} bytes read from {@code in} under {@code name}, as {@link #upload(Path)}
+   * does; the stream is read on an upload thread, one chunk at a time (the last chunk is kept in
+   * memory for a resume), and closed at the end. Content shorter than {@code length} fails the
+   * upload with {@code INVALID_ARGUMENT}; bytes after {@code length} are not read.
+   *
+   * @throws IllegalArgumentException if {@code name} is blank or {@code length} negative
+   */
+  default CompletableFuture<UploadedFile> upload(InputStream in, String name, long length) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException("this session does not upload"));
+  }
 
   /** The handle of a room this session has joined, if it has. */
   Optional<RoomHandle> room(RoomId room);

@@ -120,7 +120,37 @@ class ChatClientBuilderTest {
             "a tiny message limit",
             b -> b.maxMessageBytes(10),
             IllegalArgumentException.class,
-            "maxMessageBytes must be at least 1024, was 10"));
+            "maxMessageBytes must be at least 1024, was 10"),
+        refused(
+            "an HTTP endpoint that is a WebSocket URI",
+            b -> b.httpEndpoint(ENDPOINT),
+            IllegalArgumentException.class,
+            "httpEndpoint must be an absolute http:// or https:// URI with a host and no query (the"
+                + " server's HTTP side, such as http://host:7451/chat), was"
+                + " ws://127.0.0.1:7450/chat"),
+        refused(
+            "a tiny upload chunk",
+            b -> b.uploadChunkSize(100),
+            IllegalArgumentException.class,
+            "uploadChunkSize must be between 1024 bytes and 64 MiB, was 100"));
+  }
+
+  @Test
+  void theHttpEndpointDefaultsToTheSseEndpointWithoutItsSse() {
+    URI sse = URI.create("https://chat.example:7451/chat/sse");
+    assertThat(ClientConfigs.of(ChatClient.builder().endpoint(ENDPOINT)).httpEndpoint()).isNull();
+    assertThat(
+            ClientConfigs.of(ChatClient.builder().endpoint(ENDPOINT).sseFallback(sse))
+                .httpEndpoint())
+        .isEqualTo(URI.create("https://chat.example:7451/chat"));
+    assertThat(ClientConfigs.of(ChatClient.builder().endpoint(sse)).httpEndpoint())
+        .isEqualTo(URI.create("https://chat.example:7451/chat"));
+    URI given = URI.create("http://files.example/parley");
+    ClientConfig config =
+        ClientConfigs.of(
+            ChatClient.builder().endpoint(ENDPOINT).sseFallback(sse).httpEndpoint(given));
+    assertThat(config.httpEndpoint()).isEqualTo(given);
+    assertThat(config.uploadChunkBytes()).isEqualTo(ChatClientBuilder.DEFAULT_UPLOAD_CHUNK_BYTES);
   }
 
   private static Arguments refused(

@@ -161,6 +161,7 @@ public final class ChatServerBuilder {
   private Object meterRegistry = ServerSettings.GLOBAL_METER_REGISTRY;
   private ServerTls tls;
   private WebSocketCompression compression = WebSocketCompression.disabled();
+  private AttachmentOptions attachments;
 
   ChatServerBuilder(Function<ServerSettings, ChatServer> factory) {
     this.factory = factory;
@@ -248,6 +249,21 @@ public final class ChatServerBuilder {
   }
 
   /**
+   * Turns attachments on: files are uploaded over the HTTP side ({@code <path>/uploads}, the tus
+   * protocol), stored in the options' blob store, attached to messages by upload token and
+   * downloaded from signed links (docs/attachments.md). Default: off, and a Send with attachments
+   * is refused. The blob store stays the application's.
+   *
+   * @throws IllegalStateException if the HTTP side was turned off with {@link #disableHttp()}
+   */
+  public ChatServerBuilder attachments(AttachmentOptions options) {
+    Objects.requireNonNull(options, "options");
+    requireHttpOn("attachments(...)");
+    this.attachments = options;
+    return this;
+  }
+
+  /**
    * Turns the HTTP side off (no health endpoints, no pages).
    *
    * @throws IllegalStateException if the HTTP side was configured with {@link #httpPort(int)},
@@ -260,9 +276,11 @@ public final class ChatServerBuilder {
             ? "httpPort(" + httpPort + ")"
             : httpHost != null
                 ? "httpHost(\"" + httpHost + "\")"
-                : httpHandlers.isEmpty()
-                    ? null
-                    : "httpHandler(\"" + httpHandlers.keySet().iterator().next() + "\", ...)";
+                : attachments != null
+                    ? "attachments(...)"
+                    : httpHandlers.isEmpty()
+                        ? null
+                        : "httpHandler(\"" + httpHandlers.keySet().iterator().next() + "\", ...)";
     if (configured != null) {
       throw new IllegalStateException(
           "the HTTP side was configured with "
@@ -1098,7 +1116,7 @@ public final class ChatServerBuilder {
         new PresenceSettings(presenceWindow, largeRoomThreshold),
         serverSentEvents && !httpDisabled,
         compression,
-        null); // attachments: off until the builder takes a blob store
+        attachments == null ? null : attachments.settings());
   }
 
   private void requireHttpOn(String call) {

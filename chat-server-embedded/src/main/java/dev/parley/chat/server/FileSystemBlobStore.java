@@ -43,11 +43,12 @@ import org.slf4j.LoggerFactory;
  * forces it to disk, and then moves it to its place in one atomic rename (a plain move where the
  * file system refuses an atomic one). A failure or a limit passed half way deletes the temporary
  * file: a blob is readable only once complete. If the blob is there already, the temporary file is
- * deleted and the stored one is kept (the same bytes).
+ * deleted, the stored one is kept (the same bytes) and its time is refreshed.
  *
  * <p>{@link BlobInfo#storedAt()} is the blob file's last-modified time, which the store sets from
- * its {@link Clock} when it first stores the bytes; storing them again does not touch it, and
- * neither does reading. (Something outside Parley that touches the file changes it.)
+ * its {@link Clock} when it stores the bytes, and again (never backwards) each time the same bytes
+ * are put again; reading does not touch it. (Something outside Parley that touches the file changes
+ * it.)
  *
  * <p>Opening a store deletes temporary files in {@code <root>/tmp} last modified more than a minute
  * before the clock's now: what a crash in the middle of a {@code put} left behind.
@@ -134,12 +135,13 @@ public final class FileSystemBlobStore implements BlobStore {
         Optional<BlobInfo> stored = stat(id);
         if (stored.isPresent()) {
           Files.deleteIfExists(part);
-          return stored.get();
+          return refreshed(target, stored.get());
         }
         Files.setLastModifiedTime(part, FileTime.from(clock.instant()));
         Files.createDirectories(target.getParent());
         if (!moveIntoPlace(part, target)) {
-          return stat(id).orElseThrow(() -> new NoSuchFileException(target.toString()));
+          return refreshed(
+              target, stat(id).orElseThrow(() -> new NoSuchFileException(target.toString())));
         }
         forceDirectory(target.getParent());
         return stat(id)
@@ -155,6 +157,24 @@ public final class FileSystemBlobStore implements BlobStore {
       }
       throw e;
     }
+  }
+
+  /**
+   * The stored blob after a put of the same bytes: its last-modified time moved to the clock's now,
+   * never back (a clock behind the stored time leaves it as it is).
+   */
+  private BlobInfo refreshed(Path target, BlobInfo stored) throws IOException {
+    Instant now = clock.instant();
+    if (!now.isAfter(stored.storedAt())) {
+      return stored;
+    }
+    try {
+      Files.setLastModifiedTime(target, FileTime.from(now));
+    } catch (NoSuchFileException gone) {
+      throw new IOException("blob " + stored.id() + " vanished while being stored again", gone);
+    }
+    return stat(stored.id())
+        .orElseThrow(() -> new IOException("blob " + stored.id() + " vanished after its refresh"));
   }
 
   /** Copies at most {@code maxBytes} of {@code content} into {@code part}, forced to disk. */

@@ -1,5 +1,6 @@
 package dev.parley.chat.server;
 
+import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.RoomId;
@@ -14,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A {@link MessageStore} in the process's heap: fast, and gone when the process ends. Keeps the
  * newest {@code maxPerRoom} messages of each room; older ones are dropped from the oldest end and
  * reported through {@link RoomPosition#firstSeq()}. Idempotency covers the messages still kept: a
- * sender's client message id names one message in any room.
+ * sender's client message id names one message in any room. Messages keep their attachments
+ * (without links), and {@link #referencedBlobs()} answers from a count of the kept messages that
+ * reference each blob.
  *
  * <p>Thread-safe: each room has its own lock, so rooms never wait for each other. Every method
  * completes its future before returning, on the caller's thread, without I/O.
@@ -31,6 +35,9 @@ public final class InMemoryMessageStore implements MessageStore {
   private final long epoch;
   private final Map<RoomId, RoomLog> rooms = new ConcurrentHashMap<>();
   private final Map<SenderKey, ChatMessage> byClientId = new ConcurrentHashMap<>();
+
+  /** Per blob id (attachment or thumbnail), how many references kept messages make to it. */
+  private final Map<String, Integer> blobReferences = new ConcurrentHashMap<>();
 
   /**
    * A store that keeps up to {@code maxPerRoom} messages per room. Its history lives and dies with
@@ -83,7 +90,8 @@ public final class InMemoryMessageStore implements MessageStore {
               request.clientMessageId(),
               request.timestamp(),
               request.text(),
-              request.payload());
+              request.payload(),
+              request.attachments().stream().map(Attachment::withoutLinks).toList());
       // the map decides between racing appends of one key to two rooms (two room locks)
       existing = byClientId.putIfAbsent(key, message);
       if (existing != null) {
@@ -136,6 +144,30 @@ public final class InMemoryMessageStore implements MessageStore {
     }
   }
 
+  /** The blobs the kept messages reference; an append counts once its future has completed. */
+  @Override
+  public CompletableFuture<Set<String>> referencedBlobs() {
+    return CompletableFuture.completedFuture(Set.copyOf(blobReferences.keySet()));
+  }
+
+  private void countReferences(ChatMessage message, int delta) {
+    for (Attachment a : message.attachments()) {
+      count(a.id(), delta);
+      if (!a.thumbnailId().isEmpty()) {
+        count(a.thumbnailId(), delta);
+      }
+    }
+  }
+
+  private void count(String blob, int delta) {
+    blobReferences.compute(
+        blob,
+        (id, n) -> {
+          int references = (n == null ? 0 : n) + delta;
+          return references > 0 ? references : null;
+        });
+  }
+
   @Override
   public CompletableFuture<RoomPosition> position(RoomId room) {
     RoomLog log = rooms.get(room);
@@ -152,6 +184,7 @@ public final class InMemoryMessageStore implements MessageStore {
   public void close() {
     rooms.clear();
     byClientId.clear();
+    blobReferences.clear();
   }
 
   private record SenderKey(UserId sender, ClientMessageId clientMessageId) {}
@@ -174,6 +207,7 @@ public final class InMemoryMessageStore implements MessageStore {
         start = (start + 1) % ring.length;
         size--;
         byClientId.remove(new SenderKey(dropped.sender(), dropped.clientMessageId()), dropped);
+        countReferences(dropped, -1);
       }
       if (size == ring.length) {
         ChatMessage[] bigger = new ChatMessage[Math.min(maxPerRoom, ring.length * 2)];
@@ -185,6 +219,7 @@ public final class InMemoryMessageStore implements MessageStore {
       }
       ring[(start + size) % ring.length] = message;
       size++;
+      countReferences(message, 1);
     }
 
     RoomPosition position() {

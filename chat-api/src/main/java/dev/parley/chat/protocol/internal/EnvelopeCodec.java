@@ -89,8 +89,23 @@ public final class EnvelopeCodec {
   /** A Send; an empty payload is left out of the frame. */
   public static Envelope send(
       long requestId, RoomId room, ClientMessageId id, String text, byte[] payload) {
+    return send(requestId, room, id, text, payload, List.of());
+  }
+
+  /** A Send that attaches the files of completed uploads, by their tokens. */
+  public static Envelope send(
+      long requestId,
+      RoomId room,
+      ClientMessageId id,
+      String text,
+      byte[] payload,
+      List<String> attachmentTokens) {
     Send.Builder send =
-        Send.newBuilder().setRoom(room.value()).setClientMessageId(id.value()).setText(text);
+        Send.newBuilder()
+            .setRoom(room.value())
+            .setClientMessageId(id.value())
+            .setText(text)
+            .addAllAttachments(attachmentTokens);
     if (payload.length > 0) {
       send.setPayload(ByteString.copyFrom(payload));
     }

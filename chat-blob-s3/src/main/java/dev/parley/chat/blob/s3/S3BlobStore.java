@@ -35,6 +35,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -45,10 +46,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>{@link #put} streams the content to a temporary local file while hashing it (and stops at the
  * limit), asks the bucket with {@code HeadObject} whether the object exists, and only if it does
- * not, uploads the file with {@code PutObject}. An upload is atomic in S3, so a failed put leaves
- * nothing readable. {@link BlobInfo#storedAt()} is the object's {@code Last-Modified}, in whole
- * seconds. {@link #open} reads a byte range with a ranged {@code GetObject}; {@link #forEach} pages
- * through {@code ListObjectsV2} under the prefix and skips keys that are not blob ids.
+ * not, uploads the file with {@code PutObject}; if it does, copies the object onto itself ({@code
+ * CopyObject}, inside the bucket) so that its time is refreshed as the {@link BlobStore#put}
+ * contract asks. An upload is atomic in S3, so a failed put leaves nothing readable. {@link
+ * BlobInfo#storedAt()} is the object's {@code Last-Modified}, in whole seconds. {@link #open} reads
+ * a byte range with a ranged {@code GetObject}; {@link #forEach} pages through {@code
+ * ListObjectsV2} under the prefix and skips keys that are not blob ids.
  *
  * <p>Failures: a missing object is {@link NoSuchFileException} from {@link #open}; every other
  * failure of the SDK (the server, the network, a timeout) is an {@link IOException} with the SDK's
@@ -130,7 +133,7 @@ public final class S3BlobStore implements BlobStore {
       String key = keyOf(id);
       Optional<HeadObjectResponse> existing = head(key);
       if (existing.isPresent()) {
-        return info(id, existing.get());
+        return refresh(id, key, existing.get());
       }
       try {
         s3.putObject(
@@ -148,6 +151,36 @@ public final class S3BlobStore implements BlobStore {
         LOG.warn("Could not delete the temporary file {}", temp, e);
       }
     }
+  }
+
+  /**
+   * Gives a stored object a new {@code Last-Modified} (the contract's refreshed {@code storedAt}):
+   * S3 has no "touch", so the object is copied onto itself, which S3 allows only when the copy
+   * replaces the metadata; it is replaced by the same metadata. The bytes are copied inside the
+   * bucket, not sent again. (A single copy is limited to 5 GiB, far above any attachment limit.)
+   */
+  private BlobInfo refresh(BlobId id, String key, HeadObjectResponse existing) throws IOException {
+    try {
+      s3.copyObject(
+          r -> {
+            r.sourceBucket(bucket)
+                .sourceKey(key)
+                .destinationBucket(bucket)
+                .destinationKey(key)
+                .metadataDirective(MetadataDirective.REPLACE)
+                .metadata(existing.metadata());
+            if (existing.contentType() != null) {
+              r.contentType(existing.contentType());
+            }
+          });
+    } catch (NoSuchKeyException e) {
+      throw missing(key, e);
+    } catch (SdkException e) {
+      throw failure("refreshing " + key, e);
+    }
+    HeadObjectResponse refreshed =
+        head(key).orElseThrow(() -> new IOException("object " + key + " vanished after a copy"));
+    return info(id, refreshed);
   }
 
   @Override

@@ -36,6 +36,9 @@ import javax.net.ssl.SSLContext;
  * @param sslContext verifies {@code wss://} servers, or {@code null} for the JDK's default
  * @param proximity ranks the endpoints by round-trip time, or {@code null} to keep their order
  * @param sseFallback the SSE endpoint to use when WebSocket upgrades keep failing, or {@code null}
+ * @param httpEndpoint the server's HTTP side for uploads ({@code http://host:7451/chat}), or {@code
+ *     null} when none is known
+ * @param uploadChunkBytes the largest chunk an upload sends in one request
  */
 public record ClientConfig(
     List<URI> endpoints,
@@ -56,7 +59,9 @@ public record ClientConfig(
     Clock clock,
     SSLContext sslContext,
     ProximityPolicy proximity,
-    URI sseFallback) {
+    URI sseFallback,
+    URI httpEndpoint,
+    int uploadChunkBytes) {
 
   /** Copies the endpoints; checks that nothing required is missing. */
   public ClientConfig {
@@ -73,5 +78,8 @@ public record ClientConfig(
     Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
     Objects.requireNonNull(random, "random");
     Objects.requireNonNull(clock, "clock");
+    if (uploadChunkBytes <= 0) {
+      throw new IllegalArgumentException("uploadChunkBytes must be positive");
+    }
   }
 }

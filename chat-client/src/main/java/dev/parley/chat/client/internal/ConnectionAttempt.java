@@ -60,6 +60,9 @@ final class ConnectionAttempt implements ClientTransportListener {
   /** Refreshes that failed in a row, for the backoff. */
   int refreshFailures;
 
+  /** The token the Reauthenticate waiting for its answer carries. */
+  String refreshToken;
+
   /** The request id of the Reauthenticate waiting for its answer; 0 when none. */
   long reauthenticateRequestId;
 

@@ -214,7 +214,9 @@ final class Conversation implements RoomDeliveries.Fetcher {
           "a send with client message id " + clientMessageId + " is already waiting for its ack");
     }
     long id = nextRequestId();
-    Envelope frame = EnvelopeCodec.send(id, room, clientMessageId, message.text(), payload);
+    Envelope frame =
+        EnvelopeCodec.send(
+            id, room, clientMessageId, message.text(), payload, message.attachmentTokens());
     Outbox.Entry entry = new Outbox.Entry(id, room, clientMessageId, frame);
     outbox.add(entry);
     if (wire.ready()) {

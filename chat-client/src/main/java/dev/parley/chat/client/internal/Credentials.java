@@ -46,6 +46,9 @@ final class Credentials {
 
     /** The next request id of the session. */
     long nextRequestId();
+
+    /** The server took {@code token} as fresh credentials for the live connection. */
+    void accepted(String token);
   }
 
   private final TokenProvider provider;
@@ -168,6 +171,7 @@ final class Credentials {
             }
             long id = link.nextRequestId();
             attempt.reauthenticateRequestId = id;
+            attempt.refreshToken = token;
             attempt.reauthenticateTimer = wire.schedule(timeout, () -> unanswered(attempt, id));
             wire.send(EnvelopeCodec.reauthenticate(id, token));
           }
@@ -194,6 +198,9 @@ final class Credentials {
     settle(attempt);
     attempt.refreshing = false;
     attempt.tokenExpiresAtMillis = expiresAtMillis;
+    if (attempt.refreshToken != null) {
+      link.accepted(attempt.refreshToken);
+    }
     events.tokenRefreshed(EnvelopeCodec.expiryOrNull(expiresAtMillis));
   }
 

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * chosen transport supports those endpoints itself. A transport the application gave is left open.
  * With a proximity policy and several endpoints, the client's own endpoint prober (an HTTP client
  * and its {@code parley-probe-N} threads), closed with the client. The callback executor and timer
- * are the application's or the client's own ({@link ClientExecutors}).
+ * are the application's or the client's own ({@link ClientExecutors}). Uploads run on the client's
+ * {@link TusUploader}, closed with it (uploads under way fail).
  *
  * <p>{@link #close()}: closes every session (close code 1000), waits up to {@value
  * #CLOSE_WAIT_MILLIS} ms for their closing handshakes, aborts what is left, closes the transport,
@@ -54,6 +55,7 @@ public final class RealChatClient implements ChatClient {
 
   private final boolean ownsTransport;
   private final EndpointProber prober; // null: no proximity policy, or one endpoint
+  private final TusUploader uploader;
 
   /**
    * Builds a client from validated settings; what {@code ChatClientBuilder.build()} calls. Selects
@@ -94,6 +96,15 @@ public final class RealChatClient implements ChatClient {
         builder.proximity() != null && config.endpoints().size() > 1
             ? new HttpEndpointProber(builder.proximity(), builder.sslContext(), System::nanoTime)
             : null;
+    Backoff backoff = new Backoff(builder.initialBackoff(), builder.maxBackoff(), random);
+    this.uploader =
+        new TusUploader(
+            builder.httpEndpoint(),
+            builder.uploadChunkBytes(),
+            builder.requestTimeout(),
+            builder.sslContext(),
+            backoff,
+            executors.callbacks());
     this.context =
         new SessionContext(
             config,
@@ -103,8 +114,9 @@ public final class RealChatClient implements ChatClient {
             executors.callbacks(),
             builder.clock(),
             random,
-            new Backoff(builder.initialBackoff(), builder.maxBackoff(), random),
-            prober);
+            backoff,
+            prober,
+            uploader);
     log.debug("chat client on transport '{}' for {}", transport.name(), config.endpoints());
   }
 
@@ -146,6 +158,7 @@ public final class RealChatClient implements ChatClient {
     }
     awaitClosed(closing, Duration.ofMillis(CLOSE_WAIT_MILLIS));
     open.forEach(RealChatSession::abortConnections);
+    uploader.close();
     if (prober != null) {
       prober.close();
     }

@@ -12,8 +12,11 @@ import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
 import dev.parley.chat.client.TokenProvider;
+import dev.parley.chat.client.UploadedFile;
 import dev.parley.chat.protocol.internal.Envelope;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +44,7 @@ final class RealChatSession implements ChatSession {
   private final SessionLifecycle lifecycle;
   private final Conversation conversation;
   private final SessionEvents events;
+  private final TusUploader uploader;
 
   RealChatSession(SessionContext context, TokenProvider tokens, ChatListener listener) {
     Objects.requireNonNull(tokens, "tokens");
@@ -51,6 +55,7 @@ final class RealChatSession implements ChatSession {
         new RoomDeliveries(this, events, rooms, context.config().maxBufferedLive());
     this.lifecycle = new SessionLifecycle(this, context, tokens, events, lock, deliveries);
     this.conversation = lifecycle.conversation();
+    this.uploader = context.uploader();
   }
 
   /** Starts connecting; the future completes with this session at the first Welcome. */
@@ -111,6 +116,21 @@ final class RealChatSession implements ChatSession {
           new ChatException(ErrorCode.INVALID_ARGUMENT, e.getMessage()));
     }
     return join(room);
+  }
+
+  @Override
+  public CompletableFuture<UploadedFile> upload(Path file) {
+    Objects.requireNonNull(file, "file");
+    return lifecycle.state() == State.CLOSED
+        ? closedFuture()
+        : uploader.upload(lifecycle.acceptedToken(), file);
+  }
+
+  @Override
+  public CompletableFuture<UploadedFile> upload(InputStream in, String name, long length) {
+    return lifecycle.state() == State.CLOSED
+        ? closedFuture()
+        : uploader.upload(lifecycle.acceptedToken(), in, name, length);
   }
 
   @Override

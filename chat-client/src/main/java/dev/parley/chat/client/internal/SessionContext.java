@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param random jitter and client message id prefixes
  * @param backoff reconnect delays
  * @param prober ranks the endpoints by round trip, or {@code null} to keep their order
+ * @param uploader runs uploads over the server's HTTP side
  */
 record SessionContext(
     SessionConfig config,
@@ -32,7 +33,8 @@ record SessionContext(
     Clock clock,
     Random random,
     Backoff backoff,
-    EndpointProber prober) {
+    EndpointProber prober,
+    TusUploader uploader) {
 
   /** The transport that connects to {@code endpoint}. */
   ClientTransportProvider transportFor(URI endpoint) {

@@ -103,6 +103,9 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
   private long pingNonce;
   private TokenRequest.Reason nextTokenReason = TokenRequest.Reason.RECONNECT;
 
+  /** The credentials the server last accepted (Connect or Reauthenticate); for uploads. */
+  private volatile String acceptedToken;
+
   /** The token the server last refused as expired at Connect (4004); null once welcomed. */
   private String expiredToken;
 
@@ -324,6 +327,16 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
   }
 
   @Override
+  public void accepted(String token) {
+    acceptedToken = token;
+  }
+
+  /** The credentials the server last accepted, or null before the first Welcome. Thread-safe. */
+  String acceptedToken() {
+    return acceptedToken;
+  }
+
+  @Override
   public long nextRequestId() {
     return conversation.nextRequestId();
   }
@@ -497,6 +510,7 @@ final class SessionLifecycle implements Conversation.Wire, Credentials.Link {
       log.warn("{}: the server now says this session is {}", session, who);
     }
     user = who;
+    acceptedToken = attempt.token;
     expiredToken = null;
     endpoint = attempt.endpoint;
     attempt.welcomed = true;

@@ -113,6 +113,24 @@ class SessionRoomsTest {
   }
 
   @Test
+  void attachmentTokensGoOutInTheSendInOrder() {
+    harness = new ClientHarness();
+    ClientHarness.Connected c = harness.connectAndWelcome("alice");
+    RoomHandle room = ClientHarness.join(c, "general", 0);
+
+    CompletableFuture<SendReceipt> future =
+        room.send(OutgoingMessage.builder().attachment("token-a").attachment("token-b").build());
+    Envelope send = c.server().next(Envelope.BodyCase.SEND);
+    assertThat(send.getSend().getText()).isEmpty();
+    assertThat(send.getSend().getAttachmentsList()).containsExactly("token-a", "token-b");
+    c.server()
+        .send(
+            Frames.ack(
+                send.getRequestId(), "general", send.getSend().getClientMessageId(), 1, false));
+    assertThat(future.join().seq()).isEqualTo(1);
+  }
+
+  @Test
   void duplicateAcknowledgementCompletesTheFutureWithDuplicateSet() {
     harness = new ClientHarness();
     ClientHarness.Connected c = harness.connectAndWelcome("alice");

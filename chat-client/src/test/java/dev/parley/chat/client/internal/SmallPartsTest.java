@@ -48,7 +48,33 @@ class SmallPartsTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> dev.parley.chat.client.OutgoingMessage.builder().build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("neither");
+        .hasMessageContaining("none was set");
+  }
+
+  @Test
+  void outgoingMessageCarriesAttachmentTokensInOrderAndMayHaveNothingElse() {
+    var message =
+        dev.parley.chat.client.OutgoingMessage.builder()
+            .attachment("token-1")
+            .attachment("token-2")
+            .build();
+    assertThat(message.text()).isEmpty();
+    assertThat(message.attachmentTokens()).containsExactly("token-1", "token-2");
+    assertThat(message.withClientMessageId(ClientMessageId.of("m-2")).attachmentTokens())
+        .containsExactly("token-1", "token-2");
+    assertThat(message.toString()).contains("attachments=2").doesNotContain("token-1");
+    assertThat(dev.parley.chat.client.OutgoingMessage.text("hi").attachmentTokens()).isEmpty();
+
+    var builder = dev.parley.chat.client.OutgoingMessage.builder();
+    for (int i = 0; i < dev.parley.chat.api.Attachment.MAX_PER_MESSAGE; i++) {
+      builder.attachment("t" + i);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.attachment("one too many"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("at most 10 attachments");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> dev.parley.chat.client.OutgoingMessage.builder().attachment(""))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -21,6 +21,17 @@ interface AttachmentLinks {
    * private: {@link #NONE} when attachments are off.
    */
   static AttachmentLinks create(ServerSettings settings, RoomAccess access) {
-    return NONE; // replaced by the signed links
+    AttachmentSettings attachments = settings.attachments();
+    if (attachments == null) {
+      return NONE;
+    }
+    return new SignedAttachmentLinks(
+        attachments.signingKey(),
+        SignedAttachmentLinks.filesPath(settings.path()),
+        attachments.publicBaseUrl(),
+        attachments.privateLinkValidity(),
+        attachments.publicLinkValidity(),
+        settings.clock(),
+        access::cachedVisibility);
   }
 }

@@ -77,8 +77,12 @@ public final class DependencyBreaker {
                 .minimumNumberOfCalls(settings.windowSize())
                 .waitDurationInOpenState(settings.openDuration())
                 .permittedNumberOfCallsInHalfOpenState(HALF_OPEN_CALLS)
-                // a caller's mistake (bad arguments) says nothing about the dependency's health
-                .ignoreException(e -> e instanceof IllegalArgumentException)
+                // a caller's mistake (bad arguments), or a call the dependency does not support,
+                // says nothing about the dependency's health
+                .ignoreException(
+                    e ->
+                        e instanceof IllegalArgumentException
+                            || e instanceof UnsupportedOperationException)
                 .clock(clock)
                 .build());
     breaker
@@ -203,6 +207,7 @@ public final class DependencyBreaker {
   private Throwable withRetryAfter(Throwable cause) {
     if (breaker.getState() == CircuitBreaker.State.CLOSED
         || cause instanceof IllegalArgumentException
+        || cause instanceof UnsupportedOperationException
         || (cause instanceof ChatException chat && chat.retryAfter().isPresent())) {
       return cause;
     }

@@ -8,6 +8,7 @@ import dev.parley.chat.spi.HistorySlice;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomPosition;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -115,6 +116,15 @@ final class GuardedMessageStore implements MessageStore {
   @Override
   public CompletableFuture<RoomPosition> position(RoomId room) {
     return noteAnswer(breaker.call("position", () -> store.position(room)));
+  }
+
+  /**
+   * Through the breaker like every other call; a store that does not support it fails with {@link
+   * UnsupportedOperationException}, which the breaker does not count against the store.
+   */
+  @Override
+  public CompletableFuture<Set<String>> referencedBlobs() {
+    return noteAnswer(breaker.call("referenced blobs", store::referencedBlobs));
   }
 
   /** Does nothing: the store is the application's (or the server closes its own directly). */

@@ -103,7 +103,8 @@ final class HistoryReads {
                     Replies.retryAfter(failure));
                 return;
               }
-              List<Message> kept = withinBudget(slice.messages(), direction);
+              List<Message> kept =
+                  withinBudget(slice.messages(), direction, context.attachmentLinks());
               boolean truncated = kept.size() < slice.messages().size();
               context.metrics().historyRead(start, true);
               session.reply(
@@ -120,15 +121,17 @@ final class HistoryReads {
   /**
    * The messages that fit in one page of {@link #MAX_HISTORY_PAGE_BYTES}, keeping the ones nearest
    * the reader's starting point: the oldest when reading forward, the newest when reading backward.
-   * At least one message always goes in. Returns the kept ones in ascending seq order.
+   * At least one message always goes in; attachments carry their download links. Returns the kept
+   * ones in ascending seq order.
    */
-  private static List<Message> withinBudget(List<ChatMessage> messages, ReadDirection direction) {
+  private static List<Message> withinBudget(
+      List<ChatMessage> messages, ReadDirection direction, AttachmentLinks links) {
     List<Message> kept = new ArrayList<>();
     long bytes = 0;
     int n = messages.size();
     for (int i = 0; i < n; i++) {
       var m = messages.get(direction == ReadDirection.FORWARD ? i : n - 1 - i);
-      var encoded = Envelopes.message(m);
+      var encoded = Envelopes.message(m.attachments().isEmpty() ? m : links.withLinks(m));
       bytes += encoded.getSerializedSize() + 8;
       if (!kept.isEmpty() && bytes > MAX_HISTORY_PAGE_BYTES) {
         break;

@@ -1,6 +1,7 @@
 package dev.parley.chat.server.internal;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
@@ -40,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * #MAX_CONNECTIONS_HEADER} (the limit) and {@value #SATURATED_HEADER} ({@code true} from {@value
  * #SATURATED_PERCENT}% of the limit on). A saturated node still answers 200: it still takes
  * sessions, clients that can choose just prefer another.
+ *
+ * <p>The server's own endpoints (attachment uploads and downloads) are {@link HttpHandler}s by
+ * path, registered like the SSE endpoint; each hands its requests at once to its own bounded pool.
  *
  * <p>With an {@link SseEndpoint} it also serves the protocol over Server-Sent Events and POSTs,
  * whose requests are handed at once to the endpoint's own bounded pools.
@@ -86,13 +90,21 @@ final class HttpSide {
       int maxConnections,
       Map<String, PageHandler> handlers,
       ServerTls tls,
-      SseEndpoint sse)
+      SseEndpoint sse,
+      Map<String, HttpHandler> endpoints)
       throws IOException {
     if (sse != null && handlers.containsKey(sse.basePath())) {
       throw new IllegalStateException(
           sse.basePath()
               + " is the Server-Sent Events endpoint; serve the page handler under another path, or"
               + " turn the endpoint off with serverSentEvents(false)");
+    }
+    for (String path : endpoints.keySet()) {
+      if (handlers.containsKey(path)) {
+        throw new IllegalStateException(
+            path
+                + " is one of the server's own endpoints; serve the page handler under another path");
+      }
     }
     this.sse = sse;
     this.server = bind(bind, tls);
@@ -117,6 +129,7 @@ final class HttpSide {
     if (sse != null) {
       server.createContext(sse.basePath(), sse);
     }
+    endpoints.forEach(server::createContext);
     handlers.forEach(
         (path, handler) ->
             server.createContext(path, exchange -> serve(exchange, path, handler, secure)));

@@ -4,6 +4,7 @@ import static dev.parley.chat.server.internal.Replies.error;
 import static dev.parley.chat.server.internal.Replies.frame;
 import static dev.parley.chat.server.internal.Replies.unwrap;
 
+import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
@@ -16,6 +17,7 @@ import dev.parley.chat.server.BeforeStoreEvent;
 import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.AppendResult;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The message intake stage: checks a message (membership, client message id, text and payload
- * limits), keeps the sender's order through {@link SendOrder}, runs the before-store hooks if there
- * are any ({@link BeforeStoreScreening}), appends to the store, hands the stored message to room
- * delivery and the bus, answers the sender, and queues the after-store hooks. Client sends and
- * server-side publishes take the same path. Stateless apart from its collaborators; thread-safe.
+ * limits, the upload tokens of its attachments), keeps the sender's order through {@link
+ * SendOrder}, runs the before-store hooks if there are any ({@link BeforeStoreScreening}), appends
+ * to the store, hands the stored message to room delivery and the bus, answers the sender, and
+ * queues the after-store hooks. Client sends and server-side publishes take the same path.
+ * Stateless apart from its collaborators; thread-safe.
  *
  * <p>Threads: a client send is checked on its connection's transport thread. Without hooks the
  * append starts there too; with hooks it starts on a worker, in the room's lane. What follows the
@@ -72,6 +75,7 @@ final class MessageIntake {
       ClientMessageId clientMessageId,
       String text,
       byte[] payload,
+      List<Attachment> attachments,
       String sessionId,
       ServerSession session,
       long place,
@@ -104,6 +108,10 @@ final class MessageIntake {
     String tooLarge = tooLarge(send.getText(), send.getPayload().size());
     if (tooLarge != null) {
       error(session, requestId, ErrorCode.TOO_LARGE, tooLarge, id);
+      return;
+    }
+    List<Attachment> attachments = attachments(session, requestId, send, id);
+    if (attachments == null) {
       return;
     }
     // a send may not overtake an earlier one the store failed: that one must be resent first
@@ -139,10 +147,56 @@ final class MessageIntake {
             clientMessageId,
             send.getText(),
             send.getPayload().toByteArray(),
+            attachments,
             session.id(),
             session,
             place,
             answer));
+  }
+
+  /**
+   * The attachments that the Send's upload tokens grant its sender, as the tokens describe them
+   * (without links), in the order given; or null once the send is refused: attachments are off,
+   * there are more than {@link Attachment#MAX_PER_MESSAGE}, or a token is malformed, forged,
+   * expired or someone else's ({@link AttachmentTokens#verify}). Nothing about an attachment comes
+   * from the Send but the token.
+   */
+  private List<Attachment> attachments(
+      ServerSession session, long requestId, Send send, RoomId room) {
+    int count = send.getAttachmentsCount();
+    if (count == 0) {
+      return List.of();
+    }
+    AttachmentTokens tokens = context.attachmentTokens();
+    if (tokens == null) {
+      error(
+          session,
+          requestId,
+          ErrorCode.INVALID_ARGUMENT,
+          "attachments are off on this server",
+          room);
+      return null;
+    }
+    if (count > Attachment.MAX_PER_MESSAGE) {
+      error(
+          session,
+          requestId,
+          ErrorCode.INVALID_ARGUMENT,
+          "a message carries at most " + Attachment.MAX_PER_MESSAGE + " attachments, not " + count,
+          room);
+      return null;
+    }
+    List<Attachment> granted = new ArrayList<>(count);
+    for (String token : send.getAttachmentsList()) {
+      try {
+        granted.add(tokens.verify(token, session.user()));
+      } catch (AttachmentTokens.Refused e) {
+        log.debug("{}: attachment token refused: {}", session, e.getMessage());
+        error(session, requestId, e.code(), e.getMessage(), room);
+        return null;
+      }
+    }
+    return granted;
   }
 
   /**
@@ -178,7 +232,8 @@ final class MessageIntake {
     checkThenSubmit(
         sender,
         true,
-        new Submission(room, sender, clientMessageId, text, payload.clone(), "", null, -1, answer));
+        new Submission(
+            room, sender, clientMessageId, text, payload.clone(), List.of(), "", null, -1, answer));
     return published;
   }
 
@@ -285,7 +340,8 @@ final class MessageIntake {
             s.clientMessageId(),
             context.clock().instant(),
             text,
-            s.payload());
+            s.payload(),
+            s.attachments());
     ServerMetrics metrics = context.metrics();
     long start = metrics.start();
     append(append)

@@ -1,5 +1,6 @@
 package dev.parley.chat.server.internal;
 
+import com.sun.net.httpserver.HttpHandler;
 import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DependencyStatus;
@@ -18,7 +19,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
@@ -63,6 +66,12 @@ public final class RealChatServer implements ChatServer {
   /** The longest start waits for the store's first answer. */
   private static final Duration FIRST_STORE_CHECK_WAIT = Duration.ofSeconds(1);
 
+  /**
+   * The timeout of one blob store call: a put copies a whole file (up to the largest upload), so it
+   * is far longer than the store's and the bus's.
+   */
+  static final Duration BLOB_CALL_TIMEOUT = Duration.ofMinutes(2);
+
   private final ServerSettings settings;
   private final ServerContext context;
   private final ServerCore core;
@@ -72,6 +81,10 @@ public final class RealChatServer implements ChatServer {
   private final MessageStore ownStore; // null: the application's
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final AtomicReference<ScheduledFuture<?>> drainWatch = new AtomicReference<>();
+  private final BlobAccess blobs; // null: attachments off
+  private final UploadEndpoint uploads; // null: attachments off
+  private final DownloadEndpoint downloads; // null: attachments off
+  private final BlobRetention retention; // null: attachments off
   private HttpSide http;
   private Phase phase = Phase.NEW;
 
@@ -112,6 +125,53 @@ public final class RealChatServer implements ChatServer {
             workers,
             scheduler,
             new MessageIdGenerator(settings.clock(), random));
+    AttachmentSettings attachments = settings.attachments();
+    if (attachments != null) {
+      BreakerSettings guard = settings.breakers();
+      this.blobs =
+          new BlobAccess(
+              attachments.blobStore(),
+              attachments.blobThreads(),
+              new DependencyBreaker(
+                  "blobs",
+                  new BreakerSettings(
+                      BLOB_CALL_TIMEOUT,
+                      guard.failureRateThreshold(),
+                      guard.windowSize(),
+                      guard.openDuration(),
+                      guard.maxPendingCalls(),
+                      guard.reconnectInitial(),
+                      guard.reconnectMax()),
+                  settings.clock(),
+                  scheduler,
+                  context.metrics()));
+      this.uploads =
+          new UploadEndpoint(
+              settings.path(),
+              attachments,
+              settings.authenticator(),
+              blobs,
+              new AttachmentTokens(attachments.signingKey(), settings.clock()),
+              scheduler,
+              settings.clock(),
+              settings.tls() != null);
+      this.downloads =
+          new DownloadEndpoint(
+              SignedAttachmentLinks.filesPath(settings.path()),
+              attachments.signingKey(),
+              blobs,
+              settings.clock(),
+              scheduler,
+              DownloadEndpoint.STALL_PERIOD,
+              settings.tls() != null);
+      this.retention =
+          new BlobRetention(context.store(), blobs, attachments.retentionGrace(), settings.clock());
+    } else {
+      this.blobs = null;
+      this.uploads = null;
+      this.downloads = null;
+      this.retention = null;
+    }
     this.core = new ServerCore(context);
     this.rooms = new RealServerRooms(context, core);
     ServerTransportProvider provider =
@@ -164,6 +224,9 @@ public final class RealChatServer implements ChatServer {
       // reported ready until a client's call fails; the check waits a moment, never long
       storeCheck = context.guardedStore().checkReachable(context.workers());
       context.guardedStore().startProbing(context.scheduler(), settings.breakers().openDuration());
+      if (retention != null) {
+        retention.start(context.scheduler(), settings.attachments().retentionInterval());
+      }
       if (settings.clusterBus() != null) {
         long every = settings.catchUpInterval().toMillis();
         context
@@ -201,7 +264,8 @@ public final class RealChatServer implements ChatServer {
                         context::isAccepting,
                         settings.tls() != null,
                         settings.compression().enabled())
-                    : null);
+                    : null,
+                httpEndpoints());
         http.start();
       }
     } catch (IOException | RuntimeException e) {
@@ -217,6 +281,22 @@ public final class RealChatServer implements ChatServer {
         webSocketUri(),
         http == null ? "" : " (HTTP " + httpUri().orElseThrow() + ")");
     return this;
+  }
+
+  /**
+   * The server's own HTTP endpoints by path (attachment uploads and downloads when attachments are
+   * on).
+   */
+  private Map<String, HttpHandler> httpEndpoints() throws IOException {
+    Map<String, HttpHandler> endpoints = new LinkedHashMap<>();
+    if (uploads != null) {
+      uploads.start();
+      endpoints.put(uploads.basePath(), uploads);
+    }
+    if (downloads != null) {
+      endpoints.put(downloads.basePath(), downloads);
+    }
+    return endpoints;
   }
 
   /**
@@ -279,7 +359,7 @@ public final class RealChatServer implements ChatServer {
 
   @Override
   public List<DependencyStatus> dependencies() {
-    List<DependencyStatus> all = new ArrayList<>(2);
+    List<DependencyStatus> all = new ArrayList<>(3);
     all.add(context.storeBreaker().status());
     DependencyBreaker bus = context.busBreaker();
     if (bus != null) {
@@ -288,17 +368,28 @@ public final class RealChatServer implements ChatServer {
               ? bus.status()
               : new DependencyStatus(bus.name(), DependencyStatus.State.STARTING));
     }
+    if (blobs != null) {
+      all.add(blobs.breaker().status());
+    }
     return List.copyOf(all);
   }
 
   /**
-   * The breakers around the store and (on a node of a cluster) the bus, for metrics: read their
-   * {@link DependencyBreaker#status()} and {@link DependencyBreaker#pendingCalls()}, or {@link
-   * DependencyBreaker#addListener add a listener} for state changes. Not API.
+   * The breakers around the store, (on a node of a cluster) the bus and (with attachments) the blob
+   * store, for metrics: read their {@link DependencyBreaker#status()} and {@link
+   * DependencyBreaker#pendingCalls()}, or {@link DependencyBreaker#addListener add a listener} for
+   * state changes. Not API.
    */
   public List<DependencyBreaker> breakers() {
-    DependencyBreaker bus = context.busBreaker();
-    return bus == null ? List.of(context.storeBreaker()) : List.of(context.storeBreaker(), bus);
+    List<DependencyBreaker> all = new ArrayList<>(3);
+    all.add(context.storeBreaker());
+    if (context.busBreaker() != null) {
+      all.add(context.busBreaker());
+    }
+    if (blobs != null) {
+      all.add(blobs.breaker());
+    }
+    return List.copyOf(all);
   }
 
   @Override
@@ -389,6 +480,18 @@ public final class RealChatServer implements ChatServer {
     transport.close();
     if (http != null) {
       http.stop();
+    }
+    if (uploads != null) {
+      uploads.stop(); // its pool, then the staged files of unfinished uploads
+    }
+    if (downloads != null) {
+      downloads.stop(); // downloads still running are cut
+    }
+    if (retention != null) {
+      retention.close();
+    }
+    if (blobs != null) {
+      blobs.close(); // the store itself is the application's
     }
     context.scheduler().shutdownNow();
     if (ownWorkers != null) {

@@ -2,6 +2,7 @@ package dev.parley.chat.server.internal;
 
 import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.ErrorCode;
@@ -128,6 +129,8 @@ final class RoomAccess implements AutoCloseable {
   private final Clock clock;
   private final Duration timeout;
   private final AsyncLoadingCache<Key, Optional<MemberAccess>> cache;
+  // each room's visibility as last read for any user, for callers that must not wait for a read
+  private final Cache<RoomId, RoomVisibility> visibilities;
   private final ScheduledFuture<?> sweep;
   private final RoomRegistry rooms;
   private final ServerHooks hooks;
@@ -167,6 +170,12 @@ final class RoomAccess implements AutoCloseable {
                     return read(key).thenApply(access -> enforced(key, access));
                   }
                 });
+    this.visibilities =
+        Caffeine.newBuilder()
+            .maximumSize(settings.cacheMaxEntries())
+            .expireAfterWrite(settings.cacheTtl().multipliedBy(12))
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .build();
     long period = settings.cacheTtl().toMillis();
     this.sweep =
         scheduler.scheduleAtFixedRate(this::lookUpMembers, period, period, TimeUnit.MILLISECONDS);
@@ -178,6 +187,7 @@ final class RoomAccess implements AutoCloseable {
    */
   private Optional<MemberAccess> enforced(Key key, Optional<MemberAccess> access) {
     Standing standing = new Standing(access, clock.instant());
+    visibilities.put(key.room(), standing.visibility());
     if (!standing.mayRead()) {
       remove(key.room(), key.user(), removalReason(key.room(), standing));
     }
@@ -277,7 +287,17 @@ final class RoomAccess implements AutoCloseable {
 
   /** Forgets every entry of a room (its visibility changed). */
   void forgetRoom(RoomId room) {
+    visibilities.invalidate(room);
     cache.synchronous().asMap().keySet().removeIf(key -> key.room().equals(room));
+  }
+
+  /**
+   * The room's visibility as last read from the store for any user, or null if none was read lately
+   * (or the room is a direct one, which has none). Never reads the store: for callers on a
+   * delivering thread, such as the download links.
+   */
+  RoomVisibility cachedVisibility(RoomId room) {
+    return room.isDirect() ? null : visibilities.getIfPresent(room);
   }
 
   /** The Joined frame with the user's role, the room's visibility and their mute. */

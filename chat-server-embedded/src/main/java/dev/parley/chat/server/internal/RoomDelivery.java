@@ -176,7 +176,10 @@ final class RoomDelivery {
 
   private void deliverNow(ChatMessage message) {
     deliveredSeq = message.seq();
-    int recipients = room.broadcastExcept(null, new OutboundFrame(Envelopes.delivery(message)));
+    // one frame, with links signed for the room, serves every member
+    int recipients =
+        room.broadcastExcept(
+            null, new OutboundFrame(Envelopes.delivery(registry.links().withLinks(message))));
     registry.metrics().delivered(message.timestamp(), recipients);
     releaseWaiters();
   }

@@ -38,6 +38,7 @@ final class RoomRegistry implements ClusterBus.Listener {
   private final ScheduledExecutorService scheduler;
   private final ServerMetrics metrics;
   private final PresenceSettings presence;
+  private final AttachmentLinks links;
   private final ConcurrentHashMap<RoomId, CompletableFuture<Room>> rooms =
       new ConcurrentHashMap<>();
 
@@ -46,8 +47,10 @@ final class RoomRegistry implements ClusterBus.Listener {
       ClusterBus bus,
       ScheduledExecutorService scheduler,
       ServerMetrics metrics,
-      PresenceSettings presence) {
+      PresenceSettings presence,
+      AttachmentLinks links) {
     this.store = store;
+    this.links = links;
     this.presence = presence;
     this.metrics = metrics;
     this.bus = bus;
@@ -68,6 +71,11 @@ final class RoomRegistry implements ClusterBus.Listener {
 
   PresenceSettings presence() {
     return presence;
+  }
+
+  /** Adds download links to the attachments of each message delivered. */
+  AttachmentLinks links() {
+    return links;
   }
 
   /** Has {@code room} announce its gathered presence changes once the presence window is over. */

@@ -1,5 +1,6 @@
 package dev.parley.chat.server.internal;
 
+import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.server.DependencyStatus;
 import dev.parley.chat.server.RoomPolicy;
 import dev.parley.chat.spi.Authenticator;
@@ -29,6 +30,8 @@ final class ServerContext {
   private final ServerMetrics metrics;
   private final RoomAccess access;
   private final UserLimits userLimits;
+  private final AttachmentTokens attachmentTokens; // null: attachments off
+  private final AttachmentLinks attachmentLinks;
   private volatile boolean accepting;
 
   ServerContext(
@@ -60,7 +63,10 @@ final class ServerContext {
                 workers,
                 scheduler);
     this.bus = guardedBus != null ? guardedBus : bus;
-    this.rooms = new RoomRegistry(this.store, this.bus, scheduler, metrics, settings.presence());
+    // deliveries take their links from this context: the links need the permission stage below
+    this.rooms =
+        new RoomRegistry(
+            this.store, this.bus, scheduler, metrics, settings.presence(), this::withLinks);
     this.access =
         new RoomAccess(
             accessStore,
@@ -75,6 +81,28 @@ final class ServerContext {
     this.scheduler = scheduler;
     this.messageIds = messageIds;
     this.userLimits = new UserLimits(settings.abuseLimits(), settings.clock());
+    AttachmentSettings attachments = settings.attachments();
+    this.attachmentTokens =
+        attachments == null
+            ? null
+            : new AttachmentTokens(attachments.signingKey(), settings.clock());
+    this.attachmentLinks = AttachmentLinks.create(settings, access);
+  }
+
+  /** The upload tokens a Send presents are checked with these; null when attachments are off. */
+  AttachmentTokens attachmentTokens() {
+    return attachmentTokens;
+  }
+
+  /**
+   * Adds download links to what goes out; {@link AttachmentLinks#NONE} when attachments are off.
+   */
+  AttachmentLinks attachmentLinks() {
+    return attachmentLinks;
+  }
+
+  private ChatMessage withLinks(ChatMessage message) {
+    return message.attachments().isEmpty() ? message : attachmentLinks.withLinks(message);
   }
 
   /** Each user's connections, rooms and request buckets on this node. */

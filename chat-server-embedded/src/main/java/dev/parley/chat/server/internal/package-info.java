@@ -81,6 +81,12 @@
  *                               hookTimeout)                               room's after-store lane
  * </pre>
  *
+ * <p>Attachments ride the same path: intake checks a Send's upload tokens ({@code
+ * AttachmentTokens}, on the transport thread, without I/O) and appends the attachments they
+ * describe with the message; {@code RoomDelivery} and {@code HistoryReads} add download links
+ * through {@code AttachmentLinks} as each message goes out. No stage of the message path calls the
+ * blob store.
+ *
  * <p>Metrics attach to the same stages: each records through {@code ServerMetrics} (handshakes in
  * {@code ConnectHandler}, send-to-ack in {@code MessageIntake}, fan-out and send-to-delivery in
  * {@code RoomDelivery}, frames, errors and slow consumers in {@code ServerSession}), whose

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The server's protocol engine without a network: {@link ServerCore} driven through {@link
@@ -39,13 +40,18 @@ final class Engine implements AutoCloseable {
   }
 
   Engine(Consumer<ChatServerBuilder> configure) {
+    this(configure, UnaryOperator.identity());
+  }
+
+  /** An engine whose settings snapshot is changed by {@code adjust} (what no builder sets yet). */
+  Engine(Consumer<ChatServerBuilder> configure, UnaryOperator<ServerSettings> adjust) {
     ChatServerBuilder builder =
         ChatServer.builder()
             .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
             .clock(clock)
             .connectTimeout(Duration.ofSeconds(5));
     configure.accept(builder);
-    settings = SettingsSnapshots.of(builder);
+    settings = adjust.apply(SettingsSnapshots.of(builder));
     context =
         new ServerContext(
             settings,

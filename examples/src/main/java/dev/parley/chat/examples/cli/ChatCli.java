@@ -7,6 +7,7 @@ import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatClientBuilder;
 import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.RoomHandle;
 import java.net.URI;
 import java.time.Clock;
@@ -59,6 +60,14 @@ public final class ChatCli implements Callable<Integer> {
           "The server's WebSocket endpoint (default: ${DEFAULT-VALUE}). Repeat it for the nodes"
               + " of a cluster: the client moves to the next when one fails or stops.")
   private List<URI> urls;
+
+  @Option(
+      names = "--http-url",
+      defaultValue = "http://localhost:7451/chat",
+      description =
+          "The server's HTTP side, where /send-file uploads go and attachment links point"
+              + " (default: ${DEFAULT-VALUE}).")
+  private URI httpUrl;
 
   @Option(
       names = "--user",
@@ -123,8 +132,11 @@ public final class ChatCli implements Callable<Integer> {
     }
     listener =
         new PrintingListener(
-            this::print, this::currentRoom, zone, typingIndicator, console::showTyping);
-    ChatClientBuilder builder = ChatClient.builder().clientInfo("parley-cli", CliVersion.version());
+            this::print, this::currentRoom, zone, typingIndicator, console::showTyping, httpUrl);
+    ChatClientBuilder builder =
+        ChatClient.builder()
+            .clientInfo("parley-cli", CliVersion.version())
+            .httpEndpoint(httpUrl);
     urls.forEach(builder::endpoint);
     try (ChatClient client = builder.build()) {
       print(
@@ -274,11 +286,42 @@ public final class ChatCli implements Callable<Integer> {
               }
             });
       }
+    } else if (command instanceof CliCommand.SendFile sendFile) {
+      RoomHandle room = requireRoom();
+      if (room != null) {
+        sendFile(session, room, sendFile);
+      }
     } else if (command instanceof CliCommand.Help) {
       print(CliCommand.HELP);
     } else if (command instanceof CliCommand.Invalid invalid) {
       print("! " + invalid.problem());
     }
+  }
+
+  /**
+   * Uploads the file in the background, then sends it with the text; the input stays free meanwhile.
+   * The message shows once the server delivers it, like any other.
+   */
+  private void sendFile(ChatSession session, RoomHandle room, CliCommand.SendFile command) {
+    print("* uploading " + command.file() + "...");
+    unconfirmed.removeIf(CompletableFuture::isDone);
+    CompletableFuture<?> sent =
+        session
+            .upload(command.file())
+            .thenCompose(
+                uploaded ->
+                    room.send(
+                        OutgoingMessage.builder()
+                            .text(command.text())
+                            .attachment(uploaded.token())
+                            .build()));
+    unconfirmed.add(sent);
+    sent.whenComplete(
+        (receipt, failure) -> {
+          if (failure != null) {
+            print("! " + command.file() + " not sent: " + describe(failure));
+          }
+        });
   }
 
   private RoomHandle requireRoom() {

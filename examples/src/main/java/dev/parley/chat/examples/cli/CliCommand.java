@@ -1,6 +1,8 @@
 package dev.parley.chat.examples.cli;
 
 import dev.parley.chat.api.RoomId;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /** One line typed into the command-line client, parsed. Immutable. */
@@ -23,6 +25,9 @@ sealed interface CliCommand {
               + ", at most "
               + MAX_HISTORY
               + ")",
+          "  /send-file <path> [text]",
+          "                  upload a file and send it to the current room, with text if given",
+          "                  (a path with spaces goes in double quotes)",
           "  /quit           leave the chat (Ctrl-D works too)",
           "  anything else   is sent to the current room");
 
@@ -37,6 +42,9 @@ sealed interface CliCommand {
 
   /** {@code /history [n]}. */
   record History(int count) implements CliCommand {}
+
+  /** {@code /send-file <path> [text]}. */
+  record SendFile(Path file, String text) implements CliCommand {}
 
   /** {@code /quit}. */
   record Quit() implements CliCommand {}
@@ -74,6 +82,7 @@ sealed interface CliCommand {
       case "/leave" -> words.length == 1 ? new Leave() : new Invalid("usage: /leave");
       case "/who" -> words.length == 1 ? new Who() : new Invalid("usage: /who");
       case "/history" -> history(words);
+      case "/send-file" -> sendFile(trimmed.substring(words[0].length()).strip());
       case "/quit", "/exit" -> new Quit();
       case "/help" -> new Help();
       default -> new Invalid("unknown command " + words[0] + "; /help lists them");
@@ -88,6 +97,35 @@ sealed interface CliCommand {
       return new Join(RoomId.of(words[1]));
     } catch (IllegalArgumentException e) {
       return new Invalid(e.getMessage());
+    }
+  }
+
+  private static CliCommand sendFile(String arguments) {
+    String usage = "usage: /send-file <path> [text]";
+    if (arguments.isEmpty()) {
+      return new Invalid(usage);
+    }
+    String path;
+    String text;
+    if (arguments.startsWith("\"")) {
+      int end = arguments.indexOf('"', 1);
+      if (end < 0) {
+        return new Invalid(usage + " (the quoted path has no closing quote)");
+      }
+      path = arguments.substring(1, end);
+      text = arguments.substring(end + 1).strip();
+    } else {
+      String[] parts = arguments.split("\\s+", 2);
+      path = parts[0];
+      text = parts.length == 2 ? parts[1] : "";
+    }
+    if (path.isEmpty()) {
+      return new Invalid(usage);
+    }
+    try {
+      return new SendFile(Path.of(path), text);
+    } catch (InvalidPathException e) {
+      return new Invalid("not a path: " + e.getMessage());
     }
   }
 

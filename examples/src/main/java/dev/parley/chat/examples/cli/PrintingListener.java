@@ -1,5 +1,6 @@
 package dev.parley.chat.examples.cli;
 
+import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.client.ChatListener;
@@ -12,8 +13,10 @@ import dev.parley.chat.client.PresenceEvent;
 import dev.parley.chat.client.RoomRemovedEvent;
 import dev.parley.chat.client.StateChangeEvent;
 import dev.parley.chat.client.TypingEvent;
+import java.net.URI;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -32,6 +35,7 @@ final class PrintingListener implements ChatListener {
   private final ZoneId zone;
   private final TypingIndicator typing;
   private final Runnable typingChanged;
+  private final URI linkBase; // null: links shown as the server gave them
 
   /**
    * A listener that prints to {@code out}.
@@ -49,6 +53,22 @@ final class PrintingListener implements ChatListener {
       ZoneId zone,
       TypingIndicator typing,
       Runnable typingChanged) {
+    this(out, currentRoom, zone, typing, typingChanged, null);
+  }
+
+  /**
+   * A listener that prints to {@code out}, and shows attachment links resolved against {@code
+   * linkBase} (the server's HTTP side, which gives links relative to itself unless it has a public
+   * base URL).
+   */
+  PrintingListener(
+      Consumer<String> out,
+      Supplier<RoomId> currentRoom,
+      ZoneId zone,
+      TypingIndicator typing,
+      Runnable typingChanged,
+      URI linkBase) {
+    this.linkBase = linkBase;
     this.out = Objects.requireNonNull(out, "out");
     this.currentRoom = Objects.requireNonNull(currentRoom, "currentRoom");
     this.zone = Objects.requireNonNull(zone, "zone");
@@ -123,15 +143,68 @@ final class PrintingListener implements ChatListener {
     out.accept("* disconnected: " + event.reason() + " (close code " + event.code() + ")");
   }
 
-  /** One message as a line: {@code 12:34 <alice> hello}, prefixed with {@code #room} if needed. */
+  /**
+   * One message as a line: {@code 12:34 <alice> hello}, prefixed with {@code #room} if needed; then
+   * one line per attachment: {@code [file] cat.png (12.0 KiB, image/png, 640x480) <link>}.
+   */
   String format(ChatMessage message) {
-    String line =
-        TIME.format(message.timestamp().atZone(zone))
-            + " <"
-            + message.sender()
-            + "> "
-            + printable(message.text());
-    return message.room().equals(currentRoom.get()) ? line : "#" + message.room() + " " + line;
+    StringBuilder line =
+        new StringBuilder(TIME.format(message.timestamp().atZone(zone)))
+            .append(" <")
+            .append(message.sender())
+            .append("> ")
+            .append(printable(message.text()));
+    for (Attachment attachment : message.attachments()) {
+      line.append(System.lineSeparator()).append("    ").append(describe(attachment));
+    }
+    return message.room().equals(currentRoom.get())
+        ? line.toString()
+        : "#" + message.room() + " " + line;
+  }
+
+  /** {@code [file] name (size, type[, WxH]) link}, every part made printable. */
+  String describe(Attachment attachment) {
+    StringBuilder text =
+        new StringBuilder("[file] ")
+            .append(printable(attachment.name()))
+            .append(" (")
+            .append(size(attachment.size()))
+            .append(", ")
+            .append(printable(attachment.contentType()));
+    if (attachment.isImage()) {
+      text.append(", ").append(attachment.width()).append('x').append(attachment.height());
+    }
+    text.append(')');
+    if (!attachment.url().isEmpty()) {
+      text.append(' ').append(printable(link(attachment.url())));
+    }
+    return text.toString();
+  }
+
+  private String link(String url) {
+    if (linkBase == null) {
+      return url;
+    }
+    try {
+      return linkBase.resolve(url).toString();
+    } catch (IllegalArgumentException e) {
+      return url;
+    }
+  }
+
+  /** {@code 999 B}, {@code 12.0 KiB}, {@code 3.4 MiB}, {@code 1.2 GiB}. */
+  static String size(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 
   /**

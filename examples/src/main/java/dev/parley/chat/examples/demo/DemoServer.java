@@ -1,8 +1,10 @@
 package dev.parley.chat.examples.demo;
 
 import dev.parley.chat.examples.metrics.PrometheusEndpoint;
+import dev.parley.chat.server.AttachmentOptions;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.ChatServerBuilder;
+import dev.parley.chat.server.FileSystemBlobStore;
 import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.ServerTls;
@@ -11,6 +13,7 @@ import dev.parley.chat.store.jdbc.JdbcStoreException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Option;
  *
  * <p>Messages are kept in an H2 database file under {@code parley-data/} (the {@code --data-dir}
  * option), so stopping and starting the demo keeps the conversation; {@code --in-memory} keeps them
- * in memory instead. The page logs in at {@code POST /login?name=...} ({@link DemoLogin}) and
+ * in memory instead. Files sent in the chat are kept under {@code parley-data/files/} (a temporary
+ * folder with {@code --in-memory}). The page logs in at {@code POST /login?name=...} ({@link DemoLogin}) and
  * connects with the signed, short-lived JWT it gets back, which the server checks with a {@code
  * JwtAuthenticator}. Anyone may log in under any name: this is a demo, not a deployment.
  */
@@ -137,6 +141,23 @@ public final class DemoServer implements Callable<Integer> {
       DemoLogin login,
       ServerTls tls)
       throws IOException {
+    return start(host, port, httpPort, store, advertised, login, tls, null);
+  }
+
+  /**
+   * As {@link #start(String, int, int, MessageStore, Function, DemoLogin, ServerTls)}; with {@code
+   * attachments} (or null: off) members can send files. The blob store in them stays the caller's.
+   */
+  static ChatServer start(
+      String host,
+      int port,
+      int httpPort,
+      MessageStore store,
+      Function<ChatServer, URI> advertised,
+      DemoLogin login,
+      ServerTls tls,
+      AttachmentOptions attachments)
+      throws IOException {
     ChatServer server;
     try {
       ChatServerBuilder builder =
@@ -150,6 +171,9 @@ public final class DemoServer implements Callable<Integer> {
               .httpHandler(PrometheusEndpoint.PATH, PrometheusEndpoint.shared());
       if (tls != null) {
         builder.tls(tls);
+      }
+      if (attachments != null) {
+        builder.attachments(attachments);
       }
       server = WebPage.build(builder, advertised);
     } catch (RuntimeException e) {
@@ -180,6 +204,9 @@ public final class DemoServer implements Callable<Integer> {
       System.err.println("Cannot use the TLS files: " + e.getMessage());
       return 1;
     }
+    Path filesDir =
+        inMemory ? Files.createTempDirectory("parley-demo-files") : dataDir.resolve("files");
+    FileSystemBlobStore files = FileSystemBlobStore.open(filesDir);
     ChatServer server =
         start(
             host,
@@ -188,7 +215,8 @@ public final class DemoServer implements Callable<Integer> {
             store,
             ChatServer::webSocketUri,
             DemoLogin.generate(Clock.systemUTC()),
-            serverTls);
+            serverTls,
+            AttachmentOptions.builder(files).build());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -197,6 +225,7 @@ public final class DemoServer implements Callable<Integer> {
                   System.out.println("Stopping the Parley demo server...");
                   server.close();
                   store.close(); // the server leaves what it was given to its owner
+                  files.close();
                   stopped.countDown();
                 },
                 "parley-demo-shutdown"));

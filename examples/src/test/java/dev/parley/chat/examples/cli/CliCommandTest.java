@@ -3,6 +3,7 @@ package dev.parley.chat.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.api.RoomId;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class CliCommandTest {
@@ -51,5 +52,23 @@ class CliCommandTest {
     assertThat(CliCommand.parse("/leave now")).isInstanceOf(CliCommand.Invalid.class);
     assertThat(CliCommand.parse("/dance"))
         .isEqualTo(new CliCommand.Invalid("unknown command /dance; /help lists them"));
+  }
+
+  @Test
+  void sendFileTakesAPathOptionallyQuotedAndTheRestAsText() {
+    assertThat(CliCommand.parse("/send-file cat.png"))
+        .isEqualTo(new CliCommand.SendFile(Path.of("cat.png"), ""));
+    assertThat(CliCommand.parse("/send-file /tmp/cat.png look at  this"))
+        .isEqualTo(new CliCommand.SendFile(Path.of("/tmp/cat.png"), "look at  this"));
+    assertThat(CliCommand.parse("/send-file \"my cat.png\" hi"))
+        .isEqualTo(new CliCommand.SendFile(Path.of("my cat.png"), "hi"));
+    assertThat(CliCommand.parse("/send-file"))
+        .isEqualTo(new CliCommand.Invalid("usage: /send-file <path> [text]"));
+    assertThat(CliCommand.parse("/send-file \"open"))
+        .isEqualTo(
+            new CliCommand.Invalid(
+                "usage: /send-file <path> [text] (the quoted path has no closing quote)"));
+    assertThat(CliCommand.parse("/send-file \"\" text"))
+        .isEqualTo(new CliCommand.Invalid("usage: /send-file <path> [text]"));
   }
 }

@@ -2,6 +2,7 @@ package dev.parley.chat.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.MessageId;
@@ -12,6 +13,7 @@ import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.PresenceEvent;
 import dev.parley.chat.client.RoomRemovedEvent;
 import dev.parley.chat.client.TypingEvent;
+import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -88,6 +90,48 @@ class PrintingListenerTest {
     listener.onTyping(null, new TypingEvent(GENERAL, UserId.of("bob"), true));
     listener.onPresence(null, new PresenceEvent(GENERAL, UserId.of("bob"), false));
     assertThat(typing.describe(GENERAL)).isEmpty();
+  }
+
+  @Test
+  void printsEachAttachmentWithNameSizeTypeAndAnAbsoluteLink() {
+    PrintingListener withLinks =
+        new PrintingListener(
+            lines::add,
+            () -> GENERAL,
+            ZoneOffset.UTC,
+            typing,
+            typingChanges::incrementAndGet,
+            URI.create("http://chat.example:7451/chat"));
+    String sha = "a".repeat(64);
+    ChatMessage message =
+        message(GENERAL, "look")
+            .withAttachments(
+                List.of(
+                    Attachment.of(sha, "cat.png", "image/png", 12_345, 640, 480, "b".repeat(64))
+                        .withLinks("/chat/files/" + sha + "?sig=x", "/chat/files/t"),
+                    Attachment.of(sha, "notes\u001b.txt", "text/plain", 900, 0, 0, "")));
+
+    withLinks.onMessage(null, new MessageEvent(message));
+
+    String nl = System.lineSeparator();
+    assertThat(lines)
+        .containsExactly(
+            "12:34 <alice> look"
+                + nl
+                + "    [file] cat.png (12.1 KiB, image/png, 640x480)"
+                + " http://chat.example:7451/chat/files/"
+                + sha
+                + "?sig=x"
+                + nl
+                + "    [file] notes\uFFFD.txt (900 B, text/plain)");
+  }
+
+  @Test
+  void sizesAreShownInBinaryUnits() {
+    assertThat(PrintingListener.size(0)).isEqualTo("0 B");
+    assertThat(PrintingListener.size(1024)).isEqualTo("1.0 KiB");
+    assertThat(PrintingListener.size(5L * 1024 * 1024 + 1)).isEqualTo("5.0 MiB");
+    assertThat(PrintingListener.size(3L << 30)).isEqualTo("3.0 GiB");
   }
 
   private static ChatMessage message(RoomId room, String text) {
