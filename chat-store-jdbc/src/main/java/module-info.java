@@ -7,6 +7,7 @@ module dev.parley.chat.store.jdbc {
   requires transitive dev.parley.chat.api;
   requires transitive java.sql;
   requires com.github.benmanes.caffeine;
+  requires com.google.gson;
   requires com.zaxxer.hikari;
   requires flyway.core;
   requires org.slf4j;

@@ -1,8 +1,10 @@
 package dev.parley.chat.server;
 
+import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,6 +17,9 @@ import java.util.Objects;
  * @param text its text, as sent or as an earlier hook rewrote it
  * @param payload its application bytes, empty when absent
  * @param sessionId the sending session's id; empty for a server-side publish
+ * @param attachments the files it carries, as their upload tokens describe them (verified, without
+ *     links); empty when none. A hook cannot change them: a rewrite keeps them, a rejection drops
+ *     the whole message.
  */
 public record BeforeStoreEvent(
     RoomId room,
@@ -22,7 +27,8 @@ public record BeforeStoreEvent(
     ClientMessageId clientMessageId,
     String text,
     byte[] payload,
-    String sessionId) {
+    String sessionId,
+    List<Attachment> attachments) {
 
   /** Validates the fields and copies the payload. */
   public BeforeStoreEvent {
@@ -32,6 +38,18 @@ public record BeforeStoreEvent(
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(sessionId, "sessionId");
     payload = payload == null ? new byte[0] : payload.clone();
+    attachments = attachments == null ? List.of() : List.copyOf(attachments);
+  }
+
+  /** An event for a message without attachments. */
+  public BeforeStoreEvent(
+      RoomId room,
+      UserId sender,
+      ClientMessageId clientMessageId,
+      String text,
+      byte[] payload,
+      String sessionId) {
+    this(room, sender, clientMessageId, text, payload, sessionId, List.of());
   }
 
   /** A copy of the application bytes. */

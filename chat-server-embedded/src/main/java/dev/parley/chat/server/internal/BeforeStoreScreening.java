@@ -221,7 +221,8 @@ final class BeforeStoreScreening {
                     event.clientMessageId(),
                     text,
                     event.payload(),
-                    event.sessionId());
+                    event.sessionId(),
+                    event.attachments());
           }
         }
       }

@@ -118,6 +118,20 @@ final class DownloadEndpoint implements HttpHandler {
       ScheduledExecutorService scheduler,
       Duration stallPeriod,
       boolean secure) {
+    this(basePath, masterKey, blobs, clock, scheduler, stallPeriod, secure, THREADS, QUEUE);
+  }
+
+  /** As above, with {@code threads} serving downloads and {@code queue} waiting (for tests). */
+  DownloadEndpoint(
+      String basePath,
+      byte[] masterKey,
+      BlobAccess blobs,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      Duration stallPeriod,
+      boolean secure,
+      int threads,
+      int queue) {
     this.basePath = basePath;
     this.key = SignedAttachmentLinks.signingKey(masterKey);
     this.blobs = blobs;
@@ -125,11 +139,11 @@ final class DownloadEndpoint implements HttpHandler {
     this.secure = secure;
     this.pool =
         new ThreadPoolExecutor(
-            THREADS,
-            THREADS,
+            threads,
+            threads,
             0,
             TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(QUEUE),
+            new ArrayBlockingQueue<>(queue),
             HttpSide.threads("parley-download-"));
     long period = stallPeriod.toMillis();
     this.stallSweep =
@@ -139,6 +153,11 @@ final class DownloadEndpoint implements HttpHandler {
   /** The path the endpoint serves, e.g. {@code /chat/files/}. */
   String basePath() {
     return basePath;
+  }
+
+  /** Downloads waiting for a thread now. */
+  int queued() {
+    return pool.getQueue().size();
   }
 
   /** Downloads being written now. */

@@ -300,7 +300,13 @@ final class MessageIntake {
           @Override
           public BeforeStoreEvent event() {
             return new BeforeStoreEvent(
-                s.room(), s.sender(), s.clientMessageId(), s.text(), s.payload(), s.sessionId());
+                s.room(),
+                s.sender(),
+                s.clientMessageId(),
+                s.text(),
+                s.payload(),
+                s.sessionId(),
+                s.attachments());
           }
 
           @Override

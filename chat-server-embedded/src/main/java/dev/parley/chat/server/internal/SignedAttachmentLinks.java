@@ -76,8 +76,8 @@ final class SignedAttachmentLinks implements AttachmentLinks {
       Function<RoomId, RoomVisibility> visibility) {
     this.key = signingKey(masterKey);
     this.prefix = base(publicBaseUrl) + filesPath;
-    this.privateValidity = positiveSeconds(privateValidity, "privateValidity");
-    this.publicValidity = positiveSeconds(publicValidity, "publicValidity");
+    this.privateValidity = Objects.requireNonNull(privateValidity, "privateValidity");
+    this.publicValidity = Objects.requireNonNull(publicValidity, "publicValidity");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.visibility = Objects.requireNonNull(visibility, "visibility");
   }
@@ -117,10 +117,11 @@ final class SignedAttachmentLinks implements AttachmentLinks {
 
   /**
    * The expiry of a link made now that must work for {@code validity}: now plus the validity,
-   * rounded up to a multiple of the validity, in epoch seconds.
+   * rounded up to a multiple of the validity, in epoch seconds (a validity under a second counts as
+   * one second).
    */
   long expiry(Duration validity) {
-    long window = validity.toSeconds();
+    long window = Math.max(1, validity.toSeconds());
     long earliest = Math.floorDiv(clock.millis(), 1000) + window;
     return Math.floorDiv(earliest + window - 1, window) * window;
   }
@@ -202,13 +203,5 @@ final class SignedAttachmentLinks implements AttachmentLinks {
     }
     String base = publicBaseUrl.toString();
     return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-  }
-
-  private static Duration positiveSeconds(Duration validity, String name) {
-    Objects.requireNonNull(validity, name);
-    if (validity.toSeconds() < 1) {
-      throw new IllegalArgumentException(name + " must be a second or more, was " + validity);
-    }
-    return validity;
   }
 }

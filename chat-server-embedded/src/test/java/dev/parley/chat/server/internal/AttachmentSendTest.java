@@ -11,12 +11,17 @@ import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
+import dev.parley.chat.protocol.Protocol;
 import dev.parley.chat.protocol.internal.Direction;
 import dev.parley.chat.protocol.internal.Envelope;
 import dev.parley.chat.protocol.internal.EnvelopeCodec;
 import dev.parley.chat.protocol.internal.HistoryRequest;
 import dev.parley.chat.protocol.internal.Send;
+import dev.parley.chat.server.BeforeStoreEvent;
+import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.FileSystemBlobStore;
+import dev.parley.chat.server.MessageHook;
+import dev.parley.chat.server.MessageVerdict;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,6 +29,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,12 +60,17 @@ class AttachmentSendTest {
   }
 
   private void start(boolean attachmentsOn) throws IOException {
+    start(attachmentsOn, b -> {});
+  }
+
+  private void start(boolean attachmentsOn, Consumer<ChatServerBuilder> configure)
+      throws IOException {
     FileSystemBlobStore blobs = FileSystemBlobStore.open(dir.resolve("blobs"));
     UnaryOperator<ServerSettings> adjust =
         s ->
             TestAttachments.with(
                 s, attachmentsOn ? TestAttachments.settings(blobs, dir.resolve("staging")) : null);
-    engine = new Engine(b -> {}, adjust);
+    engine = new Engine(configure, adjust);
     alice = engine.connect("alice");
     bob = engine.connect("bob");
     engine.join(alice, "r");
@@ -138,6 +150,71 @@ class AttachmentSendTest {
             m ->
                 assertThat(EnvelopeCodec.chatMessage(m).attachments())
                     .containsExactly(PHOTO, REPORT));
+  }
+
+  @Test
+  void jsonClientsSendTokensAndReadAttachmentsAsDocumented() throws IOException {
+    start(true);
+    FakeConnection carol = engine.open(Protocol.SUBPROTOCOL_JSON);
+    engine.send(carol, engine.connectFrame("carol"));
+    carol.next(Envelope.BodyCase.WELCOME);
+    engine.join(carol, "r");
+    String token = token(PHOTO, "carol");
+    // the Send of docs/protocol.md's example, as a browser writes it
+    engine.core.onText(
+        carol,
+        "{\"requestId\":\"7\",\"send\":{\"room\":\"r\",\"clientMessageId\":\"web-5f1c2d\","
+            + "\"text\":\"the beach\",\"attachments\":[\""
+            + token
+            + "\"]}}");
+    Envelope delivered = carol.next(MESSAGE);
+    assertThat(carol.next(SEND_ACK).getRequestId()).isEqualTo(7);
+    assertThat(JsonFrames.encode(delivered))
+        .contains(
+            "\"attachments\":[{\"id\":\""
+                + PHOTO.id()
+                + "\",\"name\":\"beach.png\",\"contentType\":\"image/png\",\"size\":\"48213\","
+                + "\"width\":640,\"height\":480,\"thumbnailId\":\""
+                + PHOTO.thumbnailId()
+                + "\"");
+    Envelope atBob = bob.next();
+    while (atBob.getBodyCase() == PRESENCE) { // carol came online, in whatever order
+      atBob = bob.next();
+    }
+    assertThat(EnvelopeCodec.chatMessage(atBob.getMessage()).attachments()).containsExactly(PHOTO);
+  }
+
+  @Test
+  void hooksSeeTheAttachmentsAndARewriteKeepsThem() throws IOException {
+    List<List<Attachment>> seen = new CopyOnWriteArrayList<>();
+    start(
+        true,
+        b ->
+            b.messageHook(
+                new MessageHook() {
+                  @Override
+                  public MessageVerdict beforeStore(BeforeStoreEvent event) {
+                    seen.add(event.attachments());
+                    boolean pdf =
+                        event.attachments().stream()
+                            .anyMatch(a -> a.contentType().equals("application/pdf"));
+                    return pdf
+                        ? MessageVerdict.reject("no PDFs here")
+                        : MessageVerdict.rewrite("🏖");
+                  }
+                }));
+    send("m1", "beach", List.of(token(PHOTO, "alice")));
+    var atBob = EnvelopeCodec.chatMessage(bob.next(MESSAGE).getMessage());
+    assertThat(atBob.text()).isEqualTo("🏖");
+    assertThat(atBob.attachments()).containsExactly(PHOTO);
+
+    Envelope refused = send("m2", "report", List.of(token(PHOTO, "alice"), token(REPORT, "alice")));
+    alice.next(MESSAGE);
+    alice.next(SEND_ACK);
+    Envelope error = alice.next(ERROR);
+    assertThat(error.getRequestId()).isEqualTo(refused.getRequestId());
+    assertThat(error.getError().getCode()).isEqualTo(ErrorCode.REJECTED.code());
+    assertThat(seen).containsExactly(List.of(PHOTO), List.of(PHOTO, REPORT));
   }
 
   @Test

@@ -21,8 +21,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,7 +71,13 @@ class DownloadEndpointIT {
   }
 
   private void startEndpoint(Duration stallPeriod) throws IOException {
-    endpoint = new DownloadEndpoint("/chat/files/", KEY, blobs, clock, timer, stallPeriod, false);
+    startEndpoint(stallPeriod, DownloadEndpoint.THREADS, DownloadEndpoint.QUEUE);
+  }
+
+  private void startEndpoint(Duration stallPeriod, int threads, int queue) throws IOException {
+    endpoint =
+        new DownloadEndpoint(
+            "/chat/files/", KEY, blobs, clock, timer, stallPeriod, false, threads, queue);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     server.createContext("/chat/files/", endpoint);
     server.setExecutor(Executors.newFixedThreadPool(2, HttpSide.threads("test-http-")));
@@ -328,11 +336,43 @@ class DownloadEndpointIT {
     assertThat(get(link(small, "s.bin", "application/octet-stream")).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void whenEveryThreadIsBusyAndTheQueueFullADownloadIsRefusedAtOnce() throws Exception {
+    server.stop(0);
+    endpoint.stop();
+    startEndpoint(DownloadEndpoint.STALL_PERIOD, 1, 1);
+    BlobInfo blob = put(random(100, 11));
+    URI uri = link(blob, "a.bin", "application/octet-stream");
+    store.hold = new CountDownLatch(1);
+    try {
+      var busy =
+          http.sendAsync(
+              HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+      await().atMost(Duration.ofSeconds(20)).until(() -> store.held.get() == 1);
+      var waiting =
+          http.sendAsync(
+              HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+      await().atMost(Duration.ofSeconds(20)).until(() -> endpoint.queued() == 1);
+
+      HttpResponse<byte[]> refused = get(uri);
+      assertError(refused, 503, "ATTACHMENTS_UNAVAILABLE", true);
+      assertThat(header(refused, "Retry-After")).isEqualTo("1");
+
+      store.hold.countDown();
+      assertThat(busy.get().statusCode()).isEqualTo(200);
+      assertThat(waiting.get().statusCode()).isEqualTo(200);
+    } finally {
+      store.hold.countDown();
+    }
+  }
+
   /** A store that can be switched to fail every call with an IOException, counting calls. */
   private static final class SwitchableStore implements BlobStore {
     private final BlobStore delegate;
     volatile boolean down;
     volatile int calls;
+    volatile CountDownLatch hold; // stat waits for it when set
+    final AtomicInteger held = new AtomicInteger();
 
     SwitchableStore(BlobStore delegate) {
       this.delegate = delegate;
@@ -353,6 +393,16 @@ class DownloadEndpointIT {
     @Override
     public Optional<BlobInfo> stat(BlobId id) throws IOException {
       call();
+      CountDownLatch latch = hold;
+      if (latch != null && latch.getCount() > 0) {
+        held.incrementAndGet();
+        try {
+          latch.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
+      }
       return delegate.stat(id);
     }
 

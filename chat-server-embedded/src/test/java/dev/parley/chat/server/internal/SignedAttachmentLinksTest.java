@@ -126,6 +126,10 @@ class SignedAttachmentLinksTest {
     clock.advance(Duration.ofSeconds(1));
     assertThat(links.withLinks(message(PRIVATE, photo())).attachments().get(0).url())
         .contains("&exp=" + (start + 3 * 3600) + "&");
+    long second = clock.instant().getEpochSecond();
+    assertThat(links.expiry(Duration.ofMillis(300)))
+        .as("under a second counts as one")
+        .isIn(second + 1, second + 2);
     for (int minute = 0; minute < 180; minute += 7) {
       long now = clock.instant().getEpochSecond();
       long exp = links.expiry(HOUR);

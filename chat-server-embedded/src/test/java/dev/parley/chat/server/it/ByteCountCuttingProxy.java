@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on loopback that cuts the connection once, exactly when the client has sent a given
- * number of bytes through it (all connections counted together): a lost connection part way
- * through a request body, at the same byte on every run. Forwards everything else untouched.
- * Thread-safe; two threads per connection.
+ * number of bytes through it (all connections counted together): a lost connection part way through
+ * a request body, at the same byte on every run. Forwards everything else untouched. Thread-safe;
+ * two threads per connection.
  */
 final class ByteCountCuttingProxy implements AutoCloseable {
   private final InetSocketAddress target;

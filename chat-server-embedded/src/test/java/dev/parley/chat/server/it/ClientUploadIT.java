@@ -19,6 +19,9 @@ import dev.parley.chat.server.FileSystemBlobStore;
 import java.awt.image.BufferedImage;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -137,6 +140,14 @@ class ClientUploadIT {
     assertThat(received.attachments()).hasSize(1);
     Attachment delivered = received.attachments().get(0);
     assertThat(delivered.withoutLinks()).isEqualTo(attachment);
+    assertThat(delivered.url()).contains("/chat/files/" + attachment.id());
+    HttpResponse<byte[]> download =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(http.resolve(delivered.url())).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(download.statusCode()).isEqualTo(200);
+    assertThat(download.body()).isEqualTo(content);
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -448,13 +449,29 @@ public final class JdbcMessageStore implements MessageStore {
     return onReader(() -> queries.position(cache, room));
   }
 
+  /**
+   * The blobs that kept messages reference, from the {@code parley_message_blob} rows each append
+   * writes in its transaction and each trim removes with its messages. Answered on a reader thread.
+   */
+  @Override
+  public CompletableFuture<Set<String>> referencedBlobs() {
+    if (!initialised) {
+      return notInitialised();
+    }
+    return onReader(queries::referencedBlobs, "could not read the referenced blobs: ");
+  }
+
   private <T> CompletableFuture<T> onReader(SqlSupplier<T> work) {
+    return onReader(work, "could not read history: ");
+  }
+
+  private <T> CompletableFuture<T> onReader(SqlSupplier<T> work, String failure) {
     Supplier<T> task =
         () -> {
           try {
             return work.get();
           } catch (SQLException e) {
-            throw new JdbcStoreException("could not read history: " + e.getMessage(), e);
+            throw new JdbcStoreException(failure + e.getMessage(), e);
           }
         };
     try {

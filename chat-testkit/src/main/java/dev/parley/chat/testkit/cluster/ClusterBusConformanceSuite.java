@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.MessageId;
@@ -217,6 +218,58 @@ public abstract class ClusterBusConformanceSuite {
       assertThat(actual.text()).as("text of message %d", i).isEqualTo(expected.text());
       assertThat(actual.payload()).as("payload of message %d", i).isEqualTo(expected.payload());
       assertThat(actual).isEqualTo(expected);
+    }
+  }
+
+  /**
+   * Attachments travel with their message as a store keeps them (without download links): every
+   * field, at the edges of what an {@link Attachment} can hold, in the sender's order.
+   */
+  @Test
+  void attachmentsSurviveTheTrip() throws Exception {
+    Node a = startNode("a");
+    Node b = startNode("b");
+    List<Attachment> ten = new ArrayList<>();
+    ten.add(
+        Attachment.of(
+            "0".repeat(64),
+            "nul\u0000 lone \uD83D high ünïcode 😀 \"q\" " + "n".repeat(200),
+            "text/plain; charset=utf-8",
+            Long.MAX_VALUE,
+            0,
+            0,
+            ""));
+    ten.add(
+        Attachment.of(
+            "a".repeat(64),
+            "photo.jpg",
+            "image/jpeg",
+            5L * 1024 * 1024 * 1024,
+            Integer.MAX_VALUE,
+            1,
+            "b".repeat(64)));
+    for (int i = 2; i < Attachment.MAX_PER_MESSAGE; i++) {
+      ten.add(Attachment.of(String.format("%064x", i), "f" + i, "application/pdf", i, 0, 0, ""));
+    }
+    List<ChatMessage> sent =
+        List.of(
+            message(RoomId.of("files"), 1, "ten files", new byte[0]).withAttachments(ten),
+            message(RoomId.of("files"), 2, "", new byte[0]).withAttachments(List.of(ten.get(1))),
+            message(RoomId.of("files"), 3, "none", new byte[] {1}));
+    for (ChatMessage message : sent) {
+      a.bus().publishMessage(message);
+    }
+    awaitTrue(
+        "b hears all " + sent.size() + " messages",
+        timeout(),
+        () -> b.listener().messages().size() >= sent.size());
+    List<ChatMessage> heard = b.listener().messages();
+    assertThat(heard).hasSize(sent.size());
+    for (int i = 0; i < sent.size(); i++) {
+      assertThat(heard.get(i).attachments())
+          .as("attachments of message %d", i)
+          .containsExactlyElementsOf(sent.get(i).attachments());
+      assertThat(heard.get(i)).isEqualTo(sent.get(i));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.parley.chat.testkit.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.MessageId;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +34,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract every {@link MessageStore} keeps: gapless per-room order under concurrency, each
  * caller's appends to a room in the order it made them, idempotent appends, exact paging, retention
- * from the oldest end only, and what a restart keeps. Subclass it and implement {@link
- * #newStore()}, {@link #newStoreKeepingAtMost(int)} and {@link #reopen(MessageStore)}; each test
- * gets a fresh store and closes it afterwards. Not thread-safe (one test at a time per instance, as
- * JUnit runs them).
+ * from the oldest end only, what a restart keeps, attachments kept with their messages, and the
+ * blobs kept messages reference ({@link MessageStore#referencedBlobs()}, checked unless the store
+ * does not support it). Subclass it and implement {@link #newStore()}, {@link
+ * #newStoreKeepingAtMost(int)} and {@link #reopen(MessageStore)}; each test gets a fresh store and
+ * closes it afterwards. Not thread-safe (one test at a time per instance, as JUnit runs them).
  */
 public abstract class MessageStoreConformanceSuite {
   /** Messages per writer thread in the concurrency test; override to scale. */
@@ -554,6 +557,132 @@ public abstract class MessageStoreConformanceSuite {
         .containsExactly("b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9", "b10");
   }
 
+  /** A 64-hex-character blob id made from {@code n}. */
+  private static String blob(int n) {
+    return String.format("%064x", n);
+  }
+
+  private static Attachment image(int n) {
+    return Attachment.of(
+        blob(n), "photo " + n + ".jpg", "image/jpeg", 1000 + n, 640, 480, blob(n + 1));
+  }
+
+  private static Attachment file(int n) {
+    return Attachment.of(blob(n), "file-" + n + ".pdf", "application/pdf", 10 + n, 0, 0, "");
+  }
+
+  @Test
+  void attachmentsAreKeptWithTheirMessagesInEveryRead() {
+    RoomId room = RoomId.of("conformance-attachments");
+    List<Attachment> first = List.of(image(100), file(200), image(100));
+    List<Attachment> ten = new ArrayList<>();
+    ten.add(
+        Attachment.of(
+            blob(300),
+            "ünïcode \"quoted\" back\\slash 😀 " + "x".repeat(200),
+            "text/plain; charset=utf-8",
+            5L * 1024 * 1024 * 1024,
+            0,
+            0,
+            ""));
+    ten.add(
+        Attachment.of(
+            blob(301), "big.png", "image/png", Integer.MAX_VALUE + 7L, 65_535, 40_000, blob(302)));
+    for (int i = 0; i < Attachment.MAX_PER_MESSAGE - 2; i++) {
+      ten.add(file(400 + i));
+    }
+    List<ChatMessage> stored = new ArrayList<>();
+    stored.add(append(room, "alice", "att-1", "", first).message());
+    stored.add(append(room, "alice", "att-2", "no files", List.of()).message());
+    stored.add(append(room, "bob", "att-3", "ten files", ten).message());
+    assertThat(stored.get(0).attachments()).containsExactlyElementsOf(first);
+    assertThat(stored.get(0).text()).isEmpty();
+    assertThat(stored.get(1).attachments()).isEmpty();
+    assertThat(stored.get(2).attachments()).containsExactlyElementsOf(ten);
+
+    assertThat(readAll(room)).containsExactlyElementsOf(stored);
+    assertThat(await(store.read(room, 0, ReadDirection.BACKWARD, 2)).messages())
+        .containsExactlyElementsOf(stored.subList(1, 3));
+    assertThat(await(store.read(room, 1, ReadDirection.FORWARD, 1)).messages())
+        .containsExactly(stored.get(0));
+
+    AppendResult again = append(room, "alice", "att-1", "resent without them", List.of());
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.message()).isEqualTo(stored.get(0));
+    AppendResult elsewhere =
+        append(RoomId.of("conformance-attachments-2"), "bob", "att-3", "x", List.of(file(1)));
+    assertThat(elsewhere.duplicate()).isTrue();
+    assertThat(elsewhere.message()).isEqualTo(stored.get(2));
+  }
+
+  @Test
+  void attachmentsSurviveARestart() throws Exception {
+    RoomId room = RoomId.of("conformance-attachments-restart");
+    ChatMessage before = append(room, "alice", "ar1", "", List.of(image(10), file(20))).message();
+    long epoch = await(store.position(room)).epoch();
+    store.close();
+    store = reopen(store);
+    if (await(store.position(room)).epoch() != epoch) {
+      return; // the history is gone, and the store says so
+    }
+    assertThat(readAll(room)).containsExactly(before);
+    assertThat(append(room, "alice", "ar1", "again", List.of()).message()).isEqualTo(before);
+  }
+
+  /** The store's referenced blobs; skips the test when the store does not support them. */
+  private static Set<String> referencedBlobs(MessageStore s, long timeoutSeconds) {
+    CompletableFuture<Set<String>> future = s.referencedBlobs();
+    try {
+      return future.get(timeoutSeconds, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause();
+      Assumptions.assumeFalse(
+          cause instanceof UnsupportedOperationException,
+          "this store does not report referenced blobs");
+      throw new AssertionError(cause);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void referencedBlobsAreTheFilesAndThumbnailsOfKeptMessages() {
+    assertThat(referencedBlobs(store, timeoutSeconds())).isEmpty();
+    append(RoomId.of("conformance-blobs-a"), "alice", "rb1", "", List.of(image(10), file(20)));
+    append(RoomId.of("conformance-blobs-a"), "alice", "rb2", "no files", List.of());
+    append(RoomId.of("conformance-blobs-b"), "bob", "rb3", "", List.of(file(20), file(30)));
+    // a duplicate adds nothing, whatever it carries
+    append(RoomId.of("conformance-blobs-b"), "bob", "rb3", "", List.of(file(99)));
+    assertThat(referencedBlobs(store, timeoutSeconds()))
+        .containsExactlyInAnyOrder(blob(10), blob(11), blob(20), blob(30));
+  }
+
+  @Test
+  void referencedBlobsForgetTrimmedMessages() throws Exception {
+    MessageStore small = newStoreKeepingAtMost(3);
+    Assumptions.assumeTrue(small != null, "this store has no retention");
+    extra = small;
+    RoomId room = RoomId.of("conformance-blobs-trim");
+    RoomId other = RoomId.of("conformance-blobs-trim-other");
+    await(small.append(request(room, "alice", "t1", "", List.of(image(10), file(50)))));
+    await(small.append(request(room, "alice", "t2", "", List.of(file(20)))));
+    await(small.append(request(other, "alice", "t3", "", List.of(file(20)))));
+    assertThat(referencedBlobs(small, timeoutSeconds()))
+        .containsExactlyInAnyOrder(blob(10), blob(11), blob(20), blob(50));
+    await(small.append(request(room, "alice", "t4", "", List.of(file(50)))));
+    await(small.append(request(room, "alice", "t5", "plain", List.of())));
+    // t1 is trimmed: its image and thumbnail go; file 50 is still in t4
+    assertThat(await(small.position(room)).firstSeq()).isEqualTo(2);
+    assertThat(referencedBlobs(small, timeoutSeconds()))
+        .containsExactlyInAnyOrder(blob(20), blob(50));
+    await(small.append(request(room, "alice", "t6", "plain", List.of())));
+    // t2 is trimmed, but the other room's message still references file 20
+    assertThat(referencedBlobs(small, timeoutSeconds()))
+        .containsExactlyInAnyOrder(blob(20), blob(50));
+    await(small.append(request(room, "alice", "t7", "plain", List.of())));
+    assertThat(referencedBlobs(small, timeoutSeconds())).containsExactly(blob(20));
+  }
+
   private static List<Long> range(long from, long to) {
     List<Long> out = new ArrayList<>();
     for (long i = from; i <= to; i++) {
@@ -566,7 +695,17 @@ public abstract class MessageStoreConformanceSuite {
     return await(store.append(request(room, sender, clientId, text)));
   }
 
+  private AppendResult append(
+      RoomId room, String sender, String clientId, String text, List<Attachment> attachments) {
+    return await(store.append(request(room, sender, clientId, text, attachments)));
+  }
+
   private AppendRequest request(RoomId room, String sender, String clientId, String text) {
+    return request(room, sender, clientId, text, List.of());
+  }
+
+  private AppendRequest request(
+      RoomId room, String sender, String clientId, String text, List<Attachment> attachments) {
     return new AppendRequest(
         room,
         MessageId.of("M" + ids.incrementAndGet()),
@@ -574,7 +713,8 @@ public abstract class MessageStoreConformanceSuite {
         ClientMessageId.of(clientId),
         Instant.ofEpochMilli(1_700_000_000_000L),
         text,
-        new byte[0]);
+        new byte[0],
+        attachments);
   }
 
   private List<ChatMessage> readAll(RoomId room) {

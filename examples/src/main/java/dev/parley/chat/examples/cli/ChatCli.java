@@ -134,9 +134,7 @@ public final class ChatCli implements Callable<Integer> {
         new PrintingListener(
             this::print, this::currentRoom, zone, typingIndicator, console::showTyping, httpUrl);
     ChatClientBuilder builder =
-        ChatClient.builder()
-            .clientInfo("parley-cli", CliVersion.version())
-            .httpEndpoint(httpUrl);
+        ChatClient.builder().clientInfo("parley-cli", CliVersion.version()).httpEndpoint(httpUrl);
     urls.forEach(builder::endpoint);
     try (ChatClient client = builder.build()) {
       print(
@@ -299,12 +297,13 @@ public final class ChatCli implements Callable<Integer> {
   }
 
   /**
-   * Uploads the file in the background, then sends it with the text; the input stays free meanwhile.
-   * The message shows once the server delivers it, like any other.
+   * Uploads the file in the background, then sends it with the text; the input stays free
+   * meanwhile. The message shows once the server delivers it, like any other.
    */
   private void sendFile(ChatSession session, RoomHandle room, CliCommand.SendFile command) {
     print("* uploading " + command.file() + "...");
     unconfirmed.removeIf(CompletableFuture::isDone);
+    // snippet:start send-file
     CompletableFuture<?> sent =
         session
             .upload(command.file())
@@ -315,6 +314,7 @@ public final class ChatCli implements Callable<Integer> {
                             .text(command.text())
                             .attachment(uploaded.token())
                             .build()));
+    // snippet:end send-file
     unconfirmed.add(sent);
     sent.whenComplete(
         (receipt, failure) -> {

@@ -34,9 +34,10 @@ import picocli.CommandLine.Option;
  * <p>Messages are kept in an H2 database file under {@code parley-data/} (the {@code --data-dir}
  * option), so stopping and starting the demo keeps the conversation; {@code --in-memory} keeps them
  * in memory instead. Files sent in the chat are kept under {@code parley-data/files/} (a temporary
- * folder with {@code --in-memory}). The page logs in at {@code POST /login?name=...} ({@link DemoLogin}) and
- * connects with the signed, short-lived JWT it gets back, which the server checks with a {@code
- * JwtAuthenticator}. Anyone may log in under any name: this is a demo, not a deployment.
+ * folder with {@code --in-memory}). The page logs in at {@code POST /login?name=...} ({@link
+ * DemoLogin}) and connects with the signed, short-lived JWT it gets back, which the server checks
+ * with a {@code JwtAuthenticator}. Anyone may log in under any name: this is a demo, not a
+ * deployment.
  */
 @Command(
     name = "parley-demo",

@@ -3,14 +3,21 @@ package dev.parley.chat.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.chat.api.Attachment;
+import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.TypingEvent;
+import dev.parley.chat.server.AttachmentOptions;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DevelopmentAuthenticator;
+import dev.parley.chat.server.FileSystemBlobStore;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -19,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -39,13 +47,19 @@ class ChatCliIT {
   private VirtualTerminal terminal;
   private CompletableFuture<Integer> cli;
 
+  @TempDir Path dir;
+  private FileSystemBlobStore blobs;
+
   @BeforeEach
   void start() throws Exception {
+    blobs = FileSystemBlobStore.open(dir.resolve("blobs"));
     server =
         ChatServer.builder()
             .port(0)
-            .disableHttp()
+            .httpPort(0)
             .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+            .attachments(
+                AttachmentOptions.builder(blobs).stagingDirectory(dir.resolve("staging")).build())
             .build()
             .start();
     alicesApp = ChatClient.builder().endpoint(server.webSocketUri()).build();
@@ -54,7 +68,14 @@ class ChatCliIT {
 
     terminal = new VirtualTerminal();
     ChatCli bob = new ChatCli();
-    new CommandLine(bob).parseArgs("--url", server.webSocketUri().toString(), "--user", "bob");
+    new CommandLine(bob)
+        .parseArgs(
+            "--url",
+            server.webSocketUri().toString(),
+            "--http-url",
+            httpSide().toString(),
+            "--user",
+            "bob");
     cli = new CompletableFuture<>();
     Thread input =
         new Thread(
@@ -78,6 +99,40 @@ class ChatCliIT {
     await().atMost(WAIT).until(cli::isDone);
     alicesApp.close();
     server.close();
+    blobs.close();
+  }
+
+  private URI httpSide() {
+    return server.httpUri().orElseThrow().resolve("/chat");
+  }
+
+  @Test
+  void sendFileUploadsTheFileAndTheRoomGetsItWithTheTextAndALink() throws Exception {
+    Path file = Files.writeString(dir.resolve("notes.txt"), "meeting at noon");
+
+    terminal.type("/send-file " + file + " the notes\r");
+
+    await().atMost(WAIT).until(() -> alicesEvents.texts().contains("the notes"));
+    ChatMessage received = alicesEvents.messages().get(0);
+    assertThat(received.attachments()).hasSize(1);
+    Attachment attachment = received.attachments().get(0);
+    assertThat(attachment.name()).isEqualTo("notes.txt");
+    assertThat(attachment.size()).isEqualTo(15);
+    awaitScreen("<bob> the notes");
+    // The link is absolute, on the HTTP side; the screen wraps its long signature.
+    awaitScreen(
+        "[file] notes.txt (15 B, "
+            + attachment.contentType()
+            + ") "
+            + httpSide().resolve("/chat/files/"));
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsReportedAndTheChatGoesOn() throws Exception {
+    terminal.type("/send-file " + dir.resolve("absent.txt") + "\r");
+    awaitScreen("absent.txt not sent: INVALID_ARGUMENT: cannot read 'absent.txt'");
+    terminal.type("still here\r");
+    await().atMost(WAIT).until(() -> alicesEvents.texts().contains("still here"));
   }
 
   @Test

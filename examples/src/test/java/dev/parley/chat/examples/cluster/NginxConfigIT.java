@@ -12,11 +12,18 @@ import dev.parley.chat.client.HistoryGapEvent;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
+import dev.parley.chat.server.AttachmentOptions;
 import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.DevelopmentAuthenticator;
+import dev.parley.chat.server.FileSystemBlobStore;
 import dev.parley.chat.server.InMemoryMessageStore;
 import dev.parley.chat.server.InProcessClusterBus;
+import dev.parley.chat.spi.BlobId;
+import dev.parley.chat.spi.BlobInfo;
+import dev.parley.chat.spi.BlobStore;
 import dev.parley.chat.testkit.store.SharedMessageStore;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,7 +41,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +56,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +88,10 @@ class NginxConfigIT {
   private static final RoomId ROOM = RoomId.of("lobby");
   private static final String INSTALL = "apt-get install nginx-light";
 
+  /** The attachment signing key of the nodes in the download test. */
+  private static final byte[] SIGNING_KEY =
+      "parley nginx test signing key, 32+ bytes".getBytes(StandardCharsets.UTF_8);
+
   /** The unprivileged user nginx runs as when the tests run as root (nobody). */
   private static final String NOBODY = "65534";
 
@@ -85,6 +104,7 @@ class NginxConfigIT {
   private ChatClient client;
   private Process proxy;
   private Path prefix;
+  private Path scratch; // blobs and staged uploads of the attachment test
 
   @BeforeAll
   static void findNginx() {
@@ -111,10 +131,12 @@ class NginxConfigIT {
         proxy.destroyForcibly();
       }
     }
-    if (prefix != null) {
-      try (Stream<Path> files = Files.walk(prefix)) {
-        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(file);
+    for (Path folder : new Path[] {prefix, scratch}) {
+      if (folder != null) {
+        try (Stream<Path> files = Files.walk(folder)) {
+          for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(file);
+          }
         }
       }
     }
@@ -306,6 +328,168 @@ class NginxConfigIT {
       assertThat(gone.statusCode()).as("a POST after DELETE: %s", gone.body()).isEqualTo(404);
     } finally {
       events.body().close();
+    }
+  }
+
+  /**
+   * Attachment downloads through nginx's cache: the second fetch of a signed link is a cache hit
+   * (and so is a range of it) and the node sees one request; a link whose signature has expired
+   * goes to the node, which refuses it, and nginx keeps no copy of the refusal.
+   */
+  @Test
+  void aDownloadThroughNginxIsCachedAndAnExpiredLinkIsRefusedByTheNode() throws Exception {
+    scratch = Files.createTempDirectory("parley-attachments");
+    CountingBlobStore blobs =
+        new CountingBlobStore(FileSystemBlobStore.open(scratch.resolve("blobs")));
+    byte[] bytes = new byte[150_000];
+    new Random(17).nextBytes(bytes);
+    String sha = blobs.put(new ByteArrayInputStream(bytes), bytes.length).id().sha256();
+    ChatServer a = attachmentNode("node-a", blobs);
+    ChatServer b = attachmentNode("node-b", blobs);
+    int port = freePort();
+    startNginx(port, List.of(a, b));
+
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    URI front = URI.create("http://127.0.0.1:" + port);
+    long now = Instant.now().getEpochSecond();
+    long exp = (now + 3600 + 3599) / 3600 * 3600;
+    URI link = front.resolve(signedLink(sha, "photo 1.png", "image/png", exp));
+
+    HttpResponse<byte[]> first = download(http, link);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("X-Cache-Status")).contains("MISS");
+    assertThat(Arrays.equals(first.body(), bytes)).isTrue();
+    assertThat(first.headers().firstValue("Cache-Control").orElseThrow())
+        .startsWith("public, max-age=")
+        .endsWith(", immutable");
+    HttpResponse<byte[]> second = download(http, link);
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(second.headers().firstValue("X-Cache-Status")).contains("HIT");
+    assertThat(Arrays.equals(second.body(), bytes)).isTrue();
+    assertThat(second.headers().firstValue("ETag")).contains("\"" + sha + "\"");
+    HttpResponse<byte[]> range = download(http, link, "Range", "bytes=1000-1999");
+    assertThat(range.statusCode()).isEqualTo(206);
+    assertThat(range.headers().firstValue("X-Cache-Status")).contains("HIT");
+    assertThat(range.body()).isEqualTo(Arrays.copyOfRange(bytes, 1000, 2000));
+    assertThat(blobs.lookups.get()).as("requests that reached a node").isEqualTo(1);
+
+    long past = now / 3600 * 3600 - 3600;
+    URI expired = front.resolve(signedLink(sha, "photo 1.png", "image/png", past));
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<byte[]> refused = download(http, expired);
+      assertThat(refused.statusCode()).isEqualTo(403);
+      assertThat(refused.headers().firstValue("X-Cache-Status")).as("fetch %d", i).contains("MISS");
+      assertThat(refused.headers().firstValue("Parley-Error")).contains("LINK_EXPIRED");
+      assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("LINK_EXPIRED");
+    }
+    URI forged = URI.create(link.toString().replace("image%2Fpng", "text%2Fhtml"));
+    HttpResponse<byte[]> refused = download(http, forged);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.headers().firstValue("Parley-Error")).contains("FORBIDDEN");
+    assertThat(blobs.lookups.get()).as("refused before the blob store").isEqualTo(1);
+  }
+
+  /**
+   * A download link as docs/attachments.md describes it, signed with the key the nodes derive from
+   * {@link #SIGNING_KEY}.
+   */
+  private static String signedLink(String sha, String name, String type, long exp)
+      throws Exception {
+    String encodedName = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    String encodedType = URLEncoder.encode(type, StandardCharsets.UTF_8).replace("+", "%20");
+    byte[] linkKey = hmac(SIGNING_KEY, "parley download link".getBytes(StandardCharsets.UTF_8));
+    byte[] sig =
+        hmac(
+            linkKey,
+            (sha + "|" + encodedName + "|" + encodedType + "|" + exp)
+                .getBytes(StandardCharsets.UTF_8));
+    return "/chat/files/"
+        + sha
+        + "?name="
+        + encodedName
+        + "&type="
+        + encodedType
+        + "&exp="
+        + exp
+        + "&sig="
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
+  }
+
+  private static byte[] hmac(byte[] key, byte[] data) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    return mac.doFinal(data);
+  }
+
+  private static HttpResponse<byte[]> download(HttpClient http, URI uri, String... headers)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** A node with attachments on, over the shared blob store and signing key. */
+  private ChatServer attachmentNode(String id, BlobStore blobs) throws IOException {
+    ChatServer node =
+        ChatServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .httpPort(0)
+            .serverId(id)
+            .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+            .messageStore(store)
+            .clusterBus(new InProcessClusterBus(network))
+            .attachments(
+                AttachmentOptions.builder(blobs)
+                    .signingKey(SIGNING_KEY)
+                    .stagingDirectory(scratch.resolve("staging-" + id))
+                    .build())
+            .build()
+            .start();
+    nodes.add(node);
+    return node;
+  }
+
+  /** A blob store that counts the lookups a download makes at a node. Thread-safe. */
+  private static final class CountingBlobStore implements BlobStore {
+    private final BlobStore delegate;
+    final AtomicInteger lookups = new AtomicInteger();
+
+    CountingBlobStore(BlobStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public BlobInfo put(InputStream content, long maxBytes) throws IOException {
+      return delegate.put(content, maxBytes);
+    }
+
+    @Override
+    public Optional<BlobInfo> stat(BlobId id) throws IOException {
+      lookups.incrementAndGet();
+      return delegate.stat(id);
+    }
+
+    @Override
+    public InputStream open(BlobId id, long offset, long length) throws IOException {
+      return delegate.open(id, offset, length);
+    }
+
+    @Override
+    public boolean delete(BlobId id) throws IOException {
+      return delegate.delete(id);
+    }
+
+    @Override
+    public void forEach(Consumer<BlobInfo> each) throws IOException {
+      delegate.forEach(each);
+    }
+
+    @Override
+    public void close() throws IOException {
+      delegate.close();
     }
   }
 

@@ -13,11 +13,18 @@ import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.server.AttachmentOptions;
 import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.FileSystemBlobStore;
 import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.spi.BlobId;
+import dev.parley.chat.spi.BlobInfo;
+import dev.parley.chat.spi.BlobStore;
 import dev.parley.chat.testkit.net.ChaosProxy;
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -34,7 +41,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.logging.Level;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +84,7 @@ class WebPageIT {
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private final DemoLogin login = DemoLogin.generate(Clock.systemUTC());
   private ChatServer server;
+  private BlobStore blobs; // null: attachments off
 
   @BeforeAll
   static void findChromium() {
@@ -114,6 +124,111 @@ class WebPageIT {
       closeable.close();
     }
     server.close();
+    if (blobs != null) {
+      blobs.close();
+    }
+  }
+
+  /** Replaces the test's server with one whose attachments are stored in {@code store}. */
+  private void restartWithAttachments(BlobStore store) throws IOException {
+    server.close();
+    blobs = store;
+    server =
+        DemoServer.start(
+            "127.0.0.1",
+            0,
+            0,
+            new InMemoryMessageStore(),
+            ChatServer::webSocketUri,
+            login,
+            null,
+            AttachmentOptions.builder(store).stagingDirectory(profiles.resolve("staging")).build());
+  }
+
+  @Test
+  void filesGoUpAndComeBackAsAThumbnailThatOpensTheImageAndADownloadLink() throws Exception {
+    restartWithAttachments(FileSystemBlobStore.open(profiles.resolve("blobs")));
+    ChatPage alice = open("alice");
+    ChatPage bob = open("bob");
+    BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
+    for (int x = 0; x < 640; x++) {
+      image.setRGB(x, x * 3 / 4, 0x3366ff);
+    }
+    Path picture = profiles.resolve("sunset.png");
+    ImageIO.write(image, "png", picture.toFile());
+
+    alice.driver.findElement(By.id("file-input")).sendKeys(picture.toAbsolutePath().toString());
+    alice.dropFile("notes.txt", "ten bytes!");
+    alice.await(
+        "both files are uploaded", () -> alice.fileStates().equals(List.of("ready", "ready")));
+    alice.type("holiday" + Keys.ENTER);
+
+    bob.await(
+        "bob gets the message with both files",
+        () ->
+            bob.messages().contains(new Shown(1, "alice", "holiday"))
+                && bob.count(".attachment") == 2);
+    assertThat(alice.count("#files li")).as("the picked files went with the message").isZero();
+    bob.await("the thumbnail is loaded", () -> bob.imageWidth(".attachment .thumbnail img") > 0);
+    assertThat(bob.imageWidth(".attachment .thumbnail img")).isEqualTo(320);
+    assertThat(bob.text(".attachment .file-link")).isEqualTo("notes.txt (10 B)");
+    assertThat(bob.fetchText(".attachment .file-link")).isEqualTo("ten bytes!");
+
+    bob.driver.findElement(By.cssSelector(".attachment .thumbnail")).click();
+    bob.await("the full image opens", () -> bob.imageWidth("#viewer:not([hidden]) img") == 640);
+    bob.driver.findElement(By.id("viewer")).click();
+    bob.await("the viewer closes", () -> bob.count("#viewer[hidden]") == 1);
+    assertThat(alice.browserErrors()).isEmpty();
+  }
+
+  @Test
+  void whenTheBlobStoreIsDownThePageSaysAttachmentsAreUnavailableAndChatGoesOn() throws Exception {
+    restartWithAttachments(new BrokenBlobStore());
+    ChatPage alice = open("alice");
+    ChatPage bob = open("bob");
+
+    alice.dropFile("notes.txt", "not today");
+    alice.await(
+        "the page says attachments are unavailable",
+        () -> alice.notice().contains("attachments are unavailable"));
+    assertThat(alice.fileStates()).containsExactly("attachments are unavailable");
+
+    alice.type("still here" + Keys.ENTER);
+    bob.await(
+        "the text still goes through",
+        () -> bob.messages().contains(new Shown(1, "alice", "still here")));
+    assertThat(bob.count(".attachment")).isZero();
+  }
+
+  /** A blob store whose disk is gone: every call fails. */
+  private static final class BrokenBlobStore implements BlobStore {
+    @Override
+    public BlobInfo put(InputStream content, long maxBytes) throws IOException {
+      throw new IOException("the disk is gone");
+    }
+
+    @Override
+    public Optional<BlobInfo> stat(BlobId id) throws IOException {
+      throw new IOException("the disk is gone");
+    }
+
+    @Override
+    public InputStream open(BlobId id, long offset, long length) throws IOException {
+      throw new IOException("the disk is gone");
+    }
+
+    @Override
+    public boolean delete(BlobId id) throws IOException {
+      throw new IOException("the disk is gone");
+    }
+
+    @Override
+    public void forEach(Consumer<BlobInfo> each) throws IOException {
+      throw new IOException("the disk is gone");
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Test
@@ -504,6 +619,52 @@ class WebPageIT {
           script(
               "return document.getElementById('message-input').disabled"
                   + " && document.getElementById('send').disabled;");
+    }
+
+    /** Drops a text file on the conversation, as dragging it from the desktop does. */
+    void dropFile(String name, String content) {
+      script(
+          "const dt = new DataTransfer();"
+              + "dt.items.add(new File([arguments[1]], arguments[0], { type: 'text/plain' }));"
+              + "const target = document.getElementById('conversation');"
+              + "for (const type of ['dragover', 'drop']) {"
+              + "  target.dispatchEvent(new DragEvent(type,"
+              + "      { dataTransfer: dt, bubbles: true, cancelable: true }));"
+              + "}",
+          name,
+          content);
+    }
+
+    /** The state of each file picked for the next message: "uploading", "ready"... */
+    List<String> fileStates() {
+      return strings(
+          "return Array.from(document.querySelectorAll('#files li .state'), s => s.textContent);");
+    }
+
+    String text(String selector) {
+      return (String) script("return document.querySelector(arguments[0]).textContent;", selector);
+    }
+
+    /** The natural width of the first image matching {@code selector}: 0 until it has loaded. */
+    long imageWidth(String selector) {
+      Object width =
+          script(
+              "const i = document.querySelector(arguments[0]);"
+                  + "return i && i.complete ? i.naturalWidth : 0;",
+              selector);
+      return ((Number) width).longValue();
+    }
+
+    /** Downloads the link's target in the page, as a click would, and returns it as text. */
+    String fetchText(String selector) {
+      return (String)
+          ((JavascriptExecutor) driver)
+              .executeAsyncScript(
+                  "const done = arguments[arguments.length - 1];"
+                      + "fetch(document.querySelector(arguments[0]).href)"
+                      + ".then(r => r.ok ? r.text() : 'HTTP ' + r.status)"
+                      + ".then(done, e => done(String(e)));",
+                  selector);
     }
 
     long count(String selector) {

@@ -1,5 +1,6 @@
 package dev.parley.chat.cluster.redis.internal;
 
+import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.MessageId;
@@ -13,7 +14,9 @@ import dev.parley.chat.cluster.redis.internal.BusEvent.Rejoined;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The binary form of a {@link BusEvent} on the Redis channel. Hand-written rather than Protobuf so
@@ -27,12 +30,19 @@ import java.util.Arrays;
  * kind 2  = string:room string:user byte:online(0|1)
  * kind 3  = string:nodeId (the node that is down)
  * kind 4  = (nothing)
+ * kind 5  = a message with attachments: the fields of kind 1, then varint:count (1 to 10) and per
+ *           attachment string:id string:name string:contentType varint:size varint:width
+ *           varint:height string:thumbnailId
  * string  = varint:(byteLength &lt;&lt; 1 | form) then the bytes: form 0 is UTF-8, form 1 UTF-16BE
  *           (used only for strings UTF-8 cannot hold)
  * bytes   = varint:length then the bytes
  * </pre>
  *
- * <p>Varints are unsigned LEB128; zigzag maps signed to unsigned first. Stateless and thread-safe.
+ * <p>Varints are unsigned LEB128; zigzag maps signed to unsigned first. A message without
+ * attachments is still kind 1, with the same bytes as before attachments existed, so nodes of the
+ * previous release read it; one of them refuses kind 5 as unknown, and its rooms catch up from the
+ * store. Attachments travel as stored, without download links: each node adds its own when it
+ * delivers. Stateless and thread-safe.
  */
 public final class BusEventCodec {
   /** The format this codec writes and reads; events of another version are refused. */
@@ -42,6 +52,7 @@ public final class BusEventCodec {
   private static final int PRESENCE = 2;
   private static final int NODE_DOWN = 3;
   private static final int REJOINED = 4;
+  private static final int MESSAGE_WITH_ATTACHMENTS = 5;
 
   private BusEventCodec() {}
 
@@ -65,6 +76,18 @@ public final class BusEventCodec {
       out.writeVarLong(m.timestamp().getNano());
       out.writeString(m.text());
       out.writeBytes(m.payload());
+      if (!m.attachments().isEmpty()) {
+        out.writeVarLong(m.attachments().size());
+        for (Attachment a : m.attachments()) {
+          out.writeString(a.id());
+          out.writeString(a.name());
+          out.writeString(a.contentType());
+          out.writeVarLong(a.size());
+          out.writeVarLong(a.width());
+          out.writeVarLong(a.height());
+          out.writeString(a.thumbnailId());
+        }
+      }
     } else if (event instanceof PresenceChanged presence) {
       out.writeString(presence.room().value());
       out.writeString(presence.user().value());
@@ -95,7 +118,8 @@ public final class BusEventCodec {
     Origin origin = new Origin(in.readString(), in.readFixedLong(), in.readVarLong());
     BusEvent event =
         switch (kind) {
-          case MESSAGE -> new MessageStored(origin, readMessage(in));
+          case MESSAGE -> new MessageStored(origin, readMessage(in, false));
+          case MESSAGE_WITH_ATTACHMENTS -> new MessageStored(origin, readMessage(in, true));
           case PRESENCE ->
               new PresenceChanged(
                   origin, RoomId.of(in.readString()), UserId.of(in.readString()), readBoolean(in));
@@ -107,7 +131,7 @@ public final class BusEventCodec {
     return event;
   }
 
-  private static ChatMessage readMessage(Reader in) {
+  private static ChatMessage readMessage(Reader in, boolean withAttachments) {
     RoomId room = RoomId.of(in.readString());
     long seq = in.readVarLong();
     MessageId id = MessageId.of(in.readString());
@@ -121,7 +145,37 @@ public final class BusEventCodec {
     Instant timestamp = Instant.ofEpochSecond(epochSecond, nano);
     String text = in.readString();
     byte[] payload = in.readBytes();
-    return new ChatMessage(room, seq, id, sender, clientMessageId, timestamp, text, payload);
+    List<Attachment> attachments = withAttachments ? readAttachments(in) : List.of();
+    return new ChatMessage(
+        room, seq, id, sender, clientMessageId, timestamp, text, payload, attachments);
+  }
+
+  private static List<Attachment> readAttachments(Reader in) {
+    long count = in.readVarLong();
+    if (count < 1 || count > Attachment.MAX_PER_MESSAGE) {
+      throw new IllegalArgumentException(
+          "a message carries 1 to " + Attachment.MAX_PER_MESSAGE + " attachments, not " + count);
+    }
+    List<Attachment> attachments = new ArrayList<>((int) count);
+    for (int i = 0; i < count; i++) {
+      String id = in.readString();
+      String name = in.readString();
+      String contentType = in.readString();
+      long size = in.readVarLong();
+      long width = in.readVarLong();
+      long height = in.readVarLong();
+      String thumbnailId = in.readString();
+      if (size < 0
+          || width > Integer.MAX_VALUE
+          || height > Integer.MAX_VALUE
+          || width < 0
+          || height < 0) {
+        throw new IllegalArgumentException("an attachment's size or dimensions overflow");
+      }
+      attachments.add(
+          Attachment.of(id, name, contentType, size, (int) width, (int) height, thumbnailId));
+    }
+    return attachments;
   }
 
   private static boolean readBoolean(Reader in) {
@@ -133,8 +187,8 @@ public final class BusEventCodec {
   }
 
   private static int kindOf(BusEvent event) {
-    if (event instanceof MessageStored) {
-      return MESSAGE;
+    if (event instanceof MessageStored stored) {
+      return stored.message().attachments().isEmpty() ? MESSAGE : MESSAGE_WITH_ATTACHMENTS;
     } else if (event instanceof PresenceChanged) {
       return PRESENCE;
     } else if (event instanceof NodeDown) {

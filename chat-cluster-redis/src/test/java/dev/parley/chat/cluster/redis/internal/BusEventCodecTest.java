@@ -3,6 +3,7 @@ package dev.parley.chat.cluster.redis.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.MessageId;
@@ -44,6 +45,53 @@ class BusEventCodecTest {
     for (BusEvent event : events) {
       assertThat(BusEventCodec.decode(BusEventCodec.encode(event))).isEqualTo(event);
     }
+  }
+
+  @Test
+  void attachmentsTravelWithTheirMessageAndAreRefusedWhenCut() {
+    ChatMessage plain =
+        new ChatMessage(
+            RoomId.of("files"),
+            7,
+            MessageId.of("m7"),
+            UserId.of("alice"),
+            ClientMessageId.of("c-7"),
+            Instant.ofEpochSecond(1_700_000_000L, 5),
+            "",
+            new byte[0]);
+    ChatMessage withFiles =
+        plain.withAttachments(
+            List.of(
+                Attachment.of(
+                    "a".repeat(64),
+                    "lone \uD83D high.png",
+                    "image/png",
+                    Long.MAX_VALUE,
+                    Integer.MAX_VALUE,
+                    1,
+                    "b".repeat(64)),
+                Attachment.of("c".repeat(64), "notes.txt", "text/plain", 0, 0, 0, "")));
+    byte[] bytes = BusEventCodec.encode(new MessageStored(ORIGIN, withFiles));
+    assertThat(BusEventCodec.decode(bytes)).isEqualTo(new MessageStored(ORIGIN, withFiles));
+    assertThat(bytes[1]).as("its own kind, which earlier nodes refuse").isEqualTo((byte) 5);
+    assertThat(BusEventCodec.encode(new MessageStored(ORIGIN, plain))[1])
+        .as("a message without attachments keeps the kind earlier nodes read")
+        .isEqualTo((byte) 1);
+    for (int length = 0; length < bytes.length; length++) {
+      byte[] cut = Arrays.copyOf(bytes, length);
+      assertThatThrownBy(() -> BusEventCodec.decode(cut))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    // links are added by each node on delivery, never carried
+    ChatMessage linked =
+        plain.withAttachments(
+            List.of(withFiles.attachments().get(1).withLinks("https://cdn/x", "")));
+    assertThat(
+            ((MessageStored)
+                    BusEventCodec.decode(BusEventCodec.encode(new MessageStored(ORIGIN, linked))))
+                .message()
+                .attachments())
+        .containsExactly(withFiles.attachments().get(1));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.parley.chat.store.jdbc.internal;
 
+import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.RoomId;
@@ -403,7 +404,9 @@ public final class AppendWriter implements AutoCloseable {
         List<Outcome> outcomes = new ArrayList<>(batch.size());
         List<RoomChange> changes = new ArrayList<>(byRoom.size());
         try (PreparedStatement insert = c.prepareStatement(Sql.INSERT_MESSAGE);
+            PreparedStatement blobs = c.prepareStatement(Sql.INSERT_MESSAGE_BLOB);
             PreparedStatement update = c.prepareStatement(Sql.UPDATE_ROOM)) {
+          Inserts inserts = new Inserts(insert, blobs);
           // lock every room of the batch (in name order), then look up all its keys at once: no
           // other transaction can store one of them in these rooms until this one ends
           Map<RoomId, RoomRow> rows = new HashMap<>();
@@ -418,9 +421,9 @@ public final class AppendWriter implements AutoCloseable {
             RoomId room = e.getKey();
             changes.add(
                 appendToRoom(
-                    c, room, rows.get(room), e.getValue(), known, insert, update, outcomes));
+                    c, room, rows.get(room), e.getValue(), known, inserts, update, outcomes));
           }
-          insert.executeBatch();
+          inserts.execute();
         }
         c.commit();
         return new Result(outcomes, changes);
@@ -437,7 +440,7 @@ public final class AppendWriter implements AutoCloseable {
       RoomRow row,
       List<Pending> pending,
       Map<SenderKey, ChatMessage> inBatch,
-      PreparedStatement insert,
+      Inserts inserts,
       PreparedStatement update,
       List<Outcome> outcomes)
       throws SQLException {
@@ -460,9 +463,9 @@ public final class AppendWriter implements AutoCloseable {
               r.clientMessageId(),
               r.timestamp(),
               r.text(),
-              r.payload());
-      Sql.bindMessage(insert, m);
-      insert.addBatch();
+              r.payload(),
+              r.attachments().stream().map(Attachment::withoutLinks).toList());
+      inserts.add(m);
       inBatch.put(key, m);
       added.add(m);
       outcomes.add(new Outcome(p, new AppendResult(m, false)));
@@ -472,8 +475,9 @@ public final class AppendWriter implements AutoCloseable {
       keptFrom = head - maxMessagesPerRoom + 1;
       // the new rows are still in the insert batch: only rows already stored can be below keptFrom
       // unless the batch alone is over the limit, which the delete after the insert handles
+      // (the rows of the messages' blobs go with them)
       try (PreparedStatement delete = c.prepareStatement(Sql.DELETE_BELOW)) {
-        insert.executeBatch();
+        inserts.execute();
         delete.setString(1, room.value());
         delete.setLong(2, keptFrom);
         delete.executeUpdate();
@@ -486,6 +490,38 @@ public final class AppendWriter implements AutoCloseable {
       update.executeUpdate();
     }
     return new RoomChange(room, added, new RoomRow(row.epoch(), head, keptFrom));
+  }
+
+  /**
+   * A transaction's pending inserts: message rows, and the rows of the blobs each references, which
+   * must follow their message's row.
+   */
+  private static final class Inserts {
+    private final PreparedStatement messages;
+    private final PreparedStatement blobs;
+    private boolean anyBlobs;
+
+    Inserts(PreparedStatement messages, PreparedStatement blobs) {
+      this.messages = messages;
+      this.blobs = blobs;
+    }
+
+    void add(ChatMessage m) throws SQLException {
+      Sql.bindMessage(messages, m);
+      messages.addBatch();
+      if (!m.attachments().isEmpty()) {
+        Sql.bindBlobs(blobs, m);
+        anyBlobs = true;
+      }
+    }
+
+    void execute() throws SQLException {
+      messages.executeBatch();
+      if (anyBlobs) {
+        blobs.executeBatch();
+        anyBlobs = false;
+      }
+    }
   }
 
   /**
@@ -508,7 +544,7 @@ public final class AppendWriter implements AutoCloseable {
         }
         try (ResultSet rs = find.executeQuery()) {
           while (rs.next()) {
-            ChatMessage m = Sql.message(RoomId.of(rs.getString(9)), rs);
+            ChatMessage m = Sql.message(RoomId.of(rs.getString(Sql.ROOM_AFTER_MESSAGE)), rs);
             found.put(new SenderKey(m.sender(), m.clientMessageId()), m);
           }
         }

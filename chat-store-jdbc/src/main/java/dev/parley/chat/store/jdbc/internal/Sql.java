@@ -1,5 +1,6 @@
 package dev.parley.chat.store.jdbc.internal;
 
+import dev.parley.chat.api.Attachment;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.MessageId;
@@ -11,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -22,7 +24,8 @@ public final class Sql {
   static final String UNIQUE_VIOLATION = "23505";
 
   static final String MESSAGE_COLUMNS =
-      "seq, message_id, sender, client_message_id, sent_at_seconds, sent_at_nanos, body, payload";
+      "seq, message_id, sender, client_message_id, sent_at_seconds, sent_at_nanos, body, payload,"
+          + " attachments";
 
   static final String INSERT_ROOM =
       "INSERT INTO parley_room (room_id, epoch, head_seq, kept_from) VALUES (?, ?, 0, 1)";
@@ -34,14 +37,20 @@ public final class Sql {
   static final String INSERT_MESSAGE =
       "INSERT INTO parley_message (room_id, "
           + MESSAGE_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  static final String INSERT_MESSAGE_BLOB =
+      "INSERT INTO parley_message_blob (room_id, seq, blob_id) VALUES (?, ?, ?)";
+  static final String REFERENCED_BLOBS = "SELECT DISTINCT blob_id FROM parley_message_blob";
+
+  /** The column of the room in {@link #findByClientIds}. */
+  static final int ROOM_AFTER_MESSAGE = 10;
 
   /** Most (sender, client message id) pairs looked up in one query. */
   static final int MAX_KEYS_PER_LOOKUP = 64;
 
   /**
    * Finds messages, in any room, by {@code keys} (sender, client message id) pairs; the room is the
-   * last column.
+   * last column ({@link #ROOM_AFTER_MESSAGE}).
    */
   static String findByClientIds(int keys) {
     StringBuilder sql =
@@ -118,6 +127,17 @@ public final class Sql {
     s.setInt(7, m.timestamp().getNano());
     s.setBytes(8, m.text().getBytes(StandardCharsets.UTF_8));
     s.setBytes(9, m.payload());
+    s.setString(10, AttachmentColumn.encode(m.attachments()));
+  }
+
+  /** Adds to {@code s}'s batch the blobs {@code m} references, each once. */
+  static void bindBlobs(PreparedStatement s, ChatMessage m) throws SQLException {
+    for (String blob : AttachmentColumn.blobIds(m.attachments())) {
+      s.setString(1, m.room().value());
+      s.setLong(2, m.seq());
+      s.setString(3, blob);
+      s.addBatch();
+    }
   }
 
   static ChatMessage message(RoomId room, ResultSet r) throws SQLException {
@@ -129,6 +149,15 @@ public final class Sql {
         ClientMessageId.of(r.getString(4)),
         Instant.ofEpochSecond(r.getLong(5), r.getInt(6)),
         new String(r.getBytes(7), StandardCharsets.UTF_8),
-        r.getBytes(8));
+        r.getBytes(8),
+        attachments(r.getString(9)));
+  }
+
+  private static List<Attachment> attachments(String column) throws SQLException {
+    try {
+      return AttachmentColumn.decode(column);
+    } catch (IllegalArgumentException e) {
+      throw new SQLException(e.getMessage(), e);
+    }
   }
 }

@@ -12,10 +12,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
@@ -143,6 +145,24 @@ public final class StoreQueries {
       Collections.reverse(out);
     }
     return out;
+  }
+
+  /**
+   * The ids of the blobs that kept messages reference, each once: what attachment retention must
+   * keep. Sees every committed append.
+   */
+  public Set<String> referencedBlobs() throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      Set<String> blobs = new HashSet<>();
+      try (PreparedStatement s = c.prepareStatement(Sql.REFERENCED_BLOBS);
+          ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          blobs.add(rs.getString(1));
+        }
+      }
+      return blobs;
+    }
   }
 
   /** The room's position, creating its row (and epoch) when it has none yet. */
