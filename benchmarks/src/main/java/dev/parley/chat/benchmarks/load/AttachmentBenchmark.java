@@ -104,8 +104,9 @@ final class AttachmentBenchmark {
         Path source = work.resolve("source-" + r);
         writeRandom(source, (long) sizeMib * MIB, seed++);
         String sha = sha256(source);
-        record(COPY, sizeMib, timed(() -> copy(source, work.resolve("copy-" + r))));
-        Files.delete(work.resolve("copy-" + r));
+        Path copied = work.resolve("copy-" + r);
+        record(COPY, sizeMib, timed(() -> copy(source, copied)));
+        Files.delete(copied);
 
         String[] token = new String[1];
         record(
