@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * transport found), each server in its own JVM. Prints one table.
  *
  * <p>{@code LoadBenchmark [short|long] [scenarios...]}, scenarios among {@code m1 m2 m3 m5 m6 m7
- * m8} (m3 also gives M4) and {@code compression} ({@link CompressionBenchmark}, its own table);
+ * m8} (m3 also gives M4), {@code compression} ({@link CompressionBenchmark}, its own table) and
+ * {@code attachments} ({@link AttachmentBenchmark}, its own table);
  * {@code members=N} shrinks M7's room (10,000 members by default) and {@code m7rate=R} sets its
  * messages per second (2 by default); {@code m6repeat=N} measures M6 N times (3 in long mode) and
  * tables the medians. Not thread-safe; run once per JVM.
@@ -116,6 +117,13 @@ public final class LoadBenchmark {
       }
     }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    if (scenarios.remove("attachments")) {
+      // upload and download throughput against a plain file copy; its own server and table
+      new AttachmentBenchmark(longMode, out).run();
+      if (scenarios.isEmpty()) {
+        System.exit(0);
+      }
+    }
     if (scenarios.remove("compression")) {
       // its own servers (off, deflate, deflate-all) and table; systems= picks among them
       boolean named = Arrays.stream(args).anyMatch(a -> a.startsWith("systems="));

@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Lifecycle: {@link #start()} binds a free port; {@link #cutAll()} resets the open connections
  * (new ones are still accepted); {@link #refuseNew(boolean)} makes the client look offline for a
  * while; {@link #latency(Duration)} delays every byte by a fixed time in each direction, the way a
- * distant region would; {@link #close()} stops accepting and cuts everything.
+ * distant region would; {@link #cutAfterClientBytes(long...)} cuts everything when the clients have
+ * sent given numbers of bytes in all, so a cut falls at the same byte of a request body on every
+ * run; {@link #close()} stops accepting and cuts everything.
  *
  * <p>Latency is added per direction: a request and its answer through a proxy with a latency of 40
  * ms take at least 80 ms more. Each chunk read is held until its time has come, then written in
@@ -44,6 +46,11 @@ public final class ChaosProxy implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean refusing;
   private volatile long latencyNanos;
+  private final Object cutPointLock = new Object();
+  private long clientBytes; // guarded by cutPointLock
+  private long[] cutPoints = new long[0]; // guarded by cutPointLock
+  private int nextCutPoint; // guarded by cutPointLock
+  private boolean cutPending; // guarded by cutPointLock
 
   /** A proxy to {@code target}; not listening until {@link #start()}. */
   public ChaosProxy(InetSocketAddress target) throws IOException {
@@ -96,6 +103,36 @@ public final class ChaosProxy implements AutoCloseable {
     }
     this.latencyNanos = oneWay.toNanos();
     return this;
+  }
+
+  /**
+   * Cuts every connection when the bytes all clients have sent through the proxy reach each of
+   * {@code totals} (counted from now, in any order given): the bytes up to the point are forwarded,
+   * the rest of that read is dropped, as when a network fails mid-request. Applies to connections
+   * without {@link #latency(Duration)}.
+   *
+   * @return this proxy
+   * @throws IllegalArgumentException if a total is not positive
+   */
+  public ChaosProxy cutAfterClientBytes(long... totals) {
+    long[] sorted = totals.clone();
+    Arrays.sort(sorted);
+    if (sorted.length > 0 && sorted[0] < 1) {
+      throw new IllegalArgumentException("cut points must be positive, not " + sorted[0]);
+    }
+    synchronized (cutPointLock) {
+      clientBytes = 0;
+      cutPoints = sorted;
+      nextCutPoint = 0;
+    }
+    return this;
+  }
+
+  /** Bytes the clients have sent through the proxy since the last {@link #cutAfterClientBytes}. */
+  public long clientBytes() {
+    synchronized (cutPointLock) {
+      return clientBytes;
+    }
   }
 
   /** How many times {@link #cutAll()} ran. */
@@ -178,8 +215,13 @@ public final class ChaosProxy implements AutoCloseable {
         OutputStream out = to.getOutputStream();
         int n;
         while ((n = in.read(buffer)) >= 0) {
-          out.write(buffer, 0, n);
+          int forward = from == a ? countClientBytes(n) : n;
+          out.write(buffer, 0, forward);
           out.flush();
+          if (from == a && cutDue()) {
+            cutAll();
+            return;
+          }
         }
       } catch (IOException ignored) {
         // the other direction or a cut closed the socket
@@ -235,6 +277,30 @@ public final class ChaosProxy implements AutoCloseable {
         reset(a);
         reset(b);
       }
+    }
+  }
+
+  /** Counts {@code n} bytes from a client; how many of them to forward before a cut point. */
+  private int countClientBytes(int n) {
+    synchronized (cutPointLock) {
+      if (nextCutPoint < cutPoints.length && clientBytes + n >= cutPoints[nextCutPoint]) {
+        int forward = (int) (cutPoints[nextCutPoint] - clientBytes);
+        clientBytes += forward;
+        nextCutPoint++;
+        cutPending = true;
+        return forward;
+      }
+      clientBytes += n;
+      return n;
+    }
+  }
+
+  /** Whether a cut point was just reached (once per point). */
+  private boolean cutDue() {
+    synchronized (cutPointLock) {
+      boolean due = cutPending;
+      cutPending = false;
+      return due;
     }
   }
 

@@ -3,6 +3,8 @@ package dev.parley.chat.examples.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.parley.chat.api.Attachment;
+import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatListener;
@@ -10,8 +12,10 @@ import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.ErrorEvent;
 import dev.parley.chat.client.HistoryGapEvent;
 import dev.parley.chat.client.MessageEvent;
+import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
+import dev.parley.chat.client.UploadedFile;
 import dev.parley.chat.server.AttachmentOptions;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DevelopmentAuthenticator;
@@ -21,6 +25,7 @@ import dev.parley.chat.server.InProcessClusterBus;
 import dev.parley.chat.spi.BlobId;
 import dev.parley.chat.spi.BlobInfo;
 import dev.parley.chat.spi.BlobStore;
+import dev.parley.chat.testkit.net.ChaosProxy;
 import dev.parley.chat.testkit.store.SharedMessageStore;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -40,12 +45,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -387,6 +394,95 @@ class NginxConfigIT {
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(refused.headers().firstValue("Parley-Error")).contains("FORBIDDEN");
     assertThat(blobs.lookups.get()).as("refused before the blob store").isEqualTo(1);
+  }
+
+  /**
+   * Issue 17's end-to-end case: alice uploads a file in chunks through nginx on a connection that
+   * is cut twice part way through a chunk, resumes each time from the bytes the node has, and sends
+   * a message with it; bob, on the other node, gets the message with its link and downloads the
+   * file byte-identical through nginx's cache, which fetches it from a node once.
+   */
+  @Test
+  void aFileUploadedThroughTwoCutsIsDownloadedByteIdenticalThroughTheCache() throws Exception {
+    scratch = Files.createTempDirectory("parley-attachments");
+    CountingBlobStore blobs =
+        new CountingBlobStore(FileSystemBlobStore.open(scratch.resolve("blobs")));
+    ChatServer a = attachmentNode("node-a", blobs);
+    ChatServer b = attachmentNode("node-b", blobs);
+    int port = freePort();
+    startNginx(port, List.of(a, b));
+    byte[] file = new byte[3 * 1024 * 1024 + 12_345];
+    new Random(42).nextBytes(file);
+    Path path = scratch.resolve("holiday video.bin");
+    Files.write(path, file);
+    int chunk = 256 * 1024;
+
+    try (ChaosProxy flaky =
+        new ChaosProxy(new InetSocketAddress("127.0.0.1", port))
+            .start()
+            // part way through the 4th and the 9th chunk of the upload's PATCH bodies
+            .cutAfterClientBytes(3 * chunk + 70_000, 8 * chunk + 123_456)) {
+      ChatClient alicesApp =
+          ChatClient.builder()
+              .endpoint(URI.create("ws://127.0.0.1:" + port + "/chat"))
+              .httpEndpoint(URI.create("http://127.0.0.1:" + flaky.port() + "/chat"))
+              .uploadChunkSize(chunk)
+              .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+              .build();
+      client = alicesApp;
+      ChatClient bobsApp =
+          ChatClient.builder().endpoint(URI.create("ws://127.0.0.1:" + port + "/chat")).build();
+      try (bobsApp) {
+        ChatSession alice = alicesApp.connect("alice", new Member()).get(10, TimeUnit.SECONDS);
+        RoomHandle room = alice.join(ROOM).get(10, TimeUnit.SECONDS);
+        CompletableFuture<ChatMessage> bobGot = new CompletableFuture<>();
+        bobsApp
+            .connect(
+                "bob",
+                new ChatListener() {
+                  @Override
+                  public void onMessage(ChatSession session, MessageEvent event) {
+                    bobGot.complete(event.message());
+                  }
+                })
+            .get(10, TimeUnit.SECONDS)
+            .join(ROOM)
+            .get(10, TimeUnit.SECONDS);
+
+        UploadedFile uploaded = alice.upload(path).get(60, TimeUnit.SECONDS);
+        assertThat(flaky.cutCount()).as("cuts during the upload").isEqualTo(2);
+        assertThat(flaky.clientBytes())
+            .as("bytes sent, more than the file: the cut chunks were sent again")
+            .isGreaterThan(file.length);
+        assertThat(uploaded.attachment().size()).isEqualTo(file.length);
+        assertThat(uploaded.attachment().name()).isEqualTo("holiday video.bin");
+        room.send(OutgoingMessage.builder().text("the video").attachment(uploaded.token()).build())
+            .get(10, TimeUnit.SECONDS);
+
+        ChatMessage message = bobGot.get(10, TimeUnit.SECONDS);
+        assertThat(message.attachments()).hasSize(1);
+        Attachment attachment = message.attachments().get(0);
+        assertThat(attachment.id()).isEqualTo(sha256Hex(file));
+        URI link = URI.create("http://127.0.0.1:" + port).resolve(attachment.url());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        int before = blobs.lookups.get();
+        HttpResponse<byte[]> first = download(http, link);
+        HttpResponse<byte[]> second = download(http, link);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("X-Cache-Status")).contains("MISS");
+        assertThat(second.headers().firstValue("X-Cache-Status")).contains("HIT");
+        assertThat(Arrays.equals(first.body(), file)).as("first download byte-identical").isTrue();
+        assertThat(Arrays.equals(second.body(), file))
+            .as("second download byte-identical")
+            .isTrue();
+        assertThat(blobs.lookups.get() - before).as("downloads that reached a node").isEqualTo(1);
+      }
+    }
+  }
+
+  private static String sha256Hex(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   /**
