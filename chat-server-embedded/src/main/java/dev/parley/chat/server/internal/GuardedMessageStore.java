@@ -119,12 +119,19 @@ final class GuardedMessageStore implements MessageStore {
   }
 
   /**
-   * Through the breaker like every other call; a store that does not support it fails with {@link
-   * UnsupportedOperationException}, which the breaker does not count against the store.
+   * Not through the breaker: this one scan of every reference (attachment retention's, once per
+   * interval) may take longer than a chat call's timeout, and its slowness or failure must not open
+   * the breaker every send and read depends on. While the breaker is open the store is not asked at
+   * all (the scan fails at once, and retention skips its round).
    */
   @Override
   public CompletableFuture<Set<String>> referencedBlobs() {
-    return noteAnswer(breaker.call("referenced blobs", store::referencedBlobs));
+    if (!breaker.available()) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException(
+              "the store is unavailable; retention waits for its next round"));
+    }
+    return store.referencedBlobs();
   }
 
   /** Does nothing: the store is the application's (or the server closes its own directly). */

@@ -18,6 +18,7 @@ import dev.parley.chat.spi.MessageStore.ReadDirection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -144,5 +145,30 @@ class GuardedMessageStoreTest {
     // the appends that timed out were stored after all: resending them finds them
     assertThat(store.append(append("t1")).join().duplicate()).isTrue();
     assertThat(store.append(append("t2")).join().duplicate()).isTrue();
+  }
+
+  @Test
+  void theReferenceScanOfRetentionNeitherTimesOutNorCountsAgainstTheStore() {
+    GuardedMessageStore guarded = guarded(Duration.ofMillis(20), 2, 100);
+    store.hang();
+    CompletableFuture<Set<String>> scan = guarded.referencedBlobs();
+    CompletableFuture<AppendResult> append = guarded.append(append("a1"));
+    // the append gives up after the 20 ms call timeout; the scan goes on waiting for the store
+    await().atMost(Duration.ofSeconds(30)).until(append::isDone);
+    assertThat(failure(append).reason()).contains("did not answer");
+    assertThat(scan).isNotDone();
+    assertThat(guarded.breaker().status().state()).isEqualTo(DependencyStatus.State.CLOSED);
+    store.heal();
+    assertThat(scan.join()).isEmpty();
+
+    // while the breaker is open, the scan does not reach the store
+    store.fail();
+    for (int i = 0; i < 2; i++) {
+      assertThat(guarded.append(append("f" + i))).isCompletedExceptionally();
+    }
+    assertThat(guarded.breaker().status().state()).isEqualTo(DependencyStatus.State.OPEN);
+    int reached = store.calls();
+    assertThat(guarded.referencedBlobs()).isCompletedExceptionally();
+    assertThat(store.calls()).isEqualTo(reached);
   }
 }

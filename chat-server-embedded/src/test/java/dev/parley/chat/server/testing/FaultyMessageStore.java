@@ -8,6 +8,7 @@ import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomPosition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -110,6 +111,11 @@ public final class FaultyMessageStore implements MessageStore {
   @Override
   public CompletableFuture<RoomPosition> position(RoomId room) {
     return call(() -> store.position(room));
+  }
+
+  @Override
+  public CompletableFuture<Set<String>> referencedBlobs() {
+    return call(store::referencedBlobs);
   }
 
   @Override
