@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
@@ -784,10 +783,5 @@ final class UploadEndpoint implements HttpHandler {
       exchange.getResponseHeaders().set("Retry-After", Long.toString(seconds));
     }
     answerJson(exchange, error.status(), json);
-  }
-
-  /** When an expired upload is removed at the latest; for tests. */
-  Instant now() {
-    return clock.instant();
   }
 }
