@@ -315,6 +315,10 @@ final class UploadEndpoint implements HttpHandler {
               type == null || type.isBlank() ? null : type);
     } catch (UploadRegistry.QuotaExceeded e) {
       throw new UploadError(429, UploadError.QUOTA_EXCEEDED, e.getMessage(), true, e.retryAfter());
+    } catch (IOException e) {
+      log.warn("cannot stage an upload in {}: {}", settings.stagingDirectory(), e.toString());
+      throw new UploadError(
+          503, UploadError.UNAVAILABLE, "uploads cannot be staged now", true, DEFAULT_RETRY_AFTER);
     }
     Headers headers = exchange.getResponseHeaders();
     headers.set("Location", basePath + "/" + upload.id());
@@ -479,6 +483,10 @@ final class UploadEndpoint implements HttpHandler {
     } catch (ContentInspector.Refused e) {
       registry.remove(upload);
       throw new UploadError(422, UploadError.CONTENT_REFUSED, e.getMessage());
+    } catch (IOException e) {
+      log.warn("cannot read the staged upload {}: {}", staged, e.toString());
+      throw new UploadError(
+          500, "INTERNAL", "the upload could not be read back on the server", true, null);
     }
     String thumbnailId = "";
     if (inspection.thumbnail() != null) {
