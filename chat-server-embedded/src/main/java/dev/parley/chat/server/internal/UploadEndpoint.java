@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
@@ -316,6 +315,10 @@ final class UploadEndpoint implements HttpHandler {
               type == null || type.isBlank() ? null : type);
     } catch (UploadRegistry.QuotaExceeded e) {
       throw new UploadError(429, UploadError.QUOTA_EXCEEDED, e.getMessage(), true, e.retryAfter());
+    } catch (IOException e) {
+      log.warn("cannot stage an upload in {}: {}", settings.stagingDirectory(), e.toString());
+      throw new UploadError(
+          503, UploadError.UNAVAILABLE, "uploads cannot be staged now", true, DEFAULT_RETRY_AFTER);
     }
     Headers headers = exchange.getResponseHeaders();
     headers.set("Location", basePath + "/" + upload.id());
@@ -480,6 +483,10 @@ final class UploadEndpoint implements HttpHandler {
     } catch (ContentInspector.Refused e) {
       registry.remove(upload);
       throw new UploadError(422, UploadError.CONTENT_REFUSED, e.getMessage());
+    } catch (IOException e) {
+      log.warn("cannot read the staged upload {}: {}", staged, e.toString());
+      throw new UploadError(
+          500, "INTERNAL", "the upload could not be read back on the server", true, null);
     }
     String thumbnailId = "";
     if (inspection.thumbnail() != null) {
@@ -784,10 +791,5 @@ final class UploadEndpoint implements HttpHandler {
       exchange.getResponseHeaders().set("Retry-After", Long.toString(seconds));
     }
     answerJson(exchange, error.status(), json);
-  }
-
-  /** When an expired upload is removed at the latest; for tests. */
-  Instant now() {
-    return clock.instant();
   }
 }

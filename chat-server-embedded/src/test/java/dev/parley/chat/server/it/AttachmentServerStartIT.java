@@ -53,4 +53,49 @@ class AttachmentServerStartIT {
       assertThat(options.headers().firstValue("Tus-Max-Size")).contains("1234");
     }
   }
+
+  @Test
+  void closingTheServerStopsItsUploadAndBlobThreadsAndDeletesStagedBytes() throws Exception {
+    Path staging = dir.resolve("staging");
+    try (FileSystemBlobStore blobs = FileSystemBlobStore.open(dir.resolve("blobs"))) {
+      ChatServer server =
+          ChatServer.builder()
+              .host("127.0.0.1")
+              .port(0)
+              .httpPort(0)
+              .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+              .attachments(AttachmentOptions.builder(blobs).stagingDirectory(staging).build())
+              .build()
+              .start();
+      TusWire tus = new TusWire(server.httpUri().orElseThrow());
+      URI upload = tus.location(tus.create("alice", 100, "half.bin", null));
+      assertThat(tus.patch(upload, "alice", 0, new byte[50]).statusCode()).isEqualTo(204);
+      try (var files = java.nio.file.Files.list(staging)) {
+        assertThat(files).hasSize(1);
+      }
+      assertThat(threadNames()).anyMatch(name -> name.startsWith("parley-upload-"));
+
+      server.close();
+
+      try (var files = java.nio.file.Files.list(staging)) {
+        assertThat(files).isEmpty();
+      }
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(threadNames())
+                      .noneMatch(
+                          name ->
+                              name.startsWith("parley-upload-")
+                                  || name.startsWith("parley-blobs-")));
+    }
+  }
+
+  private static java.util.List<String> threadNames() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .toList();
+  }
 }

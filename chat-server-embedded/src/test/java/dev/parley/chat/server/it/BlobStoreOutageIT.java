@@ -9,6 +9,7 @@ import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.server.AttachmentOptions;
 import dev.parley.chat.server.DependencyStatus;
+import dev.parley.chat.server.FileSystemBlobStore;
 import dev.parley.chat.spi.BlobId;
 import dev.parley.chat.spi.BlobInfo;
 import dev.parley.chat.spi.BlobStore;
@@ -101,6 +102,39 @@ class BlobStoreOutageIT {
     assertThat(blobs.calls.get()).isEqualTo(callsBefore);
   }
 
+  @Test
+  void theFinalPatchAfterAStoreFailureStoresTheStagedBytesOnceTheStoreIsBack() throws Exception {
+    FileSystemBlobStore disk = FileSystemBlobStore.open(dir.resolve("blobs"));
+    FlakyBlobStore flaky = new FlakyBlobStore(disk);
+    fixture =
+        new Fixture(
+            b ->
+                b.attachments(
+                    AttachmentOptions.builder(flaky)
+                        .stagingDirectory(dir.resolve("staging"))
+                        .build()));
+    TusWire tus = new TusWire(fixture.server.httpUri().orElseThrow());
+    byte[] file = "the minutes\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    URI upload = tus.location(tus.create("alice", file.length, "minutes.txt", null));
+
+    flaky.down = true;
+    HttpResponse<String> failed = tus.patch(upload, "alice", 0, file);
+    UploadBadInputIT.assertError(failed, 503, "ATTACHMENTS_UNAVAILABLE", true);
+    assertThat(tus.offset(upload, "alice")).isEqualTo(file.length);
+    assertThat(tus.get(upload, "alice").statusCode()).isEqualTo(409); // no token yet
+
+    flaky.down = false;
+    HttpResponse<String> retried = tus.patch(upload, "alice", file.length, new byte[0]);
+
+    assertThat(retried.statusCode()).isEqualTo(204);
+    assertThat(retried.headers().firstValue("Parley-Attachment-Token")).isPresent();
+    List<BlobInfo> stored = new java.util.ArrayList<>();
+    disk.forEach(stored::add);
+    assertThat(stored).hasSize(1);
+    assertThat(stored.get(0).size()).isEqualTo(file.length);
+    disk.close();
+  }
+
   private DependencyStatus.State blobsState() {
     return fixture.server.dependencies().stream()
         .filter(d -> d.name().equals("blobs"))
@@ -114,6 +148,55 @@ class BlobStoreOutageIT {
     return HttpClient.newHttpClient()
         .send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.discarding())
         .statusCode();
+  }
+
+  /** A store whose every call fails while {@code down}. */
+  private static final class FlakyBlobStore implements BlobStore {
+    private final BlobStore store;
+    volatile boolean down;
+
+    FlakyBlobStore(BlobStore store) {
+      this.store = store;
+    }
+
+    private void check() throws IOException {
+      if (down) {
+        throw new IOException("the blob store is unreachable");
+      }
+    }
+
+    @Override
+    public BlobInfo put(InputStream content, long maxBytes) throws IOException {
+      check();
+      return store.put(content, maxBytes);
+    }
+
+    @Override
+    public Optional<BlobInfo> stat(BlobId id) throws IOException {
+      check();
+      return store.stat(id);
+    }
+
+    @Override
+    public InputStream open(BlobId id, long offset, long length) throws IOException {
+      check();
+      return store.open(id, offset, length);
+    }
+
+    @Override
+    public boolean delete(BlobId id) throws IOException {
+      check();
+      return store.delete(id);
+    }
+
+    @Override
+    public void forEach(Consumer<BlobInfo> each) throws IOException {
+      check();
+      store.forEach(each);
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** A blob store whose disk is gone: every call fails with an IOException. */

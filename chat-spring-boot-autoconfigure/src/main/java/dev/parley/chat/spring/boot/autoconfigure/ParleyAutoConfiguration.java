@@ -3,12 +3,15 @@ package dev.parley.chat.spring.boot.autoconfigure;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
+import dev.parley.chat.server.FileSystemBlobStore;
 import dev.parley.chat.server.MessageHook;
 import dev.parley.chat.server.SessionListener;
 import dev.parley.chat.spi.Authenticator;
+import dev.parley.chat.spi.BlobStore;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomAccessStore;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,7 +32,9 @@ import org.springframework.context.annotation.Import;
  * {@code JwtAuthenticator} is made from {@code parley.auth.jwt.*} with chat-auth-jwt on the class
  * path, or {@code parley.development-authenticator=true}), a {@link MessageStore} (else a {@code
  * JdbcMessageStore} on the application's {@code DataSource} when chat-store-jdbc is on the class
- * path, else the server's in-memory store), a {@link ClusterBus}, and any number of {@link
+ * path, else the server's in-memory store), a {@link ClusterBus}, a {@link BlobStore} (which turns
+ * attachments on, configured by {@code parley.attachments.*}; else a {@link FileSystemBlobStore}
+ * when {@code parley.attachments.directory} is set), and any number of {@link
  * ChatServerBuilderCustomizer}s, and a Micrometer {@code MeterRegistry} for the server's meters
  * when Micrometer is on the class path. An application that declares its own {@code ChatServer}
  * bean gets only the lifecycle for it.
@@ -72,7 +77,8 @@ public class ParleyAutoConfiguration {
       ObjectProvider<ClusterBus> clusterBus,
       ObjectProvider<MessageHook> messageHooks,
       ObjectProvider<SessionListener> sessionListeners,
-      ObjectProvider<ChatServerBuilderCustomizer> customizers) {
+      ObjectProvider<ChatServerBuilderCustomizer> customizers,
+      ObjectProvider<BlobStore> blobStore) {
     ChatServerBuilder builder = ChatServer.builder();
     ParleyServerSettings.apply(properties, builder);
     builder.authenticator(authenticatorFor(properties, authenticator.getIfAvailable()));
@@ -82,10 +88,28 @@ public class ParleyAutoConfiguration {
     clusterBus.ifAvailable(
         bus ->
             builder.clusterBus(bus).catchUpInterval(properties.getCluster().getCatchUpInterval()));
+    blobStore.ifAvailable(
+        blobs ->
+            builder.attachments(
+                ParleyServerSettings.attachmentsOf(properties.getAttachments(), blobs)));
     messageHooks.orderedStream().forEach(builder::messageHook);
     sessionListeners.orderedStream().forEach(builder::sessionListener);
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
     return builder.build();
+  }
+
+  /**
+   * The file-system blob store under {@code parley.attachments.directory}, which turns attachments
+   * on; an application's own {@code BlobStore} bean (an {@code S3BlobStore}) replaces it. Closed
+   * with the context, after the server.
+   *
+   * @throws IOException if the directory cannot be made or is a file
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean(BlobStore.class)
+  @ConditionalOnProperty(prefix = "parley.attachments", name = "directory")
+  public FileSystemBlobStore parleyBlobStore(ParleyProperties properties) throws IOException {
+    return FileSystemBlobStore.open(properties.getAttachments().getDirectory());
   }
 
   /** Starts the server with the context and drains it on shutdown. */

@@ -1,6 +1,7 @@
 package dev.parley.chat.spring.boot.autoconfigure;
 
 import dev.parley.chat.protocol.Protocol;
+import dev.parley.chat.server.AttachmentOptions;
 import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.spi.WebSocketCompression;
 import java.net.URI;
@@ -60,6 +61,7 @@ public class ParleyProperties {
   private final Security security = new Security();
   private final Access access = new Access();
   private final Presence presence = new Presence();
+  private final Attachments attachments = new Attachments();
   private final Tls tls = new Tls();
   private final Compression compression = new Compression();
   private final Auth auth = new Auth();
@@ -142,6 +144,11 @@ public class ParleyProperties {
   /** The rooms' access cache ({@code parley.access.*}). */
   public Access getAccess() {
     return access;
+  }
+
+  /** Attachments: uploads, storage, links and retention ({@code parley.attachments.*}). */
+  public Attachments getAttachments() {
+    return attachments;
   }
 
   /** How presence reaches a room's members ({@code parley.presence.*}). */
@@ -799,6 +806,240 @@ public class ParleyProperties {
     /** See the field. */
     public void setCacheMaxEntries(int cacheMaxEntries) {
       this.cacheMaxEntries = cacheMaxEntries;
+    }
+  }
+
+  /**
+   * Attachments ({@code parley.attachments.*}): on when {@code directory} is set or the application
+   * has a {@code BlobStore} bean. Defaults are {@link AttachmentOptions}'s {@code DEFAULT_*}
+   * constants. Not thread-safe.
+   */
+  public static class Attachments {
+    /**
+     * Where the default file-system blob store keeps attachments; setting it turns attachments on
+     * (a BlobStore bean of the application's does too, and wins).
+     */
+    private Path directory;
+
+    /**
+     * The attachment signing key, base64 (32 bytes or more decoded); every node of a cluster must
+     * have the same. Unset: a random key per start.
+     */
+    private String signingKey;
+
+    /** Where unfinished uploads are kept. Unset: a new temporary directory per start. */
+    private Path stagingDirectory;
+
+    /** The largest file one upload may declare, in bytes. */
+    private long maxFileBytes = AttachmentOptions.DEFAULT_MAX_FILE_BYTES;
+
+    /** The most bytes one user may upload per quota window. */
+    private long userQuotaBytes = AttachmentOptions.DEFAULT_USER_QUOTA_BYTES;
+
+    /** The most uploads one user may create per quota window. */
+    private int userQuotaCount = AttachmentOptions.DEFAULT_USER_QUOTA_COUNT;
+
+    /** The window of the per-user quota. */
+    private Duration quotaWindow = AttachmentOptions.DEFAULT_QUOTA_WINDOW;
+
+    /** The most unfinished uploads one user may have at once. */
+    private int maxOpenUploads = AttachmentOptions.DEFAULT_MAX_OPEN_UPLOADS;
+
+    /** The largest image (width x height) decoded for a thumbnail; a larger one is refused. */
+    private long maxImagePixels = AttachmentOptions.DEFAULT_MAX_IMAGE_PIXELS;
+
+    /** How long an unfinished upload is kept after its last byte. */
+    private Duration uploadExpiry = AttachmentOptions.DEFAULT_UPLOAD_EXPIRY;
+
+    /** How long a completed upload's token may be used in a Send. */
+    private Duration tokenValidity = AttachmentOptions.DEFAULT_TOKEN_VALIDITY;
+
+    /** How long a download link of a private room's attachment works. */
+    private Duration privateLinkValidity = AttachmentOptions.DEFAULT_PRIVATE_LINK_VALIDITY;
+
+    /** How long a download link of a public room's attachment works. */
+    private Duration publicLinkValidity = AttachmentOptions.DEFAULT_PUBLIC_LINK_VALIDITY;
+
+    /** The base of download links (a CDN). Unset: paths on the server's HTTP side. */
+    private URI publicBaseUrl;
+
+    /** How long a blob no message references is kept before it is removed. */
+    private Duration retentionGrace = AttachmentOptions.DEFAULT_RETENTION_GRACE;
+
+    /** How often retention looks for unreferenced blobs. */
+    private Duration retentionInterval = AttachmentOptions.DEFAULT_RETENTION_INTERVAL;
+
+    /** How many threads call the blob store. */
+    private int blobThreads = AttachmentOptions.DEFAULT_BLOB_THREADS;
+
+    /** See the field. */
+    public Path getDirectory() {
+      return directory;
+    }
+
+    /** See the field. */
+    public void setDirectory(Path directory) {
+      this.directory = directory;
+    }
+
+    /** See the field. */
+    public String getSigningKey() {
+      return signingKey;
+    }
+
+    /** See the field. */
+    public void setSigningKey(String signingKey) {
+      this.signingKey = signingKey;
+    }
+
+    /** See the field. */
+    public Path getStagingDirectory() {
+      return stagingDirectory;
+    }
+
+    /** See the field. */
+    public void setStagingDirectory(Path stagingDirectory) {
+      this.stagingDirectory = stagingDirectory;
+    }
+
+    /** See the field. */
+    public long getMaxFileBytes() {
+      return maxFileBytes;
+    }
+
+    /** See the field. */
+    public void setMaxFileBytes(long maxFileBytes) {
+      this.maxFileBytes = maxFileBytes;
+    }
+
+    /** See the field. */
+    public long getUserQuotaBytes() {
+      return userQuotaBytes;
+    }
+
+    /** See the field. */
+    public void setUserQuotaBytes(long userQuotaBytes) {
+      this.userQuotaBytes = userQuotaBytes;
+    }
+
+    /** See the field. */
+    public int getUserQuotaCount() {
+      return userQuotaCount;
+    }
+
+    /** See the field. */
+    public void setUserQuotaCount(int userQuotaCount) {
+      this.userQuotaCount = userQuotaCount;
+    }
+
+    /** See the field. */
+    public Duration getQuotaWindow() {
+      return quotaWindow;
+    }
+
+    /** See the field. */
+    public void setQuotaWindow(Duration quotaWindow) {
+      this.quotaWindow = quotaWindow;
+    }
+
+    /** See the field. */
+    public int getMaxOpenUploads() {
+      return maxOpenUploads;
+    }
+
+    /** See the field. */
+    public void setMaxOpenUploads(int maxOpenUploads) {
+      this.maxOpenUploads = maxOpenUploads;
+    }
+
+    /** See the field. */
+    public long getMaxImagePixels() {
+      return maxImagePixels;
+    }
+
+    /** See the field. */
+    public void setMaxImagePixels(long maxImagePixels) {
+      this.maxImagePixels = maxImagePixels;
+    }
+
+    /** See the field. */
+    public Duration getUploadExpiry() {
+      return uploadExpiry;
+    }
+
+    /** See the field. */
+    public void setUploadExpiry(Duration uploadExpiry) {
+      this.uploadExpiry = uploadExpiry;
+    }
+
+    /** See the field. */
+    public Duration getTokenValidity() {
+      return tokenValidity;
+    }
+
+    /** See the field. */
+    public void setTokenValidity(Duration tokenValidity) {
+      this.tokenValidity = tokenValidity;
+    }
+
+    /** See the field. */
+    public Duration getPrivateLinkValidity() {
+      return privateLinkValidity;
+    }
+
+    /** See the field. */
+    public void setPrivateLinkValidity(Duration privateLinkValidity) {
+      this.privateLinkValidity = privateLinkValidity;
+    }
+
+    /** See the field. */
+    public Duration getPublicLinkValidity() {
+      return publicLinkValidity;
+    }
+
+    /** See the field. */
+    public void setPublicLinkValidity(Duration publicLinkValidity) {
+      this.publicLinkValidity = publicLinkValidity;
+    }
+
+    /** See the field. */
+    public URI getPublicBaseUrl() {
+      return publicBaseUrl;
+    }
+
+    /** See the field. */
+    public void setPublicBaseUrl(URI publicBaseUrl) {
+      this.publicBaseUrl = publicBaseUrl;
+    }
+
+    /** See the field. */
+    public Duration getRetentionGrace() {
+      return retentionGrace;
+    }
+
+    /** See the field. */
+    public void setRetentionGrace(Duration retentionGrace) {
+      this.retentionGrace = retentionGrace;
+    }
+
+    /** See the field. */
+    public Duration getRetentionInterval() {
+      return retentionInterval;
+    }
+
+    /** See the field. */
+    public void setRetentionInterval(Duration retentionInterval) {
+      this.retentionInterval = retentionInterval;
+    }
+
+    /** See the field. */
+    public int getBlobThreads() {
+      return blobThreads;
+    }
+
+    /** See the field. */
+    public void setBlobThreads(int blobThreads) {
+      this.blobThreads = blobThreads;
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.parley.chat.spring.boot.autoconfigure;
 
+import dev.parley.chat.server.AttachmentOptions;
 import dev.parley.chat.server.ChatServerBuilder;
+import dev.parley.chat.spi.BlobStore;
 import dev.parley.chat.spi.ServerTls;
 import dev.parley.chat.spi.WebSocketCompression;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.Base64;
 
 /**
  * Copies the {@code parley.*} properties into a {@link ChatServerBuilder}. The builder checks each
@@ -81,6 +84,44 @@ final class ParleyServerSettings {
         .breakerOpenDuration(resilience.getBreakerOpenDuration())
         .maxPendingStoreCalls(resilience.getMaxPendingStoreCalls())
         .dependencyReconnectBackoff(resilience.getReconnectInitial(), resilience.getReconnectMax());
+  }
+
+  /**
+   * The attachment options the {@code parley.attachments.*} properties describe, for {@code
+   * blobStore}; a bad value fails with a message naming the property.
+   */
+  static AttachmentOptions attachmentsOf(ParleyProperties.Attachments a, BlobStore blobStore) {
+    try {
+      AttachmentOptions.Builder options =
+          AttachmentOptions.builder(blobStore)
+              .maxFileBytes(a.getMaxFileBytes())
+              .userQuota(a.getUserQuotaBytes(), a.getUserQuotaCount(), a.getQuotaWindow())
+              .maxOpenUploads(a.getMaxOpenUploads())
+              .maxImagePixels(a.getMaxImagePixels())
+              .uploadExpiry(a.getUploadExpiry())
+              .tokenValidity(a.getTokenValidity())
+              .linkValidity(a.getPrivateLinkValidity(), a.getPublicLinkValidity())
+              .retention(a.getRetentionGrace(), a.getRetentionInterval())
+              .blobThreads(a.getBlobThreads());
+      if (a.getSigningKey() != null) {
+        byte[] key;
+        try {
+          key = Base64.getDecoder().decode(a.getSigningKey().trim());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("signing-key must be base64", e);
+        }
+        options.signingKey(key);
+      }
+      if (a.getStagingDirectory() != null) {
+        options.stagingDirectory(a.getStagingDirectory());
+      }
+      if (a.getPublicBaseUrl() != null) {
+        options.publicBaseUrl(a.getPublicBaseUrl());
+      }
+      return options.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new IllegalArgumentException("parley.attachments: " + e.getMessage(), e);
+    }
   }
 
   /**

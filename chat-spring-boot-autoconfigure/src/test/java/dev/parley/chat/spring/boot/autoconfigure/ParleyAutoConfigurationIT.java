@@ -83,6 +83,51 @@ class ParleyAutoConfigurationIT {
   }
 
   @Test
+  void attachmentPropertiesTurnUploadsOnWithAFileSystemBlobStore(@TempDir Path dir)
+      throws Exception {
+    runner
+        .withPropertyValues(
+            "parley.development-authenticator=true",
+            "parley.attachments.directory=" + dir.resolve("blobs"),
+            "parley.attachments.staging-directory=" + dir.resolve("staging"),
+            "parley.attachments.max-file-bytes=4096",
+            "parley.attachments.signing-key="
+                + java.util.Base64.getEncoder().encodeToString(new byte[32]))
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(dev.parley.chat.server.FileSystemBlobStore.class);
+              ChatServer server = context.getBean(ChatServer.class);
+              assertThat(server.dependencies())
+                  .extracting(dev.parley.chat.server.DependencyStatus::name)
+                  .contains("blobs");
+              java.net.http.HttpResponse<Void> options =
+                  java.net.http.HttpClient.newHttpClient()
+                      .send(
+                          java.net.http.HttpRequest.newBuilder(
+                                  server.httpUri().orElseThrow().resolve("/chat/uploads"))
+                              .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                              .build(),
+                          java.net.http.HttpResponse.BodyHandlers.discarding());
+              assertThat(options.headers().firstValue("Tus-Max-Size")).contains("4096");
+            });
+  }
+
+  @Test
+  void aShortSigningKeyIsRefusedNamingTheProperty(@TempDir Path dir) {
+    runner
+        .withPropertyValues(
+            "parley.development-authenticator=true",
+            "parley.attachments.directory=" + dir,
+            "parley.attachments.signing-key=c2hvcnQ=")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("signingKey needs 32 bytes"));
+  }
+
+  @Test
   void aRoomAccessStoreBeanKeepsTheServersRoomsAccess() {
     dev.parley.chat.server.InMemoryRoomAccessStore access =
         new dev.parley.chat.server.InMemoryRoomAccessStore();
