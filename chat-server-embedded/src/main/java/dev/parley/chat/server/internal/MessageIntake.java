@@ -43,6 +43,12 @@ final class MessageIntake {
   private static final String FENCED =
       "an earlier message to this room could not be stored; resend it first, then this one";
 
+  private static final String RATE_FENCED =
+      "an earlier message to this room was over the rate limit; resend it first, then this one";
+
+  /** The retry-after of a send held behind one refused over a rate limit. */
+  static final long RATE_FENCED_RETRY_AFTER_MILLIS = 100;
+
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final ServerContext context;
@@ -85,6 +91,7 @@ final class MessageIntake {
     long start = context.metrics().start();
     long retryAfter = context.userLimits().tryTake(session, UserLimits.Action.SEND);
     if (retryAfter > 0) {
+      holdBehindRateLimited(session, send);
       Replies.rateLimited(session, requestId, "sends", retryAfter);
       return;
     }
@@ -117,6 +124,17 @@ final class MessageIntake {
     // a send may not overtake an earlier one the store failed: that one must be resent first
     long place = session.sendOrder().admit(id, clientMessageId);
     if (place < 0) {
+      if (session.sendOrder().heldByRateLimit(id)) {
+        // the earlier send comes back after its rate limit's retry-after; so may this one
+        error(
+            session,
+            requestId,
+            ErrorCode.RATE_LIMITED,
+            RATE_FENCED,
+            id,
+            Duration.ofMillis(RATE_FENCED_RETRY_AFTER_MILLIS));
+        return;
+      }
       // while the store is down, the earlier send cannot be stored before its retry-after either
       error(session, requestId, ErrorCode.UNAVAILABLE, FENCED, id, storeRetryAfter());
       return;
@@ -327,8 +345,18 @@ final class MessageIntake {
               case ACCEPTED -> store(s, verdict.text());
               case REJECTED ->
                   s.answer().refused(ErrorCode.REJECTED, verdict.reason(), false, null);
-              case FENCED ->
+              case FENCED -> {
+                if (s.session().sendOrder().heldByRateLimit(s.room())) {
+                  s.answer()
+                      .refused(
+                          ErrorCode.RATE_LIMITED,
+                          RATE_FENCED,
+                          true,
+                          Duration.ofMillis(RATE_FENCED_RETRY_AFTER_MILLIS));
+                } else {
                   s.answer().refused(ErrorCode.UNAVAILABLE, FENCED, true, storeRetryAfter());
+                }
+              }
               case FAILED ->
                   s.answer()
                       .refused(ErrorCode.UNAVAILABLE, verdict.reason() + "; resend it", true, null);
@@ -393,6 +421,23 @@ final class MessageIntake {
                 context.hooks().afterStore(result.message(), s.sessionId());
               }
             });
+  }
+
+  /**
+   * A send refused over a rate limit before it was checked: the session's later sends to its room
+   * must not be stored ahead of its resend (docs/guarantees.md). A send whose room or client
+   * message id is malformed names nothing to hold behind.
+   */
+  static void holdBehindRateLimited(ServerSession session, Send send) {
+    RoomId room;
+    ClientMessageId clientMessageId;
+    try {
+      room = RoomId.of(send.getRoom());
+      clientMessageId = ClientMessageId.of(send.getClientMessageId());
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    session.sendOrder().rateLimited(room, clientMessageId);
   }
 
   /** Unless the store's breaker is closed, the retry-after to give; else null. */

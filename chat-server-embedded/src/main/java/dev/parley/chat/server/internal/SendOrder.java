@@ -3,17 +3,20 @@ package dev.parley.chat.server.internal;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.RoomId;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Keeps one session's sends to each room in the order they arrived when the store fails some of
- * them. Once the store has failed a send (answered {@code UNAVAILABLE}), the session's later sends
- * to that room are refused with {@code UNAVAILABLE} as well, unstored, until the failed ones come
- * again, earliest first: a resend is admitted only when it is the earliest send still waiting, so a
- * later send can never be stored ahead of an earlier one's resend. Each waiting send keeps the
- * place where it first arrived. Other rooms and other sessions are not affected; a new connection
- * starts with nothing waiting (the Java client resends its outbox in order after a reconnect).
+ * Keeps one session's sends to each room in the order they arrived when some of them are refused
+ * after they arrived: failed by the store, or refused over a rate limit. Once a send has been
+ * refused so (answered {@code UNAVAILABLE} or {@code RATE_LIMITED}), the session's later sends to
+ * that room are refused as well, unstored, until the refused ones come again, earliest first: a
+ * resend is admitted only when it is the earliest send still waiting, so a later send can never be
+ * stored ahead of an earlier one's resend. Each waiting send keeps the place where it first
+ * arrived. Other rooms and other sessions are not affected; a new connection starts with nothing
+ * waiting (the Java client resends its outbox in order after a reconnect).
  *
  * <p>Thread-safe: admissions run on the connection's transport thread, failures on the store's
  * completion threads.
@@ -24,9 +27,14 @@ final class SendOrder {
 
   private long arrivals;
 
-  /** Per room, the refused sends by the place they first arrived at. */
-  /** Made when a first send waits, as most sessions never have one. */
+  /**
+   * Per room, the refused sends by the place they first arrived at. Made when a first send waits,
+   * as most sessions never have one.
+   */
   private Map<RoomId, TreeMap<Long, ClientMessageId>> waiting = Map.of();
+
+  /** The rooms whose earliest waiting send was refused over a rate limit (not by the store). */
+  private Set<RoomId> rateLimited = Set.of();
 
   /**
    * Called for each send, in arrival order, before it goes to the store.
@@ -43,6 +51,9 @@ final class SendOrder {
     Map.Entry<Long, ClientMessageId> first = refused.firstEntry();
     if (first.getValue().equals(id)) {
       refused.pollFirstEntry();
+      if (rateLimited.contains(room)) {
+        rateLimited.remove(room);
+      }
       if (refused.isEmpty()) {
         waiting.remove(room);
       }
@@ -67,7 +78,39 @@ final class SendOrder {
     if (waiting.isEmpty()) {
       waiting = new HashMap<>(4);
     }
-    remember(waiting.computeIfAbsent(room, r -> new TreeMap<>()), place, id);
+    TreeMap<Long, ClientMessageId> refused = waiting.computeIfAbsent(room, r -> new TreeMap<>());
+    remember(refused, place, id);
+    if (rateLimited.contains(room) && refused.firstKey() == place) {
+      rateLimited.remove(room); // the earliest waiting send is now one the store failed
+    }
+  }
+
+  /**
+   * A send to {@code room} refused over a rate limit before it was admitted: it waits for its
+   * resend like one the store failed, at the place it arrives at now (or keeps the place it had,
+   * when it was waiting already), so that none of the session's later sends to the room is stored
+   * ahead of it.
+   */
+  synchronized void rateLimited(RoomId room, ClientMessageId id) {
+    long place = admit(room, id);
+    if (place >= 0) {
+      failed(room, id, place);
+      if (waiting.get(room).firstKey() == place) {
+        if (rateLimited.isEmpty()) {
+          rateLimited = new HashSet<>(4);
+        }
+        rateLimited.add(room);
+      }
+    }
+  }
+
+  /**
+   * Whether the earliest send of {@code room} waiting for its resend was refused over a rate limit
+   * (then a send held behind it is refused with {@code RATE_LIMITED} too, rather than {@code
+   * UNAVAILABLE}).
+   */
+  synchronized boolean heldByRateLimit(RoomId room) {
+    return rateLimited.contains(room);
   }
 
   private static void remember(

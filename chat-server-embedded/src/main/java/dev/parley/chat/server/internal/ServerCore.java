@@ -194,6 +194,9 @@ final class ServerCore implements ServerTransportHandler {
         session.close(CloseCodes.FLOODING, "request rate limit exceeded repeatedly");
         return;
       }
+      if (envelope.hasSend()) {
+        MessageIntake.holdBehindRateLimited(session, envelope.getSend());
+      }
       Replies.error(
           session,
           envelope.getRequestId(),
