@@ -44,12 +44,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Attachment throughput on this machine: a file uploaded to Parley over tus (in 1 MiB chunks, as
- * the Java client and the web page send it, and in one request) and downloaded from the signed
- * link a member gets, each against a plain file copy of the same size made in the same run. The
- * server runs in this JVM with the default file-system blob store on the same disk as the copy,
- * so client, server and disk share the machine; every figure is MiB per second of file content,
- * and each row's ratio is against the copy. Each repetition uses new random bytes (the store would
- * otherwise find the content stored already). Not thread-safe; run once.
+ * the Java client and the web page send it, and in one request) and downloaded from the signed link
+ * a member gets, each against a plain file copy of the same size made in the same run. The server
+ * runs in this JVM with the default file-system blob store on the same disk as the copy, so client,
+ * server and disk share the machine; every figure is MiB per second of file content, and each row's
+ * ratio is against the copy. Each repetition uses new random bytes (the store would otherwise find
+ * the content stored already). Not thread-safe; run once.
  */
 final class AttachmentBenchmark {
   private static final int MIB = 1 << 20;
@@ -57,6 +57,8 @@ final class AttachmentBenchmark {
   private static final String UPLOAD_CHUNKED = "upload, tus in 1 MiB chunks";
   private static final String UPLOAD_WHOLE = "upload, tus in one request";
   private static final String DOWNLOAD = "download from the signed link";
+  private static final String BARE_UPLOAD = "bare HTTP upload (JDK HttpServer to a file, fsync)";
+  private static final String BARE_DOWNLOAD = "bare HTTP download (JDK HttpServer from a file)";
   private static final Duration WAIT = Duration.ofSeconds(120);
 
   private final boolean longMode;
@@ -88,6 +90,7 @@ final class AttachmentBenchmark {
                 .start();
         ChatClient client = ChatClient.builder().endpoint(server.webSocketUri()).build()) {
       URI http = server.httpUri().orElseThrow();
+      BareFileServer bare = new BareFileServer(work.resolve("bare"));
       HttpClient httpClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       Links links = new Links();
       ChatSession session = client.connect("bench", links).get(10, TimeUnit.SECONDS);
@@ -110,15 +113,11 @@ final class AttachmentBenchmark {
 
         String[] token = new String[1];
         record(
-            UPLOAD_CHUNKED,
-            sizeMib,
-            timed(() -> token[0] = upload(httpClient, http, source, MIB)));
+            UPLOAD_CHUNKED, sizeMib, timed(() -> token[0] = upload(httpClient, http, source, MIB)));
         Path second = work.resolve("source-" + r + "-b");
         writeRandom(second, (long) sizeMib * MIB, seed++);
         record(
-            UPLOAD_WHOLE,
-            sizeMib,
-            timed(() -> upload(httpClient, http, second, Long.MAX_VALUE)));
+            UPLOAD_WHOLE, sizeMib, timed(() -> upload(httpClient, http, second, Long.MAX_VALUE)));
 
         CompletableFuture<Attachment> delivered = links.next();
         room.send(OutgoingMessage.builder().attachment(token[0]).build())
@@ -133,12 +132,88 @@ final class AttachmentBenchmark {
         if (!downloaded[0].equals(sha)) {
           throw new IllegalStateException("the download is not byte-identical to the upload");
         }
+        record(BARE_UPLOAD, sizeMib, timed(() -> bare.upload(httpClient, source)));
+        record(BARE_DOWNLOAD, sizeMib, timed(() -> bare.download(httpClient)));
         Files.delete(source);
         Files.delete(second);
       }
+      bare.close();
       print();
     } finally {
       deleteTree(work);
+    }
+  }
+
+  /**
+   * The floor under Parley's figures: the JDK's HTTP server (the one Parley's HTTP side runs on)
+   * taking a body into a file and serving it back, with no authentication, checks or hashing.
+   */
+  private static final class BareFileServer implements AutoCloseable {
+    private final com.sun.net.httpserver.HttpServer server;
+    private final java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    private final Path file;
+
+    BareFileServer(Path file) throws IOException {
+      this.file = file;
+      server =
+          com.sun.net.httpserver.HttpServer.create(
+              new java.net.InetSocketAddress("127.0.0.1", 0), 16);
+      server.setExecutor(threads);
+      server.createContext(
+          "/file",
+          exchange -> {
+            try (exchange) {
+              if ("PUT".equals(exchange.getRequestMethod())) {
+                try (FileChannel channel =
+                    FileChannel.open(
+                        file,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE)) {
+                  exchange
+                      .getRequestBody()
+                      .transferTo(java.nio.channels.Channels.newOutputStream(channel));
+                  channel.force(true);
+                }
+                exchange.sendResponseHeaders(204, -1);
+              } else {
+                exchange.sendResponseHeaders(200, Files.size(file));
+                try (OutputStream body = exchange.getResponseBody()) {
+                  Files.copy(file, body);
+                }
+              }
+            }
+          });
+      server.start();
+    }
+
+    private URI uri() {
+      return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/file");
+    }
+
+    void upload(HttpClient http, Path source) throws IOException, InterruptedException {
+      HttpResponse<Void> put =
+          http.send(
+              HttpRequest.newBuilder(uri()).PUT(HttpRequest.BodyPublishers.ofFile(source)).build(),
+              HttpResponse.BodyHandlers.discarding());
+      expect(put, 204, "bare upload");
+    }
+
+    void download(HttpClient http) throws IOException, InterruptedException {
+      HttpResponse<InputStream> got =
+          http.send(
+              HttpRequest.newBuilder(uri()).GET().build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = got.body()) {
+        digestOf(in);
+      }
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+      threads.shutdownNow();
     }
   }
 
@@ -174,7 +249,8 @@ final class AttachmentBenchmark {
                     "Upload-Metadata",
                     "filename "
                         + Base64.getEncoder()
-                            .encodeToString(file.getFileName().toString().getBytes(StandardCharsets.UTF_8)))
+                            .encodeToString(
+                                file.getFileName().toString().getBytes(StandardCharsets.UTF_8)))
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build(),
             HttpResponse.BodyHandlers.discarding());
@@ -229,7 +305,8 @@ final class AttachmentBenchmark {
         if (position >= end) {
           return -1;
         }
-        int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
+        int n =
+            channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
         if (n > 0) {
           position += n;
         }
@@ -242,18 +319,24 @@ final class AttachmentBenchmark {
   private static String download(HttpClient http, URI link)
       throws IOException, InterruptedException {
     HttpResponse<InputStream> response =
-        http.send(HttpRequest.newBuilder(link).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        http.send(
+            HttpRequest.newBuilder(link).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
       response.body().close();
       throw new IllegalStateException("download answered " + response.statusCode());
     }
-    MessageDigest digest = sha256Digest();
     try (InputStream in = response.body()) {
-      byte[] buffer = new byte[256 * 1024];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        digest.update(buffer, 0, n);
-      }
+      return digestOf(in);
+    }
+  }
+
+  /** Reads {@code in} to its end; the SHA-256 of what it held (both downloads pay for it). */
+  private static String digestOf(InputStream in) throws IOException {
+    MessageDigest digest = sha256Digest();
+    byte[] buffer = new byte[256 * 1024];
+    int n;
+    while ((n = in.read(buffer)) > 0) {
+      digest.update(buffer, 0, n);
     }
     return HexFormat.of().formatHex(digest.digest());
   }
@@ -300,15 +383,9 @@ final class AttachmentBenchmark {
   }
 
   private static String sha256(Path file) throws IOException {
-    MessageDigest digest = sha256Digest();
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[256 * 1024];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        digest.update(buffer, 0, n);
-      }
+      return digestOf(in);
     }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static MessageDigest sha256Digest() {
@@ -338,16 +415,23 @@ final class AttachmentBenchmark {
   private void print() {
     double copy = median(figures.get(COPY));
     out.println();
-    out.println("| | MiB/s (median) | every run | / plain copy |");
-    out.println("|---|---|---|---|");
+    out.println("| | MiB/s (median) | every run | / plain copy | / bare HTTP |");
+    out.println("|---|---|---|---|---|");
     for (var row : figures.entrySet()) {
       double m = median(row.getValue());
+      String bare =
+          row.getKey().startsWith("upload")
+              ? String.format("%.2fx", m / median(figures.get(BARE_UPLOAD)))
+              : row.getKey().startsWith("download")
+                  ? String.format("%.2fx", m / median(figures.get(BARE_DOWNLOAD)))
+                  : "";
       out.printf(
-          "| %s | %.0f | %s | %.2fx |%n",
+          "| %s | %.0f | %s | %.2fx | %s |%n",
           row.getKey(),
           m,
           row.getValue().stream().map(v -> String.format("%.0f", v)).toList(),
-          m / copy);
+          m / copy,
+          bare);
     }
   }
 
@@ -360,7 +444,8 @@ final class AttachmentBenchmark {
 
   private static void deleteTree(Path root) {
     try (var paths = Files.walk(root)) {
-      paths.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+      paths
+          .sorted((a, b) -> b.getNameCount() - a.getNameCount())
           .forEach(
               p -> {
                 try {

@@ -23,10 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@code LoadBenchmark [short|long] [scenarios...]}, scenarios among {@code m1 m2 m3 m5 m6 m7
  * m8} (m3 also gives M4), {@code compression} ({@link CompressionBenchmark}, its own table) and
- * {@code attachments} ({@link AttachmentBenchmark}, its own table);
- * {@code members=N} shrinks M7's room (10,000 members by default) and {@code m7rate=R} sets its
- * messages per second (2 by default); {@code m6repeat=N} measures M6 N times (3 in long mode) and
- * tables the medians. Not thread-safe; run once per JVM.
+ * {@code attachments} ({@link AttachmentBenchmark}, its own table); {@code members=N} shrinks M7's
+ * room (10,000 members by default) and {@code m7rate=R} sets its messages per second (2 by
+ * default); {@code m6repeat=N} measures M6 N times (3 in long mode) and tables the medians. Not
+ * thread-safe; run once per JVM.
  */
 public final class LoadBenchmark {
   static final String TEXT = "x".repeat(64);
