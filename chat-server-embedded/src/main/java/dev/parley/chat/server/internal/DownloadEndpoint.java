@@ -1,6 +1,5 @@
 package dev.parley.chat.server.internal;
 
-import com.google.gson.JsonObject;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -72,7 +71,6 @@ final class DownloadEndpoint implements HttpHandler {
   /** The longest {@code max-age} given, whatever the link's expiry. */
   static final long MAX_AGE_SECONDS = 365L * 24 * 60 * 60;
 
-  static final String ERROR_HEADER = "Parley-Error";
   static final String SANDBOX = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'";
 
   private static final int BUFFER = 64 * 1024;
@@ -494,11 +492,8 @@ final class DownloadEndpoint implements HttpHandler {
       String message,
       boolean retryable,
       Duration retryAfter) {
-    JsonObject json = new JsonObject();
-    json.addProperty("error", code);
-    json.addProperty("message", message);
-    json.addProperty("retryable", retryable);
-    byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        UploadError.json(code, message, retryable).toString().getBytes(StandardCharsets.UTF_8);
     try (exchange) {
       Headers out = exchange.getResponseHeaders();
       out.remove("ETag");
@@ -508,11 +503,7 @@ final class DownloadEndpoint implements HttpHandler {
         out.set("Strict-Transport-Security", HttpSide.HSTS_VALUE);
       }
       out.set("Content-Type", "application/json");
-      out.set(ERROR_HEADER, code);
-      if (retryAfter != null) {
-        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-        out.set("Retry-After", Long.toString(seconds));
-      }
+      UploadError.setHeaders(out, code, retryAfter);
       if (exchange.getRequestMethod().equals("HEAD")) {
         out.set("Content-Length", Integer.toString(body.length));
         exchange.sendResponseHeaders(status, -1);

@@ -68,7 +68,6 @@ final class UploadEndpoint implements HttpHandler {
   static final String TUS_VERSION = "1.0.0";
   static final String TUS_EXTENSIONS = "creation,termination,expiration";
   static final String TOKEN_HEADER = "Parley-Attachment-Token";
-  static final String ERROR_HEADER = "Parley-Error";
   static final String OFFSET_TYPE = "application/offset+octet-stream";
 
   /** Longest {@code Upload-Metadata} header accepted, in characters. */
@@ -781,15 +780,10 @@ final class UploadEndpoint implements HttpHandler {
   }
 
   private void answerError(HttpExchange exchange, UploadError error) throws IOException {
-    JsonObject json = new JsonObject();
-    json.addProperty("error", error.code());
-    json.addProperty("message", error.getMessage());
-    json.addProperty("retryable", error.retryable());
-    exchange.getResponseHeaders().set(ERROR_HEADER, error.code());
-    if (error.retryAfter() != null) {
-      long seconds = Math.max(1, (error.retryAfter().toMillis() + 999) / 1000);
-      exchange.getResponseHeaders().set("Retry-After", Long.toString(seconds));
-    }
-    answerJson(exchange, error.status(), json);
+    UploadError.setHeaders(exchange.getResponseHeaders(), error.code(), error.retryAfter());
+    answerJson(
+        exchange,
+        error.status(),
+        UploadError.json(error.code(), error.getMessage(), error.retryable()));
   }
 }

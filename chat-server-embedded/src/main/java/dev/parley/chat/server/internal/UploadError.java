@@ -1,11 +1,13 @@
 package dev.parley.chat.server.internal;
 
+import com.google.gson.JsonObject;
+import com.sun.net.httpserver.Headers;
 import java.time.Duration;
 
 /**
  * An upload request refused: the HTTP status, the error code the client sees (JSON body {@code
  * {"error":CODE,"message":...,"retryable":...}} and header {@code Parley-Error}), and when to try
- * again. Immutable.
+ * again. Immutable. Its static helpers write the same error shape for the download endpoint.
  */
 final class UploadError extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -22,6 +24,9 @@ final class UploadError extends RuntimeException {
   static final String QUOTA_EXCEEDED = "QUOTA_EXCEEDED";
   static final String ATTACHMENTS_UNAVAILABLE = "ATTACHMENTS_UNAVAILABLE";
   static final String UNAVAILABLE = "UNAVAILABLE";
+
+  /** The header that names the error code on every refused attachment request. */
+  static final String HEADER = "Parley-Error";
 
   private final int status;
   private final String code;
@@ -55,5 +60,23 @@ final class UploadError extends RuntimeException {
   /** When to try again, or {@code null}. */
   Duration retryAfter() {
     return retryAfter;
+  }
+
+  /** The JSON body of an attachment endpoint's error answer. */
+  static JsonObject json(String code, String message, boolean retryable) {
+    JsonObject json = new JsonObject();
+    json.addProperty("error", code);
+    json.addProperty("message", message);
+    json.addProperty("retryable", retryable);
+    return json;
+  }
+
+  /** Sets {@value #HEADER} and, with a {@code retryAfter}, {@code Retry-After} in whole seconds. */
+  static void setHeaders(Headers headers, String code, Duration retryAfter) {
+    headers.set(HEADER, code);
+    if (retryAfter != null) {
+      long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+      headers.set("Retry-After", Long.toString(seconds));
+    }
   }
 }
