@@ -120,7 +120,7 @@ class AttachmentSendTest {
 
     var atBob = EnvelopeCodec.chatMessage(bob.next(MESSAGE).getMessage());
     assertThat(atBob.text()).isEqualTo("holiday");
-    assertThat(atBob.attachments()).containsExactly(PHOTO, REPORT);
+    assertThat(delivered(atBob.attachments())).containsExactly(PHOTO, REPORT);
 
     var stored =
         engine
@@ -148,7 +148,7 @@ class AttachmentSendTest {
         .singleElement()
         .satisfies(
             m ->
-                assertThat(EnvelopeCodec.chatMessage(m).attachments())
+                assertThat(delivered(EnvelopeCodec.chatMessage(m).attachments()))
                     .containsExactly(PHOTO, REPORT));
   }
 
@@ -181,7 +181,8 @@ class AttachmentSendTest {
     while (atBob.getBodyCase() == PRESENCE) { // carol came online, in whatever order
       atBob = bob.next();
     }
-    assertThat(EnvelopeCodec.chatMessage(atBob.getMessage()).attachments()).containsExactly(PHOTO);
+    assertThat(delivered(EnvelopeCodec.chatMessage(atBob.getMessage()).attachments()))
+        .containsExactly(PHOTO);
   }
 
   @Test
@@ -206,7 +207,7 @@ class AttachmentSendTest {
     send("m1", "beach", List.of(token(PHOTO, "alice")));
     var atBob = EnvelopeCodec.chatMessage(bob.next(MESSAGE).getMessage());
     assertThat(atBob.text()).isEqualTo("🏖");
-    assertThat(atBob.attachments()).containsExactly(PHOTO);
+    assertThat(delivered(atBob.attachments())).containsExactly(PHOTO);
 
     Envelope refused = send("m2", "report", List.of(token(PHOTO, "alice"), token(REPORT, "alice")));
     alice.next(MESSAGE);
@@ -223,7 +224,7 @@ class AttachmentSendTest {
     send("m1", "", List.of(token(PHOTO, "alice")));
     var atBob = EnvelopeCodec.chatMessage(bob.next(MESSAGE).getMessage());
     assertThat(atBob.text()).isEmpty();
-    assertThat(atBob.attachments()).containsExactly(PHOTO);
+    assertThat(delivered(atBob.attachments())).containsExactly(PHOTO);
   }
 
   @Test
@@ -237,7 +238,7 @@ class AttachmentSendTest {
     var again = alice.next(SEND_ACK).getSendAck();
     assertThat(again.getDuplicate()).isTrue();
     assertThat(again.getSeq()).isEqualTo(1);
-    assertThat(EnvelopeCodec.chatMessage(bob.next(MESSAGE).getMessage()).attachments())
+    assertThat(delivered(EnvelopeCodec.chatMessage(bob.next(MESSAGE).getMessage()).attachments()))
         .containsExactly(PHOTO);
   }
 
@@ -321,5 +322,21 @@ class AttachmentSendTest {
     String message =
         assertRefusedAndNothingChanged(send("m1", "x", List.of(token)), ErrorCode.INVALID_ARGUMENT);
     assertThat(message).isEqualTo("attachments are off on this server");
+  }
+
+  /**
+   * Attachments as a member receives them: each with a signed download link (and one for its
+   * thumbnail when it has one), returned without the links for comparison with what was uploaded.
+   */
+  private static List<Attachment> delivered(List<Attachment> received) {
+    for (Attachment a : received) {
+      assertThat(a.url()).startsWith("/chat/files/" + a.id() + "?").contains("&sig=");
+      if (a.thumbnailId().isEmpty()) {
+        assertThat(a.thumbnailUrl()).isEmpty();
+      } else {
+        assertThat(a.thumbnailUrl()).startsWith("/chat/files/" + a.thumbnailId() + "?");
+      }
+    }
+    return received.stream().map(Attachment::withoutLinks).toList();
   }
 }
