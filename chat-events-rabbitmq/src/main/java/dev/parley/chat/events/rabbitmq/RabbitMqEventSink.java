@@ -9,6 +9,7 @@ import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.ErrorCode;
+import dev.parley.chat.protocol.EventCodec;
 import dev.parley.chat.spi.ChatEvent;
 import dev.parley.chat.spi.EventSink;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -16,10 +17,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
@@ -130,7 +134,8 @@ public final class RabbitMqEventSink implements EventSink {
     this.settings = b.copy();
     this.factory = factory;
     this.where = where;
-    this.contentType = EventEncoding.contentType(b.format);
+    this.contentType =
+        b.format == Format.JSON ? EventCodec.JSON_CONTENT_TYPE : EventCodec.PROTOBUF_CONTENT_TYPE;
     this.breaker =
         CircuitBreaker.of(
             "parley-events-rabbitmq",
@@ -186,11 +191,23 @@ public final class RabbitMqEventSink implements EventSink {
    * Queues {@code events} for the publishing thread and returns at once; the future completes when
    * the broker has confirmed them all, or fails as the class comment says.
    *
+   * <p>The events are encoded on the calling thread: an event that cannot be encoded fails the
+   * future at once with an {@link IllegalArgumentException}, and nothing of the batch is sent.
+   *
    * @throws NullPointerException if {@code events} or one of them is null
    */
   @Override
   public CompletableFuture<Void> publish(List<ChatEvent> events) {
     List<ChatEvent> batch = List.copyOf(events);
+    List<Message> messages = new ArrayList<>(batch.size());
+    try {
+      for (ChatEvent event : batch) {
+        messages.add(new Message(EventCodec.routingKey(event), properties(event), body(event)));
+      }
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("an event cannot be published: " + e.getMessage(), e));
+    }
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the event sink is closed"));
     }
@@ -207,7 +224,7 @@ public final class RabbitMqEventSink implements EventSink {
                   + settings.breakerOpenDuration,
               settings.breakerOpenDuration));
     }
-    Send send = new Send(batch, failures.get());
+    Send send = new Send(messages, failures.get());
     try {
       publisher.execute(send);
     } catch (RejectedExecutionException e) {
@@ -277,13 +294,9 @@ public final class RabbitMqEventSink implements EventSink {
     long start = System.nanoTime();
     try {
       Channel ch = openChannel();
-      for (ChatEvent event : send.events) {
+      for (Message message : send.messages) {
         ch.basicPublish(
-            settings.exchange,
-            EventEncoding.routingKey(event),
-            false,
-            properties(event),
-            EventEncoding.body(event, settings.format));
+            settings.exchange, message.routingKey(), false, message.properties(), message.body());
       }
       boolean allAcked = ch.waitForConfirms(settings.confirmTimeout.toMillis());
       if (!allAcked) {
@@ -319,7 +332,7 @@ public final class RabbitMqEventSink implements EventSink {
   private void failed(Send send, long start, ChatException error) {
     breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
     LOG.debug(
-        "RabbitMQ event sink: a batch of {} failed: {}", send.events.size(), error.getMessage());
+        "RabbitMQ event sink: a batch of {} failed: {}", send.messages.size(), error.getMessage());
     send.fail(error);
   }
 
@@ -403,6 +416,12 @@ public final class RabbitMqEventSink implements EventSink {
     }
   }
 
+  private byte[] body(ChatEvent event) {
+    return settings.format == Format.JSON
+        ? EventCodec.toJson(event).getBytes(StandardCharsets.UTF_8)
+        : EventCodec.encode(event);
+  }
+
   private AMQP.BasicProperties properties(ChatEvent event) {
     return new AMQP.BasicProperties.Builder()
         .messageId(event.id())
@@ -440,15 +459,18 @@ public final class RabbitMqEventSink implements EventSink {
         : new ChatException(ErrorCode.UNAVAILABLE, message, cause);
   }
 
+  /** One event, ready to send. */
+  private record Message(String routingKey, AMQP.BasicProperties properties, byte[] body) {}
+
   /** One batch and its future. */
   private final class Send implements Runnable {
-    final List<ChatEvent> events;
+    final List<Message> messages;
     final long failuresBefore;
     final CompletableFuture<Void> result = new CompletableFuture<>();
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Send(List<ChatEvent> events, long failuresBefore) {
-      this.events = events;
+    Send(List<Message> messages, long failuresBefore) {
+      this.messages = messages;
       this.failuresBefore = failuresBefore;
     }
 
@@ -640,7 +662,7 @@ public final class RabbitMqEventSink implements EventSink {
               + ":"
               + factory.getPort()
               + "/"
-              + factory.getVirtualHost();
+              + URLEncoder.encode(factory.getVirtualHost(), StandardCharsets.UTF_8);
       return new RabbitMqEventSink(this, factory, where);
     }
 
