@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -46,13 +47,16 @@ import org.slf4j.LoggerFactory;
  * exchange, and a batch's future completes once the broker has confirmed every message of it
  * (publisher confirms).
  *
- * <p>Messages: the body is the event in the chosen {@link Format}; routing key {@code <type>.<room
- * or user>} (such as {@code message.stored.lobby}); properties {@code message-id} = {@link
- * ChatEvent#id()} (for consumers' de-duplication), {@code type} = {@link ChatEvent#type()}, {@code
- * content-type}, {@code timestamp} = {@link ChatEvent#at()} (whole seconds), {@code delivery-mode}
- * 2 (persistent) and {@code app-id} {@code parley}. The exchange is declared (topic, durable) on
- * every new connection or channel; queues and their bindings are the consumers' business. RabbitMQ
- * confirms and drops a message that no queue is bound for.
+ * <p>Messages: the body is the event in the chosen {@link Format} ({@link EventCodec#encode} or
+ * {@link EventCodec#toJson}); the routing key is {@link EventCodec#routingKey}, {@code <type>.<room
+ * or user>} (such as {@code message.stored.lobby}); the header {@value #EVENT_ID_HEADER} carries
+ * {@link ChatEvent#id()} for consumers' de-duplication, and so does the property {@code message-id}
+ * (unless the id's UTF-8 form is longer than AMQP's 255 bytes, which no id Parley makes is); {@code
+ * type} = {@link ChatEvent#type()}, {@code content-type}, {@code timestamp} = {@link
+ * ChatEvent#at()} (whole seconds), {@code delivery-mode} 2 (persistent) and {@code app-id} {@code
+ * parley}. The exchange is declared (topic, durable) on every new connection or channel; queues and
+ * their bindings are the consumers' business. RabbitMQ confirms and drops a message that no queue
+ * is bound for.
  *
  * <p>Lifecycle: {@link Builder#build()} starts the sink's one publishing thread and does not
  * connect; the first {@link #publish} connects. The AMQP client's automatic recovery reconnects a
@@ -110,6 +114,9 @@ public final class RabbitMqEventSink implements EventSink {
 
   /** How long an open breaker refuses publishes, when no other time is given. */
   public static final Duration DEFAULT_BREAKER_OPEN_DURATION = Duration.ofSeconds(5);
+
+  /** The message header that carries the event id, on every message. */
+  public static final String EVENT_ID_HEADER = "parley-event-id";
 
   /** Recovery intervals after which a connection still down is replaced. */
   static final int GIVE_UP_INTERVALS = 5;
@@ -423,8 +430,12 @@ public final class RabbitMqEventSink implements EventSink {
   }
 
   private AMQP.BasicProperties properties(ChatEvent event) {
+    // message-id is an AMQP short string (255 bytes of UTF-8); an event id may be longer, so the
+    // header always carries it and message-id whenever it fits
+    String id = event.id();
     return new AMQP.BasicProperties.Builder()
-        .messageId(event.id())
+        .messageId(id.getBytes(StandardCharsets.UTF_8).length <= 255 ? id : null)
+        .headers(Map.of(EVENT_ID_HEADER, id))
         .type(event.type())
         .contentType(contentType)
         .timestamp(Date.from(event.at()))

@@ -56,6 +56,8 @@ class RabbitMqEventSinkIT {
       assertThat(d.routingKey()).isEqualTo("message.stored.room~" + (i % 2));
       assertThat(d.routingKey()).isEqualTo(EventCodec.routingKey(event));
       assertThat(d.properties().getMessageId()).isEqualTo(event.id());
+      assertThat(d.properties().getHeaders().get(RabbitMqEventSink.EVENT_ID_HEADER))
+          .hasToString(event.id());
       assertThat(d.properties().getType()).isEqualTo("message.stored");
       assertThat(d.properties().getContentType()).isEqualTo(EventCodec.PROTOBUF_CONTENT_TYPE);
       assertThat(d.properties().getDeliveryMode()).isEqualTo(2);
