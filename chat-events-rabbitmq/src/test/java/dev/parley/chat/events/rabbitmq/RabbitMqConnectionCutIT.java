@@ -150,6 +150,30 @@ class RabbitMqConnectionCutIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> firstArrivals(queue).contains("late-0"));
   }
 
+  @Test
+  void closeEndsTheSinksThreadsAfterCutsAndRecoveries() throws Exception {
+    try (RabbitMqEventSink sink = sink().breaker(100, Duration.ofMillis(100)).build()) {
+      publishUntilAccepted(sink, TestEvents.messages("threads", 0, 1, 1), new AtomicInteger());
+      proxy.cutAll();
+      publishUntilAccepted(sink, TestEvents.messages("threads", 1, 1, 1), new AtomicInteger());
+      proxy.refuseNew(true);
+      proxy.cutAll(); // closed while the client is trying to recover
+      assertThat(threadsOfSinks()).isNotEmpty();
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(threadsOfSinks()).isEmpty());
+  }
+
+  private static List<String> threadsOfSinks() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(name -> name.startsWith("parley-events-rabbitmq-"))
+        .toList();
+  }
+
   /** Publishes {@code batch} until the sink accepts it, as the server's relay does. */
   private static void publishUntilAccepted(
       RabbitMqEventSink sink, List<ChatEvent> batch, AtomicInteger failures) {
