@@ -133,9 +133,10 @@ public final class RabbitMqEventSink implements EventSink {
   private volatile boolean closed;
   private volatile Instant lostAt;
 
-  // Only the publishing thread touches these (and close(), after that thread has ended).
-  private Connection connection;
-  private Channel channel;
+  // Only the publishing thread changes these, and close() once that thread has ended (volatile for
+  // a close() whose wait for it ran out).
+  private volatile Connection connection;
+  private volatile Channel channel;
 
   private RabbitMqEventSink(Builder b, ConnectionFactory factory, String where) {
     this.settings = b.copy();
@@ -258,11 +259,12 @@ public final class RabbitMqEventSink implements EventSink {
   }
 
   /**
-   * Fails the batches still queued, waits (up to the confirm timeout) for the one being sent, and
-   * closes the connection. Later publishes fail. Idempotent.
+   * Fails the batches still queued and the one being sent (their futures fail with {@link
+   * IllegalStateException}), waits up to the confirm timeout for the publishing thread to end, and
+   * closes the connection, which ends the AMQP client's threads. Later publishes fail. Idempotent.
    */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }
