@@ -151,6 +151,47 @@ class RabbitMqConnectionCutIT {
   }
 
   @Test
+  void aConnectionDownForFiveRecoveryIntervalsIsReplacedByANewOne() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-06T08:00:00Z"));
+    try (RabbitMqEventSink sink =
+        sink()
+            .recoveryInterval(Duration.ofSeconds(2))
+            .breaker(100, Duration.ofMillis(100))
+            .clock(clock)
+            .build()) {
+      sink.publish(TestEvents.messages("replaced", 0, 1, 1)).get(30, TimeUnit.SECONDS);
+      proxy.refuseNew(true);
+      proxy.cutAll();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  failureOf(sink.publish(TestEvents.messages("replaced", 1, 1, 1)))
+                      .contains("the client is reconnecting"));
+
+      // the client's own recovery is still between attempts; five intervals later by the sink's
+      // clock, the sink gives it up and opens a connection of its own on the next batch
+      clock.advance(Duration.ofSeconds(11));
+      proxy.refuseNew(false);
+      sink.publish(TestEvents.messages("replaced", 1, 1, 1)).get(30, TimeUnit.SECONDS);
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> firstArrivals(queue).containsAll(List.of("replaced-0", "replaced-1")));
+  }
+
+  private static String failureOf(CompletableFuture<Void> future) {
+    try {
+      future.get(30, TimeUnit.SECONDS);
+      return "";
+    } catch (ExecutionException e) {
+      return String.valueOf(e.getCause().getMessage());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void closeEndsTheSinksThreadsAfterCutsAndRecoveries() throws Exception {
     try (RabbitMqEventSink sink = sink().breaker(100, Duration.ofMillis(100)).build()) {
       publishUntilAccepted(sink, TestEvents.messages("threads", 0, 1, 1), new AtomicInteger());
