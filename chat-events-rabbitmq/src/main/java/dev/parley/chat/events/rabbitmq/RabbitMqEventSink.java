@@ -2,10 +2,7 @@ package dev.parley.chat.events.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.ErrorCode;
@@ -22,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -119,7 +115,7 @@ public final class RabbitMqEventSink implements EventSink {
   public static final String EVENT_ID_HEADER = "parley-event-id";
 
   /** Recovery intervals after which a connection still down is replaced. */
-  static final int GIVE_UP_INTERVALS = 5;
+  static final int GIVE_UP_INTERVALS = BrokerConnection.GIVE_UP_INTERVALS;
 
   private static final AtomicInteger SINKS = new AtomicInteger();
 
@@ -130,13 +126,8 @@ public final class RabbitMqEventSink implements EventSink {
   private final CircuitBreaker breaker;
   private final ThreadPoolExecutor publisher;
   private final AtomicLong failures = new AtomicLong();
+  private final BrokerConnection connection;
   private volatile boolean closed;
-  private volatile Instant lostAt;
-
-  // Only the publishing thread changes these, and close() once that thread has ended (volatile for
-  // a close() whose wait for it ran out).
-  private volatile Connection connection;
-  private volatile Channel channel;
 
   private RabbitMqEventSink(Builder b, ConnectionFactory factory, String where) {
     this.settings = b.copy();
@@ -172,6 +163,9 @@ public final class RabbitMqEventSink implements EventSink {
               t.setDaemon(true);
               return t;
             });
+    this.connection =
+        new BrokerConnection(
+            factory, where, b.exchange, b.recoveryInterval, b.connectTimeout, b.clock);
     factory.setThreadFactory(
         r -> {
           Thread t = new Thread(r, "parley-events-rabbitmq-" + number + "-io");
@@ -280,12 +274,7 @@ public final class RabbitMqEventSink implements EventSink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    Connection open = connection;
-    connection = null;
-    channel = null;
-    if (open != null) {
-      open.abort((int) settings.connectTimeout.toMillis());
-    }
+    connection.close();
   }
 
   private void send(Send send) {
@@ -302,7 +291,7 @@ public final class RabbitMqEventSink implements EventSink {
     }
     long start = System.nanoTime();
     try {
-      Channel ch = openChannel();
+      Channel ch = connection.channel();
       for (Message message : send.messages) {
         ch.basicPublish(
             settings.exchange, message.routingKey(), false, message.properties(), message.body());
@@ -319,7 +308,7 @@ public final class RabbitMqEventSink implements EventSink {
       send.fail(new IllegalStateException("the event sink was closed", e));
       Thread.currentThread().interrupt();
     } catch (TimeoutException e) {
-      discardChannel();
+      connection.discardChannel();
       failed(
           send,
           start,
@@ -343,86 +332,6 @@ public final class RabbitMqEventSink implements EventSink {
     LOG.debug(
         "RabbitMQ event sink: a batch of {} failed: {}", send.messages.size(), error.getMessage());
     send.fail(error);
-  }
-
-  /** An open channel in confirm mode, on the current connection or a new one. */
-  private Channel openChannel() throws IOException {
-    if (channel != null && channel.isOpen()) {
-      return channel;
-    }
-    if (connection != null && !connection.isOpen()) {
-      Instant lost = lostAt;
-      Duration down =
-          lost == null ? Duration.ZERO : Duration.between(lost, settings.clock.instant());
-      if (down.compareTo(settings.recoveryInterval.multipliedBy(GIVE_UP_INTERVALS)) < 0) {
-        throw unavailable(
-            "the connection to RabbitMQ at " + where + " is down; the client is reconnecting",
-            null);
-      }
-      LOG.warn("RabbitMQ event sink: the connection has been down for {}; opening a new one", down);
-      connection.abort((int) settings.connectTimeout.toMillis());
-      connection = null;
-    }
-    if (connection == null) {
-      connection = connect();
-    }
-    Channel ch = connection.createChannel();
-    if (ch == null) {
-      throw unavailable("RabbitMQ at " + where + " has no channel left for the event sink", null);
-    }
-    ch.confirmSelect();
-    ch.exchangeDeclare(settings.exchange, "topic", true);
-    channel = ch;
-    return ch;
-  }
-
-  private Connection connect() throws IOException {
-    Connection opened;
-    try {
-      opened = factory.newConnection("parley-events");
-    } catch (TimeoutException e) {
-      throw new IOException("timed out connecting", e);
-    }
-    lostAt = null;
-    opened.addShutdownListener(
-        cause -> {
-          lostAt = settings.clock.instant();
-          if (!cause.isInitiatedByApplication()) {
-            LOG.warn(
-                "RabbitMQ event sink: the connection to {} was lost: {}",
-                where,
-                cause.getMessage());
-          }
-        });
-    if (opened instanceof Recoverable recoverable) {
-      recoverable.addRecoveryListener(
-          new RecoveryListener() {
-            @Override
-            public void handleRecovery(Recoverable r) {
-              lostAt = null;
-              LOG.info("RabbitMQ event sink: the connection to {} is back", where);
-            }
-
-            @Override
-            public void handleRecoveryStarted(Recoverable r) {
-              // logged when lost
-            }
-          });
-    }
-    LOG.info("RabbitMQ event sink: connected to {}, exchange {}", where, settings.exchange);
-    return opened;
-  }
-
-  private void discardChannel() {
-    Channel ch = channel;
-    channel = null;
-    if (ch != null) {
-      try {
-        ch.abort();
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("RabbitMQ event sink: aborting a channel failed", e);
-      }
-    }
   }
 
   private byte[] body(ChatEvent event) {
