@@ -14,6 +14,7 @@ module dev.parley.chat.testkit {
   exports dev.parley.chat.testkit.auth;
   exports dev.parley.chat.testkit.blob;
   exports dev.parley.chat.testkit.cluster;
+  exports dev.parley.chat.testkit.events;
   exports dev.parley.chat.testkit.logging;
   exports dev.parley.chat.testkit.net;
   exports dev.parley.chat.testkit.store;

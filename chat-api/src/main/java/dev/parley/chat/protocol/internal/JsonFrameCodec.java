@@ -116,8 +116,21 @@ public final class JsonFrameCodec {
    * #MAX_EXPONENT} ({@code "1e999999999"}, quoted or not); null if there is none.
    */
   private static String longExponentField(String text) {
+    return longExponentField(text, Envelope.getDescriptor());
+  }
+
+  /**
+   * The path of the first integer or enum field of {@code text}, read as proto3 JSON of {@code
+   * type}, written with an exponent of three digits or more ({@code "1e999999999"}, quoted or not);
+   * null if there is none or the text is no JSON object. protobuf-java-util would expand such a
+   * number into that many digits before rejecting it, so callers refuse the text first.
+   */
+  public static String longExponentField(String text, Descriptor type) {
+    if (text == null || !LONG_EXPONENT.matcher(text).find()) {
+      return null;
+    }
     JsonObject object = parseObject(text);
-    return object == null ? null : longExponentField(object, Envelope.getDescriptor());
+    return object == null ? null : longExponentField(object, type);
   }
 
   private static String longExponentField(JsonObject object, Descriptor type) {
