@@ -1,10 +1,12 @@
 package dev.parley.chat.spi;
 
+import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.MessageId;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -82,6 +84,24 @@ public sealed interface ChatEvent
     @Override
     public String type() {
       return "message.stored";
+    }
+
+    /**
+     * The event of a stored message: id {@code message.stored:<room>:<seq>} (the same whichever
+     * node makes it), at the message's timestamp.
+     *
+     * @param deliveredLive the members the message was sent to live, in any order
+     */
+    public static MessageStored of(ChatMessage message, Collection<UserId> deliveredLive) {
+      return new MessageStored(
+          "message.stored:" + message.room().value() + ":" + message.seq(),
+          message.timestamp(),
+          message.room(),
+          message.seq(),
+          message.id(),
+          message.sender(),
+          message.clientMessageId(),
+          List.copyOf(deliveredLive));
     }
   }
 

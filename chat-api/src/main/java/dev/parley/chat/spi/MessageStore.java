@@ -68,6 +68,16 @@ public interface MessageStore extends AutoCloseable {
   }
 
   /**
+   * The store's transactional outbox for events ({@link EventOutbox}), if it keeps one: then it
+   * writes a stored message's event in the append's transaction whenever the request has {@link
+   * AppendRequest#deliveredLive()}. Empty by default: the server then keeps events in memory, after
+   * the append completed, and a crash loses those not yet relayed.
+   */
+  default Optional<EventOutbox> outbox() {
+    return Optional.empty();
+  }
+
+  /**
    * The error a store gives for {@link #read} arguments outside the contract ({@code limit} not
    * positive, {@code fromSeq} negative), if any; for implementations.
    */

@@ -8,6 +8,7 @@ import dev.parley.chat.server.internal.PresenceSettings;
 import dev.parley.chat.server.internal.ServerSettings;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.ClusterBus;
+import dev.parley.chat.spi.EventSink;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.OriginPolicy;
 import dev.parley.chat.spi.RoomAccessStore;
@@ -162,6 +163,7 @@ public final class ChatServerBuilder {
   private ServerTls tls;
   private WebSocketCompression compression = WebSocketCompression.disabled();
   private AttachmentOptions attachments;
+  private EventOptions events;
 
   ChatServerBuilder(Function<ServerSettings, ChatServer> factory) {
     this.factory = factory;
@@ -246,6 +248,22 @@ public final class ChatServerBuilder {
   public ChatServerBuilder serverSentEvents(boolean enabled) {
     this.serverSentEvents = enabled;
     return this;
+  }
+
+  /**
+   * Turns events on: what happens on the server (messages stored, rooms created, members joining
+   * and leaving, users going online and offline) goes to the sink of {@code options}, through the
+   * message store's outbox, off the send path (docs/events.md). The server closes the sink when it
+   * stops. Default: off.
+   */
+  public ChatServerBuilder events(EventOptions options) {
+    this.events = Objects.requireNonNull(options, "options");
+    return this;
+  }
+
+  /** Turns events on with every default: {@code events(EventOptions.of(sink))}. */
+  public ChatServerBuilder events(EventSink sink) {
+    return events(EventOptions.of(sink));
   }
 
   /**
@@ -1116,7 +1134,8 @@ public final class ChatServerBuilder {
         new PresenceSettings(presenceWindow, largeRoomThreshold),
         serverSentEvents && !httpDisabled,
         compression,
-        attachments == null ? null : attachments.settings());
+        attachments == null ? null : attachments.settings(),
+        events == null ? null : events.settings());
   }
 
   private void requireHttpOn(String call) {

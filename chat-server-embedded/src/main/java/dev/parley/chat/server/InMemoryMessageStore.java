@@ -7,6 +7,8 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.AppendResult;
+import dev.parley.chat.spi.ChatEvent;
+import dev.parley.chat.spi.EventOutbox;
 import dev.parley.chat.spi.HistorySlice;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomPosition;
@@ -25,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * reported through {@link RoomPosition#firstSeq()}. Idempotency covers the messages still kept: a
  * sender's client message id names one message in any room. Messages keep their attachments
  * (without links), and {@link #referencedBlobs()} answers from a count of the kept messages that
- * reference each blob.
+ * reference each blob. Its {@link #outbox()} is an {@link InMemoryEventOutbox}: a stored message's
+ * event is added under the room's lock, in seq order.
  *
  * <p>Thread-safe: each room has its own lock, so rooms never wait for each other. Every method
  * completes its future before returning, on the caller's thread, without I/O.
@@ -38,6 +41,8 @@ public final class InMemoryMessageStore implements MessageStore {
 
   /** Per blob id (attachment or thumbnail), how many references kept messages make to it. */
   private final Map<String, Integer> blobReferences = new ConcurrentHashMap<>();
+
+  private final InMemoryEventOutbox outbox = new InMemoryEventOutbox();
 
   /**
    * A store that keeps up to {@code maxPerRoom} messages per room. Its history lives and dies with
@@ -99,8 +104,16 @@ public final class InMemoryMessageStore implements MessageStore {
       }
       log.headSeq = message.seq();
       log.add(message);
+      if (request.deliveredLive() != null) {
+        outbox.addOne(ChatEvent.MessageStored.of(message, request.deliveredLive()));
+      }
       return CompletableFuture.completedFuture(new AppendResult(message, false));
     }
+  }
+
+  @Override
+  public Optional<EventOutbox> outbox() {
+    return Optional.of(outbox);
   }
 
   @Override

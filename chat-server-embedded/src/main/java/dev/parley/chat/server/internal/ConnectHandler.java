@@ -213,6 +213,7 @@ final class ConnectHandler {
                 context.metrics().resumed(rejoined.size(), rejected.size());
               }
               context.hooks().connected(session);
+              context.events().connected(session.id(), session.user());
               session.welcome(
                   frame(
                       EnvelopeCodec.withFeatures(

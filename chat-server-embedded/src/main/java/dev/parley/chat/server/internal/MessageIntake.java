@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -366,6 +367,8 @@ final class MessageIntake {
   }
 
   private void store(Submission s, String text) {
+    // who gets it live, for its event (null: events off or the outbox full)
+    Set<UserId> deliveredLive = context.events().forAppend(s.room());
     AppendRequest append =
         new AppendRequest(
             s.room(),
@@ -375,7 +378,8 @@ final class MessageIntake {
             context.clock().instant(),
             text,
             s.payload(),
-            s.attachments());
+            s.attachments(),
+            deliveredLive);
     ServerMetrics metrics = context.metrics();
     long start = metrics.start();
     append(append)
@@ -418,6 +422,7 @@ final class MessageIntake {
               deliver(result);
               s.answer().stored(result);
               if (!result.duplicate()) {
+                context.events().stored(result.message(), deliveredLive);
                 context.hooks().afterStore(result.message(), s.sessionId());
               }
             });

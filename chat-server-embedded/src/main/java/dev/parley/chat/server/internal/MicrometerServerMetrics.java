@@ -78,6 +78,9 @@ final class MicrometerServerMetrics implements ServerMetrics {
   private final Timer busLag;
   private final Counter busResyncs;
   private final Counter catchUpReads;
+  private final Counter eventsRelayed;
+  private final Counter eventPublishFailures;
+  private final Counter eventsDropped;
   private Gauges bound;
 
   private MicrometerServerMetrics(MeterRegistry registry, Clock clock) {
@@ -158,6 +161,18 @@ final class MicrometerServerMetrics implements ServerMetrics {
     catchUpReads =
         Counter.builder("parley.catch.up.reads")
             .description("Store reads that fill a gap in a room's seqs")
+            .register(registry);
+    eventsRelayed =
+        Counter.builder("parley.events.relayed")
+            .description("Events the relay published and the sink confirmed")
+            .register(registry);
+    eventPublishFailures =
+        Counter.builder("parley.events.publish.failures")
+            .description("Batches of events the sink did not confirm (published again)")
+            .register(registry);
+    eventsDropped =
+        Counter.builder("parley.events.dropped")
+            .description("Events not written because the outbox was full or unwritable")
             .register(registry);
   }
 
@@ -335,6 +350,21 @@ final class MicrometerServerMetrics implements ServerMetrics {
   }
 
   @Override
+  public void eventsRelayed(int events) {
+    eventsRelayed.increment(events);
+  }
+
+  @Override
+  public void eventPublishFailed() {
+    eventPublishFailures.increment();
+  }
+
+  @Override
+  public void eventsDropped(int events) {
+    eventsDropped.increment(events);
+  }
+
+  @Override
   public void busResync() {
     busResyncs.increment();
   }
@@ -412,6 +442,35 @@ final class MicrometerServerMetrics implements ServerMetrics {
           null,
           "Connections still open while draining",
           g -> g.draining() ? g.connectionsOpen() : 0,
+          false);
+      // every node over one store sees the same outbox: the largest reading is the outbox's
+      gauge(
+          registry,
+          "parley.events.outbox.events",
+          null,
+          "Events waiting in the event outbox",
+          Gauges::eventOutboxEvents,
+          true);
+      gauge(
+          registry,
+          "parley.events.outbox.max.events",
+          null,
+          "The event outbox's bound",
+          Gauges::eventOutboxMaxEvents,
+          true);
+      gauge(
+          registry,
+          "parley.events.outbox.oldest.age",
+          "seconds",
+          "How long the oldest event in the outbox has waited",
+          Gauges::eventOutboxOldestSeconds,
+          true);
+      gauge(
+          registry,
+          "parley.events.relay.leader",
+          null,
+          "1 while this node relays events",
+          Gauges::eventRelayLeader,
           false);
     }
 

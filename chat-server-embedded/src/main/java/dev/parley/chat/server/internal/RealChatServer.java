@@ -227,6 +227,7 @@ public final class RealChatServer implements ChatServer {
       if (retention != null) {
         retention.start(context.scheduler(), settings.attachments().retentionInterval());
       }
+      context.events().start();
       if (settings.clusterBus() != null) {
         long every = settings.catchUpInterval().toMillis();
         context
@@ -493,6 +494,7 @@ public final class RealChatServer implements ChatServer {
     if (blobs != null) {
       blobs.close(); // the store itself is the application's
     }
+    context.events().close(); // the relay gives up its lease; then the sink closes
     context.scheduler().shutdownNow();
     if (ownWorkers != null) {
       ownWorkers.shutdown();
@@ -517,6 +519,26 @@ public final class RealChatServer implements ChatServer {
 
   /** What the server's gauges read, at scrape time. */
   private final class Gauges implements ServerMetrics.Gauges {
+    @Override
+    public long eventOutboxEvents() {
+      return context.events().backlogEvents();
+    }
+
+    @Override
+    public long eventOutboxMaxEvents() {
+      return context.events().maxEvents();
+    }
+
+    @Override
+    public double eventOutboxOldestSeconds() {
+      return context.events().oldestAgeSeconds();
+    }
+
+    @Override
+    public int eventRelayLeader() {
+      return context.events().relaying() ? 1 : 0;
+    }
+
     @Override
     public int connectionsOpen() {
       return core.sessionCount();

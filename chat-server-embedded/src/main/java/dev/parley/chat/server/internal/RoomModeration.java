@@ -152,6 +152,9 @@ final class RoomModeration {
                 throw exists(room);
               }
               context.access().forgetRoom(room);
+              if (owner != null) {
+                context.events().roomCreated(room, owner);
+              }
             });
   }
 
@@ -261,7 +264,14 @@ final class RoomModeration {
                 ? CompletableFuture.completedFuture(null)
                 : store
                     .setRole(room, target, role == null ? RoomRole.MEMBER : role)
-                    .toCompletableFuture();
+                    .toCompletableFuture()
+                    .thenApply(
+                        change -> {
+                          if (change == RoleChange.CHANGED) {
+                            context.events().memberJoined(room, target);
+                          }
+                          return change;
+                        });
         yield grant
             .thenCompose(v -> context.access().fresh(room, target))
             .thenApply(
@@ -287,7 +297,16 @@ final class RoomModeration {
         boolean member = targetStanding.access().orElseThrow().role() != null;
         CompletableFuture<?> revoke =
             targetStanding.visibility() == RoomVisibility.PRIVATE && member
-                ? store.setRole(room, target, null).toCompletableFuture()
+                ? store
+                    .setRole(room, target, null)
+                    .toCompletableFuture()
+                    .thenApply(
+                        change -> {
+                          if (change == RoleChange.CHANGED) {
+                            context.events().memberLeft(room, target);
+                          }
+                          return change;
+                        })
                 : CompletableFuture.completedFuture(null);
         yield revoke.thenCompose(v -> context.access().fresh(room, target)).thenApply(v -> removed);
       }
@@ -320,6 +339,15 @@ final class RoomModeration {
               .toCompletableFuture()
               .thenCompose(
                   change -> {
+                    boolean wasMember =
+                        targetStanding.access().map(a -> a.role() != null).orElse(false);
+                    if (change != RoleChange.LAST_OWNER && change != RoleChange.NO_ROOM) {
+                      if (role == null && wasMember) {
+                        context.events().memberLeft(room, target);
+                      } else if (role != null && !wasMember) {
+                        context.events().memberJoined(room, target);
+                      }
+                    }
                     if (change == RoleChange.LAST_OWNER) {
                       throw new ChatException(
                           ErrorCode.FORBIDDEN,

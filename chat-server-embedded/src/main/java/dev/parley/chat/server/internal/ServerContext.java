@@ -1,6 +1,8 @@
 package dev.parley.chat.server.internal;
 
 import dev.parley.chat.api.ChatMessage;
+import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.UserId;
 import dev.parley.chat.server.DependencyStatus;
 import dev.parley.chat.server.RoomPolicy;
 import dev.parley.chat.spi.Authenticator;
@@ -8,6 +10,7 @@ import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomAccessStore;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -32,6 +35,7 @@ final class ServerContext {
   private final UserLimits userLimits;
   private final AttachmentTokens attachmentTokens; // null: attachments off
   private final AttachmentLinks attachmentLinks;
+  private final ServerEvents events;
   private volatile boolean accepting;
 
   ServerContext(
@@ -87,6 +91,26 @@ final class ServerContext {
             ? null
             : new AttachmentTokens(attachments.signingKey(), settings.clock());
     this.attachmentLinks = AttachmentLinks.create(settings, access);
+    this.events =
+        new ServerEvents(
+            settings.events(),
+            store,
+            serverId,
+            settings.clock(),
+            settings.random(),
+            metrics,
+            this::onlineIn);
+  }
+
+  /** The users connected to {@code room}, on this node or others, as far as this node knows. */
+  private Set<UserId> onlineIn(RoomId room) {
+    Room loaded = rooms.loaded(room).getNow(null);
+    return loaded == null ? Set.of() : loaded.onlineUsers();
+  }
+
+  /** The events stage; does nothing when events are off. */
+  ServerEvents events() {
+    return events;
   }
 
   /** The upload tokens a Send presents are checked with these; null when attachments are off. */

@@ -170,6 +170,9 @@ final class ServerCore implements ServerTransportHandler {
       context.hooks().left(session, room.id());
     }
     context.hooks().disconnected(session);
+    if (session.user() != null) {
+      context.events().disconnected(session.id(), session.user());
+    }
   }
 
   private void malformed(ServerSession session, FrameDecodeException e) {

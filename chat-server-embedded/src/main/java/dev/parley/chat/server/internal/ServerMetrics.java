@@ -72,6 +72,26 @@ interface ServerMetrics {
     default List<DependencyStatus> breakers() {
       return List.of();
     }
+
+    /** Events waiting in the event outbox, as last measured; 0 without events. */
+    default long eventOutboxEvents() {
+      return 0;
+    }
+
+    /** The event outbox's bound; 0 without events. */
+    default long eventOutboxMaxEvents() {
+      return 0;
+    }
+
+    /** Seconds the oldest event in the outbox has waited; 0 when none waits. */
+    default double eventOutboxOldestSeconds() {
+      return 0;
+    }
+
+    /** 1 while this node relays events from the outbox, else 0. */
+    default int eventRelayLeader() {
+      return 0;
+    }
   }
 
   /** Why a circuit breaker refused a call without making it. */
@@ -168,4 +188,13 @@ interface ServerMetrics {
   default void breakerRefused(String dependency, Refusal reason) {}
 
   default void hook(HookKind kind, HookOutcome outcome, long start) {}
+
+  /** The relay published {@code events} events that the sink confirmed. */
+  default void eventsRelayed(int events) {}
+
+  /** A batch of events failed to publish (it is published again). */
+  default void eventPublishFailed() {}
+
+  /** {@code events} events were not written: the outbox was full, or writing failed. */
+  default void eventsDropped(int events) {}
 }

@@ -71,6 +71,7 @@ import java.util.concurrent.Executor;
  * @param serverSentEvents whether the HTTP side serves the protocol over Server-Sent Events
  * @param compression whether the transport negotiates {@code permessage-deflate}, and how
  * @param attachments how attachments are taken, served and kept, or {@code null} when they are off
+ * @param events where events go and how, or {@code null} when they are off
  */
 public record ServerSettings(
     String host,
@@ -116,7 +117,8 @@ public record ServerSettings(
     PresenceSettings presence,
     boolean serverSentEvents,
     WebSocketCompression compression,
-    AttachmentSettings attachments) {
+    AttachmentSettings attachments,
+    EventSettings events) {
 
   /**
    * The default of {@link #meterRegistry()}: Micrometer's {@code Metrics.globalRegistry} when

@@ -90,7 +90,8 @@ final class TestAttachments {
         s.presence(),
         s.serverSentEvents(),
         s.compression(),
-        attachments);
+        attachments,
+        s.events());
   }
 
   /** Tokens as the server with {@link #KEY} issues them, on {@code clock}. */

@@ -8,10 +8,12 @@ import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.AppendResult;
+import dev.parley.chat.spi.EventOutbox;
 import dev.parley.chat.spi.HistorySlice;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomPosition;
 import dev.parley.chat.store.jdbc.internal.AppendWriter;
+import dev.parley.chat.store.jdbc.internal.JdbcEventOutbox;
 import dev.parley.chat.store.jdbc.internal.RoomCache;
 import dev.parley.chat.store.jdbc.internal.RoomRow;
 import dev.parley.chat.store.jdbc.internal.StoreMetrics;
@@ -92,6 +94,8 @@ public final class JdbcMessageStore implements MessageStore {
   private volatile boolean initialised;
   private final ExecutorService accessThreads;
   private final JdbcRoomAccessStore roomAccess;
+  private final ExecutorService outboxThread;
+  private final JdbcEventOutbox outbox;
   private volatile int failedAttempts;
 
   private JdbcMessageStore(
@@ -131,6 +135,8 @@ public final class JdbcMessageStore implements MessageStore {
     this.readers = Executors.newFixedThreadPool(b.readerThreads, daemon("parley-store-reader-"));
     this.accessThreads = Executors.newFixedThreadPool(2, daemon("parley-store-access-"));
     this.roomAccess = new JdbcRoomAccessStore(dataSource, accessThreads);
+    this.outboxThread = Executors.newSingleThreadExecutor(daemon("parley-store-outbox-"));
+    this.outbox = new JdbcEventOutbox(dataSource, outboxThread, clock, () -> initialised);
     if (b.retention.age().isPresent()) {
       long every = b.retentionSweepInterval.toMillis();
       this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("parley-store-retention-"));
@@ -147,6 +153,16 @@ public final class JdbcMessageStore implements MessageStore {
    */
   public JdbcRoomAccessStore roomAccessStore() {
     return roomAccess;
+  }
+
+  /**
+   * The transactional outbox of events, in table {@code parley_event_outbox}: a stored message's
+   * event is written in the append's transaction when the request asks for one. Shared by every
+   * store over the same database, with one relay lease among them.
+   */
+  @Override
+  public Optional<EventOutbox> outbox() {
+    return Optional.of(outbox);
   }
 
   /** A builder; choose the database with one of its {@code h2File}, {@code jdbcUrl}, ... */
@@ -543,12 +559,16 @@ public final class JdbcMessageStore implements MessageStore {
     }
     readers.shutdown();
     accessThreads.shutdown();
+    outboxThread.shutdown();
     try {
       if (!accessThreads.awaitTermination(10, TimeUnit.SECONDS)) {
         accessThreads.shutdownNow();
       }
       if (!readers.awaitTermination(10, TimeUnit.SECONDS)) {
         readers.shutdownNow();
+      }
+      if (!outboxThread.awaitTermination(10, TimeUnit.SECONDS)) {
+        outboxThread.shutdownNow();
       }
       if (sweeper != null) {
         sweeper.awaitTermination(10, TimeUnit.SECONDS);

@@ -7,6 +7,7 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.AppendResult;
+import dev.parley.chat.spi.ChatEvent;
 import dev.parley.chat.store.jdbc.JdbcStoreException;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -405,8 +407,9 @@ public final class AppendWriter implements AutoCloseable {
         List<RoomChange> changes = new ArrayList<>(byRoom.size());
         try (PreparedStatement insert = c.prepareStatement(Sql.INSERT_MESSAGE);
             PreparedStatement blobs = c.prepareStatement(Sql.INSERT_MESSAGE_BLOB);
+            PreparedStatement events = c.prepareStatement(Sql.INSERT_EVENT);
             PreparedStatement update = c.prepareStatement(Sql.UPDATE_ROOM)) {
-          Inserts inserts = new Inserts(insert, blobs);
+          Inserts inserts = new Inserts(insert, blobs, events);
           // lock every room of the batch (in name order), then look up all its keys at once: no
           // other transaction can store one of them in these rooms until this one ends
           Map<RoomId, RoomRow> rows = new HashMap<>();
@@ -465,7 +468,7 @@ public final class AppendWriter implements AutoCloseable {
               r.text(),
               r.payload(),
               r.attachments().stream().map(Attachment::withoutLinks).toList());
-      inserts.add(m);
+      inserts.add(m, r.deliveredLive());
       inBatch.put(key, m);
       added.add(m);
       outcomes.add(new Outcome(p, new AppendResult(m, false)));
@@ -493,25 +496,36 @@ public final class AppendWriter implements AutoCloseable {
   }
 
   /**
-   * A transaction's pending inserts: message rows, and the rows of the blobs each references, which
-   * must follow their message's row.
+   * A transaction's pending inserts: message rows, the rows of the blobs each references, which
+   * must follow their message's row, and the outbox rows of the messages' events, added in the
+   * order of the messages (each room's rows are locked, so a room's events are numbered by seq).
    */
   private static final class Inserts {
     private final PreparedStatement messages;
     private final PreparedStatement blobs;
+    private final PreparedStatement events;
     private boolean anyBlobs;
+    private boolean anyEvents;
 
-    Inserts(PreparedStatement messages, PreparedStatement blobs) {
+    Inserts(PreparedStatement messages, PreparedStatement blobs, PreparedStatement events) {
       this.messages = messages;
       this.blobs = blobs;
+      this.events = events;
     }
 
-    void add(ChatMessage m) throws SQLException {
+    /** Adds a message, and its event unless {@code deliveredLive} is null. */
+    void add(ChatMessage m, Set<UserId> deliveredLive) throws SQLException {
       Sql.bindMessage(messages, m);
       messages.addBatch();
       if (!m.attachments().isEmpty()) {
         Sql.bindBlobs(blobs, m);
         anyBlobs = true;
+      }
+      if (deliveredLive != null) {
+        Sql.bindEvent(
+            events, ChatEvent.MessageStored.of(m, deliveredLive), m.timestamp().toEpochMilli());
+        events.addBatch();
+        anyEvents = true;
       }
     }
 
@@ -520,6 +534,10 @@ public final class AppendWriter implements AutoCloseable {
       if (anyBlobs) {
         blobs.executeBatch();
         anyBlobs = false;
+      }
+      if (anyEvents) {
+        events.executeBatch();
+        anyEvents = false;
       }
     }
   }

@@ -6,6 +6,8 @@ import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.MessageId;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
+import dev.parley.chat.protocol.EventCodec;
+import dev.parley.chat.spi.ChatEvent;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,6 +43,16 @@ public final class Sql {
   static final String INSERT_MESSAGE_BLOB =
       "INSERT INTO parley_message_blob (room_id, seq, blob_id) VALUES (?, ?, ?)";
   static final String REFERENCED_BLOBS = "SELECT DISTINCT blob_id FROM parley_message_blob";
+
+  static final String INSERT_EVENT =
+      "INSERT INTO parley_event_outbox (added_at_ms, body) VALUES (?, ?)";
+
+  /** Binds an outbox row of {@link #INSERT_EVENT}. */
+  static void bindEvent(PreparedStatement insert, ChatEvent event, long addedAtMillis)
+      throws SQLException {
+    insert.setLong(1, addedAtMillis);
+    insert.setBytes(2, EventCodec.encode(event));
+  }
 
   /** The column of the room in {@link #findByClientIds}. */
   static final int ROOM_AFTER_MESSAGE = 10;
