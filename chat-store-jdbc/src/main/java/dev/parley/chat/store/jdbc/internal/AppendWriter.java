@@ -407,7 +407,8 @@ public final class AppendWriter implements AutoCloseable {
         List<RoomChange> changes = new ArrayList<>(byRoom.size());
         try (PreparedStatement insert = c.prepareStatement(Sql.INSERT_MESSAGE);
             PreparedStatement blobs = c.prepareStatement(Sql.INSERT_MESSAGE_BLOB);
-            PreparedStatement events = c.prepareStatement(Sql.INSERT_EVENT);
+            PreparedStatement events =
+                anyEvents(batch) ? c.prepareStatement(Sql.INSERT_EVENT) : null;
             PreparedStatement update = c.prepareStatement(Sql.UPDATE_ROOM)) {
           Inserts inserts = new Inserts(insert, blobs, events);
           // lock every room of the batch (in name order), then look up all its keys at once: no
@@ -435,6 +436,16 @@ public final class AppendWriter implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  /** Whether an append of {@code batch} asks for its event. */
+  private static boolean anyEvents(List<Pending> batch) {
+    for (Pending p : batch) {
+      if (p.request().deliveredLive() != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private RoomChange appendToRoom(
@@ -499,6 +510,7 @@ public final class AppendWriter implements AutoCloseable {
    * A transaction's pending inserts: message rows, the rows of the blobs each references, which
    * must follow their message's row, and the outbox rows of the messages' events, added in the
    * order of the messages (each room's rows are locked, so a room's events are numbered by seq).
+   * {@code events} is null when no append of the transaction asks for its event.
    */
   private static final class Inserts {
     private final PreparedStatement messages;
