@@ -4,10 +4,12 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.server.DependencyStatus;
 import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.AppendResult;
+import dev.parley.chat.spi.EventOutbox;
 import dev.parley.chat.spi.HistorySlice;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomPosition;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -124,6 +126,15 @@ final class GuardedMessageStore implements MessageStore {
    * the breaker every send and read depends on. While the breaker is open the store is not asked at
    * all (the scan fails at once, and retention skips its round).
    */
+  /**
+   * The store's own outbox, not through the breaker: the relay retries by itself, and its calls
+   * must not open the breaker that chat depends on.
+   */
+  @Override
+  public Optional<EventOutbox> outbox() {
+    return store.outbox();
+  }
+
   @Override
   public CompletableFuture<Set<String>> referencedBlobs() {
     if (!breaker.available()) {

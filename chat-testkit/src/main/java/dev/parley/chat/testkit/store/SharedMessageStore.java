@@ -3,10 +3,13 @@ package dev.parley.chat.testkit.store;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.AppendResult;
+import dev.parley.chat.spi.EventOutbox;
 import dev.parley.chat.spi.HistorySlice;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomPosition;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,6 +44,19 @@ public final class SharedMessageStore implements MessageStore {
   @Override
   public CompletableFuture<RoomPosition> position(RoomId room) {
     return store.position(room);
+  }
+
+  @Override
+  public CompletableFuture<Set<String>> referencedBlobs() {
+    return store.referencedBlobs();
+  }
+
+  /**
+   * The wrapped store's outbox: the nodes share it, and its relay lease, as they share a database.
+   */
+  @Override
+  public Optional<EventOutbox> outbox() {
+    return store.outbox();
   }
 
   /** Does nothing: the nodes sharing this store stop one by one. */
