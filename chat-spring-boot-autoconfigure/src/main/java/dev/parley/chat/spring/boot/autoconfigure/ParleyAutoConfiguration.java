@@ -9,6 +9,7 @@ import dev.parley.chat.server.SessionListener;
 import dev.parley.chat.spi.Authenticator;
 import dev.parley.chat.spi.BlobStore;
 import dev.parley.chat.spi.ClusterBus;
+import dev.parley.chat.spi.EventSink;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomAccessStore;
 import java.io.IOException;
@@ -34,10 +35,11 @@ import org.springframework.context.annotation.Import;
  * JdbcMessageStore} on the application's {@code DataSource} when chat-store-jdbc is on the class
  * path, else the server's in-memory store), a {@link ClusterBus}, a {@link BlobStore} (which turns
  * attachments on, configured by {@code parley.attachments.*}; else a {@link FileSystemBlobStore}
- * when {@code parley.attachments.directory} is set), and any number of {@link
- * ChatServerBuilderCustomizer}s, and a Micrometer {@code MeterRegistry} for the server's meters
- * when Micrometer is on the class path. An application that declares its own {@code ChatServer}
- * bean gets only the lifecycle for it.
+ * when {@code parley.attachments.directory} is set), an {@link EventSink} (which turns events on
+ * with {@code EventOptions}' defaults; the server closes it when it stops), and any number of
+ * {@link ChatServerBuilderCustomizer}s, and a Micrometer {@code MeterRegistry} for the server's
+ * meters when Micrometer is on the class path. An application that declares its own {@code
+ * ChatServer} bean gets only the lifecycle for it.
  *
  * <p>Runs after the {@code DataSource} auto-configuration of Spring Boot 4 and of Spring Boot 3.
  * Stateless: Spring calls its bean methods once each, on the thread that refreshes the context.
@@ -78,7 +80,8 @@ public class ParleyAutoConfiguration {
       ObjectProvider<MessageHook> messageHooks,
       ObjectProvider<SessionListener> sessionListeners,
       ObjectProvider<ChatServerBuilderCustomizer> customizers,
-      ObjectProvider<BlobStore> blobStore) {
+      ObjectProvider<BlobStore> blobStore,
+      ObjectProvider<EventSink> eventSink) {
     ChatServerBuilder builder = ChatServer.builder();
     ParleyServerSettings.apply(properties, builder);
     builder.authenticator(authenticatorFor(properties, authenticator.getIfAvailable()));
@@ -92,6 +95,7 @@ public class ParleyAutoConfiguration {
         blobs ->
             builder.attachments(
                 ParleyServerSettings.attachmentsOf(properties.getAttachments(), blobs)));
+    eventSink.ifAvailable(builder::events);
     messageHooks.orderedStream().forEach(builder::messageHook);
     sessionListeners.orderedStream().forEach(builder::sessionListener);
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));

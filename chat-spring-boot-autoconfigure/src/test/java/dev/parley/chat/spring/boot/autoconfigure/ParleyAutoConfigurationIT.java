@@ -23,10 +23,12 @@ import dev.parley.chat.server.MessageHook;
 import dev.parley.chat.server.MessageVerdict;
 import dev.parley.chat.server.SessionListener;
 import dev.parley.chat.spi.Authenticator;
+import dev.parley.chat.spi.ChatEvent;
 import dev.parley.chat.spi.ClusterBus;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.spi.RoomAccessStore;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
+import dev.parley.chat.testkit.events.InMemoryEventSink;
 import dev.parley.chat.testkit.tls.TestCertificates;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -109,6 +111,29 @@ class ParleyAutoConfigurationIT {
                               .build(),
                           java.net.http.HttpResponse.BodyHandlers.discarding());
               assertThat(options.headers().firstValue("Tus-Max-Size")).contains("4096");
+            });
+  }
+
+  @Test
+  void anEventSinkBeanTurnsEventsOn() {
+    runner
+        .withPropertyValues("parley.development-authenticator=true")
+        .withBean(InMemoryEventSink.class, InMemoryEventSink::new)
+        .run(
+            context -> {
+              ChatServer server = context.getBean(ChatServer.class);
+              InMemoryEventSink sink = context.getBean(InMemoryEventSink.class);
+              client = ChatClient.builder().endpoint(server.webSocketUri()).build();
+              client.connect("alice", new ChatListener() {}).get(10, TimeUnit.SECONDS);
+              await()
+                  .atMost(WAIT)
+                  .until(
+                      () ->
+                          sink.received().stream()
+                              .anyMatch(
+                                  e ->
+                                      e instanceof ChatEvent.UserOnline online
+                                          && online.user().value().equals("alice")));
             });
   }
 
