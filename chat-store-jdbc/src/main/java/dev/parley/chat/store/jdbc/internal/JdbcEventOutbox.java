@@ -66,27 +66,37 @@ public final class JdbcEventOutbox implements EventOutbox {
   @Override
   public CompletableFuture<Void> add(List<ChatEvent> events) {
     List<ChatEvent> copy = List.copyOf(events);
+    long now = clock.millis();
     return run(
         "add events to the outbox",
-        c -> {
-          if (copy.isEmpty()) {
-            return null;
-          }
-          long now = clock.millis();
-          c.setAutoCommit(false);
-          try (PreparedStatement insert = c.prepareStatement(Sql.INSERT_EVENT)) {
-            for (ChatEvent event : copy) {
-              Sql.bindEvent(insert, event, now);
-              insert.addBatch();
-            }
-            insert.executeBatch();
-            c.commit();
-          } catch (SQLException | RuntimeException e) {
-            AppendWriter.rollbackQuietly(c, e);
-            throw e;
-          }
-          return null;
-        });
+        c ->
+            batch(c, Sql.INSERT_EVENT, copy, (insert, event) -> Sql.bindEvent(insert, event, now)));
+  }
+
+  @FunctionalInterface
+  private interface Binder<T> {
+    void bind(PreparedStatement statement, T item) throws SQLException;
+  }
+
+  /** Runs {@code sql} once per item, as one batch in one transaction; nothing for no items. */
+  private static <T> Void batch(Connection c, String sql, List<T> items, Binder<T> binder)
+      throws SQLException {
+    if (items.isEmpty()) {
+      return null;
+    }
+    c.setAutoCommit(false);
+    try (PreparedStatement statement = c.prepareStatement(sql)) {
+      for (T item : items) {
+        binder.bind(statement, item);
+        statement.addBatch();
+      }
+      statement.executeBatch();
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      AppendWriter.rollbackQuietly(c, e);
+      throw e;
+    }
+    return null;
   }
 
   @Override
@@ -136,24 +146,7 @@ public final class JdbcEventOutbox implements EventOutbox {
     List<Entry> copy = List.copyOf(entries);
     return run(
         "remove relayed events from the outbox",
-        c -> {
-          if (copy.isEmpty()) {
-            return null;
-          }
-          c.setAutoCommit(false);
-          try (PreparedStatement d = c.prepareStatement(DELETE)) {
-            for (Entry e : copy) {
-              d.setLong(1, e.position());
-              d.addBatch();
-            }
-            d.executeBatch();
-            c.commit();
-          } catch (SQLException | RuntimeException e) {
-            AppendWriter.rollbackQuietly(c, e);
-            throw e;
-          }
-          return null;
-        });
+        c -> batch(c, DELETE, copy, (delete, entry) -> delete.setLong(1, entry.position())));
   }
 
   /**
