@@ -159,10 +159,11 @@ final class EventRelay implements AutoCloseable {
                 log.debug("Could not measure the event outbox: {}", failure.toString());
                 return;
               }
-              backlogEvents = backlog.events();
-              oldest = backlog.oldest().orElse(null);
+              // full first: whoever reads the gauges below sees a bound already applied
               boolean wasFull = full;
               full = backlog.events() >= settings.maxOutboxEvents();
+              backlogEvents = backlog.events();
+              oldest = backlog.oldest().orElse(null);
               if (full && !wasFull) {
                 log.warn(
                     "The event outbox holds {} events, its bound: new events are dropped until the"
