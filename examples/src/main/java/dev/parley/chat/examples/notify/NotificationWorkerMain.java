@@ -45,12 +45,14 @@ public final class NotificationWorkerMain {
             webhook.deliver(n);
           }
         };
+    // snippet:start notification-worker
     NotificationWorker worker =
         NotificationWorker.builder()
-            .uri(args[0])
-            .jdbcUrl(args[1], null, null)
-            .notifier(printing)
-            .build();
+            .uri(args[0]) // amqp://guest:guest@127.0.0.1:5672/%2f
+            .jdbcUrl(args[1], null, null) // jdbc:h2:./notifications, jdbc:postgresql://...
+            .notifier(printing) // or new WebhookNotifier(URI.create("https://..."))
+            .build(); // declares queue parley.notifications, starts consuming
+    // snippet:end notification-worker
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
