@@ -9,6 +9,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.parley.chat.events.rabbitmq.RabbitMqEventSink;
 import dev.parley.chat.protocol.EventCodec;
 import dev.parley.chat.spi.ChatEvent;
@@ -103,7 +104,7 @@ public final class NotificationWorker implements AutoCloseable {
   private static final AtomicInteger WORKERS = new AtomicInteger();
 
   /**
-   * What a worker has done so far.
+   * What a worker has done so far, counted since it was built. Immutable and thread-safe.
    *
    * @param processed events applied (first deliveries of stored messages, joins and leaves)
    * @param duplicates deliveries of events applied before, skipped
@@ -534,8 +535,8 @@ public final class NotificationWorker implements AutoCloseable {
   }
 
   /**
-   * Settings of a {@link NotificationWorker}. Not thread-safe; {@link #build()} copies nothing
-   * mutable, so a builder may be reused.
+   * Settings of a {@link NotificationWorker}. Not thread-safe. {@link #build()} reads the settings
+   * as they are when it is called, so a builder may be changed and used again.
    */
   public static final class Builder {
     private String uri = "amqp://guest:guest@localhost:5672/%2f";
@@ -570,7 +571,8 @@ public final class NotificationWorker implements AutoCloseable {
     }
 
     /**
-     * The worker's durable queue (default {@value #DEFAULT_QUEUE}); workers sharing it share work.
+     * The worker's durable queue (default {@value NotificationWorker#DEFAULT_QUEUE}); workers
+     * sharing it share work.
      */
     public Builder queue(String queue) {
       this.queue = Objects.requireNonNull(queue, "queue");
@@ -585,7 +587,7 @@ public final class NotificationWorker implements AutoCloseable {
 
     /**
      * The database by URL (H2 or PostgreSQL), in a small pool the worker opens and closes. Default
-     * {@value #DEFAULT_JDBC_URL}.
+     * {@value NotificationWorker#DEFAULT_JDBC_URL}.
      */
     public Builder jdbcUrl(String url, String user, String password) {
       this.jdbcUrl = Objects.requireNonNull(url, "url");
@@ -607,7 +609,10 @@ public final class NotificationWorker implements AutoCloseable {
       return this;
     }
 
-    /** Unacknowledged messages the broker sends ahead (default {@value #DEFAULT_PREFETCH}). */
+    /**
+     * Unacknowledged messages the broker sends ahead (default {@value
+     * NotificationWorker#DEFAULT_PREFETCH}).
+     */
     public Builder prefetch(int prefetch) {
       if (prefetch < 1 || prefetch > 65_535) {
         throw new IllegalArgumentException("prefetch is 1 to 65535, not " + prefetch);
@@ -665,7 +670,12 @@ public final class NotificationWorker implements AutoCloseable {
      * @throws IOException if the database or the broker cannot be reached
      */
     public NotificationWorker build() throws IOException {
-      NotificationWorker worker = new NotificationWorker(this);
+      NotificationWorker worker;
+      try {
+        worker = new NotificationWorker(this);
+      } catch (HikariPool.PoolInitializationException e) {
+        throw new IOException("could not open the database: " + e.getMessage(), e);
+      }
       try {
         worker.start(this);
         return worker;

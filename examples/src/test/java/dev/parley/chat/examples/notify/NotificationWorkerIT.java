@@ -184,7 +184,8 @@ class NotificationWorkerIT {
           key,
           EventCodec.JSON_CONTENT_TYPE,
           utf8(
-              "{\"id\":\"reaction.added:1\",\"atMs\":\"1796544000123\",\"type\":\"reaction.added\"}"));
+              "{\"id\":\"reaction.added:1\",\"atMs\":\"1796544000123\","
+                  + "\"type\":\"reaction.added\"}"));
       f.publishRaw(key, EventCodec.PROTOBUF_CONTENT_TYPE, laterVersionEvent());
       f.publishRaw(key, "text/plain", utf8("hello"));
       f.publishRaw(

@@ -2,15 +2,20 @@ package dev.parley.chat.examples.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.protocol.EventCodec;
 import dev.parley.chat.spi.ChatEvent;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The parts of the worker that need no broker: decoding, settings, notification ids and JSON. */
@@ -79,5 +84,30 @@ class NotificationWorkerUnitTest {
             () ->
                 new Notification("x", n.user(), n.room(), 0, 1, 1, n.windowStart(), n.windowEnd()))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aBrokerOrDatabaseThatCannotBeReachedFailsTheBuildAndLeavesNoThreads() throws Exception {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = closed.getLocalPort();
+    }
+    NotificationWorker.Builder b =
+        NotificationWorker.builder()
+            .uri("amqp://guest:guest@127.0.0.1:" + port + "/%2f")
+            .jdbcUrl("jdbc:h2:mem:notify-unreachable-" + UUID.randomUUID(), "sa", "");
+    assertThatThrownBy(b::build).isInstanceOf(IOException.class);
+    b.jdbcUrl("jdbc:postgresql://127.0.0.1:" + port + "/none", "nobody", "");
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("could not open the database");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(Thread.getAllStackTraces().keySet())
+                    .filteredOn(Thread::isAlive)
+                    .extracting(Thread::getName)
+                    .noneMatch(name -> name.startsWith("parley-notify-")));
   }
 }
