@@ -46,7 +46,18 @@ class ClusterNodeTest {
     assertThat(node.keyPrefix).isEqualTo("parley");
     assertThat(node.amqpUri).as("events are off").isNull();
     assertThat(node.eventsExchange).isEqualTo("parley.events");
-    assertThat(node.eventLeaseTtl).isEqualTo(Duration.ofSeconds(15));
+    assertThat(node.eventLeaseTtl)
+        .isEqualTo(ClusterNode.DEFAULT_EVENT_LEASE_TTL)
+        .isEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void theHelpShowsTheEventOptions() {
+    String help = ClusterNode.commandLine(new ClusterNode(), Map.of()).getUsageMessage();
+    assertThat(help)
+        .contains("--amqp-uri", "amqp://guest:guest@127.0.0.1:5672/%2f")
+        .contains("--events-exchange", "parley.events).")
+        .contains("--event-lease-ttl", "default: 15s).");
   }
 
   @Test
