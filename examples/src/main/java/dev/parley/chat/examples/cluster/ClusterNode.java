@@ -1,11 +1,15 @@
 package dev.parley.chat.examples.cluster;
 
 import dev.parley.chat.cluster.redis.RedisClusterBus;
+import dev.parley.chat.events.rabbitmq.RabbitMqEventSink;
 import dev.parley.chat.examples.demo.WebPage;
 import dev.parley.chat.examples.metrics.PrometheusEndpoint;
 import dev.parley.chat.server.ChatServer;
+import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
+import dev.parley.chat.server.EventOptions;
 import dev.parley.chat.spi.ClusterBus;
+import dev.parley.chat.spi.EventSink;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
 import dev.parley.chat.store.jdbc.JdbcStoreException;
@@ -13,6 +17,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
@@ -21,8 +26,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -37,6 +45,12 @@ import picocli.CommandLine.Option;
  * #environmentVariable(String)}); a command-line option wins over the variable. On SIGTERM or
  * Ctrl-C the node {@linkplain ChatServer#drain(Duration) drains}: {@code /readyz} turns 503, its
  * clients move to other nodes, and it stops within {@link #DRAIN_TIMEOUT}.
+ *
+ * <p>With {@code --amqp-uri} the node also hands its events (messages stored, members joining,
+ * users going online...) to RabbitMQ: each message's event is written to the database's outbox with
+ * the message, and one node of the cluster at a time (the holder of the relay lease) publishes what
+ * waits there to the exchange {@code --events-exchange}. A node that dies while relaying is
+ * replaced by another after at most {@code --event-lease-ttl}. See docs/events.md.
  *
  * <p>Anyone may connect under any nickname ({@link DevelopmentAuthenticator#ANY_NICKNAME}): this is
  * an example, not a deployment. Not thread-safe (a command object, used once by {@link #main}); the
@@ -65,6 +79,9 @@ public final class ClusterNode implements Callable<Integer> {
 
   /** How long a node being stopped waits for its clients to move to other nodes. */
   public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The relay lease's time to live unless {@code --event-lease-ttl} says otherwise. */
+  public static final Duration DEFAULT_EVENT_LEASE_TTL = EventOptions.DEFAULT_LEASE_TTL;
 
   @Option(
       names = "--host",
@@ -122,11 +139,37 @@ public final class ClusterNode implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   String keyPrefix;
 
+  @Option(
+      names = "--amqp-uri",
+      description =
+          "RabbitMQ to hand the node's events to, such as amqp://guest:guest@127.0.0.1:5672/%%2f;"
+              + " events are on only when it is given (default: off). Prefer PARLEY_AMQP_URI when"
+              + " it holds a password.")
+  String amqpUri;
+
+  @Option(
+      names = "--events-exchange",
+      defaultValue = RabbitMqEventSink.DEFAULT_EXCHANGE,
+      description = "The topic exchange the events go to (default: ${DEFAULT-VALUE}).")
+  String eventsExchange;
+
+  @Option(
+      names = "--event-lease-ttl",
+      defaultValue = "15s",
+      converter = DurationConverter.class,
+      description =
+          "How long the event relay lease lasts unless renewed: a node that dies while relaying"
+              + " is replaced after at most this long (such as 15s, 500ms, 2m or PT15S; default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration eventLeaseTtl;
+
   /**
    * Starts one node on the given store and bus, with the demo's web page: the chat endpoint on
    * {@code port}, the page and health checks on {@code httpPort}. The server owns {@code bus} from
    * here on and closes it when it closes; {@code store} stays the caller's, to close after the
    * server. If the node cannot be built or started, both are closed before the exception leaves.
+   * Events are off; {@link #start(String, int, int, String, MessageStore, ClusterBus,
+   * EventOptions)} turns them on.
    *
    * @param nodeId the node's id, unique among live nodes
    * @throws IOException if a port cannot be bound
@@ -134,20 +177,45 @@ public final class ClusterNode implements Callable<Integer> {
   public static ChatServer start(
       String host, int port, int httpPort, String nodeId, MessageStore store, ClusterBus bus)
       throws IOException {
+    return start(host, port, httpPort, nodeId, store, bus, null);
+  }
+
+  /**
+   * Starts one node as {@link #start(String, int, int, String, MessageStore, ClusterBus)} does,
+   * handing its events to the sink of {@code events}. Once started, the server owns the sink and
+   * closes it when it closes; if the node cannot be started, the sink is closed too, but if it
+   * cannot even be built (an exception before a port is bound), the sink stays the caller's (it may
+   * be closed more than once).
+   *
+   * @param nodeId the node's id, unique among live nodes; also the relay lease's owner
+   * @param events where the node's events go, or {@code null} for none
+   * @throws IOException if a port cannot be bound
+   */
+  public static ChatServer start(
+      String host,
+      int port,
+      int httpPort,
+      String nodeId,
+      MessageStore store,
+      ClusterBus bus,
+      EventOptions events)
+      throws IOException {
     ChatServer server;
     try {
-      server =
-          WebPage.build(
-              ChatServer.builder()
-                  .host(host)
-                  .port(port)
-                  .httpPort(httpPort)
-                  .serverId(nodeId)
-                  .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
-                  .messageStore(store)
-                  .clusterBus(bus)
-                  .httpHandler(PrometheusEndpoint.PATH, PrometheusEndpoint.shared()),
-              ChatServer::webSocketUri);
+      ChatServerBuilder builder =
+          ChatServer.builder()
+              .host(host)
+              .port(port)
+              .httpPort(httpPort)
+              .serverId(nodeId)
+              .authenticator(DevelopmentAuthenticator.ANY_NICKNAME)
+              .messageStore(store)
+              .clusterBus(bus)
+              .httpHandler(PrometheusEndpoint.PATH, PrometheusEndpoint.shared());
+      if (events != null) {
+        builder.events(events);
+      }
+      server = WebPage.build(builder, ChatServer::webSocketUri);
     } catch (RuntimeException e) {
       bus.close(); // the server never owned them
       store.close();
@@ -188,10 +256,31 @@ public final class ClusterNode implements Callable<Integer> {
       System.err.println("Node " + id + " cannot use Redis at " + redis + ": " + e);
       return 1;
     }
+    EventSink sink = null;
+    EventOptions events = null;
+    if (amqpUri != null && !amqpUri.isBlank()) {
+      try {
+        // snippet:start cluster-events
+        sink = RabbitMqEventSink.builder().uri(amqpUri).exchange(eventsExchange).build();
+        events = EventOptions.builder(sink).leaseTtl(eventLeaseTtl).build();
+        // snippet:end cluster-events
+      } catch (RuntimeException e) {
+        if (sink != null) {
+          sink.close();
+        }
+        bus.close();
+        store.close();
+        System.err.println("Node " + id + " cannot use RabbitMQ: " + e.getMessage());
+        return 1;
+      }
+    }
     ChatServer server;
     try {
-      server = start(host, port, httpPort, id, store, bus); // closes both if it fails
+      server = start(host, port, httpPort, id, store, bus, events); // closes all if it fails
     } catch (IOException | RuntimeException e) {
+      if (sink != null) {
+        sink.close(); // not owned by a server that was never built
+      }
       System.err.println("Node " + id + " could not start: " + e);
       return 1;
     }
@@ -221,9 +310,70 @@ public final class ClusterNode implements Callable<Integer> {
             + redis
             + ", database "
             + jdbcUrl
+            + (sink == null
+                ? ", events off"
+                : ", events to exchange " + eventsExchange + " at " + withoutUserInfo(amqpUri))
             + ")");
     stopped.await();
     return 0;
+  }
+
+  /** An AMQP URI without its user and password, for printing. */
+  static String withoutUserInfo(String uri) {
+    try {
+      URI u = URI.create(uri);
+      return u.getScheme()
+          + "://"
+          + u.getHost()
+          + (u.getPort() < 0 ? "" : ":" + u.getPort())
+          + (u.getRawPath() == null ? "" : u.getRawPath());
+    } catch (IllegalArgumentException e) {
+      return "(an unreadable URI)";
+    }
+  }
+
+  /**
+   * Reads a duration as a number and a unit ({@code 500ms}, {@code 15s}, {@code 2m}, {@code 1h}) or
+   * in ISO-8601 ({@code PT15S}); it must be positive. Stateless and thread-safe.
+   */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+    @Override
+    public Duration convert(String value) {
+      return parseDuration(value);
+    }
+
+    static Duration parseDuration(String value) {
+      String text = value.strip().toLowerCase(Locale.ROOT);
+      Duration d;
+      Matcher m = SHORT.matcher(text);
+      if (m.matches()) {
+        try {
+          long n = Long.parseLong(m.group(1));
+          d =
+              switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+              };
+        } catch (NumberFormatException | ArithmeticException e) {
+          throw new CommandLine.TypeConversionException("'" + value + "' is too long a duration");
+        }
+      } else {
+        try {
+          d = Duration.parse(text.toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+          throw new CommandLine.TypeConversionException(
+              "'" + value + "' is not a duration such as 500ms, 15s, 2m or PT15S");
+        }
+      }
+      if (d.isZero() || d.isNegative()) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a positive duration");
+      }
+      return d;
+    }
   }
 
   private static int randomInt() {
