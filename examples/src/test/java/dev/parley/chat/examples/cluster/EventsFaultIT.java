@@ -13,6 +13,7 @@ import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.client.SendReceipt;
 import dev.parley.chat.events.rabbitmq.RabbitMqEventSink;
+import dev.parley.chat.examples.notify.NotificationWorker;
 import dev.parley.chat.protocol.EventCodec;
 import dev.parley.chat.spi.ChatEvent;
 import dev.parley.chat.testkit.net.ChaosProxy;
@@ -114,6 +115,8 @@ class EventsFaultIT {
   private final String keyPrefix = "parley-test-events-" + suffix;
   private final String exchange = "parley.test.events." + suffix;
   private final String queue = "parley.test.events." + suffix + ".worker";
+  private final String notifyQueue = "parley.test.events." + suffix + ".notify";
+  private NotificationWorker worker;
   private final Path logs = Path.of("target", "events-fault-" + suffix);
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final List<ChatClient> clients = new ArrayList<>();
@@ -172,6 +175,15 @@ class EventsFaultIT {
       admin.queueDeclare(queue, true, false, false, Map.of());
       admin.queueBind(queue, exchange, "message.stored.#");
     }
+    // The example notification worker on a queue of its own (it gets every publish too), with
+    // its de-duplication in an H2 database: the effects must happen once per message.
+    worker =
+        NotificationWorker.builder()
+            .uri(RABBITMQ_URI)
+            .exchange(exchange)
+            .queue(notifyQueue)
+            .jdbcUrl("jdbc:h2:mem:events-fault-" + suffix + ";DB_CLOSE_DELAY=-1", "sa", "")
+            .build();
     URI broker = URI.create(RABBITMQ_URI);
     proxy =
         new ChaosProxy(
@@ -197,8 +209,12 @@ class EventsFaultIT {
     if (proxy != null) {
       proxy.close();
     }
+    if (worker != null) {
+      worker.close();
+    }
     if (rabbit != null) {
       try (Channel admin = rabbit.createChannel()) {
+        admin.queueDelete(notifyQueue);
         admin.queueDelete(queue);
         admin.exchangeDelete(exchange);
       } finally {
@@ -392,6 +408,22 @@ class EventsFaultIT {
       assertThat(consumer.effects().keySet()).isEqualTo(storedIds);
       assertThat(consumer.effects().values()).containsOnly(1);
       assertThat(consumer.absorbed()).isEqualTo(duplicates);
+
+      // The example NotificationWorker, on its own queue, applied each message's event once and
+      // skipped every repeat by its id.
+      await("the notification worker has every event")
+          .atMost(WAIT)
+          .until(() -> worker.stats().processed() + worker.stats().duplicates() >= arrivals.size());
+      NotificationWorker.Stats stats = worker.stats();
+      LOG.info(
+          "Notification worker: {} events applied, {} repeats skipped, {} dropped, {} failed",
+          stats.processed(),
+          stats.duplicates(),
+          stats.dropped(),
+          stats.failed());
+      assertThat(stats.processed()).isEqualTo(MESSAGES);
+      assertThat(stats.duplicates()).isEqualTo(duplicates);
+      assertThat(stats.dropped()).isZero();
 
       assertThat(proxy.cutCount()).as("broker cuts").isEqualTo(2);
       assertThat(nodes.get(killed).process().isAlive()).isFalse();
