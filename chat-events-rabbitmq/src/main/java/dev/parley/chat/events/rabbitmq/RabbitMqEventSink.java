@@ -239,16 +239,21 @@ public final class RabbitMqEventSink implements EventSink {
                   settings.maxQueuedBatches + " batches already wait for RabbitMQ at " + where,
                   settings.confirmTimeout));
     }
-    CompletableFuture.delayedExecutor(settings.publishTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .execute(
-            () ->
-                send.fail(
-                    unavailable(
-                        "RabbitMQ at "
-                            + where
-                            + " did not confirm the events within "
-                            + settings.publishTimeout,
-                        null)));
+    // a timer that is cancelled (and forgotten by the JDK's delay scheduler) once the batch ends,
+    // so a busy sink does not keep every batch of the last publishTimeout reachable
+    CompletableFuture<Void> timer =
+        new CompletableFuture<Void>()
+            .completeOnTimeout(null, settings.publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    timer.thenRun(
+        () ->
+            send.fail(
+                unavailable(
+                    "RabbitMQ at "
+                        + where
+                        + " did not confirm the events within "
+                        + settings.publishTimeout,
+                    null)));
+    send.result.whenComplete((ignored, failure) -> timer.cancel(false));
     return send.result.copy();
   }
 

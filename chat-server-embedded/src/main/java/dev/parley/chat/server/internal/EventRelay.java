@@ -39,7 +39,12 @@ final class EventRelay implements AutoCloseable {
   private final Clock clock;
   private final ServerMetrics metrics;
   private final ScheduledExecutorService thread;
-  private final AtomicBoolean nudged = new AtomicBoolean();
+
+  /** How long a nudged relay waits for more events before it reads a batch. */
+  static final Duration LINGER = Duration.ofMillis(20);
+
+  /** Events were written on this node since the relay last began to read. */
+  private final AtomicBoolean wanted = new AtomicBoolean();
 
   // confined to the relay thread
   private boolean leader;
@@ -98,20 +103,41 @@ final class EventRelay implements AutoCloseable {
     return leaderNow;
   }
 
-  /** Events were just written on this node: an idle relay looks at once. */
+  /**
+   * Events were just written on this node: the relay looks after {@link #LINGER}, so that the
+   * events written meanwhile go in the same batch (not one batch per message).
+   */
   void nudge() {
-    if (leaderNow && nudged.compareAndSet(false, true)) {
-      execute(
-          () -> {
-            nudged.set(false);
-            if (leader && !cycling && !closed) {
-              if (nextPoll != null) {
-                nextPoll.cancel(false);
-              }
-              cycle();
-            }
-          });
+    if (leaderNow && wanted.compareAndSet(false, true)) {
+      try {
+        thread.schedule(this::wake, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closed
+      }
     }
+  }
+
+  /** On the relay thread: starts a cycle unless one runs (its end sees {@link #wanted}). */
+  private void wake() {
+    if (leader && !cycling && !closed) {
+      if (nextPoll != null) {
+        nextPoll.cancel(false);
+      }
+      cycle();
+    }
+  }
+
+  /** What an idle relay does next: soon if events were written meanwhile, else at the poll. */
+  private void idle() {
+    cycling = false;
+    if (closed) {
+      return;
+    }
+    nextPoll =
+        thread.schedule(
+            this::wake,
+            wanted.get() ? LINGER.toMillis() : settings.pollInterval().toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   private void execute(Runnable task) {
@@ -182,6 +208,7 @@ final class EventRelay implements AutoCloseable {
       return;
     }
     cycling = true;
+    wanted.set(false); // events written from now on are after what this read can see
     outbox
         .next(settings.batchSize())
         .whenComplete((entries, failure) -> execute(() -> publish(entries, failure)));
@@ -193,18 +220,7 @@ final class EventRelay implements AutoCloseable {
       return;
     }
     if (entries.isEmpty()) {
-      cycling = false;
-      if (!closed) {
-        nextPoll =
-            thread.schedule(
-                () -> {
-                  if (!cycling) {
-                    cycle();
-                  }
-                },
-                settings.pollInterval().toMillis(),
-                TimeUnit.MILLISECONDS);
-      }
+      idle();
       return;
     }
     List<ChatEvent> events = new ArrayList<>(entries.size());
@@ -234,7 +250,11 @@ final class EventRelay implements AutoCloseable {
                       }
                       failuresInRow = 0;
                       metrics.eventsRelayed(entries.size());
-                      cycle();
+                      if (entries.size() == settings.batchSize()) {
+                        cycle(); // catching up: the next batch at once
+                      } else {
+                        idle();
+                      }
                     }));
   }
 
