@@ -116,14 +116,38 @@ final class EventsBenchmark {
       long relayed,
       long failedPublishes,
       long atBroker,
-      double jvmCores,
-      double machineBusy) {
+      Cpu cpu) {
     double millis(double percentile) {
       return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
     }
 
     double maxMillis() {
       return latencyMicros.getMaxValue() / 1000.0;
+    }
+  }
+
+  /**
+   * Where the CPU went during a run's sends, in cores (1.0 = one core busy the whole time; -1 when
+   * unknown): this JVM (server, relay, sink and clients), PostgreSQL's processes, RabbitMQ's, the
+   * whole machine, and this JVM per thread group.
+   */
+  record Cpu(
+      double jvm, double postgres, double rabbitMq, double machine, Map<String, Double> threads) {
+    static Cpu between(MachineCpu before, MachineCpu after) {
+      return new Cpu(
+          after.processCoresSince(before, MachineCpu.THIS_JVM),
+          after.processCoresSince(before, MachineCpu.POSTGRES),
+          after.processCoresSince(before, MachineCpu.RABBITMQ),
+          after.machineCoresSince(before, Runtime.getRuntime().availableProcessors()),
+          after.threadCoresSince(before));
+    }
+
+    /** What the rest of the machine used: everything but this JVM, PostgreSQL and RabbitMQ. */
+    double others() {
+      if (machine < 0 || jvm < 0) {
+        return -1;
+      }
+      return Math.max(0, machine - jvm - Math.max(0, postgres) - Math.max(0, rabbitMq));
     }
   }
 
@@ -317,8 +341,7 @@ final class EventsBenchmark {
           sink == null ? 0 : sink.confirmed(),
           sink == null ? 0 : sink.failedBatches(),
           atBroker,
-          after.processCoresSince(before),
-          after.machineBusySince(before));
+          Cpu.between(before, after));
     } finally {
       if (queue != null) {
         deleteQueue(queue);
@@ -433,8 +456,8 @@ final class EventsBenchmark {
     out.println();
     out.println(
         "| database | configuration | sends measured | p50 ms | p90 ms | p99 ms | max ms"
-            + " | p50 / off | p99 / off | JVM cores | machine busy |");
-    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + " | p50 / off | p99 / off | CPU: this JVM | PostgreSQL | RabbitMQ | the rest |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     List<String> verdicts = new ArrayList<>();
     for (String database : runs.stream().map(Run::database).distinct().toList()) {
       List<Run> off = of(database, Config.OFF);
@@ -446,7 +469,7 @@ final class EventsBenchmark {
         double p99 = median(rs, r -> r.millis(99));
         out.printf(
             Locale.ROOT,
-            "| %s | %s | %,d | %.2f | %.2f | %.2f | %.1f | %s | %s | %s | %s |%n",
+            "| %s | %s | %,d | %.2f | %.2f | %.2f | %.1f | %s | %s | %s | %s | %s | %s |%n",
             database,
             config.label,
             rs.stream().mapToLong(r -> r.latencyMicros().getTotalCount()).sum(),
@@ -456,8 +479,10 @@ final class EventsBenchmark {
             rs.stream().mapToDouble(Run::maxMillis).max().orElse(0),
             config == Config.OFF ? "1.00x" : String.format(Locale.ROOT, "%.2fx", p50 / offP50),
             config == Config.OFF ? "1.00x" : String.format(Locale.ROOT, "%.2fx", p99 / offP99),
-            cores(median(rs, Run::jvmCores)),
-            percent(median(rs, Run::machineBusy)));
+            cores(median(rs, r -> r.cpu().jvm())),
+            cores(median(rs, r -> r.cpu().postgres())),
+            cores(median(rs, r -> r.cpu().rabbitMq())),
+            cores(median(rs, r -> r.cpu().others())));
         if (config != Config.OFF) {
           verdicts.add(
               String.format(
@@ -474,19 +499,26 @@ final class EventsBenchmark {
       }
     }
     out.println();
+    out.println(
+        "CPU in cores (1.00 = one core busy throughout), medians over the rounds, while sending;"
+            + " the rest: every other process on the machine.");
+    out.println();
     verdicts.forEach(out::println);
+    printThreads(configs);
     out.println();
     out.println("Every run (in the order they ran, per database):");
     out.println();
     out.println(
         "| database | round | configuration | sends measured | p50 ms | p99 ms | max ms"
             + " | sender lag max ms | acked in all | errors | outbox left | sink confirmed"
-            + " | failed publishes | at the broker |");
-    out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + " | failed publishes | at the broker | CPU: JVM | PG | RabbitMQ | the rest |");
+    out.println(
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Run r : runs) {
       out.printf(
           Locale.ROOT,
-          "| %s | %d | %s | %,d | %.2f | %.2f | %.1f | %.1f | %,d | %d | %,d | %,d | %,d | %s |%n",
+          "| %s | %d | %s | %,d | %.2f | %.2f | %.1f | %.1f | %,d | %d | %,d | %,d | %,d | %s | %s |"
+              + " %s | %s | %s |%n",
           r.database(),
           r.round(),
           r.config().label,
@@ -500,7 +532,11 @@ final class EventsBenchmark {
           r.outboxLeft(),
           r.relayed(),
           r.failedPublishes(),
-          r.atBroker() < 0 ? "-" : String.format(Locale.ROOT, "%,d", r.atBroker()));
+          r.atBroker() < 0 ? "-" : String.format(Locale.ROOT, "%,d", r.atBroker()),
+          cores(r.cpu().jvm()),
+          cores(r.cpu().postgres()),
+          cores(r.cpu().rabbitMq()),
+          cores(r.cpu().others()));
     }
     out.println();
     out.println(
@@ -508,6 +544,58 @@ final class EventsBenchmark {
             + " waiting for the relay); sink confirmed: events in batches the sink confirmed (the"
             + " joins' room, member and user events included); at the broker: messages in a queue"
             + " bound to message.stored.#, one per message acked in all when nothing repeated.");
+  }
+
+  /** This JVM's busiest thread groups, per configuration: where the JVM's CPU went. */
+  private void printThreads(List<Config> configs) {
+    final int shown = 10;
+    for (String database : runs.stream().map(Run::database).distinct().toList()) {
+      Map<String, Map<Config, Double>> byGroup = new java.util.TreeMap<>();
+      for (Config config : configs) {
+        List<Run> rs = of(database, config);
+        rs.stream()
+            .flatMap(r -> r.cpu().threads().keySet().stream())
+            .distinct()
+            .forEach(
+                g ->
+                    byGroup
+                        .computeIfAbsent(g, k -> new java.util.EnumMap<>(Config.class))
+                        .put(config, median(rs, r -> r.cpu().threads().getOrDefault(g, 0.0))));
+      }
+      List<String> busiest =
+          byGroup.entrySet().stream()
+              .sorted(
+                  Comparator.comparingDouble(
+                      (Map.Entry<String, Map<Config, Double>> e) ->
+                          -e.getValue().values().stream()
+                              .mapToDouble(Double::doubleValue)
+                              .max()
+                              .orElse(0)))
+              .limit(shown)
+              .map(Map.Entry::getKey)
+              .toList();
+      out.println();
+      out.printf(
+          Locale.ROOT,
+          "%s: this JVM's %d busiest thread groups, cores (medians over the rounds)%n%n",
+          database,
+          busiest.size());
+      StringBuilder header = new StringBuilder("| thread group |");
+      StringBuilder rule = new StringBuilder("|---|");
+      for (Config c : configs) {
+        header.append(' ').append(c.label).append(" |");
+        rule.append("---:|");
+      }
+      out.println(header);
+      out.println(rule);
+      for (String g : busiest) {
+        StringBuilder line = new StringBuilder("| ").append(g).append(" |");
+        for (Config c : configs) {
+          line.append(' ').append(cores(byGroup.get(g).getOrDefault(c, 0.0))).append(" |");
+        }
+        out.println(line);
+      }
+    }
   }
 
   private List<Run> of(String database, Config config) {
@@ -542,10 +630,6 @@ final class EventsBenchmark {
 
   private static String cores(double c) {
     return c < 0 ? "-" : String.format(Locale.ROOT, "%.2f", c);
-  }
-
-  private static String percent(double share) {
-    return share < 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", share * 100);
   }
 
   // --- the services ---
