@@ -17,6 +17,9 @@ import dev.parley.chat.server.EventOptions;
 import dev.parley.chat.spi.EventOutbox;
 import dev.parley.chat.spi.MessageStore;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -37,6 +40,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
@@ -101,7 +105,10 @@ final class EventsBenchmark {
   }
 
   /** A database the store runs on: opens a fresh store for run {@code n}, cleans up after it. */
-  private record Database(String name, IntFunction<MessageStore> open, IntFunction<Void> cleanup) {}
+  private record Database(
+      String name,
+      BiFunction<Integer, MeterRegistry, MessageStore> open,
+      IntFunction<Void> cleanup) {}
 
   /** What one run measured. */
   record Run(
@@ -116,7 +123,8 @@ final class EventsBenchmark {
       long relayed,
       long failedPublishes,
       long atBroker,
-      Cpu cpu) {
+      Cpu cpu,
+      Commits commits) {
     double millis(double percentile) {
       return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
     }
@@ -148,6 +156,35 @@ final class EventsBenchmark {
         return -1;
       }
       return Math.max(0, machine - jvm - Math.max(0, postgres) - Math.max(0, rabbitMq));
+    }
+  }
+
+  /**
+   * The store's group-commit transactions while sending (its {@code parley.store.jdbc.commit} timer
+   * and {@code parley.store.jdbc.batch.size}): how long the append transaction took, which with
+   * events on holds the outbox INSERT too.
+   */
+  record Commits(long count, double totalMillis, double appends) {
+    static Commits of(MeterRegistry registry) {
+      Timer t = registry.find("parley.store.jdbc.commit").tag("outcome", "committed").timer();
+      var sizes = registry.find("parley.store.jdbc.batch.size").summary();
+      return new Commits(
+          t == null ? 0 : t.count(),
+          t == null ? 0 : t.totalTime(TimeUnit.NANOSECONDS) / 1e6,
+          sizes == null ? 0 : sizes.totalAmount());
+    }
+
+    Commits since(Commits earlier) {
+      return new Commits(
+          count - earlier.count, totalMillis - earlier.totalMillis, appends - earlier.appends);
+    }
+
+    double meanMillis() {
+      return count == 0 ? Double.NaN : totalMillis / count;
+    }
+
+    double appendsPerCommit() {
+      return count == 0 ? Double.NaN : appends / count;
     }
   }
 
@@ -199,7 +236,11 @@ final class EventsBenchmark {
         dbs.add(
             new Database(
                 "H2 file",
-                n -> JdbcMessageStore.builder().h2File(dir.resolve("h2-" + n)).build(),
+                (n, registry) ->
+                    JdbcMessageStore.builder()
+                        .h2File(dir.resolve("h2-" + n))
+                        .meterRegistry(registry)
+                        .build(),
                 n -> null));
       }
       String brokerProblem = brokerProblem();
@@ -228,6 +269,17 @@ final class EventsBenchmark {
       if (dbs.isEmpty()) {
         return;
       }
+      MachineCpu quietBefore = MachineCpu.sample();
+      Thread.sleep(3_000);
+      Cpu idle = Cpu.between(quietBefore, MachineCpu.sample());
+      out.printf(
+          Locale.ROOT,
+          "  before the runs, for 3 s: the machine busy %s cores of %d, PostgreSQL %s, RabbitMQ"
+              + " %s%n",
+          cores(idle.machine()),
+          Runtime.getRuntime().availableProcessors(),
+          cores(idle.postgres()),
+          cores(idle.rabbitMq()));
       // the JVM's warm-up: the send path and the relay compiled before anything counts
       Config warm = configs.contains(Config.BROKER_UP) ? Config.BROKER_UP : Config.BROKER_DOWN;
       out.printf(Locale.ROOT, "  warming up (%s, %s, not counted)...%n", dbs.get(0).name(), warm);
@@ -265,12 +317,13 @@ final class EventsBenchmark {
     Map<Integer, String> schemas = new java.util.concurrent.ConcurrentHashMap<>();
     return new Database(
         "PostgreSQL",
-        n -> {
+        (n, registry) -> {
           String schema = "parley_bench_ev_" + UUID.randomUUID().toString().replace("-", "");
           schemas.put(n, schema);
           return JdbcMessageStore.builder()
               .jdbcUrl(PG_URL, PG_USER, PG_PASSWORD)
               .schema(schema)
+              .meterRegistry(registry)
               .build();
         },
         n -> {
@@ -300,7 +353,8 @@ final class EventsBenchmark {
                   .exchange(EXCHANGE)
                   .build());
     }
-    try (MessageStore store = db.open().apply(n);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (MessageStore store = db.open().apply(n, registry);
         ChatServer server = server(store, sink).start();
         ChatClient client = ChatClient.builder().endpoint(server.webSocketUri()).build()) {
       List<RoomHandle> handles = new ArrayList<>();
@@ -315,9 +369,11 @@ final class EventsBenchmark {
       }
       Thread.sleep(500); // the joins' events on their way
       Loop loop = new Loop(handles, rate);
+      Commits commitsBefore = Commits.of(registry);
       MachineCpu before = MachineCpu.sample();
       loop.run(warmUp, measure);
       MachineCpu after = MachineCpu.sample();
+      Commits commits = Commits.of(registry).since(commitsBefore);
       loop.drain(DRAIN);
       EventOutbox outbox = store.outbox().orElseThrow();
       long left = outbox.backlog().get(10, TimeUnit.SECONDS).events();
@@ -341,7 +397,8 @@ final class EventsBenchmark {
           sink == null ? 0 : sink.confirmed(),
           sink == null ? 0 : sink.failedBatches(),
           atBroker,
-          Cpu.between(before, after));
+          Cpu.between(before, after),
+          commits);
     } finally {
       if (queue != null) {
         deleteQueue(queue);
@@ -456,8 +513,8 @@ final class EventsBenchmark {
     out.println();
     out.println(
         "| database | configuration | sends measured | p50 ms | p90 ms | p99 ms | max ms"
-            + " | p50 / off | p99 / off | CPU: this JVM | PostgreSQL | RabbitMQ | the rest |");
-    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + " | p50 / off | p99 / off | other load, cores |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     List<String> verdicts = new ArrayList<>();
     for (String database : runs.stream().map(Run::database).distinct().toList()) {
       List<Run> off = of(database, Config.OFF);
@@ -469,7 +526,7 @@ final class EventsBenchmark {
         double p99 = median(rs, r -> r.millis(99));
         out.printf(
             Locale.ROOT,
-            "| %s | %s | %,d | %.2f | %.2f | %.2f | %.1f | %s | %s | %s | %s | %s | %s |%n",
+            "| %s | %s | %,d | %.2f | %.2f | %.2f | %.1f | %s | %s | %s |%n",
             database,
             config.label,
             rs.stream().mapToLong(r -> r.latencyMicros().getTotalCount()).sum(),
@@ -479,9 +536,6 @@ final class EventsBenchmark {
             rs.stream().mapToDouble(Run::maxMillis).max().orElse(0),
             config == Config.OFF ? "1.00x" : String.format(Locale.ROOT, "%.2fx", p50 / offP50),
             config == Config.OFF ? "1.00x" : String.format(Locale.ROOT, "%.2fx", p99 / offP99),
-            cores(median(rs, r -> r.cpu().jvm())),
-            cores(median(rs, r -> r.cpu().postgres())),
-            cores(median(rs, r -> r.cpu().rabbitMq())),
             cores(median(rs, r -> r.cpu().others())));
         if (config != Config.OFF) {
           verdicts.add(
@@ -500,10 +554,23 @@ final class EventsBenchmark {
     }
     out.println();
     out.println(
-        "CPU in cores (1.00 = one core busy throughout), medians over the rounds, while sending;"
-            + " the rest: every other process on the machine.");
+        "Medians over the rounds; max: the highest of any round. other load: what every process"
+            + " but this JVM, PostgreSQL and RabbitMQ used of the machine's "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores while sending (median).");
     out.println();
     verdicts.forEach(out::println);
+    double others = median(runs, r -> r.cpu().others());
+    if (others > 0.25 * Runtime.getRuntime().availableProcessors()) {
+      out.printf(
+          Locale.ROOT,
+          "CAUTION: other processes kept %.2f of the machine's %d cores busy (median over every"
+              + " run): the latencies measure that contention as much as Parley, and differences"
+              + " of 10%% are within its noise (see every run below).%n",
+          others,
+          Runtime.getRuntime().availableProcessors());
+    }
+    printCosts(configs);
     printThreads(configs);
     out.println();
     out.println("Every run (in the order they ran, per database):");
@@ -544,6 +611,43 @@ final class EventsBenchmark {
             + " waiting for the relay); sink confirmed: events in batches the sink confirmed (the"
             + " joins' room, member and user events included); at the broker: messages in a queue"
             + " bound to message.stored.#, one per message acked in all when nothing repeated.");
+  }
+
+  /** What a send cost per configuration: its transaction, and CPU time where it was spent. */
+  private void printCosts(List<Config> configs) {
+    out.println();
+    out.println(
+        "Where the time and the CPU went (medians over the rounds; CPU per send: CPU time while"
+            + " sending / sends)");
+    out.println();
+    out.println(
+        "| database | configuration | commit mean ms | appends per commit | CPU µs per send: this"
+            + " JVM | PostgreSQL | RabbitMQ | the three |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+    for (String database : runs.stream().map(Run::database).distinct().toList()) {
+      for (Config config : configs) {
+        List<Run> rs = of(database, config);
+        double jvm = median(rs, r -> r.cpu().jvm());
+        double pg = median(rs, r -> r.cpu().postgres());
+        double mq = median(rs, r -> r.cpu().rabbitMq());
+        double all = median(rs, r -> r.cpu().jvm() + r.cpu().postgres() + r.cpu().rabbitMq());
+        out.printf(
+            Locale.ROOT,
+            "| %s | %s | %.2f | %.1f | %s | %s | %s | %s |%n",
+            database,
+            config.label,
+            median(rs, r -> r.commits().meanMillis()),
+            median(rs, r -> r.commits().appendsPerCommit()),
+            perSend(jvm),
+            perSend(pg),
+            perSend(mq),
+            perSend(all));
+      }
+    }
+  }
+
+  private String perSend(double cores) {
+    return cores < 0 ? "-" : String.format(Locale.ROOT, "%.0f", cores * 1e6 / rate);
   }
 
   /** This JVM's busiest thread groups, per configuration: where the JVM's CPU went. */
