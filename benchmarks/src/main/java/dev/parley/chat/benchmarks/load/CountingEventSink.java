@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class CountingEventSink implements EventSink {
   private final EventSink sink;
   private final LongAdder confirmed = new LongAdder();
+  private final LongAdder confirmedBatches = new LongAdder();
   private final LongAdder failedBatches = new LongAdder();
 
   CountingEventSink(EventSink sink) {
@@ -40,6 +41,7 @@ final class CountingEventSink implements EventSink {
         (v, failure) -> {
           if (failure == null) {
             confirmed.add(size);
+            confirmedBatches.increment();
           } else {
             failedBatches.increment();
           }
@@ -49,6 +51,11 @@ final class CountingEventSink implements EventSink {
   /** Events in batches the other sink confirmed so far. */
   long confirmed() {
     return confirmed.sum();
+  }
+
+  /** Batches the other sink confirmed so far. */
+  long confirmedBatches() {
+    return confirmedBatches.sum();
   }
 
   /** Batches that failed so far. */

@@ -121,6 +121,7 @@ final class EventsBenchmark {
       long maxLagMicros,
       long outboxLeft,
       long relayed,
+      long relayedBatches,
       long failedPublishes,
       long atBroker,
       Cpu cpu,
@@ -280,11 +281,11 @@ final class EventsBenchmark {
           Runtime.getRuntime().availableProcessors(),
           cores(idle.postgres()),
           cores(idle.rabbitMq()));
-      // the JVM's warm-up: the send path and the relay compiled before anything counts
+      // the JVM's warm-up: the send path, the store and the relay compiled before anything counts
       Config warm = configs.contains(Config.BROKER_UP) ? Config.BROKER_UP : Config.BROKER_DOWN;
-      out.printf(Locale.ROOT, "  warming up (%s, %s, not counted)...%n", dbs.get(0).name(), warm);
-      measure(dbs.get(0), warm, 0, Duration.ofSeconds(3), Duration.ofSeconds(3));
       for (Database db : dbs) {
+        out.printf(Locale.ROOT, "  warming up (%s, %s, not counted)...%n", db.name(), warm.label);
+        measure(db, warm, 0, Duration.ofSeconds(3), Duration.ofSeconds(3));
         for (int round = 1; round <= rounds; round++) {
           for (Config config : rotated(configs, round - 1)) {
             out.printf(Locale.ROOT, "  %s, round %d: %s...%n", db.name(), round, config.label);
@@ -395,6 +396,7 @@ final class EventsBenchmark {
           loop.maxLagMicros(),
           left,
           sink == null ? 0 : sink.confirmed(),
+          sink == null ? 0 : sink.confirmedBatches(),
           sink == null ? 0 : sink.failedBatches(),
           atBroker,
           Cpu.between(before, after),
@@ -584,7 +586,7 @@ final class EventsBenchmark {
     for (Run r : runs) {
       out.printf(
           Locale.ROOT,
-          "| %s | %d | %s | %,d | %.2f | %.2f | %.1f | %.1f | %,d | %d | %,d | %,d | %,d | %s | %s |"
+          "| %s | %d | %s | %,d | %.2f | %.2f | %.1f | %.1f | %,d | %d | %,d | %s | %,d | %s | %s |"
               + " %s | %s | %s |%n",
           r.database(),
           r.round(),
@@ -597,7 +599,9 @@ final class EventsBenchmark {
           r.acked(),
           r.errors(),
           r.outboxLeft(),
-          r.relayed(),
+          r.relayed() == 0
+              ? "0"
+              : String.format(Locale.ROOT, "%,d in %,d batches", r.relayed(), r.relayedBatches()),
           r.failedPublishes(),
           r.atBroker() < 0 ? "-" : String.format(Locale.ROOT, "%,d", r.atBroker()),
           cores(r.cpu().jvm()),

@@ -26,6 +26,7 @@ class CountingEventSinkTest {
     assertThat(sink.publish(List.of(online(6)))).isCompletedExceptionally();
 
     assertThat(sink.confirmed()).isEqualTo(3);
+    assertThat(sink.confirmedBatches()).isEqualTo(2);
     assertThat(sink.failedBatches()).isEqualTo(2);
     assertThat(inner.received()).hasSize(4);
   }
