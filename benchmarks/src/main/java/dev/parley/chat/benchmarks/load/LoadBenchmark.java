@@ -23,10 +23,12 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@code LoadBenchmark [short|long] [scenarios...]}, scenarios among {@code m1 m2 m3 m5 m6 m7
  * m8} (m3 also gives M4), {@code compression} ({@link CompressionBenchmark}, its own table) and
- * {@code attachments} ({@link AttachmentBenchmark}, its own table); {@code members=N} shrinks M7's
- * room (10,000 members by default) and {@code m7rate=R} sets its messages per second (2 by
- * default); {@code m6repeat=N} measures M6 N times (3 in long mode) and tables the medians. Not
- * thread-safe; run once per JVM.
+ * {@code attachments} ({@link AttachmentBenchmark}, its own table), {@code events} ({@link
+ * EventsBenchmark}, its own tables; {@code rate=R} sets its sends per second, {@code repeat=N} its
+ * rounds and {@code databases=pg,h2} its databases); {@code members=N} shrinks M7's room (10,000
+ * members by default) and {@code m7rate=R} sets its messages per second (2 by default); {@code
+ * m6repeat=N} measures M6 N times (3 in long mode) and tables the medians. Not thread-safe; run
+ * once per JVM.
  */
 public final class LoadBenchmark {
   static final String TEXT = "x".repeat(64);
@@ -79,7 +81,12 @@ public final class LoadBenchmark {
     int m6RepeatOverride = 0;
     int m7Members = M7_MEMBERS;
     double m7Rate = 0;
+    List<String> databases = List.of();
     for (String a : List.copyOf(scenarios)) {
+      if (a.startsWith("databases=")) {
+        databases = List.of(a.substring("databases=".length()).split(","));
+        scenarios.remove(a);
+      }
       if (a.startsWith("rate=")) {
         rateOverride = Double.parseDouble(a.substring("rate=".length()));
         scenarios.remove(a);
@@ -120,6 +127,15 @@ public final class LoadBenchmark {
     if (scenarios.remove("attachments")) {
       // upload and download throughput against a plain file copy; its own server and table
       new AttachmentBenchmark(longMode, out).run();
+      if (scenarios.isEmpty()) {
+        System.exit(0);
+      }
+    }
+    if (scenarios.remove("events")) {
+      // send-to-ack latency with events off, on (RabbitMQ up) and on (broker down); its own tables
+      boolean repeatGiven = Arrays.stream(args).anyMatch(a -> a.startsWith("repeat="));
+      new EventsBenchmark(longMode, out, rateOverride, repeatGiven ? repeatOverride : 0, databases)
+          .run();
       if (scenarios.isEmpty()) {
         System.exit(0);
       }
