@@ -115,7 +115,7 @@ public final class EventOptions {
 
     /**
      * How often an idle relay looks for events that other nodes of the cluster wrote (its own node
-     * wakes it within 20 ms). Default 200 ms.
+     * wakes it within 100 ms). Default 200 ms.
      */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = positive(interval, "pollInterval");

@@ -41,7 +41,7 @@ final class EventRelay implements AutoCloseable {
   private final ScheduledExecutorService thread;
 
   /** How long a nudged relay waits for more events before it reads a batch. */
-  static final Duration LINGER = Duration.ofMillis(20);
+  static final Duration LINGER = Duration.ofMillis(100);
 
   /** Events were written on this node since the relay last began to read. */
   private final AtomicBoolean wanted = new AtomicBoolean();
