@@ -45,9 +45,10 @@ class ComposeFileTest {
   }
 
   @Test
-  void hasRedisPostgresThreeNodesAndNginx() {
-    assertThat(services).containsOnlyKeys("redis", "postgres", "node1", "node2", "node3", "nginx");
-    for (String backing : List.of("redis", "postgres")) {
+  void hasRedisPostgresRabbitMqThreeNodesAndNginx() {
+    assertThat(services)
+        .containsOnlyKeys("redis", "postgres", "rabbitmq", "node1", "node2", "node3", "nginx");
+    for (String backing : List.of("redis", "postgres", "rabbitmq")) {
       assertThat(map(service(backing).get("healthcheck")))
           .as("%s's health check", backing)
           .containsKey("test");
@@ -55,7 +56,7 @@ class ComposeFileTest {
   }
 
   @Test
-  void everyNodeIsBuiltFromTheClusterDockerfileAndWaitsForHealthyRedisAndPostgres() {
+  void everyNodeIsBuiltFromTheClusterDockerfileAndWaitsForHealthyBackingServices() {
     for (String node : NODES) {
       Map<String, Object> build = map(service(node).get("build"));
       Path context = CLUSTER.resolve((String) build.get("context")).normalize();
@@ -64,7 +65,9 @@ class ComposeFileTest {
           .isEqualTo(file("Dockerfile"));
       assertThat(context.resolve("mvnw")).as("%s's build context is the repository", node).exists();
       Map<String, Object> dependsOn = map(service(node).get("depends_on"));
-      assertThat(dependsOn).as("%s depends on", node).containsOnlyKeys("redis", "postgres");
+      assertThat(dependsOn)
+          .as("%s depends on", node)
+          .containsOnlyKeys("redis", "postgres", "rabbitmq");
       dependsOn.values().forEach(condition -> assertHealthy(node, condition));
     }
   }
@@ -86,6 +89,7 @@ class ComposeFileTest {
   void nodeSettingsAreClusterNodeOptionsAndPointAtTheSharedServices() {
     Set<String> ids = new TreeSet<>();
     Map<String, Object> postgres = map(service("postgres").get("environment"));
+    Map<String, Object> rabbit = map(service("rabbitmq").get("environment"));
     for (String node : NODES) {
       Map<String, String> environment = environment(node);
       assertThat(ClusterNode.environmentVariables())
@@ -99,6 +103,12 @@ class ComposeFileTest {
           .isEqualTo("jdbc:postgresql://postgres:5432/" + postgres.get("POSTGRES_DB"));
       assertThat(settings.dbUser).isEqualTo(postgres.get("POSTGRES_USER"));
       assertThat(settings.dbPassword).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
+      URI amqp = URI.create(settings.amqpUri);
+      assertThat(amqp.getHost()).as("%s's events broker", node).isEqualTo("rabbitmq");
+      assertThat(amqp.getUserInfo())
+          .as("%s's broker user (guest may not connect from other hosts)", node)
+          .isEqualTo(
+              rabbit.get("RABBITMQ_DEFAULT_USER") + ":" + rabbit.get("RABBITMQ_DEFAULT_PASS"));
       for (String mapping : strings(service(node).get("ports"))) {
         int containerPort = Integer.parseInt(mapping.substring(mapping.lastIndexOf(':') + 1));
         assertThat(containerPort).as(mapping).isIn(settings.port, settings.httpPort);
@@ -116,7 +126,7 @@ class ComposeFileTest {
         strings(ports).forEach(mapping -> published.add(hostPort(mapping)));
       }
     }
-    assertThat(published).hasSizeGreaterThanOrEqualTo(7).doesNotHaveDuplicates();
+    assertThat(published).hasSizeGreaterThanOrEqualTo(8).doesNotHaveDuplicates();
   }
 
   @Test
