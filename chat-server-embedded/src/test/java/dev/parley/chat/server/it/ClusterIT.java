@@ -285,6 +285,10 @@ class ClusterIT {
             .clusterBus(bus)
             .serverId("node" + nodes.size())
             .catchUpInterval(catchUpInterval)
+            // the order across nodes is under test, not the rate limits: a sender's 300 sends at
+            // once at the default 20 a second took 18 to 20 s, near the sends' 30 s timeout
+            .requestRate(100_000, 100_000)
+            .userSendRate(100_000, 100_000)
             .build()
             .start();
     nodes.add(server);
