@@ -10,8 +10,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The client's callback executor and timer: the application's, or the client's own, which it shuts
@@ -30,7 +28,6 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 final class ClientExecutors {
-  private static final Logger log = LoggerFactory.getLogger(ClientExecutors.class);
   static final long IDLE_SECONDS = 2;
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
 
@@ -118,20 +115,7 @@ final class ClientExecutors {
     if (ownedCallbacks != null) {
       ownedCallbacks.shutdown();
     }
-    awaitTermination(ownedScheduler, timerThread);
-    awaitTermination(ownedCallbacks, callbackThreads);
-  }
-
-  private static void awaitTermination(ExecutorService executor, DaemonThreadFactory threads) {
-    if (executor == null || threads.isCurrentThreadOurs()) {
-      return;
-    }
-    try {
-      if (!executor.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("client threads still busy {} after close; they are daemons", SHUTDOWN_WAIT);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    timerThread.awaitEnded(ownedScheduler, SHUTDOWN_WAIT, "client timer");
+    callbackThreads.awaitEnded(ownedCallbacks, SHUTDOWN_WAIT, "client callback");
   }
 }

@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -166,15 +165,7 @@ public final class JdkClientTransportProvider implements ClientTransportProvider
     }
     if (io != null) {
       io.shutdown();
-      if (!ioThreads.isCurrentThreadOurs()) {
-        try {
-          if (!io.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-            log.warn("JDK transport I/O threads still busy {} after close", SHUTDOWN_WAIT);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      ioThreads.awaitEnded(io, SHUTDOWN_WAIT, "JDK transport I/O");
     }
   }
 

@@ -18,8 +18,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The client transport {@code "sse"}: Parley's Server-Sent Events binding (docs/protocol.md) on the
@@ -44,7 +42,6 @@ public final class SseClientTransportProvider implements ClientTransportProvider
   /** This transport's name, for {@code ChatClientBuilder.transport(name)}. */
   public static final String NAME = "sse";
 
-  private static final Logger log = LoggerFactory.getLogger(SseClientTransportProvider.class);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
   private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
   private static final Object DEFAULT_TLS = new Object();
@@ -166,27 +163,15 @@ public final class SseClientTransportProvider implements ClientTransportProvider
     }
     if (timers != null) {
       timers.shutdownNow();
+      timerThread.awaitEnded(timers, SHUTDOWN_WAIT, "SSE transport timer");
     }
     if (io != null) {
       // let the aborts reach their listeners (and their DELETEs leave) before the client stops
       io.shutdown();
-      awaitTermination(io);
+      ioThreads.awaitEnded(io, SHUTDOWN_WAIT, "SSE transport I/O");
     }
     for (HttpClient client : clients) {
       JdkClientTransportProvider.stop(client);
-    }
-  }
-
-  private void awaitTermination(ThreadPoolExecutor io) {
-    if (ioThreads.isCurrentThreadOurs()) {
-      return;
-    }
-    try {
-      if (!io.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("SSE transport I/O threads still busy {} after close", SHUTDOWN_WAIT);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -27,16 +27,20 @@ import org.slf4j.LoggerFactory;
  * threads {@code parley-upload-N} (created on the first upload, exiting when idle), with at most
  * {@value #MAX_WAITING} uploads waiting for a thread (beyond that an upload fails at once with
  * {@code LIMIT_EXCEEDED}). One JDK {@link HttpClient} (HTTP/1.1, TLS 1.3 and 1.2 with the client's
- * SSL context) serves them all. Futures complete on the client's callback executor.
+ * SSL context) serves them all, on its own pool of daemon threads {@code parley-upload-io-N} (also
+ * exiting when idle) rather than the JDK's default one, so that a close can wait for them to end.
+ * Futures complete on the client's callback executor.
  *
  * <p>{@link #close()} interrupts the uploads under way (they fail with {@code NOT_CONNECTED}),
- * fails the waiting ones and stops the HTTP client. Thread-safe.
+ * fails the waiting ones and stops the HTTP client; it returns once the upload and I/O threads have
+ * ended (or after 2 s each, with a warning). Thread-safe.
  */
 public final class TusUploader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TusUploader.class);
   static final int UPLOAD_THREADS = 4;
   static final int MAX_WAITING = 1_000;
   private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+  private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
 
   private final URI uploads; // null: no HTTP endpoint configured
   private final int chunkBytes;
@@ -45,9 +49,11 @@ public final class TusUploader implements AutoCloseable {
   private final Backoff backoff;
   private final Executor callbacks;
   private final DaemonThreadFactory threads = new DaemonThreadFactory("parley-upload", true);
+  private final DaemonThreadFactory ioThreads = new DaemonThreadFactory("parley-upload-io", true);
   private final Object lock = new Object();
   private ThreadPoolExecutor executor;
   private HttpClient http;
+  private ThreadPoolExecutor io; // the HTTP client's
   private boolean closed;
 
   TusUploader(
@@ -154,7 +160,8 @@ public final class TusUploader implements AutoCloseable {
                 new LinkedBlockingQueue<>(MAX_WAITING),
                 threads);
         executor.allowCoreThreadTimeOut(true);
-        http = newHttpClient(sslContext);
+        io = ClientExecutors.transportIo(ioThreads);
+        http = newHttpClient(io, sslContext);
       }
       pool = executor;
       client = http;
@@ -250,11 +257,12 @@ public final class TusUploader implements AutoCloseable {
     }
   }
 
-  private static HttpClient newHttpClient(SSLContext tls) {
+  private static HttpClient newHttpClient(Executor io, SSLContext tls) {
     SSLParameters parameters = new SSLParameters();
     parameters.setProtocols(TLS_PROTOCOLS.clone());
     HttpClient.Builder builder =
         HttpClient.newBuilder()
+            .executor(io)
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER);
     if (tls != null) {
@@ -267,6 +275,7 @@ public final class TusUploader implements AutoCloseable {
   public void close() {
     ThreadPoolExecutor pool;
     HttpClient client;
+    ThreadPoolExecutor clientIo;
     synchronized (lock) {
       if (closed) {
         return;
@@ -274,6 +283,7 @@ public final class TusUploader implements AutoCloseable {
       closed = true;
       pool = executor;
       client = http;
+      clientIo = io;
     }
     if (pool == null) {
       return;
@@ -284,15 +294,9 @@ public final class TusUploader implements AutoCloseable {
           null,
           new ChatException(ErrorCode.NOT_CONNECTED, "the client closed before the upload began"));
     }
-    if (!threads.isCurrentThreadOurs()) {
-      try {
-        if (!pool.awaitTermination(2, TimeUnit.SECONDS)) {
-          log.warn("upload threads still busy 2 s after close");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    threads.awaitEnded(pool, SHUTDOWN_WAIT, "upload");
     JdkClientTransportProvider.stop(client);
+    clientIo.shutdown();
+    ioThreads.awaitEnded(clientIo, SHUTDOWN_WAIT, "upload I/O");
   }
 }

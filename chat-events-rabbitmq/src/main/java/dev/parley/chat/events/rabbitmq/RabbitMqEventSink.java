@@ -129,6 +129,9 @@ public final class RabbitMqEventSink implements EventSink {
   private final BrokerConnection connection;
   private volatile boolean closed;
 
+  /** The publisher's latest thread, joined on close: a pool has terminated before it has ended. */
+  private volatile Thread publisherThread;
+
   private RabbitMqEventSink(Builder b, ConnectionFactory factory, String where) {
     this.settings = b.copy();
     this.factory = factory;
@@ -161,6 +164,7 @@ public final class RabbitMqEventSink implements EventSink {
             r -> {
               Thread t = new Thread(r, "parley-events-rabbitmq-" + number);
               t.setDaemon(true);
+              publisherThread = t;
               return t;
             });
     this.connection =
@@ -259,8 +263,9 @@ public final class RabbitMqEventSink implements EventSink {
 
   /**
    * Fails the batches still queued and the one being sent (their futures fail with {@link
-   * IllegalStateException}), waits up to the confirm timeout for the publishing thread to end, and
-   * closes the connection, which ends the AMQP client's threads. Later publishes fail. Idempotent.
+   * IllegalStateException}), waits up to the confirm timeout for the publishing thread to have
+   * ended, and closes the connection, which ends the AMQP client's threads. Later publishes fail.
+   * Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -273,7 +278,15 @@ public final class RabbitMqEventSink implements EventSink {
       ((Send) queued).fail(new IllegalStateException("the event sink was closed"));
     }
     try {
-      if (!publisher.awaitTermination(settings.confirmTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      long deadline = System.nanoTime() + settings.confirmTimeout.toNanos();
+      boolean ended =
+          publisher.awaitTermination(settings.confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      Thread thread = publisherThread;
+      if (thread != null && thread != Thread.currentThread()) {
+        TimeUnit.NANOSECONDS.timedJoin(thread, Math.max(1, deadline - System.nanoTime()));
+        ended &= !thread.isAlive();
+      }
+      if (!ended) {
         LOG.warn("RabbitMQ event sink: the publishing thread did not stop in time");
       }
     } catch (InterruptedException e) {
