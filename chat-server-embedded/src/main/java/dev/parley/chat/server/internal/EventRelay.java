@@ -47,7 +47,6 @@ final class EventRelay implements AutoCloseable {
   private final AtomicBoolean wanted = new AtomicBoolean();
 
   // confined to the relay thread
-  private boolean leader;
   private boolean cycling;
   private ScheduledFuture<?> nextPoll;
   private int failuresInRow;
@@ -57,7 +56,9 @@ final class EventRelay implements AutoCloseable {
   private volatile boolean full;
   private volatile long backlogEvents;
   private volatile Instant oldest;
-  private volatile boolean leaderNow;
+
+  /** Whether this node holds the lease; written on the relay thread only. */
+  private volatile boolean leader;
 
   EventRelay(
       EventOutbox outbox,
@@ -100,7 +101,7 @@ final class EventRelay implements AutoCloseable {
 
   /** Whether this node holds the relay lease. */
   boolean leader() {
-    return leaderNow;
+    return leader;
   }
 
   /**
@@ -108,7 +109,7 @@ final class EventRelay implements AutoCloseable {
    * events written meanwhile go in the same batch (not one batch per message).
    */
   void nudge() {
-    if (leaderNow && wanted.compareAndSet(false, true)) {
+    if (leader && wanted.compareAndSet(false, true)) {
       try {
         thread.schedule(this::wake, LINGER.toMillis(), TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -164,7 +165,6 @@ final class EventRelay implements AutoCloseable {
                       boolean now = failure == null && Boolean.TRUE.equals(held);
                       boolean was = leader;
                       leader = now;
-                      leaderNow = now;
                       if (now && !was) {
                         log.info("Node {} now relays events from the outbox", owner);
                         if (!cycling && !closed) {
@@ -299,7 +299,6 @@ final class EventRelay implements AutoCloseable {
           closed = true;
           boolean held = leader;
           leader = false;
-          leaderNow = false;
           if (held) {
             outbox.releaseRelayLease(owner).whenComplete((v, failure) -> released.complete(null));
           } else {

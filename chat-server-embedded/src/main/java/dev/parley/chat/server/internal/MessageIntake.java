@@ -420,9 +420,12 @@ final class MessageIntake {
                 return;
               }
               deliver(result);
+              if (!result.duplicate()) {
+                // before the ack, so a sender that saw it also sees the event counted
+                context.events().stored(result.message(), deliveredLive);
+              }
               s.answer().stored(result);
               if (!result.duplicate()) {
-                context.events().stored(result.message(), deliveredLive);
                 context.hooks().afterStore(result.message(), s.sessionId());
               }
             });

@@ -93,22 +93,30 @@ final class ServerEvents implements AutoCloseable {
 
   /**
    * The {@code deliveredLive} of an append to {@code room}: who is connected to it now; {@code
-   * null} when events are off or the outbox is full (then the event is counted as dropped).
+   * null} when events are off or the outbox is full (then {@link #stored} counts the event as
+   * dropped).
    */
   Set<UserId> forAppend(RoomId room) {
     if (settings == null) {
       return null;
     }
     if (relay.full()) {
-      metrics.eventsDropped(1);
-      return null;
+      return null; // counted as dropped by stored(), once the append turns out to be a new message
     }
     return onlineIn.apply(room);
   }
 
-  /** A message was stored (not a duplicate) with the {@code deliveredLive} its append had. */
+  /**
+   * A message was stored (not a duplicate) with the {@code deliveredLive} its append had: null when
+   * the outbox was full, so its event is counted as dropped (a duplicate resend or a failed append
+   * is not).
+   */
   void stored(ChatMessage message, Set<UserId> deliveredLive) {
-    if (settings == null || deliveredLive == null) {
+    if (settings == null) {
+      return;
+    }
+    if (deliveredLive == null) {
+      metrics.eventsDropped(1);
       return;
     }
     if (!storeWritesMessages) {

@@ -3,11 +3,13 @@ package dev.parley.chat.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.RoomRole;
 import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.client.ChatSession;
+import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.server.EventOptions;
 import dev.parley.chat.spi.ChatEvent;
@@ -159,7 +161,14 @@ class EventsIT {
           .atMost(WAIT)
           .until(() -> registry.get("parley.events.outbox.events").gauge().value() >= 10);
       for (int i = 0; i < 20; i++) {
-        room.send("over " + i).get(10, TimeUnit.SECONDS); // still acknowledged
+        OutgoingMessage over =
+            OutgoingMessage.builder()
+                .text("over " + i)
+                .clientMessageId(ClientMessageId.of("over-" + i))
+                .build();
+        assertThat(room.send(over).get(10, TimeUnit.SECONDS).duplicate()).isFalse(); // acked
+        // a resend of a stored message has no event of its own, so nothing more is dropped
+        assertThat(room.send(over).get(10, TimeUnit.SECONDS).duplicate()).isTrue();
       }
       assertThat(registry.get("parley.events.dropped").counter().count()).isEqualTo(20);
       assertThat(registry.get("parley.events.outbox.max.events").gauge().value()).isEqualTo(10);
