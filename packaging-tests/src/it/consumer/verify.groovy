@@ -11,6 +11,9 @@ def log = new File(basedir, 'build.log').text
     'ok: a browser\'s JSON frames are parsed and answered over java-websocket',
     'ok: a browser\'s JSON frames are parsed and answered over netty (the default transport)',
     'ok: a signed JWT is accepted on the module path',
+    'ok: the S3 blob store reads a HeadObject answer on the module path',
+    'ok: the S3 request was signed and sent to the bucket',
+    'ok: a missing S3 object is reported as absent',
     'Module path check passed',
     // The application has no SLF4J provider: SLF4J says so once...
     'No SLF4J providers were found',
@@ -23,6 +26,12 @@ assert !log.contains('org.flywaydb'): 'Flyway logged outside SLF4J'
 // The Redis cluster bus runs where Redis does; in CI it must.
 if (System.getenv('CI') == 'true' || !log.contains('skipped: no Redis')) {
     assert log.contains('ok: the message arrived unchanged over redis cluster bus')
+}
+// And the RabbitMQ event sink where RabbitMQ does.
+if (System.getenv('CI') == 'true' || !log.contains('skipped: no RabbitMQ')) {
+    assert log.contains('ok: the message arrived unchanged over rabbitmq event sink')
+    assert log.contains('ok: the message\'s event reached RabbitMQ')
+    assert log.contains('ok: the event is filed under message.stored.general')
 }
 // So does the store on PostgreSQL, in the run with its driver.
 assert log.contains('ok: the PostgreSQL driver is on the module path when the application adds it')

@@ -1,6 +1,10 @@
 package com.example.consumer;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import com.sun.net.httpserver.HttpServer;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
@@ -12,30 +16,39 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.auth.jwt.JwtAuthenticator;
+import dev.parley.chat.blob.s3.S3BlobStore;
 import dev.parley.chat.client.ChatClient;
 import dev.parley.chat.client.ChatListener;
 import dev.parley.chat.client.ChatSession;
 import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.cluster.redis.RedisClusterBus;
+import dev.parley.chat.events.rabbitmq.RabbitMqEventSink;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.ChatServerBuilder;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.server.InMemoryMessageStore;
+import dev.parley.chat.spi.BlobId;
+import dev.parley.chat.spi.BlobInfo;
 import dev.parley.chat.store.jdbc.JdbcMessageStore;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +112,8 @@ public final class ConsumerApp {
     }
     exchange(ChatServer.builder().transport("java-websocket"), "java-websocket", "parley-jws-");
     jwt();
+    events();
+    blobs();
 
     // Lettuce (and its Netty and Reactor) on the module path: a node with the Redis cluster bus.
     URI redis =
@@ -203,6 +218,113 @@ public final class ConsumerApp {
       ChatSession session =
           app.connect(token.serialize(), new ChatListener() {}).get(30, TimeUnit.SECONDS);
       check(session.user().value().equals("dora"), "a signed JWT is accepted on the module path");
+    }
+  }
+
+  /**
+   * The RabbitMQ event sink on the module path (amqp-client, Resilience4j, chat-api's event codec):
+   * a message sent on a server with events on reaches a queue bound to the sink's exchange.
+   */
+  private static void events() throws Exception {
+    URI amqp =
+        URI.create(
+            System.getenv()
+                .getOrDefault("PARLEY_TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/%2f"));
+    if (!reachable(amqp.getHost(), amqp.getPort() < 0 ? 5672 : amqp.getPort())) {
+      check(!"true".equals(System.getenv("CI")), "RabbitMQ is reachable at " + amqp + " (CI=true)");
+      System.out.println("skipped: no RabbitMQ at " + amqp + ", the event sink was not run");
+      return;
+    }
+    String exchange = "parley-consumer-" + ProcessHandle.current().pid();
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setUri(amqp);
+    try (com.rabbitmq.client.Connection connection = factory.newConnection();
+        Channel channel = connection.createChannel()) {
+      channel.exchangeDeclare(exchange, "topic", true);
+      String queue = channel.queueDeclare().getQueue(); // exclusive, deleted with the connection
+      channel.queueBind(queue, exchange, "message.stored.#");
+      try (RabbitMqEventSink sink =
+          RabbitMqEventSink.builder().uri(amqp.toString()).exchange(exchange).build()) {
+        exchange(ChatServer.builder().events(sink), "rabbitmq event sink", "parley-netty-");
+        GetResponse event = null;
+        for (int i = 0; i < 300 && event == null; i++) {
+          event = channel.basicGet(queue, true);
+          if (event == null) {
+            Thread.sleep(100);
+          }
+        }
+        check(event != null, "the message's event reached RabbitMQ");
+        System.out.println(
+            "Event from RabbitMQ: "
+                + event.getEnvelope().getRoutingKey()
+                + ", "
+                + event.getProps().getContentType()
+                + ", "
+                + event.getBody().length
+                + " bytes");
+        check(
+            event.getEnvelope().getRoutingKey().equals("message.stored.general"),
+            "the event is filed under message.stored.general");
+      } finally {
+        channel.exchangeDelete(exchange);
+      }
+    }
+  }
+
+  /**
+   * The S3 blob store on the module path (the AWS SDK's automatic modules, its URL-connection HTTP
+   * client): a lookup is signed, sent and its answer read, against a stand-in for S3 on loopback
+   * that answers what S3 would.
+   */
+  private static void blobs() throws Exception {
+    MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+    BlobId hello = BlobId.ofDigest(sha256.digest("hello".getBytes(StandardCharsets.UTF_8)));
+    BlobId missing = BlobId.ofDigest(sha256.digest("missing".getBytes(StandardCharsets.UTF_8)));
+    AtomicReference<String> seen = new AtomicReference<>();
+    HttpServer s3 = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    s3.createContext(
+        "/",
+        exchange -> {
+          seen.set(
+              exchange.getRequestMethod()
+                  + " "
+                  + exchange.getRequestURI().getPath()
+                  + " "
+                  + exchange.getRequestHeaders().getFirst("Authorization"));
+          boolean known = exchange.getRequestURI().getPath().endsWith(hello.sha256());
+          exchange.getResponseHeaders().set("Last-Modified", "Sat, 05 Dec 2026 10:00:00 GMT");
+          exchange.getResponseHeaders().set("ETag", "\"5d41402abc4b2a76b9719d911017c592\"");
+          exchange.getResponseHeaders().set("Content-Length", "5");
+          exchange.sendResponseHeaders(known ? 200 : 404, -1);
+          exchange.close();
+        });
+    s3.start();
+    try (S3BlobStore store =
+        S3BlobStore.builder()
+            .bucket("parley-consumer")
+            .endpointOverride(
+                URI.create("http://127.0.0.1:" + s3.getAddress().getPort()))
+            .pathStyleAccess(true)
+            .region(software.amazon.awssdk.regions.Region.EU_WEST_1)
+            .credentialsProvider(
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                        "consumer", "consumer-secret")))
+            .maxAttempts(1)
+            .build()) {
+      Optional<BlobInfo> stored = store.stat(hello);
+      System.out.println("S3 request: " + seen.get());
+      check(
+          stored.isPresent() && stored.get().size() == 5,
+          "the S3 blob store reads a HeadObject answer on the module path");
+      check(
+          seen.get().startsWith("HEAD /parley-consumer/")
+              && seen.get().contains("AWS4-HMAC-SHA256 Credential=consumer/"),
+          "the S3 request was signed and sent to the bucket");
+      check(
+          store.stat(missing).isEmpty(), "a missing S3 object is reported as absent");
+    } finally {
+      s3.stop(0);
     }
   }
 
