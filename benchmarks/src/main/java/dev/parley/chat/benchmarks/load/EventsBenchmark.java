@@ -51,14 +51,15 @@ import org.HdrHistogram.Recorder;
  * What turning events on costs a send: send-to-ack latency with the JDBC store, events off (the
  * baseline), events on with the RabbitMQ sink publishing to a real broker, and events on with the
  * broker down (the sink pointed at a port where nothing listens, so the outbox grows and the relay
- * keeps failing and retrying), all in one run.
+ * keeps failing and retrying), all in one run; and the baseline a second time, as a control that
+ * shows how far two runs of the same configuration differ on this machine.
  *
  * <p>Each configuration runs on a fresh server on loopback in this JVM with a fresh {@link
  * JdbcMessageStore} (a new PostgreSQL schema, a new H2 file), so no outbox backlog carries over.
  * Real {@link ChatClient} sessions, two in each of {@value #ROOMS} rooms, send at a fixed rate
  * whatever the server does (open loop; rooms and senders take turns); each send's latency is from
  * its intended send time to its {@code SendAck}, so a stalled server or a late sender shows up as
- * latency. The configurations take turns, in a rotated order each round (A B C, B C A, C A B), and
+ * latency. The configurations take turns, in a rotated order each round (A B C D, B C D A...), and
  * the table shows each figure's median over the rounds, with every run listed below it. A first
  * run, not counted, warms the JVM up.
  *
@@ -91,9 +92,14 @@ final class EventsBenchmark {
       System.getenv()
           .getOrDefault("PARLEY_BENCH_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/%2f");
 
-  /** The three configurations. */
+  /**
+   * The configurations. {@link #OFF_AGAIN} is the baseline measured a second time each round, an
+   * A/A control: how far two runs of the very same thing differ here is the noise any other
+   * comparison is read against.
+   */
   enum Config {
     OFF("events off (baseline)"),
+    OFF_AGAIN("events off again (A/A control)"),
     BROKER_UP("events on, RabbitMQ up"),
     BROKER_DOWN("events on, broker down");
 
@@ -305,7 +311,7 @@ final class EventsBenchmark {
     }
   }
 
-  /** {@code configs} started at position {@code shift}: A B C, then B C A, then C A B. */
+  /** {@code configs} started at position {@code shift}: A B C D, then B C D A, then C D A B... */
   static <T> List<T> rotated(List<T> configs, int shift) {
     List<T> r = new ArrayList<>(configs.size());
     for (int i = 0; i < configs.size(); i++) {
@@ -539,7 +545,17 @@ final class EventsBenchmark {
             config == Config.OFF ? "1.00x" : String.format(Locale.ROOT, "%.2fx", p50 / offP50),
             config == Config.OFF ? "1.00x" : String.format(Locale.ROOT, "%.2fx", p99 / offP99),
             cores(median(rs, r -> r.cpu().others())));
-        if (config != Config.OFF) {
+        if (config == Config.OFF_AGAIN) {
+          verdicts.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s, %s: p50 %s, p99 %s against events off: what two runs of the same thing"
+                      + " differ by on this machine",
+                  database,
+                  config.label,
+                  change(p50 / offP50),
+                  change(p99 / offP99)));
+        } else if (config != Config.OFF) {
           verdicts.add(
               String.format(
                   Locale.ROOT,
