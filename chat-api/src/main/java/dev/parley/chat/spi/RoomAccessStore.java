@@ -5,6 +5,7 @@ import dev.parley.chat.api.RoomRole;
 import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -27,6 +28,9 @@ import java.util.concurrent.CompletionStage;
  *       concurrent changes.
  *   <li>Changes to a room that was not created change nothing and answer false or {@link
  *       RoleChange#NO_ROOM}.
+ *   <li>A store whose {@link #addsEventsTo} answers true for an outbox writes the events of {@link
+ *       #create(RoomId, RoomVisibility, UserId, ChangeEvents)} and {@link #setRole(RoomId, UserId,
+ *       RoomRole, ChangeEvents)} to it in the change's own transaction: both are kept, or neither.
  * </ul>
  *
  * <p>Implementations are thread-safe. Methods must not block the caller for I/O: return a stage and
@@ -77,9 +81,54 @@ public interface RoomAccessStore extends AutoCloseable {
    */
   CompletionStage<Boolean> lift(RoomId room, UserId user, Restriction kind);
 
+  /**
+   * Whether this store adds the events of its changes to {@code outbox} in each change's own
+   * transaction ({@link #create(RoomId, RoomVisibility, UserId, ChangeEvents)}, {@link
+   * #setRole(RoomId, UserId, RoomRole, ChangeEvents)}), so that a crash keeps the change and its
+   * events or neither. True only for the outbox of the same storage, such as a JDBC store's message
+   * store over the same database. Default false: the server then adds the events itself, just after
+   * the change, and a crash in between loses them.
+   */
+  default boolean addsEventsTo(EventOutbox outbox) {
+    return false;
+  }
+
+  /**
+   * {@link #create(RoomId, RoomVisibility, UserId)}, and if the room is created, the events {@code
+   * events} gives for {@code owner} (its role before: none; after: {@link RoomRole#OWNER}, or
+   * {@code null} without an owner) added to the outbox in the same transaction. Only called when
+   * {@link #addsEventsTo} answered true; the default throws {@link UnsupportedOperationException}.
+   */
+  default CompletionStage<Boolean> create(
+      RoomId room, RoomVisibility visibility, UserId owner, ChangeEvents events) {
+    throw new UnsupportedOperationException(getClass().getName() + " adds no events");
+  }
+
+  /**
+   * {@link #setRole(RoomId, UserId, RoomRole)}, and if it answers {@link RoleChange#CHANGED}, the
+   * events {@code events} gives for the user's role before and after the change added to the outbox
+   * in the same transaction. Only called when {@link #addsEventsTo} answered true; the default
+   * throws {@link UnsupportedOperationException}.
+   */
+  default CompletionStage<RoleChange> setRole(
+      RoomId room, UserId user, RoomRole role, ChangeEvents events) {
+    throw new UnsupportedOperationException(getClass().getName() + " adds no events");
+  }
+
   /** Releases the store's resources. */
   @Override
   void close();
+
+  /**
+   * The events of one change to a user's role in a room, from the role the store found before the
+   * change and the one it leaves ({@code null}: not a member). Called at most once per change,
+   * inside it (on the store's thread, holding its transaction): it must be quick and must not call
+   * the store. It may return no events.
+   */
+  @FunctionalInterface
+  interface ChangeEvents {
+    List<ChatEvent> of(RoomRole before, RoomRole after);
+  }
 
   /** The two restrictions with an end. */
   enum Restriction {

@@ -144,7 +144,7 @@ final class RoomModeration {
               if (position.headSeq() > 0) {
                 throw exists(room);
               }
-              return context.access().store().create(room, visibility, owner);
+              return context.events().create(context.access().store(), room, visibility, owner);
             })
         .thenAccept(
             created -> {
@@ -262,8 +262,9 @@ final class RoomModeration {
         CompletableFuture<?> grant =
             targetStanding.access().orElseThrow().role() != null
                 ? CompletableFuture.completedFuture(null)
-                : store
-                    .setRole(room, target, role == null ? RoomRole.MEMBER : role)
+                : context
+                    .events()
+                    .setRole(store, room, target, role == null ? RoomRole.MEMBER : role)
                     .toCompletableFuture()
                     .thenApply(
                         change -> {
@@ -297,8 +298,9 @@ final class RoomModeration {
         boolean member = targetStanding.access().orElseThrow().role() != null;
         CompletableFuture<?> revoke =
             targetStanding.visibility() == RoomVisibility.PRIVATE && member
-                ? store
-                    .setRole(room, target, null)
+                ? context
+                    .events()
+                    .setRole(store, room, target, null)
                     .toCompletableFuture()
                     .thenApply(
                         change -> {
@@ -334,8 +336,9 @@ final class RoomModeration {
               .thenCompose(v -> context.access().fresh(room, target))
               .thenApply(v -> 0);
       default ->
-          store
-              .setRole(room, target, role)
+          context
+              .events()
+              .setRole(store, room, target, role)
               .toCompletableFuture()
               .thenCompose(
                   change -> {

@@ -95,6 +95,7 @@ final class ServerContext {
         new ServerEvents(
             settings.events(),
             store,
+            accessStore,
             serverId,
             settings.clock(),
             settings.random(),

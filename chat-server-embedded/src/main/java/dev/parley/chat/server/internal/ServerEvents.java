@@ -2,11 +2,15 @@ package dev.parley.chat.server.internal;
 
 import dev.parley.chat.api.ChatMessage;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.RoomRole;
+import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.server.InMemoryEventOutbox;
 import dev.parley.chat.spi.ChatEvent;
 import dev.parley.chat.spi.EventOutbox;
 import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.RoomAccessStore;
+import dev.parley.chat.spi.RoomAccessStore.RoleChange;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -26,8 +31,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With a store that has an outbox ({@link MessageStore#outbox()}), a message's event is written
  * by the store in the append's transaction: {@link #forAppend} gives the append its {@code
- * deliveredLive}. Otherwise the events go to an {@link InMemoryEventOutbox} after the append. Other
- * events are added to the outbox after their change; a crash in between loses them.
+ * deliveredLive}. Otherwise the events go to an {@link InMemoryEventOutbox} after the append. Room
+ * and member events are written by the room access store in the change's transaction when it writes
+ * to that same outbox ({@link RoomAccessStore#addsEventsTo}, the JDBC stores over one database);
+ * otherwise they are added after their change, and a crash in between loses them, as it loses user
+ * online and offline events, which have no stored change.
  *
  * <p>When events are off, every method does nothing. Thread-safe; called on the stages' threads,
  * never blocks.
@@ -38,6 +46,7 @@ final class ServerEvents implements AutoCloseable {
   private final EventSettings settings; // null: off
   private final EventOutbox outbox;
   private final boolean storeWritesMessages;
+  private final boolean accessStoreWritesEvents;
   private final EventRelay relay;
   private final Clock clock;
   private final RandomGenerator random;
@@ -48,11 +57,13 @@ final class ServerEvents implements AutoCloseable {
 
   /**
    * @param rawStore the application's store (not the breaker around it)
+   * @param rawAccessStore the application's room access store
    * @param onlineIn the users connected to a room, on any node, as this node knows them
    */
   ServerEvents(
       EventSettings settings,
       MessageStore rawStore,
+      RoomAccessStore rawAccessStore,
       String nodeId,
       Clock clock,
       RandomGenerator random,
@@ -66,11 +77,13 @@ final class ServerEvents implements AutoCloseable {
     if (settings == null) {
       this.outbox = null;
       this.storeWritesMessages = false;
+      this.accessStoreWritesEvents = false;
       this.relay = null;
       return;
     }
     EventOutbox own = rawStore.outbox().orElse(null);
     this.storeWritesMessages = own != null;
+    this.accessStoreWritesEvents = own != null && rawAccessStore.addsEventsTo(own);
     this.outbox = own != null ? own : new InMemoryEventOutbox(clock);
     if (own == null) {
       log.warn(
@@ -126,37 +139,107 @@ final class ServerEvents implements AutoCloseable {
     relay.nudge();
   }
 
+  /**
+   * Whether the room access store writes room and member events in each change's own transaction:
+   * then the changes go through {@link #create} and {@link #setRole}, and {@link #roomCreated},
+   * {@link #memberJoined} and {@link #memberLeft} only wake the relay.
+   */
+  boolean accessStoreWritesEvents() {
+    return accessStoreWritesEvents;
+  }
+
+  /**
+   * Creates a room in {@code store}: with its events in the same transaction when the store writes
+   * them ({@link #accessStoreWritesEvents()}), else plainly (then {@link #roomCreated} adds them).
+   */
+  CompletionStage<Boolean> create(
+      RoomAccessStore store, RoomId room, RoomVisibility visibility, UserId owner) {
+    if (!accessStoreWritesEvents) {
+      return store.create(room, visibility, owner);
+    }
+    return store.create(
+        room,
+        visibility,
+        owner,
+        (before, after) -> admitted(after == null ? List.of() : roomCreatedEvents(room, owner)));
+  }
+
+  /** Sets a role in {@code store}, its member event in the same transaction as {@link #create}. */
+  CompletionStage<RoleChange> setRole(
+      RoomAccessStore store, RoomId room, UserId user, RoomRole role) {
+    if (!accessStoreWritesEvents) {
+      return store.setRole(room, user, role);
+    }
+    return store.setRole(
+        room, user, role, (before, after) -> admitted(memberEvents(room, user, before, after)));
+  }
+
   /** A user created a room (and became its owner). */
   void roomCreated(RoomId room, UserId creator) {
     if (settings == null) {
       return;
     }
-    add(
-        List.of(
-            new ChatEvent.RoomCreated(
-                id("room.created", room.value()), clock.instant(), room, creator),
-            new ChatEvent.MemberJoined(
-                id("member.joined", room.value()), clock.instant(), room, creator)));
+    if (accessStoreWritesEvents) {
+      relay.nudge();
+    } else {
+      add(roomCreatedEvents(room, creator));
+    }
   }
 
   /** {@code user} became a member of {@code room}. */
   void memberJoined(RoomId room, UserId user) {
-    if (settings != null) {
-      add(
-          List.of(
-              new ChatEvent.MemberJoined(
-                  id("member.joined", room.value()), clock.instant(), room, user)));
-    }
+    memberChanged(room, user, null, RoomRole.MEMBER);
   }
 
   /** {@code user} stopped being a member of {@code room}. */
   void memberLeft(RoomId room, UserId user) {
-    if (settings != null) {
-      add(
-          List.of(
-              new ChatEvent.MemberLeft(
-                  id("member.left", room.value()), clock.instant(), room, user)));
+    memberChanged(room, user, RoomRole.MEMBER, null);
+  }
+
+  private void memberChanged(RoomId room, UserId user, RoomRole before, RoomRole after) {
+    if (settings == null) {
+      return;
     }
+    if (accessStoreWritesEvents) {
+      relay.nudge();
+    } else {
+      add(memberEvents(room, user, before, after));
+    }
+  }
+
+  private List<ChatEvent> roomCreatedEvents(RoomId room, UserId creator) {
+    return List.of(
+        new ChatEvent.RoomCreated(id("room.created", room.value()), clock.instant(), room, creator),
+        new ChatEvent.MemberJoined(
+            id("member.joined", room.value()), clock.instant(), room, creator));
+  }
+
+  /** member.joined when a non-member got a role, member.left when a member lost it; else none. */
+  private List<ChatEvent> memberEvents(RoomId room, UserId user, RoomRole before, RoomRole after) {
+    if (before == null && after != null) {
+      return List.of(
+          new ChatEvent.MemberJoined(
+              id("member.joined", room.value()), clock.instant(), room, user));
+    }
+    if (before != null && after == null) {
+      return List.of(
+          new ChatEvent.MemberLeft(id("member.left", room.value()), clock.instant(), room, user));
+    }
+    return List.of();
+  }
+
+  /**
+   * {@code events}, or none when events are off or the outbox is full (then counted as dropped).
+   */
+  private List<ChatEvent> admitted(List<ChatEvent> events) {
+    if (settings == null || events.isEmpty()) {
+      return List.of();
+    }
+    if (relay.full()) {
+      metrics.eventsDropped(events.size());
+      return List.of();
+    }
+    return events;
   }
 
   /** Session {@code sessionId} of {@code user} was welcomed on this node. */
@@ -197,8 +280,7 @@ final class ServerEvents implements AutoCloseable {
   }
 
   private void add(List<ChatEvent> events) {
-    if (relay.full()) {
-      metrics.eventsDropped(events.size());
+    if (admitted(events).isEmpty()) {
       return;
     }
     outbox

@@ -134,9 +134,9 @@ public final class JdbcMessageStore implements MessageStore {
             metrics);
     this.readers = Executors.newFixedThreadPool(b.readerThreads, daemon("parley-store-reader-"));
     this.accessThreads = Executors.newFixedThreadPool(2, daemon("parley-store-access-"));
-    this.roomAccess = new JdbcRoomAccessStore(dataSource, accessThreads);
     this.outboxThread = Executors.newSingleThreadExecutor(daemon("parley-store-outbox-"));
     this.outbox = new JdbcEventOutbox(dataSource, outboxThread, clock, () -> initialised);
+    this.roomAccess = new JdbcRoomAccessStore(dataSource, accessThreads, outbox);
     if (b.retention.age().isPresent()) {
       long every = b.retentionSweepInterval.toMillis();
       this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("parley-store-retention-"));

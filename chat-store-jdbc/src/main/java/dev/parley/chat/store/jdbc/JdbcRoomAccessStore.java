@@ -4,8 +4,10 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.RoomRole;
 import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
+import dev.parley.chat.spi.EventOutbox;
 import dev.parley.chat.spi.MemberAccess;
 import dev.parley.chat.spi.RoomAccessStore;
+import dev.parley.chat.store.jdbc.internal.JdbcEventOutbox;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,16 +28,20 @@ import javax.sql.DataSource;
  * with it ({@link #close()} does nothing).
  *
  * <p>Each change is one transaction that first locks the room's row: concurrent changes to one room
- * are serialised, and the last owner check holds across processes. Thread-safe; stages complete on
- * the store's access threads ({@code parley-store-access-*}).
+ * are serialised, and the last owner check holds across processes. A room's creation and role
+ * changes write their events to the message store's event outbox ({@link
+ * JdbcMessageStore#outbox()}) in that same transaction. Thread-safe; stages complete on the store's
+ * access threads ({@code parley-store-access-*}).
  */
 public final class JdbcRoomAccessStore implements RoomAccessStore {
   private final DataSource dataSource;
   private final Executor executor;
+  private final JdbcEventOutbox outbox;
 
-  JdbcRoomAccessStore(DataSource dataSource, Executor executor) {
+  JdbcRoomAccessStore(DataSource dataSource, Executor executor, JdbcEventOutbox outbox) {
     this.dataSource = dataSource;
     this.executor = executor;
+    this.outbox = outbox;
   }
 
   /** One unit of work in a transaction. */
@@ -66,8 +72,26 @@ public final class JdbcRoomAccessStore implements RoomAccessStore {
         executor);
   }
 
+  /** True for the outbox of the message store that made this store: they share one database. */
+  @Override
+  public boolean addsEventsTo(EventOutbox outbox) {
+    return outbox == this.outbox;
+  }
+
   @Override
   public CompletionStage<Boolean> create(RoomId room, RoomVisibility visibility, UserId owner) {
+    return create(room, visibility, owner, null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The events go to {@link JdbcMessageStore#outbox()}, the outbox {@link #addsEventsTo} answers
+   * true for.
+   */
+  @Override
+  public CompletionStage<Boolean> create(
+      RoomId room, RoomVisibility visibility, UserId owner, ChangeEvents events) {
     Objects.requireNonNull(room, "room");
     Objects.requireNonNull(visibility, "visibility");
     return transaction(
@@ -90,6 +114,9 @@ public final class JdbcRoomAccessStore implements RoomAccessStore {
           }
           if (owner != null) {
             putRole(c, room, owner, RoomRole.OWNER);
+          }
+          if (events != null) {
+            outbox.insert(c, events.of(null, owner == null ? null : RoomRole.OWNER));
           }
           return true;
         });
@@ -157,6 +184,18 @@ public final class JdbcRoomAccessStore implements RoomAccessStore {
 
   @Override
   public CompletionStage<RoleChange> setRole(RoomId room, UserId user, RoomRole role) {
+    return setRole(room, user, role, null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The events go to {@link JdbcMessageStore#outbox()}, the outbox {@link #addsEventsTo} answers
+   * true for.
+   */
+  @Override
+  public CompletionStage<RoleChange> setRole(
+      RoomId room, UserId user, RoomRole role, ChangeEvents events) {
     Objects.requireNonNull(room, "room");
     Objects.requireNonNull(user, "user");
     return transaction(
@@ -171,6 +210,9 @@ public final class JdbcRoomAccessStore implements RoomAccessStore {
           deleteRole(c, room, user);
           if (role != null) {
             putRole(c, room, user, role);
+          }
+          if (events != null) {
+            outbox.insert(c, events.of(current, role));
           }
           return RoleChange.CHANGED;
         });

@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parley.chat.api.ClientMessageId;
 import dev.parley.chat.api.MessageId;
 import dev.parley.chat.api.RoomId;
+import dev.parley.chat.api.RoomRole;
+import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.spi.AppendRequest;
+import dev.parley.chat.spi.ChatEvent;
 import dev.parley.chat.spi.MessageStore;
+import dev.parley.chat.spi.RoomAccessStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The JDBC outbox is part of the append's transaction: a message and its event stand or fall
- * together.
+ * The JDBC outbox is part of the append's transaction, and of a room change's: a message or a
+ * change and its events stand or fall together.
  */
 class JdbcEventOutboxIT {
   @TempDir Path dir;
@@ -70,6 +74,62 @@ class JdbcEventOutboxIT {
           rs.next();
           assertThat(rs.getLong(1)).as("only the first message's event").isEqualTo(1);
         }
+      }
+    }
+  }
+
+  @Test
+  void aRoomChangeWhoseEventCannotBeWrittenIsUndone() throws Exception {
+    Path file = dir.resolve("db");
+    String url = "jdbc:h2:file:" + file.toAbsolutePath();
+    RoomId room = RoomId.of("team");
+    UserId alice = UserId.of("alice");
+    UserId bob = UserId.of("bob");
+    RoomAccessStore.ChangeEvents joined =
+        (before, after) ->
+            List.of(new ChatEvent.MemberJoined("e-" + after, Instant.now(), room, bob));
+    try (JdbcMessageStore store = JdbcMessageStore.builder().h2File(file).build()) {
+      JdbcRoomAccessStore access = store.roomAccessStore();
+      access
+          .create(room, RoomVisibility.PRIVATE, alice, joined)
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      try (Connection c = DriverManager.getConnection(url, "sa", "");
+          Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE parley_event_outbox RENAME TO parley_event_outbox_away");
+      }
+
+      assertThatThrownBy(
+              () ->
+                  access
+                      .setRole(room, bob, RoomRole.MEMBER, joined)
+                      .toCompletableFuture()
+                      .get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(JdbcStoreException.class);
+      assertThatThrownBy(
+              () ->
+                  access
+                      .create(RoomId.of("other"), RoomVisibility.PRIVATE, alice, joined)
+                      .toCompletableFuture()
+                      .get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(JdbcStoreException.class);
+
+      assertThat(access.access(room, bob).toCompletableFuture().get(10, TimeUnit.SECONDS))
+          .hasValueSatisfying(a -> assertThat(a.role()).as("bob is no member").isNull());
+      assertThat(
+              access
+                  .access(RoomId.of("other"), alice)
+                  .toCompletableFuture()
+                  .get(10, TimeUnit.SECONDS))
+          .as("the other room was not created")
+          .isEmpty();
+      try (Connection c = DriverManager.getConnection(url, "sa", "");
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM parley_event_outbox_away")) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("only the first room's event").isEqualTo(1);
       }
     }
   }

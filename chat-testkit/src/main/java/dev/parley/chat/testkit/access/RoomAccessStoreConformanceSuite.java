@@ -1,11 +1,15 @@
 package dev.parley.chat.testkit.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.RoomRole;
 import dev.parley.chat.api.RoomVisibility;
 import dev.parley.chat.api.UserId;
+import dev.parley.chat.spi.ChatEvent;
+import dev.parley.chat.spi.EventOutbox;
 import dev.parley.chat.spi.MemberAccess;
 import dev.parley.chat.spi.RoomAccessStore;
 import dev.parley.chat.spi.RoomAccessStore.Restriction;
@@ -26,9 +30,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract every {@link RoomAccessStore} keeps: a room is created once, every change is read
  * back exactly (by a second store over the same storage too), a room never loses its last owner,
- * and changes to rooms never created change nothing. Subclass it and implement {@link #newStore()}
- * and {@link #sameStorage(RoomAccessStore)}; each test gets a fresh store and closes it afterwards.
- * Not thread-safe (one test at a time per instance, as JUnit runs them).
+ * and changes to rooms never created change nothing; and a store that adds events to an outbox
+ * writes them with their change or not at all. Subclass it and implement {@link #newStore()} and
+ * {@link #sameStorage(RoomAccessStore)} (and {@link #outboxOf} for a store that adds events); each
+ * test gets a fresh store and closes it afterwards. Not thread-safe (one test at a time per
+ * instance, as JUnit runs them).
  */
 public abstract class RoomAccessStoreConformanceSuite {
   private static final RoomId ROOM = RoomId.of("lobby");
@@ -47,6 +53,14 @@ public abstract class RoomAccessStoreConformanceSuite {
    * store} itself for a store whose state lives in one object.
    */
   protected abstract RoomAccessStore sameStorage(RoomAccessStore store) throws Exception;
+
+  /**
+   * The outbox {@code store} adds its events to ({@link RoomAccessStore#addsEventsTo}), empty and
+   * read by nothing else; empty (the default) for a store that adds none, which skips those tests.
+   */
+  protected Optional<EventOutbox> outboxOf(RoomAccessStore store) throws Exception {
+    return Optional.empty();
+  }
 
   /** Longest a store operation may take in these tests. */
   protected long timeoutSeconds() {
@@ -256,5 +270,120 @@ public abstract class RoomAccessStoreConformanceSuite {
     assertThat(access(other, BOB))
         .isEqualTo(new MemberAccess(RoomVisibility.PRIVATE, RoomRole.MODERATOR, null, "", LATER));
     assertThat(await(other.create(ROOM, RoomVisibility.PUBLIC, BOB))).isFalse();
+  }
+
+  // --- events in the change's transaction (stores that add events) ---
+
+  private EventOutbox eventOutbox() throws Exception {
+    Optional<EventOutbox> outbox = outboxOf(store);
+    assumeTrue(outbox.isPresent(), "this store adds no events to an outbox");
+    assertThat(store.addsEventsTo(outbox.get())).as("adds events to its outbox").isTrue();
+    return outbox.get();
+  }
+
+  private List<String> idsIn(EventOutbox outbox) throws Exception {
+    return await(outbox.next(100)).stream().map(e -> e.event().id()).toList();
+  }
+
+  private static ChatEvent joined(String id, UserId user) {
+    return new ChatEvent.MemberJoined(id, LATER, ROOM, user);
+  }
+
+  /** Records the roles each call saw and answers with {@code events}. */
+  private static final class Recorder implements RoomAccessStore.ChangeEvents {
+    final List<String> calls = new ArrayList<>();
+    private final List<ChatEvent> events;
+
+    Recorder(ChatEvent... events) {
+      this.events = List.of(events);
+    }
+
+    @Override
+    public List<ChatEvent> of(RoomRole before, RoomRole after) {
+      calls.add(before + "->" + after);
+      return events;
+    }
+  }
+
+  @Test
+  void aCreateWritesItsEventsWithTheRoomAndARepeatedCreateWritesNone() throws Exception {
+    EventOutbox outbox = eventOutbox();
+    Recorder first = new Recorder(joined("created-1", ALICE));
+
+    assertThat(await(store.create(ROOM, RoomVisibility.PRIVATE, ALICE, first))).isTrue();
+
+    assertThat(first.calls).containsExactly("null->OWNER");
+    assertThat(idsIn(outbox)).containsExactly("created-1");
+    Recorder again = new Recorder(joined("created-2", BOB));
+    assertThat(await(store.create(ROOM, RoomVisibility.PUBLIC, BOB, again))).isFalse();
+    assertThat(again.calls).isEmpty();
+    assertThat(idsIn(outbox)).containsExactly("created-1");
+  }
+
+  @Test
+  void aRoleChangeWritesTheEventsItsRolesCallFor() throws Exception {
+    EventOutbox outbox = eventOutbox();
+    await(store.create(ROOM, RoomVisibility.PRIVATE, ALICE));
+    Recorder grant = new Recorder(joined("bob-joined", BOB));
+    Recorder promote = new Recorder();
+    Recorder remove = new Recorder(new ChatEvent.MemberLeft("bob-left", LATER, ROOM, BOB));
+
+    assertThat(await(store.setRole(ROOM, BOB, RoomRole.MEMBER, grant)))
+        .isEqualTo(RoleChange.CHANGED);
+    assertThat(await(store.setRole(ROOM, BOB, RoomRole.MODERATOR, promote)))
+        .isEqualTo(RoleChange.CHANGED);
+    assertThat(await(store.setRole(ROOM, BOB, null, remove))).isEqualTo(RoleChange.CHANGED);
+
+    assertThat(grant.calls).containsExactly("null->MEMBER");
+    assertThat(promote.calls).containsExactly("MEMBER->MODERATOR");
+    assertThat(remove.calls).containsExactly("MODERATOR->null");
+    assertThat(idsIn(outbox)).containsExactly("bob-joined", "bob-left");
+    assertThat(access(store, BOB).role()).isNull();
+  }
+
+  @Test
+  void aRefusedRoleChangeWritesNoEvents() throws Exception {
+    EventOutbox outbox = eventOutbox();
+    await(store.create(ROOM, RoomVisibility.PRIVATE, ALICE));
+    Recorder lastOwner = new Recorder(new ChatEvent.MemberLeft("alice-left", LATER, ROOM, ALICE));
+    Recorder noRoom = new Recorder(joined("nowhere", BOB));
+
+    assertThat(await(store.setRole(ROOM, ALICE, null, lastOwner))).isEqualTo(RoleChange.LAST_OWNER);
+    assertThat(await(store.setRole(RoomId.of("never-created"), BOB, RoomRole.MEMBER, noRoom)))
+        .isEqualTo(RoleChange.NO_ROOM);
+
+    assertThat(lastOwner.calls).isEmpty();
+    assertThat(noRoom.calls).isEmpty();
+    assertThat(idsIn(outbox)).isEmpty();
+  }
+
+  @Test
+  void eventsThatFailLeaveTheirChangeUndone() throws Exception {
+    EventOutbox outbox = eventOutbox();
+    RoomAccessStore.ChangeEvents broken =
+        (before, after) -> {
+          throw new IllegalStateException("no events today");
+        };
+
+    assertThatThrownBy(() -> await(store.create(ROOM, RoomVisibility.PRIVATE, ALICE, broken)))
+        .hasRootCauseInstanceOf(IllegalStateException.class);
+    assertThat(await(store.access(ROOM, ALICE))).as("the room was not created").isEmpty();
+
+    await(store.create(ROOM, RoomVisibility.PRIVATE, ALICE));
+    assertThatThrownBy(() -> await(store.setRole(ROOM, BOB, RoomRole.MEMBER, broken)))
+        .hasRootCauseInstanceOf(IllegalStateException.class);
+    assertThat(access(store, BOB).role()).as("bob did not become a member").isNull();
+    assertThat(idsIn(outbox)).isEmpty();
+  }
+
+  @Test
+  void aStoreAddsEventsOnlyToItsOwnOutbox() throws Exception {
+    EventOutbox own = eventOutbox();
+    RoomAccessStore other = newStore();
+    opened.add(other);
+    EventOutbox othersOutbox = outboxOf(other).orElseThrow();
+
+    assertThat(store.addsEventsTo(othersOutbox)).isFalse();
+    assertThat(other.addsEventsTo(own)).isFalse();
   }
 }

@@ -167,9 +167,11 @@ public final class ClusterNode implements Callable<Integer> {
    * Starts one node on the given store and bus, with the demo's web page: the chat endpoint on
    * {@code port}, the page and health checks on {@code httpPort}. The server owns {@code bus} from
    * here on and closes it when it closes; {@code store} stays the caller's, to close after the
-   * server. If the node cannot be built or started, both are closed before the exception leaves.
-   * Events are off; {@link #start(String, int, int, String, MessageStore, ClusterBus,
-   * EventOptions)} turns them on.
+   * server. If the node cannot be built or started, both are closed before the exception leaves. On
+   * a {@link JdbcMessageStore}, rooms' access state (private rooms, roles, bans, mutes) lives in
+   * the same database ({@link JdbcMessageStore#roomAccessStore()}), shared by every node. Events
+   * are off; {@link #start(String, int, int, String, MessageStore, ClusterBus, EventOptions)} turns
+   * them on.
    *
    * @param nodeId the node's id, unique among live nodes
    * @throws IOException if a port cannot be bound
@@ -212,6 +214,10 @@ public final class ClusterNode implements Callable<Integer> {
               .messageStore(store)
               .clusterBus(bus)
               .httpHandler(PrometheusEndpoint.PATH, PrometheusEndpoint.shared());
+      if (store instanceof JdbcMessageStore jdbc) {
+        // every node sees the same private rooms, roles and bans; room events share its outbox
+        builder.roomAccessStore(jdbc.roomAccessStore());
+      }
       if (events != null) {
         builder.events(events);
       }

@@ -73,6 +73,24 @@ public final class JdbcEventOutbox implements EventOutbox {
             batch(c, Sql.INSERT_EVENT, copy, (insert, event) -> Sql.bindEvent(insert, event, now)));
   }
 
+  /**
+   * Inserts {@code events} on {@code c} inside the caller's transaction, which commits or rolls
+   * them back with its own change (a room's creation, a role change). Nothing for no events.
+   */
+  public void insert(Connection c, List<ChatEvent> events) throws SQLException {
+    if (events.isEmpty()) {
+      return;
+    }
+    long now = clock.millis();
+    try (PreparedStatement insert = c.prepareStatement(Sql.INSERT_EVENT)) {
+      for (ChatEvent event : events) {
+        Sql.bindEvent(insert, event, now);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
   @FunctionalInterface
   private interface Binder<T> {
     void bind(PreparedStatement statement, T item) throws SQLException;
