@@ -140,17 +140,10 @@ final class ServerEvents implements AutoCloseable {
   }
 
   /**
-   * Whether the room access store writes room and member events in each change's own transaction:
-   * then the changes go through {@link #create} and {@link #setRole}, and {@link #roomCreated},
-   * {@link #memberJoined} and {@link #memberLeft} only wake the relay.
-   */
-  boolean accessStoreWritesEvents() {
-    return accessStoreWritesEvents;
-  }
-
-  /**
    * Creates a room in {@code store}: with its events in the same transaction when the store writes
-   * them ({@link #accessStoreWritesEvents()}), else plainly (then {@link #roomCreated} adds them).
+   * them to this outbox ({@link RoomAccessStore#addsEventsTo}; then {@link #roomCreated}, {@link
+   * #memberJoined} and {@link #memberLeft} only wake the relay), else plainly (then {@link
+   * #roomCreated} adds them).
    */
   CompletionStage<Boolean> create(
       RoomAccessStore store, RoomId room, RoomVisibility visibility, UserId owner) {
