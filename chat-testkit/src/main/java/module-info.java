@@ -18,6 +18,7 @@ module dev.parley.chat.testkit {
   exports dev.parley.chat.testkit.logging;
   exports dev.parley.chat.testkit.net;
   exports dev.parley.chat.testkit.store;
+  exports dev.parley.chat.testkit.time;
   exports dev.parley.chat.testkit.tls;
   exports dev.parley.chat.testkit.transport;
 }

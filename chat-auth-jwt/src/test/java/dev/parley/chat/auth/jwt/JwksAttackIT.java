@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import dev.parley.chat.auth.jwt.JwtRefusalException.Reason;
 import dev.parley.chat.spi.AuthenticationUnavailableException;
 import dev.parley.chat.spi.Identity;
+import dev.parley.chat.testkit.time.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

@@ -15,6 +15,7 @@ import dev.parley.chat.auth.jwt.JwtRefusalException.Reason;
 import dev.parley.chat.spi.ConnectRequest;
 import dev.parley.chat.spi.CredentialsExpiredException;
 import dev.parley.chat.spi.Identity;
+import dev.parley.chat.testkit.time.MutableClock;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

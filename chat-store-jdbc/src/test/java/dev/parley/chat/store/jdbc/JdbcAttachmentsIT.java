@@ -10,15 +10,14 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.MessageStore.ReadDirection;
+import dev.parley.chat.testkit.time.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -197,34 +196,6 @@ class JdbcAttachmentsIT {
       assertThat(added.seq()).isEqualTo(2);
       assertThat(store.position(room).get(30, TimeUnit.SECONDS).epoch()).isEqualTo(77);
       assertThat(store.referencedBlobs().get(30, TimeUnit.SECONDS)).containsExactly(blob(5));
-    }
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

@@ -12,11 +12,10 @@ import dev.parley.chat.spi.AppendRequest;
 import dev.parley.chat.spi.AppendResult;
 import dev.parley.chat.spi.HistorySlice;
 import dev.parley.chat.spi.MessageStore.ReadDirection;
+import dev.parley.chat.testkit.time.MutableClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -231,33 +230,5 @@ class JdbcMessageStoreIT {
                     .build())
         .isInstanceOf(JdbcStoreException.class)
         .hasMessageContaining("could not open");
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -15,6 +15,7 @@ import dev.parley.chat.server.AttachmentOptions;
 import dev.parley.chat.server.ChatServer;
 import dev.parley.chat.server.DevelopmentAuthenticator;
 import dev.parley.chat.server.FileSystemBlobStore;
+import dev.parley.chat.testkit.time.MutableClock;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,6 +13,7 @@ import dev.parley.chat.client.MessageEvent;
 import dev.parley.chat.client.PresenceEvent;
 import dev.parley.chat.client.RoomRemovedEvent;
 import dev.parley.chat.client.TypingEvent;
+import dev.parley.chat.testkit.time.MutableClock;
 import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneOffset;

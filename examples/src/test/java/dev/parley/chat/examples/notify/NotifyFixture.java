@@ -9,6 +9,7 @@ import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.UserId;
 import dev.parley.chat.events.rabbitmq.RabbitMqEventSink;
 import dev.parley.chat.spi.ChatEvent;
+import dev.parley.chat.testkit.time.MutableClock;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
