@@ -142,7 +142,8 @@ public final class EventOptions {
 
     /**
      * The relay's wait after a failed batch: {@code initial}, doubled per failure in a row, at most
-     * {@code max} (a sink's retry-after, when longer, wins). Default 200 ms to 10 s.
+     * {@code max}; or, when the sink's failure carries a retry-after (such as a breaker's time left
+     * open), that. Default 200 ms to 10 s.
      */
     public Builder retry(Duration initial, Duration max) {
       positive(initial, "initial");

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -108,6 +109,9 @@ public final class RabbitMqEventSink implements EventSink {
   /** Batches the breaker judges the broker by, when no other number is given. */
   public static final int DEFAULT_BREAKER_WINDOW = 4;
 
+  /** The shortest retry-after of a refusal by the open breaker: a trial batch may be out. */
+  static final Duration MIN_RETRY_AFTER = Duration.ofMillis(50);
+
   /** How long an open breaker refuses publishes, when no other time is given. */
   public static final Duration DEFAULT_BREAKER_OPEN_DURATION = Duration.ofSeconds(5);
 
@@ -128,6 +132,9 @@ public final class RabbitMqEventSink implements EventSink {
   private final AtomicLong failures = new AtomicLong();
   private final BrokerConnection connection;
   private volatile boolean closed;
+
+  /** When the breaker last opened, by the sink's clock; null before it first did. */
+  private volatile Instant openedAt;
 
   /** The publisher's latest thread, joined on close: a pool has terminated before it has ended. */
   private volatile Thread publisherThread;
@@ -152,7 +159,13 @@ public final class RabbitMqEventSink implements EventSink {
                 .build());
     breaker
         .getEventPublisher()
-        .onStateTransition(e -> LOG.warn("RabbitMQ event sink breaker {}", e.getStateTransition()));
+        .onStateTransition(
+            e -> {
+              if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                openedAt = b.clock.instant();
+              }
+              LOG.warn("RabbitMQ event sink breaker {}", e.getStateTransition());
+            });
     int number = SINKS.incrementAndGet();
     this.publisher =
         new ThreadPoolExecutor(
@@ -221,14 +234,16 @@ public final class RabbitMqEventSink implements EventSink {
       return CompletableFuture.completedFuture(null);
     }
     if (!breaker.tryAcquirePermission()) {
+      Duration left = untilTrial();
       return CompletableFuture.failedFuture(
           new ChatException(
               ErrorCode.UNAVAILABLE,
               "RabbitMQ at "
                   + where
-                  + " failed too often; events are refused for "
-                  + settings.breakerOpenDuration,
-              settings.breakerOpenDuration));
+                  + " failed too often; events are refused for another "
+                  + left.toMillis()
+                  + " ms",
+              left));
     }
     Send send = new Send(messages, failures.get());
     try {
@@ -293,6 +308,20 @@ public final class RabbitMqEventSink implements EventSink {
       Thread.currentThread().interrupt();
     }
     connection.close();
+  }
+
+  /**
+   * How long until the open breaker lets a batch try again: what is left of its open time, or a
+   * moment while a trial batch is out (half open), never less than {@link #MIN_RETRY_AFTER}.
+   */
+  private Duration untilTrial() {
+    Instant opened = openedAt;
+    if (opened == null) {
+      return settings.breakerOpenDuration;
+    }
+    Duration left =
+        Duration.between(settings.clock.instant(), opened.plus(settings.breakerOpenDuration));
+    return left.compareTo(MIN_RETRY_AFTER) < 0 ? MIN_RETRY_AFTER : left;
   }
 
   private void send(Send send) {

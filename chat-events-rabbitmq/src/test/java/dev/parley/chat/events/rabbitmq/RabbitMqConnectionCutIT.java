@@ -119,6 +119,11 @@ class RabbitMqConnectionCutIT {
       assertThat(refused).as("refused by the open breaker, at once").isCompletedExceptionally();
       assertFailsWith(refused, "failed too often");
       assertThat(causeOf(refused).retryAfter()).contains(Duration.ofMinutes(1));
+      clock.advance(Duration.ofSeconds(40));
+      CompletableFuture<Void> later = sink.publish(TestEvents.messages("down", 1, 1, 1));
+      assertThat(causeOf(later).retryAfter())
+          .as("what is left of the open time")
+          .contains(Duration.ofSeconds(20));
 
       proxy.refuseNew(false);
       AtomicInteger failures = new AtomicInteger();

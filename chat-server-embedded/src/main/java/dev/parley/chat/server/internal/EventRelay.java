@@ -263,13 +263,14 @@ final class EventRelay implements AutoCloseable {
     if (entries != null) {
       metrics.eventPublishFailed();
     }
-    Duration wait = settings.retryInitial().multipliedBy(1L << Math.min(20, failuresInRow - 1));
-    if (wait.compareTo(settings.retryMax()) > 0) {
-      wait = settings.retryMax();
-    }
-    Duration retryAfter = Replies.retryAfter(failure);
-    if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
-      wait = retryAfter;
+    // a sink that says when it takes events again (a breaker's time left open) is believed: the
+    // relay's own doubling would only add to it once the sink is ready
+    Duration wait = Replies.retryAfter(failure);
+    if (wait == null) {
+      wait = settings.retryInitial().multipliedBy(1L << Math.min(20, failuresInRow - 1));
+      if (wait.compareTo(settings.retryMax()) > 0) {
+        wait = settings.retryMax();
+      }
     }
     Throwable cause = Replies.unwrap(failure);
     if (failuresInRow == 1 || failuresInRow % 20 == 0) {

@@ -3,7 +3,9 @@ package dev.parley.chat.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.chat.api.ChatException;
 import dev.parley.chat.api.ClientMessageId;
+import dev.parley.chat.api.ErrorCode;
 import dev.parley.chat.api.RoomId;
 import dev.parley.chat.api.RoomRole;
 import dev.parley.chat.api.RoomVisibility;
@@ -13,6 +15,7 @@ import dev.parley.chat.client.OutgoingMessage;
 import dev.parley.chat.client.RoomHandle;
 import dev.parley.chat.server.EventOptions;
 import dev.parley.chat.spi.ChatEvent;
+import dev.parley.chat.spi.EventSink;
 import dev.parley.chat.testkit.events.InMemoryEventSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -21,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -198,6 +202,56 @@ class EventsIT {
 
   private static long distinctSeqs(List<ChatEvent> events) {
     return messages(events).stream().mapToLong(ChatEvent.MessageStored::seq).distinct().count();
+  }
+
+  /**
+   * A sink that fails its first publish plainly and its second with a retry-after of 50 ms (as a
+   * breaker that is about to let a batch try does), then takes everything; it notes when each
+   * publish came. Thread-safe.
+   */
+  private static final class SayingWhenSink implements EventSink {
+    final List<Long> calls = new CopyOnWriteArrayList<>();
+    final InMemoryEventSink taken = new InMemoryEventSink();
+
+    @Override
+    public CompletableFuture<Void> publish(List<ChatEvent> events) {
+      calls.add(System.nanoTime());
+      if (calls.size() == 1) {
+        return CompletableFuture.failedFuture(
+            new ChatException(ErrorCode.UNAVAILABLE, "down a first time"));
+      }
+      if (calls.size() == 2) {
+        return CompletableFuture.failedFuture(
+            new ChatException(
+                ErrorCode.UNAVAILABLE, "refused, ready in 50 ms", Duration.ofMillis(50)));
+      }
+      return taken.publish(events);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void theRelayRetriesWhenTheSinkSaysRatherThanAfterItsOwnLongerBackoff() throws Exception {
+    SayingWhenSink sink = new SayingWhenSink();
+    // the relay's own waits: 5 s after the first failure, 10 s after the second
+    EventOptions options =
+        EventOptions.builder(sink)
+            .pollInterval(Duration.ofMillis(20))
+            .retry(Duration.ofSeconds(5), Duration.ofSeconds(60))
+            .backlogInterval(Duration.ofMillis(20))
+            .build();
+    try (Fixture fixture = new Fixture(b -> b.events(options))) {
+      ChatSession alice = fixture.connect("alice", new RecordingListener());
+      alice.join(TEAM).get(10, TimeUnit.SECONDS).send("hello").get(10, TimeUnit.SECONDS);
+
+      await().atMost(WAIT).until(() -> messages(sink.taken.received()).size() == 1);
+      long afterRefusal = sink.calls.get(2) - sink.calls.get(1);
+      assertThat(Duration.ofNanos(afterRefusal))
+          .as("the third try came the sink's 50 ms after its refusal, not the relay's 10 s")
+          .isLessThan(Duration.ofSeconds(5));
+    }
   }
 
   private static void assertFirstArrivalsInSeqOrder(List<ChatEvent.MessageStored> stored) {
